@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-snapshot"
+
+#include "config.h"
+
+#include "cohort-snapshot.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct
+{
+  char *uid;
+  char *name;
+  gboolean is_bot;
+  gboolean is_staff;
+} BMember;
+
+typedef struct
+{
+  guint member;
+  gint64 start;
+  gint64 end;
+  guint8 start_kind;
+  guint8 end_kind;
+} BSpan;
+
+typedef struct
+{
+  gint64 ts;
+  guint member;
+  int reply_member;
+  guint8 kind;
+  guint8 is_mech;
+} BMessage;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Calendar arithmetic on local day numbers (proleptic Gregorian, days since 1970-01-01).     */
+
+int
+cohort_day_from_ymd (int year, int month, int day)
+{
+  /* Howard Hinnant's days_from_civil. */
+  int y = year - (month <= 2);
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+  return era * 146097 + doe - 719468;
+}
+
+void
+cohort_day_to_ymd (int day, int *year, int *month, int *mday)
+{
+  int z = day + 719468;
+  int era = (z >= 0 ? z : z - 146096) / 146097;
+  int doe = z - era * 146097;
+  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int y = yoe + era * 400;
+  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int mp = (5 * doy + 2) / 153;
+  int d = doy - (153 * mp + 2) / 5 + 1;
+  int m = mp + (mp < 10 ? 3 : -9);
+
+  if (year != NULL)
+    *year = y + (m <= 2);
+  if (month != NULL)
+    *month = m;
+  if (mday != NULL)
+    *mday = d;
+}
+
+int
+cohort_day_weekday (int day)
+{
+  /* 1970-01-01 was a Thursday (3 when Monday is 0). */
+  int w = (day + 3) % 7;
+
+  return w < 0 ? w + 7 : w;
+}
+
+int
+cohort_day_week_start (int day)
+{
+  return day - cohort_day_weekday (day);
+}
+
+char *
+cohort_day_format (int day)
+{
+  int y, m, d;
+
+  cohort_day_to_ymd (day, &y, &m, &d);
+  return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+}
+
+gboolean
+cohort_day_parse (const char *text,
+                  int        *day)
+{
+  int y, m, d;
+  char tail;
+
+  if (text == NULL || sscanf (text, "%d-%d-%d%c", &y, &m, &d, &tail) != 3)
+    return FALSE;
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+    return FALSE;
+  if (!g_date_valid_dmy (d, m, y))
+    return FALSE;
+  *day = cohort_day_from_ymd (y, m, d);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+CohortSnapshot *
+cohort_snapshot_new (const char *name,
+                     const char *platform,
+                     const char *tz_id)
+{
+  CohortSnapshot *self = g_new0 (CohortSnapshot, 1);
+
+  self->name = g_strdup (name ? name : "");
+  self->platform = g_strdup (platform ? platform : "");
+  self->tz_id = g_strdup (tz_id ? tz_id : "UTC");
+  self->tz = g_time_zone_new_identifier (self->tz_id);
+  if (self->tz == NULL)
+    self->tz = g_time_zone_new_utc ();
+  self->b_members = g_array_new (FALSE, FALSE, sizeof (BMember));
+  self->b_spans = g_array_new (FALSE, FALSE, sizeof (BSpan));
+  self->b_messages = g_array_new (FALSE, FALSE, sizeof (BMessage));
+  self->uid_index = g_hash_table_new (g_str_hash, g_str_equal);
+  return self;
+}
+
+guint
+cohort_snapshot_add_member (CohortSnapshot *self,
+                            const char     *uid,
+                            const char     *name,
+                            gboolean        is_bot,
+                            gboolean        is_staff)
+{
+  BMember m = { g_strdup (uid), g_strdup (name ? name : uid), is_bot, is_staff };
+  guint idx;
+
+  g_return_val_if_fail (self->b_members != NULL, 0);
+
+  idx = self->b_members->len;
+  g_array_append_val (self->b_members, m);
+  g_hash_table_insert (self->uid_index, m.uid, GUINT_TO_POINTER (idx + 1));
+  return idx;
+}
+
+int
+cohort_snapshot_find_member (CohortSnapshot *self,
+                             const char     *uid)
+{
+  gpointer p = g_hash_table_lookup (self->uid_index, uid);
+
+  return p == NULL ? -1 : (int)GPOINTER_TO_UINT (p) - 1;
+}
+
+void
+cohort_snapshot_add_span (CohortSnapshot *self,
+                          guint           member,
+                          gint64          start_ts,
+                          gint64          end_ts,
+                          CohortSpanStart start_kind,
+                          CohortSpanEnd   end_kind)
+{
+  BSpan s = { member, start_ts, end_ts, start_kind, end_kind };
+
+  g_return_if_fail (self->b_spans != NULL);
+  g_array_append_val (self->b_spans, s);
+}
+
+void
+cohort_snapshot_add_message (CohortSnapshot   *self,
+                             gint64            ts,
+                             guint             member,
+                             CohortMessageKind kind,
+                             gboolean          is_mech,
+                             int               reply_member)
+{
+  BMessage m = { ts, member, reply_member, kind, is_mech ? 1 : 0 };
+
+  g_return_if_fail (self->b_messages != NULL);
+  g_array_append_val (self->b_messages, m);
+}
+
+static int
+compare_spans (gconstpointer a,
+               gconstpointer b)
+{
+  const BSpan *x = a, *y = b;
+
+  if (x->member != y->member)
+    return x->member < y->member ? -1 : 1;
+  return (x->start > y->start) - (x->start < y->start);
+}
+
+static int
+compare_messages (gconstpointer a,
+                  gconstpointer b)
+{
+  const BMessage *x = a, *y = b;
+
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  return (x->member > y->member) - (x->member < y->member);
+}
+
+/* Local-time conversion caches the current zone interval, because messages arrive sorted
+ * and almost always fall in the same interval as the previous one. */
+typedef struct
+{
+  GTimeZone *tz;
+  gint64 lo;
+  gint64 hi;
+  gint64 offset;
+  gboolean valid;
+} OffsetCache;
+
+static gint64
+local_offset (OffsetCache *cache,
+              gint64       ts)
+{
+  if (!cache->valid || ts < cache->lo || ts >= cache->hi)
+    {
+      int interval = g_time_zone_find_interval (cache->tz, G_TIME_TYPE_UNIVERSAL, ts);
+
+      cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->tz, interval) : 0;
+      /* GTimeZone does not expose interval bounds, so cache within the clock hour: every
+       * real-world transition happens on an hour or half-hour boundary of UTC. */
+      cache->lo = ts - ((ts % 1800) + 1800) % 1800;
+      cache->hi = cache->lo + 1800;
+      cache->valid = TRUE;
+    }
+  return cache->offset;
+}
+
+static void
+split_local (OffsetCache *cache,
+             gint64       ts,
+             int         *day,
+             guint8      *hour)
+{
+  gint64 local = ts + local_offset (cache, ts);
+  gint64 d = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+  gint64 sec = local - d * 86400;
+
+  *day = (int)d;
+  *hour = (guint8)(sec / 3600);
+}
+
+int
+cohort_snapshot_local_day (CohortSnapshot *self,
+                           gint64          ts)
+{
+  OffsetCache cache = { self->tz, 0, 0, 0, FALSE };
+  int day;
+  guint8 hour;
+
+  split_local (&cache, ts, &day, &hour);
+  return day;
+}
+
+gint64
+cohort_snapshot_day_start (CohortSnapshot *self,
+                           int             day)
+{
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  cohort_day_to_ymd (day, &y, &m, &d);
+  dt = g_date_time_new (self->tz, y, m, d, 0, 0, 0);
+  if (dt == NULL)
+    return (gint64)day * 86400;
+  return g_date_time_to_unix (dt);
+}
+
+gint64
+cohort_snapshot_day_end (CohortSnapshot *self,
+                         int             day)
+{
+  return cohort_snapshot_day_start (self, day + 1);
+}
+
+void
+cohort_snapshot_finish (CohortSnapshot *self)
+{
+  OffsetCache cache = { self->tz, 0, 0, 0, FALSE };
+  guint n;
+
+  g_return_if_fail (self->b_members != NULL);
+
+  n = self->n_members = self->b_members->len;
+  self->member_uid = g_new0 (char *, n + 1);
+  self->member_name = g_new0 (char *, n + 1);
+  self->member_is_bot = g_new0 (guint8, n + 1);
+  self->member_is_staff = g_new0 (guint8, n + 1);
+  self->member_first_join = g_new (gint64, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      BMember *m = &g_array_index (self->b_members, BMember, i);
+
+      self->member_uid[i] = m->uid;
+      self->member_name[i] = m->name;
+      self->member_is_bot[i] = m->is_bot ? 1 : 0;
+      self->member_is_staff[i] = m->is_staff ? 1 : 0;
+      self->member_first_join[i] = G_MAXINT64;
+    }
+
+  g_array_sort (self->b_spans, compare_spans);
+  n = self->n_spans = self->b_spans->len;
+  self->span_member = g_new (guint, n + 1);
+  self->span_start = g_new (gint64, n + 1);
+  self->span_end = g_new (gint64, n + 1);
+  self->span_start_kind = g_new (guint8, n + 1);
+  self->span_end_kind = g_new (guint8, n + 1);
+  self->first_day = G_MAXINT;
+  self->last_day = G_MININT;
+  for (guint i = 0; i < n; i++)
+    {
+      BSpan *s = &g_array_index (self->b_spans, BSpan, i);
+      int day;
+      guint8 hour;
+
+      self->span_member[i] = s->member;
+      self->span_start[i] = s->start;
+      self->span_end[i] = s->end;
+      self->span_start_kind[i] = s->start_kind;
+      self->span_end_kind[i] = s->end_kind;
+      if (s->member < self->n_members && s->start < self->member_first_join[s->member])
+        self->member_first_join[s->member] = s->start;
+      split_local (&cache, s->start, &day, &hour);
+      self->first_day = MIN (self->first_day, day);
+      self->last_day = MAX (self->last_day, day);
+      if (s->end != COHORT_TS_OPEN)
+        {
+          split_local (&cache, s->end, &day, &hour);
+          self->last_day = MAX (self->last_day, day);
+        }
+    }
+
+  g_array_sort (self->b_messages, compare_messages);
+  n = self->n_messages = self->b_messages->len;
+  self->msg_ts = g_new (gint64, n + 1);
+  self->msg_member = g_new (guint, n + 1);
+  self->msg_kind = g_new (guint8, n + 1);
+  self->msg_is_mech = g_new (guint8, n + 1);
+  self->msg_reply_member = g_new (int, n + 1);
+  self->msg_day = g_new (int, n + 1);
+  self->msg_hour = g_new (guint8, n + 1);
+  self->msg_wday = g_new (guint8, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      BMessage *m = &g_array_index (self->b_messages, BMessage, i);
+
+      self->msg_ts[i] = m->ts;
+      self->msg_member[i] = m->member;
+      self->msg_kind[i] = m->kind;
+      self->msg_is_mech[i] = m->is_mech;
+      self->msg_reply_member[i] = m->reply_member;
+      split_local (&cache, m->ts, &self->msg_day[i], &self->msg_hour[i]);
+      self->msg_wday[i] = (guint8)cohort_day_weekday (self->msg_day[i]);
+      self->first_day = MIN (self->first_day, self->msg_day[i]);
+      self->last_day = MAX (self->last_day, self->msg_day[i]);
+    }
+
+  if (self->first_day == G_MAXINT)
+    self->first_day = self->last_day = 0;
+
+  /* The builder's members own their strings; they now belong to the columns. */
+  g_clear_pointer (&self->b_members, g_array_unref);
+  g_clear_pointer (&self->b_spans, g_array_unref);
+  g_clear_pointer (&self->b_messages, g_array_unref);
+}
+
+void
+cohort_snapshot_free (CohortSnapshot *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->b_members != NULL)
+    {
+      for (guint i = 0; i < self->b_members->len; i++)
+        {
+          BMember *m = &g_array_index (self->b_members, BMember, i);
+          g_free (m->uid);
+          g_free (m->name);
+        }
+      g_array_unref (self->b_members);
+    }
+  else
+    {
+      for (guint i = 0; i < self->n_members; i++)
+        {
+          g_free (self->member_uid[i]);
+          g_free (self->member_name[i]);
+        }
+    }
+  g_clear_pointer (&self->b_spans, g_array_unref);
+  g_clear_pointer (&self->b_messages, g_array_unref);
+  g_clear_pointer (&self->uid_index, g_hash_table_unref);
+  g_free (self->member_uid);
+  g_free (self->member_name);
+  g_free (self->member_is_bot);
+  g_free (self->member_is_staff);
+  g_free (self->member_first_join);
+  g_free (self->span_member);
+  g_free (self->span_start);
+  g_free (self->span_end);
+  g_free (self->span_start_kind);
+  g_free (self->span_end_kind);
+  g_free (self->msg_ts);
+  g_free (self->msg_member);
+  g_free (self->msg_kind);
+  g_free (self->msg_is_mech);
+  g_free (self->msg_reply_member);
+  g_free (self->msg_day);
+  g_free (self->msg_hour);
+  g_free (self->msg_wday);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_free (self->name);
+  g_free (self->platform);
+  g_free (self->tz_id);
+  g_free (self);
+}
