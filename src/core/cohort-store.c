@@ -1,0 +1,1187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-store"
+
+#include "config.h"
+
+#include "cohort-store.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+/*
+ * The store.  SQL lives here and nowhere else.  Every statement is prepared with bound
+ * parameters; the few statements that are built with a table name use a fixed whitelist.
+ */
+
+struct _CohortDb
+{
+  sqlite3 *db;
+  char    *path;
+  GThread *owner;
+  gboolean read_only;
+};
+
+enum {
+  STMT_COMMUNITY_GET,
+  STMT_COMMUNITY_INSERT,
+  STMT_COMMUNITY_UPDATE,
+  STMT_MEMBER_GET,
+  STMT_MEMBER_INSERT,
+  STMT_MEMBER_RENAME,
+  STMT_MESSAGE_INSERT,
+  STMT_REACTION_UPSERT,
+  STMT_EVENT_INSERT,
+  STMT_INVITE_INSERT,
+  N_STMTS
+};
+
+struct _CohortImportTx
+{
+  CohortDb          *db;
+  sqlite3_stmt      *stmts[N_STMTS];
+  GHashTable        *member_ids;   /* "community\x1fuid" → member row id */
+  GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
+  gint64             run_id;
+  CohortImportCounts counts;
+  gboolean           open;
+};
+
+static const char *stmt_sql[N_STMTS] = {
+  [STMT_COMMUNITY_GET] = "SELECT id FROM community WHERE platform = ?1 AND platform_id = ?2",
+  [STMT_COMMUNITY_INSERT] =
+    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))",
+  [STMT_COMMUNITY_UPDATE] = "UPDATE community SET name = ?2, kind = coalesce(?3, kind) WHERE id = ?1",
+  [STMT_MEMBER_GET] = "SELECT id, display_name FROM member WHERE community = ?1 AND platform_uid = ?2",
+  [STMT_MEMBER_INSERT] =
+    "INSERT INTO member (community, platform_uid, display_name, is_bot) VALUES (?1, ?2, ?3, ?4)",
+  [STMT_MEMBER_RENAME] = "UPDATE member SET display_name = ?2, is_bot = max(is_bot, ?3) WHERE id = ?1",
+  [STMT_MESSAGE_INSERT] =
+    "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
+    "forwarded, edited_ts, is_mech, mech_reason, text, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+  [STMT_REACTION_UPSERT] =
+    "INSERT INTO reaction (message, emoji, count) "
+    "SELECT id, ?3, ?4 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
+    "ON CONFLICT (message, emoji) DO UPDATE SET count = excluded.count WHERE count != excluded.count",
+  [STMT_EVENT_INSERT] =
+    "INSERT OR IGNORE INTO event (community, member, ts, type, ref, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_INVITE_INSERT] =
+    "INSERT OR IGNORE INTO invite (community, inviter, invitee, ts, channel) VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Schema.  Released steps are never edited; a new version appends a step.                   */
+
+static const char migration_v1[] =
+  "CREATE TABLE community ("
+  "  id INTEGER PRIMARY KEY,"
+  "  platform TEXT NOT NULL,"
+  "  platform_id TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT,"
+  "  tz TEXT NOT NULL DEFAULT 'UTC',"
+  "  week_start INTEGER NOT NULL DEFAULT 1,"
+  "  positioning TEXT,"
+  "  rules TEXT,"
+  "  welcome TEXT,"
+  "  created_ts INTEGER,"
+  "  UNIQUE (platform, platform_id));"
+  "CREATE TABLE member ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  platform_uid TEXT NOT NULL,"
+  "  display_name TEXT,"
+  "  is_bot INTEGER NOT NULL DEFAULT 0,"
+  "  is_staff INTEGER NOT NULL DEFAULT 0,"
+  "  role TEXT,"
+  "  first_seen INTEGER,"
+  "  last_seen INTEGER,"
+  "  inviter INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  join_channel TEXT,"
+  "  UNIQUE (community, platform_uid));"
+  "CREATE TABLE span ("
+  "  id INTEGER PRIMARY KEY,"
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  start_ts INTEGER NOT NULL,"
+  "  end_ts INTEGER,"
+  "  start_kind TEXT NOT NULL CHECK (start_kind IN ('join', 'rejoin', 'inferred')),"
+  "  end_kind TEXT CHECK (end_kind IN ('leave', 'kick')));"
+  "CREATE INDEX span_member ON span (member);"
+  "CREATE TABLE import_run ("
+  "  id INTEGER PRIMARY KEY,"
+  "  source TEXT NOT NULL,"
+  "  sha256 TEXT,"
+  "  format TEXT,"
+  "  status TEXT NOT NULL,"
+  "  started_ts INTEGER,"
+  "  finished_ts INTEGER,"
+  "  communities INTEGER,"
+  "  members_added INTEGER,"
+  "  messages_added INTEGER,"
+  "  events_added INTEGER,"
+  "  error TEXT);"
+  "CREATE TABLE message ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  platform_msg_id TEXT NOT NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  length INTEGER NOT NULL DEFAULT 0,"
+  "  reply_to TEXT,"
+  "  mentions TEXT,"
+  "  forwarded INTEGER NOT NULL DEFAULT 0,"
+  "  edited_ts INTEGER,"
+  "  is_mech INTEGER NOT NULL DEFAULT 0,"
+  "  mech_reason TEXT,"
+  "  text TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL,"
+  "  UNIQUE (community, platform_msg_id));"
+  "CREATE INDEX message_community_ts ON message (community, ts);"
+  "CREATE INDEX message_member ON message (member);"
+  "CREATE TABLE reaction ("
+  "  id INTEGER PRIMARY KEY,"
+  "  message INTEGER NOT NULL REFERENCES message (id) ON DELETE CASCADE,"
+  "  emoji TEXT NOT NULL,"
+  "  count INTEGER NOT NULL CHECK (count >= 0),"
+  "  reactor INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  UNIQUE (message, emoji));"
+  "CREATE TABLE event ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  ts INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  campaign TEXT,"
+  "  ref TEXT,"
+  "  payload TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL,"
+  "  UNIQUE (community, member, ts, type));"
+  "CREATE INDEX event_member ON event (member, ts);"
+  "CREATE TABLE invite ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  inviter INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  invitee INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  ts INTEGER NOT NULL,"
+  "  campaign TEXT,"
+  "  channel TEXT,"
+  "  UNIQUE (inviter, invitee, ts));";
+
+static const char * const migrations[] = {
+  migration_v1,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
+
+G_DEFINE_QUARK (cohort-store-error, cohort_store_error)
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+assert_owner (CohortDb *db)
+{
+  g_assert (db != NULL);
+  g_assert (db->owner == g_thread_self ());
+}
+
+static gboolean
+set_sql_error (CohortDb  *db,
+               GError   **error,
+               const char *what)
+{
+  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+               "%s: %s", what, sqlite3_errmsg (db->db));
+  return FALSE;
+}
+
+static gboolean
+exec (CohortDb    *db,
+      const char  *sql,
+      GError     **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (db->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL, "%s", msg ? msg : "SQL error");
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+query_int (CohortDb   *db,
+           const char *sql,
+           gint64      fallback)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = fallback;
+
+  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+int
+cohort_db_schema_version (CohortDb *db)
+{
+  assert_owner (db);
+  return (int)query_int (db, "PRAGMA user_version", -1);
+}
+
+static gboolean
+migrate (CohortDb  *db,
+         GError   **error)
+{
+  int version = cohort_db_schema_version (db);
+
+  if (version > COHORT_SCHEMA_VERSION)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NEWER_SCHEMA,
+                   "The database %s was written by a newer version of Cohort (schema %d; this "
+                   "version understands %d).", db->path, version, COHORT_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (int v = version; v < COHORT_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      if (!exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (db, migrations[v], error) || !exec (db, bump, error))
+        {
+          exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!exec (db, "COMMIT", error))
+        return FALSE;
+      g_debug ("Migrated %s to schema %d", db->path, v + 1);
+    }
+  return TRUE;
+}
+
+char *
+cohort_db_default_path (void)
+{
+  const char *env = g_getenv ("COHORT_DB");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "cohort", "cohort.db", NULL);
+}
+
+CohortDb *
+cohort_db_open (const char  *path,
+                gboolean     read_only,
+                GError     **error)
+{
+  g_autofree char *dir = NULL;
+  CohortDb *db;
+  int flags;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!read_only)
+    {
+      dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_OPEN,
+                       "Cannot create the folder %s", dir);
+          return NULL;
+        }
+    }
+
+  db = g_new0 (CohortDb, 1);
+  db->path = g_strdup (path);
+  db->owner = g_thread_self ();
+  db->read_only = read_only;
+  flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+
+  if (sqlite3_open_v2 (path, &db->db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_OPEN,
+                   "Cannot open the database %s: %s", path,
+                   db->db ? sqlite3_errmsg (db->db) : "out of memory");
+      cohort_db_close (db);
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (db->db, 10000);
+  if (!exec (db, "PRAGMA foreign_keys = ON", error))
+    goto fail;
+  if (!read_only)
+    {
+      if (!exec (db, "PRAGMA journal_mode = WAL", error) ||
+          !exec (db, "PRAGMA synchronous = NORMAL", error) ||
+          !migrate (db, error))
+        goto fail;
+    }
+  else if (cohort_db_schema_version (db) != COHORT_SCHEMA_VERSION)
+    {
+      int version = cohort_db_schema_version (db);
+
+      g_set_error (error, COHORT_STORE_ERROR,
+                   version > COHORT_SCHEMA_VERSION ? COHORT_STORE_ERROR_NEWER_SCHEMA
+                                                   : COHORT_STORE_ERROR_OPEN,
+                   "The database %s has schema %d; this version of Cohort needs %d.",
+                   path, version, COHORT_SCHEMA_VERSION);
+      goto fail;
+    }
+  return db;
+
+fail:
+  cohort_db_close (db);
+  return NULL;
+}
+
+void
+cohort_db_close (CohortDb *db)
+{
+  if (db == NULL)
+    return;
+  if (db->db != NULL)
+    sqlite3_close_v2 (db->db);
+  g_free (db->path);
+  g_free (db);
+}
+
+const char *
+cohort_db_get_path (CohortDb *db)
+{
+  return db->path;
+}
+
+gint64
+cohort_db_count (CohortDb   *db,
+                 const char *table)
+{
+  static const char * const tables[] = {
+    "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
+  };
+
+  assert_owner (db);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (g_strcmp0 (table, tables[i]) == 0)
+      {
+        /* The table name comes from the whitelist above, never from the caller. */
+        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
+        return query_int (db, sql, -1);
+      }
+  g_return_val_if_reached (-1);
+}
+
+gint64
+cohort_db_total_changes (CohortDb *db)
+{
+  assert_owner (db);
+  return sqlite3_total_changes (db->db);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Queries                                                                                     */
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           col)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, col);
+
+  return text ? g_strdup ((const char *)text) : NULL;
+}
+
+void
+cohort_community_info_free (CohortCommunityInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->platform);
+  g_free (info->platform_id);
+  g_free (info->kind);
+  g_free (info->tz);
+  g_free (info);
+}
+
+GPtrArray *
+cohort_db_list_communities (CohortDb  *db,
+                            GError   **error)
+{
+  static const char *sql =
+    "SELECT c.id, c.name, c.platform, c.platform_id, c.kind, c.tz,"
+    " (SELECT count(*) FROM member WHERE community = c.id),"
+    " (SELECT count(DISTINCT member) FROM message WHERE community = c.id AND kind != ?1"
+    "    AND member IS NOT NULL),"
+    " (SELECT count(*) FROM message WHERE community = c.id AND kind != ?1),"
+    " (SELECT count(*) FROM message WHERE community = c.id AND kind != ?1 AND is_mech),"
+    " (SELECT count(*) FROM message WHERE community = c.id AND kind = ?1),"
+    " (SELECT count(*) FROM event WHERE community = c.id AND type = 'join'),"
+    " (SELECT count(*) FROM event WHERE community = c.id AND type IN ('leave', 'kick')),"
+    " (SELECT count(*) FROM invite WHERE community = c.id),"
+    " (SELECT count(*) FROM reaction r JOIN message m ON m.id = r.message WHERE m.community = c.id),"
+    " (SELECT min(ts) FROM message WHERE community = c.id AND kind != ?1),"
+    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1)"
+    " FROM community c ORDER BY c.id";
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_community_info_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "list communities"), NULL;
+  sqlite3_bind_int (stmt, 1, COHORT_MESSAGE_SYSTEM);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CohortCommunityInfo *info = g_new0 (CohortCommunityInfo, 1);
+
+      info->id = sqlite3_column_int64 (stmt, 0);
+      info->name = column_strdup (stmt, 1);
+      info->platform = column_strdup (stmt, 2);
+      info->platform_id = column_strdup (stmt, 3);
+      info->kind = column_strdup (stmt, 4);
+      info->tz = column_strdup (stmt, 5);
+      info->members = sqlite3_column_int64 (stmt, 6);
+      info->posting_members = sqlite3_column_int64 (stmt, 7);
+      info->messages = sqlite3_column_int64 (stmt, 8);
+      info->mechanical_messages = sqlite3_column_int64 (stmt, 9);
+      info->system_messages = sqlite3_column_int64 (stmt, 10);
+      info->joins = sqlite3_column_int64 (stmt, 11);
+      info->leaves = sqlite3_column_int64 (stmt, 12);
+      info->invites = sqlite3_column_int64 (stmt, 13);
+      info->reactions = sqlite3_column_int64 (stmt, 14);
+      info->first_message = sqlite3_column_int64 (stmt, 15);
+      info->last_message = sqlite3_column_int64 (stmt, 16);
+      g_ptr_array_add (list, info);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sql_error (db, error, "list communities"), NULL;
+  return g_steal_pointer (&list);
+}
+
+gint64
+cohort_db_find_community (CohortDb    *db,
+                          const char  *id_or_name,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+  int matches = 0;
+
+  assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT id FROM community WHERE CAST(id AS TEXT) = ?1 OR name = ?1 "
+                          "OR platform_id = ?1 ORDER BY (CAST(id AS TEXT) = ?1) DESC, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "find community"), 0;
+  sqlite3_bind_text (stmt, 1, id_or_name, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (matches++ == 0)
+        id = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  if (id == 0)
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
+                 "No community matches “%s”. List them with: cohort-cli communities", id_or_name);
+  return id;
+}
+
+char *
+cohort_db_get_message_text (CohortDb   *db,
+                            gint64      community,
+                            const char *platform_msg_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT text FROM message WHERE community = ?1 AND platform_msg_id = ?2",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = column_strdup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+static CohortSpanStart
+span_start_from_string (const char *s)
+{
+  if (g_strcmp0 (s, "rejoin") == 0)
+    return COHORT_SPAN_REJOIN;
+  if (g_strcmp0 (s, "inferred") == 0)
+    return COHORT_SPAN_INFERRED;
+  return COHORT_SPAN_JOIN;
+}
+
+static CohortSpanEnd
+span_end_from_string (const char *s)
+{
+  if (g_strcmp0 (s, "leave") == 0)
+    return COHORT_SPAN_LEAVE;
+  if (g_strcmp0 (s, "kick") == 0)
+    return COHORT_SPAN_KICK;
+  return COHORT_SPAN_OPEN;
+}
+
+CohortSnapshot *
+cohort_db_load_snapshot (CohortDb  *db,
+                         gint64     community,
+                         GError   **error)
+{
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  assert_owner (db);
+
+  if (sqlite3_prepare_v2 (db->db, "SELECT name, platform, tz FROM community WHERE id = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "load community"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    snap = cohort_snapshot_new ((const char *)sqlite3_column_text (stmt, 0),
+                                (const char *)sqlite3_column_text (stmt, 1),
+                                (const char *)sqlite3_column_text (stmt, 2));
+  sqlite3_finalize (stmt);
+  if (snap == NULL)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
+                   "Community %" G_GINT64_FORMAT " does not exist", community);
+      return NULL;
+    }
+
+  /* Members first, in id order; their snapshot index is their position. */
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT id, platform_uid, display_name, is_bot, is_staff FROM member "
+                          "WHERE community = ?1 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "load members"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      guint idx = cohort_snapshot_add_member (snap,
+                                              (const char *)sqlite3_column_text (stmt, 1),
+                                              (const char *)sqlite3_column_text (stmt, 2),
+                                              sqlite3_column_int (stmt, 3),
+                                              sqlite3_column_int (stmt, 4));
+      g_assert (idx == ids->len);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sql_error (db, error, "load members"), NULL;
+
+  /* Index the ids only now: the GArray may move while it grows. */
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (index, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i + 1));
+
+#define MEMBER_INDEX(id) (GPOINTER_TO_UINT (g_hash_table_lookup (index, &(id))))
+
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
+                          "FROM span s JOIN member m ON m.id = s.member WHERE m.community = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "load spans"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 member = sqlite3_column_int64 (stmt, 0);
+      guint idx = MEMBER_INDEX (member);
+
+      if (idx == 0)
+        continue;
+      cohort_snapshot_add_span (snap, idx - 1,
+                                sqlite3_column_int64 (stmt, 1),
+                                sqlite3_column_type (stmt, 2) == SQLITE_NULL
+                                  ? COHORT_TS_OPEN : sqlite3_column_int64 (stmt, 2),
+                                span_start_from_string ((const char *)sqlite3_column_text (stmt, 3)),
+                                span_end_from_string ((const char *)sqlite3_column_text (stmt, 4)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sql_error (db, error, "load spans"), NULL;
+
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT m.ts, m.member, m.kind, m.is_mech, r.member FROM message m "
+                          "LEFT JOIN message r ON r.community = m.community "
+                          "  AND r.platform_msg_id = m.reply_to "
+                          "WHERE m.community = ?1 AND m.kind != ?2 AND m.member IS NOT NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "load messages"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_int (stmt, 2, COHORT_MESSAGE_SYSTEM);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 member = sqlite3_column_int64 (stmt, 1);
+      guint idx = MEMBER_INDEX (member);
+      int reply = -1;
+
+      if (idx == 0)
+        continue;
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        {
+          gint64 target = sqlite3_column_int64 (stmt, 4);
+          reply = (int)MEMBER_INDEX (target) - 1;
+        }
+      cohort_snapshot_add_message (snap, sqlite3_column_int64 (stmt, 0), idx - 1,
+                                   sqlite3_column_int (stmt, 2), sqlite3_column_int (stmt, 3),
+                                   reply);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sql_error (db, error, "load messages"), NULL;
+
+#undef MEMBER_INDEX
+
+  cohort_snapshot_finish (snap);
+  return g_steal_pointer (&snap);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The import transaction                                                                      */
+
+CohortImportTx *
+cohort_db_begin_import (CohortDb    *db,
+                        const char  *source,
+                        const char  *format,
+                        GError     **error)
+{
+  g_autofree CohortImportTx *tx = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  assert_owner (db);
+  g_return_val_if_fail (!db->read_only, NULL);
+
+  if (!exec (db, "BEGIN IMMEDIATE", error))
+    return NULL;
+
+  tx = g_new0 (CohortImportTx, 1);
+  tx->db = db;
+  tx->open = TRUE;
+  for (guint i = 0; i < N_STMTS; i++)
+    if (sqlite3_prepare_v2 (db->db, stmt_sql[i], -1, &tx->stmts[i], NULL) != SQLITE_OK)
+      {
+        set_sql_error (db, error, "prepare import");
+        cohort_import_tx_rollback (g_steal_pointer (&tx));
+        return NULL;
+      }
+
+  if (sqlite3_prepare_v2 (db->db,
+                          "INSERT INTO import_run (source, format, status, started_ts) "
+                          "VALUES (?1, ?2, 'running', strftime('%s','now'))",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sql_error (db, error, "record import");
+      cohort_import_tx_rollback (g_steal_pointer (&tx));
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, source, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, format, -1, SQLITE_TRANSIENT);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  tx->run_id = sqlite3_last_insert_rowid (db->db);
+
+  tx->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  tx->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  return g_steal_pointer (&tx);
+}
+
+const CohortImportCounts *
+cohort_import_tx_get_counts (CohortImportTx *tx)
+{
+  return &tx->counts;
+}
+
+static sqlite3_stmt *
+tx_stmt (CohortImportTx *tx,
+         int             which)
+{
+  sqlite3_stmt *stmt = tx->stmts[which];
+
+  assert_owner (tx->db);
+  g_assert (tx->open);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           col,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+gint64
+cohort_import_tx_community (CohortImportTx  *tx,
+                            const char      *platform,
+                            const char      *platform_id,
+                            const char      *name,
+                            const char      *kind,
+                            const char      *tz,
+                            GError         **error)
+{
+  sqlite3_stmt *stmt = tx_stmt (tx, STMT_COMMUNITY_GET);
+  gint64 id = 0;
+
+  sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+
+  if (id != 0)
+    {
+      /* A newer export may carry a renamed chat; the zone chosen earlier stays. */
+      stmt = tx_stmt (tx, STMT_COMMUNITY_UPDATE);
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+      bind_text_or_null (stmt, 3, kind);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sql_error (tx->db, error, "update community"), 0;
+    }
+  else
+    {
+      stmt = tx_stmt (tx, STMT_COMMUNITY_INSERT);
+      sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
+      bind_text_or_null (stmt, 4, kind);
+      sqlite3_bind_text (stmt, 5, tz ? tz : "UTC", -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sql_error (tx->db, error, "add community"), 0;
+      id = sqlite3_last_insert_rowid (tx->db->db);
+    }
+
+  if (!g_hash_table_contains (tx->touched, &id))
+    {
+      g_hash_table_add (tx->touched, g_memdup2 (&id, sizeof id));
+      tx->counts.communities++;
+    }
+  return id;
+}
+
+static gint64
+lookup_member (CohortImportTx *tx,
+               gint64          community,
+               const char     *uid)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, uid);
+  gint64 *id = g_hash_table_lookup (tx->member_ids, key);
+
+  return id ? *id : 0;
+}
+
+gboolean
+cohort_import_tx_member (CohortImportTx  *tx,
+                         gint64           community,
+                         const char      *platform_uid,
+                         const char      *display_name,
+                         gboolean         is_bot,
+                         GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  gboolean rename = FALSE;
+
+  g_return_val_if_fail (platform_uid != NULL, FALSE);
+
+  if (lookup_member (tx, community, platform_uid) != 0)
+    return TRUE;
+
+  stmt = tx_stmt (tx, STMT_MEMBER_GET);
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_text (stmt, 2, platform_uid, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      rename = display_name != NULL &&
+               g_strcmp0 ((const char *)sqlite3_column_text (stmt, 1), display_name) != 0;
+    }
+
+  if (id == 0)
+    {
+      stmt = tx_stmt (tx, STMT_MEMBER_INSERT);
+      sqlite3_bind_int64 (stmt, 1, community);
+      sqlite3_bind_text (stmt, 2, platform_uid, -1, SQLITE_TRANSIENT);
+      bind_text_or_null (stmt, 3, display_name);
+      sqlite3_bind_int (stmt, 4, is_bot ? 1 : 0);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sql_error (tx->db, error, "add member");
+      id = sqlite3_last_insert_rowid (tx->db->db);
+      tx->counts.members_added++;
+    }
+  else if (rename || is_bot)
+    {
+      stmt = tx_stmt (tx, STMT_MEMBER_RENAME);
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text_or_null (stmt, 2, display_name);
+      sqlite3_bind_int (stmt, 3, is_bot ? 1 : 0);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sql_error (tx->db, error, "rename member");
+    }
+
+  g_hash_table_insert (tx->member_ids,
+                       g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid),
+                       g_memdup2 (&id, sizeof id));
+  return TRUE;
+}
+
+gboolean
+cohort_import_tx_message (CohortImportTx             *tx,
+                          const CohortMessageRecord  *r,
+                          GError                    **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 member = 0;
+
+  if (r->member_uid != NULL && (member = lookup_member (tx, r->community, r->member_uid)) == 0)
+    {
+      if (!cohort_import_tx_member (tx, r->community, r->member_uid, NULL, FALSE, error))
+        return FALSE;
+      member = lookup_member (tx, r->community, r->member_uid);
+    }
+
+  stmt = tx_stmt (tx, STMT_MESSAGE_INSERT);
+  sqlite3_bind_int64 (stmt, 1, r->community);
+  if (member != 0)
+    sqlite3_bind_int64 (stmt, 2, member);
+  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, r->ts);
+  sqlite3_bind_int (stmt, 5, r->kind);
+  sqlite3_bind_int (stmt, 6, r->length);
+  bind_text_or_null (stmt, 7, r->reply_to);
+  sqlite3_bind_int (stmt, 8, r->forwarded ? 1 : 0);
+  if (r->edited_ts != 0)
+    sqlite3_bind_int64 (stmt, 9, r->edited_ts);
+  sqlite3_bind_int (stmt, 10, r->is_mech ? 1 : 0);
+  bind_text_or_null (stmt, 11, r->mech_reason);
+  bind_text_or_null (stmt, 12, r->text);
+  sqlite3_bind_int64 (stmt, 13, tx->run_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (tx->db, error, "add message");
+
+  if (sqlite3_changes (tx->db->db) == 0)
+    tx->counts.messages_present++;
+  else if (r->kind == COHORT_MESSAGE_SYSTEM)
+    tx->counts.system_added++;
+  else
+    tx->counts.messages_added++;
+  return TRUE;
+}
+
+gboolean
+cohort_import_tx_reaction (CohortImportTx  *tx,
+                           gint64           community,
+                           const char      *platform_msg_id,
+                           const char      *emoji,
+                           gint64           count,
+                           GError         **error)
+{
+  sqlite3_stmt *stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
+  gint64 before = sqlite3_last_insert_rowid (tx->db->db);
+
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (tx->db, error, "add reaction");
+  if (sqlite3_changes (tx->db->db) > 0 && sqlite3_last_insert_rowid (tx->db->db) != before)
+    tx->counts.reactions_added++;
+  return TRUE;
+}
+
+static gint64
+ensure_member (CohortImportTx  *tx,
+               gint64           community,
+               const char      *uid,
+               GError         **error)
+{
+  gint64 id = lookup_member (tx, community, uid);
+
+  if (id == 0 && cohort_import_tx_member (tx, community, uid, NULL, FALSE, error))
+    id = lookup_member (tx, community, uid);
+  return id;
+}
+
+gboolean
+cohort_import_tx_event (CohortImportTx  *tx,
+                        gint64           community,
+                        const char      *member_uid,
+                        gint64           ts,
+                        const char      *type,
+                        const char      *ref,
+                        GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 member = ensure_member (tx, community, member_uid, error);
+
+  if (member == 0)
+    return FALSE;
+  stmt = tx_stmt (tx, STMT_EVENT_INSERT);
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_int64 (stmt, 2, member);
+  sqlite3_bind_int64 (stmt, 3, ts);
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 5, ref);
+  sqlite3_bind_int64 (stmt, 6, tx->run_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (tx->db, error, "add event");
+  tx->counts.events_added += sqlite3_changes (tx->db->db);
+  return TRUE;
+}
+
+gboolean
+cohort_import_tx_invite (CohortImportTx  *tx,
+                         gint64           community,
+                         const char      *inviter_uid,
+                         const char      *invitee_uid,
+                         gint64           ts,
+                         const char      *channel,
+                         GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 inviter = ensure_member (tx, community, inviter_uid, error);
+  gint64 invitee = inviter ? ensure_member (tx, community, invitee_uid, error) : 0;
+
+  if (inviter == 0 || invitee == 0)
+    return FALSE;
+  if (inviter == invitee)
+    return TRUE;
+  stmt = tx_stmt (tx, STMT_INVITE_INSERT);
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_int64 (stmt, 2, inviter);
+  sqlite3_bind_int64 (stmt, 3, invitee);
+  sqlite3_bind_int64 (stmt, 4, ts);
+  bind_text_or_null (stmt, 5, channel);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (tx->db, error, "add invite");
+  tx->counts.invites_added += sqlite3_changes (tx->db->db);
+  return TRUE;
+}
+
+/* Spans (METRICS.md §0.4) are derived data: rebuilt for every community an import touched,
+ * from all of its join/leave/kick events and messages, inside the same transaction. */
+typedef struct
+{
+  sqlite3_stmt *insert;
+  gint64 member;
+  gint64 start;
+  const char *start_kind;
+  gboolean open;
+  int n_spans;
+} SpanBuilder;
+
+static gboolean
+span_emit (SpanBuilder *b,
+           gint64       end,
+           const char  *end_kind)
+{
+  sqlite3_reset (b->insert);
+  sqlite3_bind_int64 (b->insert, 1, b->member);
+  sqlite3_bind_int64 (b->insert, 2, b->start);
+  if (end_kind != NULL)
+    sqlite3_bind_int64 (b->insert, 3, end);
+  else
+    sqlite3_bind_null (b->insert, 3);
+  sqlite3_bind_text (b->insert, 4, b->start_kind, -1, SQLITE_STATIC);
+  bind_text_or_null (b->insert, 5, end_kind);
+  b->open = FALSE;
+  b->n_spans++;
+  return sqlite3_step (b->insert) == SQLITE_DONE;
+}
+
+static gboolean
+span_feed (SpanBuilder *b,
+           gint64       member,
+           gint64       ts,
+           const char  *type)
+{
+  gboolean is_join = strcmp (type, "join") == 0;
+  gboolean is_end = strcmp (type, "leave") == 0 || strcmp (type, "kick") == 0;
+
+  if (member != b->member)
+    {
+      if (b->open && !span_emit (b, 0, NULL))
+        return FALSE;
+      b->member = member;
+      b->n_spans = 0;
+      b->open = FALSE;
+    }
+
+  if (!b->open && !is_end)
+    {
+      /* A join opens a span; so does a message outside every span (an inferred start). */
+      b->open = TRUE;
+      b->start = ts;
+      b->start_kind = is_join ? (b->n_spans == 0 ? "join" : "rejoin") : "inferred";
+    }
+  else if (b->open && is_end)
+    {
+      return span_emit (b, ts, type);
+    }
+  /* A join while open is a duplicate; a leave with no open span is a data-quality note. */
+  return TRUE;
+}
+
+static gboolean
+rebuild_spans (CohortImportTx  *tx,
+               gint64           community,
+               GError         **error)
+{
+  CohortDb *db = tx->db;
+  sqlite3_stmt *del = NULL, *sel = NULL, *ins = NULL, *seen = NULL;
+  SpanBuilder b = { 0, };
+  gboolean ok = FALSE;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db->db,
+                          "DELETE FROM span WHERE member IN (SELECT id FROM member WHERE community = ?1)",
+                          -1, &del, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db->db,
+                          "SELECT member, ts, type, 1 + (type != 'join') + (type IN ('leave', 'kick')) AS o "
+                          "FROM event WHERE community = ?1 AND type IN ('join', 'leave', 'kick') "
+                          "UNION ALL SELECT member, ts, 'message', 2 FROM message "
+                          "WHERE community = ?1 AND kind != ?2 AND member IS NOT NULL "
+                          "ORDER BY 1, 2, 4",
+                          -1, &sel, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db->db,
+                          "INSERT INTO span (member, start_ts, end_ts, start_kind, end_kind) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db->db,
+                          "UPDATE member SET "
+                          " first_seen = (SELECT min(ts) FROM message WHERE member = member.id),"
+                          " last_seen = (SELECT max(ts) FROM message WHERE member = member.id) "
+                          "WHERE community = ?1", -1, &seen, NULL) != SQLITE_OK)
+    {
+      set_sql_error (db, error, "rebuild spans");
+      goto out;
+    }
+
+  sqlite3_bind_int64 (del, 1, community);
+  if (sqlite3_step (del) != SQLITE_DONE)
+    {
+      set_sql_error (db, error, "clear spans");
+      goto out;
+    }
+
+  b.insert = ins;
+  b.member = 0;
+  sqlite3_bind_int64 (sel, 1, community);
+  sqlite3_bind_int (sel, 2, COHORT_MESSAGE_SYSTEM);
+  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      if (!span_feed (&b, sqlite3_column_int64 (sel, 0), sqlite3_column_int64 (sel, 1),
+                      (const char *)sqlite3_column_text (sel, 2)))
+        {
+          set_sql_error (db, error, "write spans");
+          goto out;
+        }
+    }
+  if (rc != SQLITE_DONE || (b.open && !span_emit (&b, 0, NULL)))
+    {
+      set_sql_error (db, error, "write spans");
+      goto out;
+    }
+
+  sqlite3_bind_int64 (seen, 1, community);
+  if (sqlite3_step (seen) != SQLITE_DONE)
+    {
+      set_sql_error (db, error, "update members");
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (del);
+  sqlite3_finalize (sel);
+  sqlite3_finalize (ins);
+  sqlite3_finalize (seen);
+  return ok;
+}
+
+static void
+tx_free (CohortImportTx *tx)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (tx->stmts[i]);
+  g_clear_pointer (&tx->member_ids, g_hash_table_unref);
+  g_clear_pointer (&tx->touched, g_hash_table_unref);
+  g_free (tx);
+}
+
+gboolean
+cohort_import_tx_commit (CohortImportTx  *tx,
+                         GError         **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+  sqlite3_stmt *stmt = NULL;
+
+  assert_owner (tx->db);
+
+  g_hash_table_iter_init (&iter, tx->touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!rebuild_spans (tx, *(gint64 *)key, error))
+      {
+        cohort_import_tx_rollback (tx);
+        return FALSE;
+      }
+
+  if (sqlite3_prepare_v2 (tx->db->db,
+                          "UPDATE import_run SET status = 'ok', finished_ts = strftime('%s','now'), "
+                          "communities = ?2, members_added = ?3, messages_added = ?4, "
+                          "events_added = ?5 WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, tx->run_id);
+      sqlite3_bind_int64 (stmt, 2, tx->counts.communities);
+      sqlite3_bind_int64 (stmt, 3, tx->counts.members_added);
+      sqlite3_bind_int64 (stmt, 4, tx->counts.messages_added);
+      sqlite3_bind_int64 (stmt, 5, tx->counts.events_added);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
+
+  if (!exec (tx->db, "COMMIT", error))
+    {
+      exec (tx->db, "ROLLBACK", NULL);
+      tx_free (tx);
+      return FALSE;
+    }
+  tx_free (tx);
+  return TRUE;
+}
+
+void
+cohort_import_tx_rollback (CohortImportTx *tx)
+{
+  if (tx == NULL)
+    return;
+  assert_owner (tx->db);
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
+  exec (tx->db, "ROLLBACK", NULL);
+  tx_free (tx);
+}

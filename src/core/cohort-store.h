@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cohort-snapshot.h"
+
+G_BEGIN_DECLS
+
+/*
+ * CohortDb: one SQLite connection, owned by the thread that opened it (every function
+ * asserts this).  The main thread never opens one: imports run on the import worker with a
+ * write connection, metrics on a worker with a read-only one (WAL lets both run at once).
+ *
+ * An import is one transaction (CohortImportTx): nothing is visible until commit, and a
+ * rollback leaves the database byte-for-byte as it was.  Re-importing the same export adds
+ * nothing, because every row has a natural key (platform message id or content key).
+ */
+
+#define COHORT_SCHEMA_VERSION 1
+
+#define COHORT_STORE_ERROR (cohort_store_error_quark ())
+
+typedef enum
+{
+  COHORT_STORE_ERROR_OPEN,
+  COHORT_STORE_ERROR_NEWER_SCHEMA,
+  COHORT_STORE_ERROR_SQL,
+  COHORT_STORE_ERROR_NOT_FOUND,
+} CohortStoreError;
+
+typedef struct _CohortDb CohortDb;
+typedef struct _CohortImportTx CohortImportTx;
+
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *platform;
+  char   *platform_id;
+  char   *kind;
+  char   *tz;
+  gint64  members;             /* member records */
+  gint64  posting_members;     /* members with ≥ 1 non-system message, bots included */
+  gint64  messages;            /* non-system messages */
+  gint64  mechanical_messages;
+  gint64  system_messages;
+  gint64  joins;
+  gint64  leaves;
+  gint64  invites;
+  gint64  reactions;
+  gint64  first_message;       /* epoch seconds, 0 if none */
+  gint64  last_message;
+} CohortCommunityInfo;
+
+typedef struct
+{
+  gint64             community;
+  const char        *platform_msg_id;  /* or a content key */
+  const char        *member_uid;       /* NULL for anonymous / deleted senders */
+  gint64             ts;
+  CohortMessageKind  kind;
+  int                length;           /* characters of text */
+  const char        *reply_to;         /* platform id of the replied message, or NULL */
+  gboolean           forwarded;
+  gint64             edited_ts;        /* 0 if never edited */
+  gboolean           is_mech;
+  const char        *mech_reason;
+  const char        *text;
+} CohortMessageRecord;
+
+typedef struct
+{
+  gint64 communities;
+  gint64 members_added;
+  gint64 messages_added;
+  gint64 messages_present;     /* already in the database: skipped */
+  gint64 system_added;
+  gint64 events_added;
+  gint64 invites_added;
+  gint64 reactions_added;
+} CohortImportCounts;
+
+GQuark          cohort_store_error_quark        (void);
+
+char           *cohort_db_default_path          (void);
+CohortDb       *cohort_db_open                  (const char      *path,
+                                                 gboolean         read_only,
+                                                 GError         **error);
+void            cohort_db_close                 (CohortDb        *db);
+int             cohort_db_schema_version        (CohortDb        *db);
+const char     *cohort_db_get_path              (CohortDb        *db);
+
+GPtrArray      *cohort_db_list_communities      (CohortDb        *db,
+                                                 GError         **error);
+gint64          cohort_db_find_community        (CohortDb        *db,
+                                                 const char      *id_or_name,
+                                                 GError         **error);
+CohortSnapshot *cohort_db_load_snapshot         (CohortDb        *db,
+                                                 gint64           community,
+                                                 GError         **error);
+char           *cohort_db_get_message_text      (CohortDb        *db,
+                                                 gint64           community,
+                                                 const char      *platform_msg_id);
+gint64          cohort_db_count                 (CohortDb        *db,
+                                                 const char      *table);
+gint64          cohort_db_total_changes         (CohortDb        *db);
+
+/* The import transaction.  All add_* functions are idempotent. */
+CohortImportTx *cohort_db_begin_import          (CohortDb        *db,
+                                                 const char      *source,
+                                                 const char      *format,
+                                                 GError         **error);
+gint64          cohort_import_tx_community      (CohortImportTx  *tx,
+                                                 const char      *platform,
+                                                 const char      *platform_id,
+                                                 const char      *name,
+                                                 const char      *kind,
+                                                 const char      *tz,
+                                                 GError         **error);
+gboolean        cohort_import_tx_member         (CohortImportTx  *tx,
+                                                 gint64           community,
+                                                 const char      *platform_uid,
+                                                 const char      *display_name,
+                                                 gboolean         is_bot,
+                                                 GError         **error);
+gboolean        cohort_import_tx_message        (CohortImportTx  *tx,
+                                                 const CohortMessageRecord *record,
+                                                 GError         **error);
+gboolean        cohort_import_tx_reaction       (CohortImportTx  *tx,
+                                                 gint64           community,
+                                                 const char      *platform_msg_id,
+                                                 const char      *emoji,
+                                                 gint64           count,
+                                                 GError         **error);
+/* type: "join", "leave", "kick"; ref: free text such as the join route */
+gboolean        cohort_import_tx_event          (CohortImportTx  *tx,
+                                                 gint64           community,
+                                                 const char      *member_uid,
+                                                 gint64           ts,
+                                                 const char      *type,
+                                                 const char      *ref,
+                                                 GError         **error);
+gboolean        cohort_import_tx_invite         (CohortImportTx  *tx,
+                                                 gint64           community,
+                                                 const char      *inviter_uid,
+                                                 const char      *invitee_uid,
+                                                 gint64           ts,
+                                                 const char      *channel,
+                                                 GError         **error);
+const CohortImportCounts *cohort_import_tx_get_counts (CohortImportTx *tx);
+gboolean        cohort_import_tx_commit         (CohortImportTx  *tx,
+                                                 GError         **error);
+void            cohort_import_tx_rollback       (CohortImportTx  *tx);
+
+void            cohort_community_info_free      (CohortCommunityInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortCommunityInfo, cohort_community_info_free)
+
+G_END_DECLS

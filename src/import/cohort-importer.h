@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cohort-store.h"
+
+G_BEGIN_DECLS
+
+#define COHORT_IMPORT_ERROR (cohort_import_error_quark ())
+
+typedef enum
+{
+  COHORT_IMPORT_ERROR_READ,          /* the file cannot be read */
+  COHORT_IMPORT_ERROR_UNSUPPORTED,   /* not an export we know (HTML, foreign JSON, binary) */
+  COHORT_IMPORT_ERROR_TRUNCATED,     /* the file ends in the middle */
+  COHORT_IMPORT_ERROR_MALFORMED,     /* syntax error at a known place */
+  COHORT_IMPORT_ERROR_EMPTY,         /* a valid export with no chat in it */
+} CohortImportError;
+
+typedef struct
+{
+  const char *tz;            /* IANA zone for exports without offsets; NULL = infer */
+  const char *format;        /* NULL = detect by content */
+} CohortImportOptions;
+
+typedef struct
+{
+  char              *path;
+  char              *format;            /* "telegram" */
+  CohortImportCounts counts;
+  guint              personal_chats_skipped;
+  GPtrArray         *community_ids;     /* gint64* of communities this file touched */
+  GPtrArray         *warnings;          /* data-quality notes, translated */
+} CohortImportResult;
+
+/* Called from the importing thread; fraction is 0..1 (or < 0 when unknown). */
+typedef void (*CohortImportProgressFunc) (double      fraction,
+                                          const char *message,
+                                          gpointer    user_data);
+
+GQuark              cohort_import_error_quark  (void);
+
+CohortImportResult *cohort_import_file         (CohortDb                  *db,
+                                                GFile                     *file,
+                                                const CohortImportOptions *options,
+                                                CohortImportProgressFunc   progress,
+                                                gpointer                   progress_data,
+                                                GCancellable              *cancellable,
+                                                GError                   **error);
+void                cohort_import_result_free  (CohortImportResult        *result);
+char               *cohort_import_result_describe (const CohortImportResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortImportResult, cohort_import_result_free)
+
+G_END_DECLS

@@ -1,0 +1,1090 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-mech"
+
+#include "config.h"
+
+#include "cohort-mech.h"
+
+#include "cohort-snapshot.h"
+
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#define DUP_WINDOW_S   60
+#define ECHO_WINDOW_S  (5 * 60)
+#define ECHO_MEMBERS   3
+#define ECHO_MAX_CORE  10
+
+/* ------------------------------------------------------------------------------------ */
+/* Static lists (METRICS.md §A rules 2–5)                                              */
+
+static const char * const stop_zh[] = {
+  "收到", "收到收到", "收到了", "好", "好的", "好滴", "好哒", "好嘞", "好吧", "嗯", "嗯嗯",
+  "恩恩", "哦", "哦哦", "噢", "喔", "了解", "明白", "明白了", "知道了", "懂了", "可以", "行",
+  "同上", "同意", "支持", "顶", "赞", "点赞", "棒", "厉害", "牛", "牛逼", "谢谢", "谢谢老师",
+  "感谢", "多谢", "辛苦了", "辛苦", "早", "早安", "早上好", "午安", "晚安", "在", "在的", "到",
+  "已阅", "已读", "签到", "打卡", "冒泡", "路过", "围观", "沙发", "加一", "加1", "扣1", "接",
+  "鼓掌", "哈哈", "呵呵", "嘻嘻", "嘿嘿",
+};
+
+static const char * const stop_en[] = {
+  "ok", "okay", "k", "kk", "okk", "yes", "yep", "yeah", "ya", "yup", "thanks", "thx", "ty",
+  "tks", "thank you", "thank u", "lol", "lmao", "rofl", "nice", "cool", "great", "wow", "gg",
+  "noted", "got it", "same", "this", "bump", "gm", "gn", "welcome", "agreed", "^", "^^",
+};
+
+/* WeChat "[名字]" and QQ "/名字" emoticon names, lowercased (WeChat's English client
+ * writes "[OK]", "[Smile]", …).  Covers the default panels of both apps. */
+static const char * const emoticon_names[] = {
+  "微笑", "撇嘴", "色", "发呆", "得意", "流泪", "害羞", "闭嘴", "睡", "大哭", "尴尬", "发怒",
+  "调皮", "呲牙", "惊讶", "难过", "酷", "冷汗", "抓狂", "吐", "偷笑", "可爱", "愉快", "白眼",
+  "傲慢", "饥饿", "困", "惊恐", "流汗", "憨笑", "悠闲", "大兵", "奋斗", "咒骂", "疑问", "嘘",
+  "晕", "衰", "骷髅", "敲打", "再见", "擦汗", "抠鼻", "鼓掌", "糗大了", "坏笑", "左哼哼",
+  "右哼哼", "哈欠", "鄙视", "委屈", "快哭了", "阴险", "亲亲", "吓", "可怜", "笑脸", "生病",
+  "脸红", "破涕为笑", "恐惧", "失望", "无语", "嘿哈", "捂脸", "奸笑", "机智", "皱眉", "耶",
+  "吃瓜", "加油", "汗", "天啊", "社会社会", "旺柴", "好的", "打脸", "哇", "翻白眼", "666",
+  "让我看看", "叹气", "苦涩", "裂开", "嘴唇", "爱心", "心碎", "拥抱", "强", "弱", "握手",
+  "胜利", "抱拳", "勾引", "拳头", "ok", "合十", "啤酒", "咖啡", "蛋糕", "玫瑰", "凋谢", "菜刀",
+  "炸弹", "便便", "月亮", "太阳", "庆祝", "礼物", "红包", "發", "福", "烟花", "爆竹", "猪头",
+  "跳跳", "发抖", "转圈", "西瓜", "示爱", "闪电", "差劲", "爱你", "no", "smile", "grin",
+  "thumbsup", "strong", "rose", "facepalm", "hug", "salute", "fist", "peace", "clap",
+  "laugh", "shy", "awesome", "wow", "sigh", "smart", "trick",
+};
+
+/* Placeholders that exporters write instead of a sticker (rule 1). */
+static const char * const sticker_placeholders[] = {
+  "[动画表情]", "<sticker omitted>", "sticker omitted", "[sticker]",
+};
+
+typedef struct
+{
+  GHashTable *stop_zh;          /* t -> TRUE */
+  GHashTable *stop_en;
+  GHashTable *emoticons;        /* name -> TRUE */
+  char      **phrases;          /* core forms, ≥ 2 chars, longest first, NULL-terminated */
+} Tables;
+
+static void append_core_char (GString *core, gunichar c);
+
+static char *
+core_of_phrase (const char *phrase)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = phrase; *p; p = g_utf8_next_char (p))
+    append_core_char (s, g_utf8_get_char (p));
+  return g_string_free (s, FALSE);
+}
+
+static int
+cmp_phrase_len_desc (gconstpointer a,
+                     gconstpointer b)
+{
+  const char *pa = *(const char * const *) a;
+  const char *pb = *(const char * const *) b;
+  glong la = g_utf8_strlen (pa, -1);
+  glong lb = g_utf8_strlen (pb, -1);
+
+  if (la != lb)
+    return la > lb ? -1 : 1;
+  return strcmp (pa, pb);
+}
+
+static gpointer
+tables_init (gpointer data)
+{
+  Tables *t = g_new0 (Tables, 1);
+  GPtrArray *phrases = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  t->stop_zh = g_hash_table_new (g_str_hash, g_str_equal);
+  t->stop_en = g_hash_table_new (g_str_hash, g_str_equal);
+  t->emoticons = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stop_zh); i++)
+    g_hash_table_add (t->stop_zh, (gpointer) stop_zh[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (stop_en); i++)
+    g_hash_table_add (t->stop_en, (gpointer) stop_en[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (emoticon_names); i++)
+    g_hash_table_add (t->emoticons, (gpointer) emoticon_names[i]);
+
+  /* Single-character entries are never deleted from inside other text (不行, 早上, 链接
+   * must stay genuine), so only phrases of ≥ 2 characters in core form go in. */
+  for (guint l = 0; l < 2; l++)
+    {
+      const char * const *list = l == 0 ? stop_zh : stop_en;
+      guint n = l == 0 ? G_N_ELEMENTS (stop_zh) : G_N_ELEMENTS (stop_en);
+
+      for (guint i = 0; i < n; i++)
+        {
+          char *core = core_of_phrase (list[i]);
+
+          if (g_utf8_strlen (core, -1) >= 2 && !g_hash_table_contains (seen, core))
+            {
+              g_hash_table_add (seen, core);
+              g_ptr_array_add (phrases, core);
+            }
+          else
+            g_free (core);
+        }
+    }
+  g_ptr_array_sort (phrases, cmp_phrase_len_desc);
+  g_ptr_array_add (phrases, NULL);
+  t->phrases = (char **) g_ptr_array_free (phrases, FALSE);
+
+  return t;
+}
+
+static const Tables *
+tables_get (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, tables_init, NULL);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Character classes                                                                    */
+
+static gboolean
+is_zero_width (gunichar c)
+{
+  /* U+200E/U+200F (bidi marks) are not in the spec's list, but WhatsApp prefixes its
+   * "sticker omitted" lines with U+200E and they are just as invisible. */
+  return (c >= 0x200B && c <= 0x200F) || c == 0x2060 || c == 0xFEFF;
+}
+
+static gboolean
+is_punct (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_CONNECT_PUNCTUATION:
+    case G_UNICODE_DASH_PUNCTUATION:
+    case G_UNICODE_CLOSE_PUNCTUATION:
+    case G_UNICODE_FINAL_PUNCTUATION:
+    case G_UNICODE_INITIAL_PUNCTUATION:
+    case G_UNICODE_OTHER_PUNCTUATION:
+    case G_UNICODE_OPEN_PUNCTUATION:
+      return TRUE;
+    default:
+      return c < 0x80 && g_ascii_ispunct ((char) c);
+    }
+}
+
+static gboolean
+is_symbol (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_MATH_SYMBOL:
+    case G_UNICODE_MODIFIER_SYMBOL:
+    case G_UNICODE_OTHER_SYMBOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Invisible parts of emoji sequences: variation selectors, keycap, ZWJ, tags. */
+static gboolean
+is_emoji_component (gunichar c)
+{
+  return (c >= 0xFE00 && c <= 0xFE0F) || c == 0x20E3 || c == 0x200D ||
+         (c >= 0xE0020 && c <= 0xE007F);
+}
+
+static void
+append_core_char (GString  *core,
+                  gunichar  c)
+{
+  /* `core` drops punctuation, whitespace and symbols ("+1" → "1", "～" → ""), and the
+   * invisible emoji components left over after a non-emoji base character. */
+  if (g_unichar_isspace (c) || is_punct (c) || is_symbol (c) || is_emoji_component (c))
+    return;
+  g_string_append_unichar (core, c);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Normalisation                                                                        */
+
+static char *
+nfkc (const char *text)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *n2;
+  g_autofree gunichar2 *src = NULL;
+  g_autofree UChar *dst = NULL;
+  glong src_len = 0;
+  int32_t cap, len;
+  gboolean ascii = TRUE;
+  char *out;
+
+  /* ASCII is already NFKC; most English chat never pays for the round trip. */
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p >= 0x80)
+      {
+        ascii = FALSE;
+        break;
+      }
+  if (ascii)
+    return g_strdup (text);
+
+  n2 = unorm2_getNFKCInstance (&status);   /* a process-wide singleton inside ICU */
+  src = g_utf8_to_utf16 (text, -1, NULL, &src_len, NULL);
+  if (U_FAILURE (status) || src == NULL)
+    return g_strdup (text);
+
+  if (unorm2_isNormalized (n2, (const UChar *) src, (int32_t) src_len, &status) &&
+      U_SUCCESS (status))
+    return g_strdup (text);
+
+  status = U_ZERO_ERROR;
+  cap = (int32_t) src_len * 2 + 16;
+  dst = g_new (UChar, cap);
+  len = unorm2_normalize (n2, (const UChar *) src, (int32_t) src_len, dst, cap, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR)
+    {
+      status = U_ZERO_ERROR;
+      cap = len + 1;
+      dst = g_renew (UChar, dst, cap);
+      len = unorm2_normalize (n2, (const UChar *) src, (int32_t) src_len, dst, cap, &status);
+    }
+  if (U_FAILURE (status))
+    return g_strdup (text);
+
+  out = g_utf16_to_utf8 ((const gunichar2 *) dst, len, NULL, NULL, NULL);
+  return out ? out : g_strdup (text);
+}
+
+/* A WeChat quote separator line: "- - - - - - - - - - - - - - -". */
+static gboolean
+is_quote_separator (const char *line,
+                    gsize       len)
+{
+  guint dashes = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (line[i] == '-')
+        dashes++;
+      else if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+        return FALSE;
+    }
+  return dashes >= 3;
+}
+
+static gboolean
+is_quote_line (const char *line,
+               gsize       len)
+{
+  while (len > 0 && (*line == ' ' || *line == '\t'))
+    line++, len--;
+  while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+    len--;
+  if (len > 0 && line[0] == '>')
+    return TRUE;                        /* Markdown / Discord / Slack quote */
+  /* WeChat mobile copies a reply as "「张三：原文」" on its own line. */
+  if (len >= 6 && memcmp (line, "「", 3) == 0 && memcmp (line + len - 3, "」", 3) == 0)
+    {
+      g_autofree char *inner = g_strndup (line, len);
+      return strstr (inner, "：") != NULL || strchr (inner, ':') != NULL;
+    }
+  return FALSE;
+}
+
+/* Removes the quoted/replied block: everything up to a WeChat separator line, and
+ * quote lines.  "A reply quote does not count toward length." */
+static void
+strip_quotes (GString *s)
+{
+  const char *start = s->str;
+  const char *line = s->str;
+  GString *out;
+
+  if (strchr (s->str, '>') == NULL && strstr (s->str, "「") == NULL &&
+      strstr (s->str, "---") == NULL && strstr (s->str, "- -") == NULL)
+    return;
+
+  while (*line)
+    {
+      const char *nl = strchr (line, '\n');
+      gsize len = nl ? (gsize) (nl - line) : strlen (line);
+
+      if (is_quote_separator (line, len))
+        start = nl ? nl + 1 : line + len;
+      if (!nl)
+        break;
+      line = nl + 1;
+    }
+
+  out = g_string_sized_new (s->len);
+  line = start;
+  while (*line)
+    {
+      const char *nl = strchr (line, '\n');
+      gsize len = nl ? (gsize) (nl - line) : strlen (line);
+
+      if (!is_quote_line (line, len))
+        {
+          g_string_append_len (out, line, len);
+          g_string_append_c (out, '\n');
+        }
+      if (!nl)
+        break;
+      line = nl + 1;
+    }
+  g_string_assign (s, out->str);
+  g_string_free (out, TRUE);
+}
+
+static gboolean
+is_trailing_trim (gunichar c)
+{
+  switch (c)
+    {
+    case 0x3002: /* 。 */
+    case 0xFF01: /* ！ */
+    case '!':
+    case '~':
+    case 0xFF5E: /* ～ */
+    case '.':
+    case 0x2026: /* … */
+    case '?':
+    case 0xFF1F: /* ？ */
+      return TRUE;
+    default:
+      return g_unichar_isspace (c);
+    }
+}
+
+static char *
+normalize_full (const char *text,
+                gboolean   *has_question)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *folded = NULL;
+  g_autoptr(GString) s = NULL;
+  g_autoptr(GString) c = NULL;
+  gboolean pending_space = FALSE, pending_nl = FALSE;
+  char *lower, *end;
+
+  if (text == NULL)
+    text = "";
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
+  folded = nfkc (text);
+
+  s = g_string_sized_new (strlen (folded));
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if (!is_zero_width (ch))
+        g_string_append_unichar (s, ch);
+    }
+
+  strip_quotes (s);
+
+  /* Collapse whitespace.  Runs containing a line break become one "\n" rather than a
+   * space, because rule 9 (CHAIN) counts lines; everything else is a single space. */
+  c = g_string_sized_new (s->len);
+  for (const char *p = s->str; *p; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (ch))
+        {
+          pending_space = TRUE;
+          pending_nl |= (ch == '\n' || ch == '\r' || ch == 0x2028 || ch == 0x2029);
+          continue;
+        }
+      if (pending_space && c->len > 0)
+        g_string_append_c (c, pending_nl ? '\n' : ' ');
+      pending_space = pending_nl = FALSE;
+      g_string_append_unichar (c, ch);
+    }
+
+  /* Leading mentions: "@张三 " (WeChat's U+2005 is a space after NFKC) and Discord
+   * "<@123>".  A mention not followed by whitespace is kept: without a separator we
+   * cannot tell where the name ends, and eating the whole message would make it SHORT. */
+  for (;;)
+    {
+      gsize cut = 0;
+
+      if (c->str[0] == '@')
+        {
+          const char *sp = strpbrk (c->str, " \n");
+          if (sp)
+            cut = (gsize) (sp - c->str) + 1;
+        }
+      else if (g_str_has_prefix (c->str, "<@"))
+        {
+          const char *gt = strchr (c->str, '>');
+          if (gt)
+            {
+              cut = (gsize) (gt - c->str) + 1;
+              if (c->str[cut] == ' ' || c->str[cut] == '\n')
+                cut++;
+            }
+        }
+      if (cut == 0)
+        break;
+      g_string_erase (c, 0, (gssize) cut);
+    }
+
+  if (has_question)
+    *has_question = strchr (c->str, '?') != NULL || strstr (c->str, "？") != NULL;
+
+  lower = g_utf8_strdown (c->str, (gssize) c->len);
+
+  /* Trim trailing punctuation 。！!~～.…?？ (and the spaces between them). */
+  end = lower + strlen (lower);
+  while (end > lower)
+    {
+      char *prev = g_utf8_find_prev_char (lower, end);
+
+      if (prev == NULL || !is_trailing_trim (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+  *end = '\0';
+
+  return lower;
+}
+
+char *
+cohort_mech_normalize (const char *text)
+{
+  return normalize_full (text, NULL);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Emoji, emoticon codes and `core`                                                     */
+
+static gboolean
+is_discord_name_char (char ch)
+{
+  return g_ascii_isalnum (ch) || ch == '_' || ch == '-' || ch == '+';
+}
+
+/* Length in bytes of an emoticon code at p (t is lowercase), or 0. */
+static gsize
+match_emoticon_code (const Tables *tab,
+                     const char   *p)
+{
+  if (p[0] == '[')
+    {
+      const char *close = strchr (p + 1, ']');
+
+      if (close && close - p <= 40)
+        {
+          char name[48];
+          gsize n = (gsize) (close - p - 1);
+
+          memcpy (name, p + 1, n);
+          name[n] = '\0';
+          if (g_hash_table_contains (tab->emoticons, name))
+            return n + 2;
+        }
+      return 0;
+    }
+
+  if (p[0] == '/')
+    {
+      gsize best = 0;
+
+      /* QQ codes have no terminator: take the longest known name.  Only CJK names,
+       * so "yes/no" or "and/ok" keep their words. */
+      for (guint i = 0; i < G_N_ELEMENTS (emoticon_names); i++)
+        {
+          const char *name = emoticon_names[i];
+          gsize n = strlen (name);
+
+          if ((guchar) name[0] >= 0x80 && n > best && strncmp (p + 1, name, n) == 0)
+            best = n;
+        }
+      return best ? best + 1 : 0;
+    }
+
+  if (p[0] == ':')
+    {
+      gsize n = 1;
+      gboolean letter = FALSE;
+
+      /* Discord ":name:" — require a letter so "10:30:00" is not an emoji. */
+      while (n <= 33 && is_discord_name_char (p[n]))
+        letter |= g_ascii_isalpha (p[n++]);
+      if (p[n] == ':' && n >= 3 && letter)
+        return n + 1;
+      return 0;
+    }
+
+  if (p[0] == '<' && (g_str_has_prefix (p, "<:") || g_str_has_prefix (p, "<a:")))
+    {
+      gsize n = p[1] == ':' ? 2 : 3;
+      gsize start = n;
+
+      while (is_discord_name_char (p[n]))
+        n++;
+      if (n == start || p[n] != ':')
+        return 0;
+      start = ++n;
+      while (g_ascii_isdigit (p[n]))
+        n++;
+      if (n == start || p[n] != '>')
+        return 0;
+      return n + 1;
+    }
+
+  return 0;
+}
+
+static gboolean
+cluster_is_emoji (const char *p,
+                  const char *end)
+{
+  gunichar first = g_utf8_get_char (p);
+  guint ri = 0;
+  gboolean keycap = FALSE;
+
+  for (const char *q = p; q < end; q = g_utf8_next_char (q))
+    {
+      gunichar ch = g_utf8_get_char (q);
+
+      if (u_hasBinaryProperty ((UChar32) ch, UCHAR_EXTENDED_PICTOGRAPHIC))
+        return TRUE;
+      if (ch >= 0x1F1E6 && ch <= 0x1F1FF)
+        ri++;
+      if (ch == 0x20E3)
+        keycap = TRUE;
+    }
+  /* Keycap "1️⃣": digit (or # *) + optional FE0F + U+20E3.  A bare digit is not
+   * Extended_Pictographic, so "1" falls through to rule 5. */
+  if (keycap && first < 0x80 && (g_ascii_isdigit ((char) first) || first == '#' || first == '*'))
+    return TRUE;
+  return ri == 2;
+}
+
+struct _CohortMech
+{
+  UBreakIterator *chars;        /* grapheme iterator, reused via ubrk_setText */
+  GHashTable     *members;      /* uid (owned) -> MemberState */
+  GHashTable     *echo;         /* t (owned by entry) -> EchoEntry */
+  GQueue          echo_order;   /* EchoEntry*, one link per hit, oldest first */
+  char           *chain;        /* numbered lines of the last chain-like message */
+  guint           chain_lines;
+};
+
+/*
+ * Walks t once, building `core` and telling whether every non-space token is an emoji
+ * cluster or an emoticon code.  Grapheme clusters come from ICU; their boundaries are
+ * mapped back to UTF-8 byte offsets so the rest can stay in UTF-8.
+ */
+static void
+analyse (CohortMech *self,
+         const char *t,
+         GString    *core,
+         gboolean   *all_emoji)
+{
+  const Tables *tab = tables_get ();
+  gsize n8 = strlen (t);
+  g_autofree guint8 *bound = NULL;
+  gboolean ascii = TRUE;
+  gsize pos = 0;
+
+  *all_emoji = n8 > 0;
+
+  for (gsize i = 0; i < n8; i++)
+    if ((guchar) t[i] >= 0x80)
+      {
+        ascii = FALSE;
+        break;
+      }
+
+  if (!ascii && self != NULL && self->chars != NULL)
+    {
+      g_autofree gunichar2 *u16 = NULL;
+      glong n16 = 0;
+      UErrorCode status = U_ZERO_ERROR;
+
+      u16 = g_utf8_to_utf16 (t, -1, NULL, &n16, NULL);
+      if (u16 != NULL)
+        {
+          ubrk_setText (self->chars, (const UChar *) u16, (int32_t) n16, &status);
+          if (U_SUCCESS (status))
+            {
+              const char *p = t;
+              int32_t i16 = 0;
+
+              bound = g_malloc0 (n8 + 1);
+              for (int32_t b = ubrk_first (self->chars); b != UBRK_DONE;
+                   b = ubrk_next (self->chars))
+                {
+                  while (i16 < b && *p)
+                    {
+                      i16 += g_utf8_get_char (p) > 0xFFFF ? 2 : 1;
+                      p = g_utf8_next_char (p);
+                    }
+                  bound[p - t] = 1;
+                }
+              /* Do not keep a pointer to u16 in the iterator after it is freed. */
+              ubrk_setText (self->chars, NULL, 0, &status);
+            }
+        }
+    }
+
+  while (pos < n8)
+    {
+      gsize code, end;
+
+      if (t[pos] == ' ' || t[pos] == '\n')
+        {
+          pos++;
+          continue;
+        }
+      code = match_emoticon_code (tab, t + pos);
+      if (code > 0)
+        {
+          pos += code;
+          continue;
+        }
+
+      /* Without the iterator (ASCII text, or ICU failed) a cluster is a code point
+       * with its trailing emoji components. */
+      end = (gsize) (g_utf8_next_char (t + pos) - t);
+      if (bound != NULL)
+        {
+          while (end < n8 && !bound[end])
+            end++;
+        }
+      else
+        {
+          while (end < n8 && is_emoji_component (g_utf8_get_char (t + end)))
+            end = (gsize) (g_utf8_next_char (t + end) - t);
+        }
+
+      if (!cluster_is_emoji (t + pos, t + end))
+        {
+          *all_emoji = FALSE;
+          for (const char *q = t + pos; q < t + end; q = g_utf8_next_char (q))
+            append_core_char (core, g_utf8_get_char (q));
+        }
+      pos = end;
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Rule 5 patterns                                                                      */
+
+/* Whether s is ≥ min_reps repetitions of the alternatives (a regex "(a|b|…){min,}"),
+ * optionally followed by one 'h'.  Dynamic programming, so overlapping alternatives
+ * such as 好 / 好的 cannot blow up. */
+static gboolean
+match_repeat (const char         *s,
+              const char * const *alts,
+              guint               n_alts,
+              guint               min_reps,
+              gboolean            final_h)
+{
+  gsize n = strlen (s);
+  gint8 reps[257];
+
+  if (n == 0 || n > 256)
+    return FALSE;
+  memset (reps, -1, sizeof reps);       /* -1: unreachable; else repetitions, capped */
+  reps[0] = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      if (reps[i] < 0)
+        continue;
+      for (guint a = 0; a < n_alts; a++)
+        {
+          gsize l = strlen (alts[a]);
+
+          if (i + l <= n && memcmp (s + i, alts[a], l) == 0)
+            reps[i + l] = MAX (reps[i + l], (gint8) MIN ((guint) reps[i] + 1, min_reps));
+        }
+    }
+  if (reps[n] >= (gint8) min_reps)
+    return TRUE;
+  return final_h && s[n - 1] == 'h' && reps[n - 1] >= (gint8) min_reps;
+}
+
+static gboolean
+is_pattern (const char *t)
+{
+  static const char * const laugh_en[] = { "ha", "he", "hi", "xi" };
+  static const char * const laugh_zh[] = { "哈", "呵", "嘿", "嘻" };
+  static const char * const repeats[] = { "ok", "好的", "好", "嗯", "哦", "噢", "收到", "谢谢", "赞" };
+  const char *p = t;
+  gsize n = 0;
+  gboolean all_68 = TRUE, all_punct = TRUE;
+
+  if (*t == '\0')
+    return FALSE;
+
+  /* ^\+?\d{1,3}$ */
+  if (*p == '+')
+    p++;
+  while (g_ascii_isdigit (p[n]))
+    n++;
+  if (p[n] == '\0' && n >= 1 && n <= 3)
+    return TRUE;
+
+  /* ^[68]{2,}$ and punctuation only */
+  for (p = t, n = 0; *p; p = g_utf8_next_char (p), n++)
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      all_68 &= (ch == '6' || ch == '8');
+      all_punct &= (is_punct (ch) || ch == 0xFF5E);
+    }
+  if ((all_68 && n >= 2) || all_punct)
+    return TRUE;
+
+  return match_repeat (t, laugh_zh, G_N_ELEMENTS (laugh_zh), 2, FALSE) ||
+         match_repeat (t, laugh_en, G_N_ELEMENTS (laugh_en), 2, TRUE) ||
+         match_repeat (t, repeats, G_N_ELEMENTS (repeats), 2, FALSE);
+}
+
+static glong
+residual_length (const Tables *tab,
+                 const char   *core)
+{
+  g_autoptr(GString) r = g_string_new (core);
+
+  /* Longest phrase first, so 谢谢老师 goes before 谢谢 can split it. */
+  for (char **ph = tab->phrases; *ph && r->len > 0; ph++)
+    {
+      gsize l = strlen (*ph);
+      char *hit;
+
+      while ((hit = strstr (r->str, *ph)) != NULL)
+        g_string_erase (r, hit - r->str, (gssize) l);
+    }
+  return g_utf8_strlen (r->str, -1);
+}
+
+static gboolean
+has_url (const char *t)
+{
+  return strstr (t, "http://") != NULL || strstr (t, "https://") != NULL ||
+         strstr (t, "www.") != NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Rule 9                                                                               */
+
+/* ^\d+[.、]\s*\S{1,20}$ (lines of t have no leading/trailing spaces). */
+static gboolean
+is_numbered_line (const char *line,
+                  gsize       len)
+{
+  gsize i = 0;
+  guint chars = 0;
+
+  while (i < len && g_ascii_isdigit (line[i]))
+    i++;
+  if (i == 0 || i == len)
+    return FALSE;
+  if (line[i] == '.')
+    i++;
+  else if (len - i >= 3 && memcmp (line + i, "、", 3) == 0)
+    i += 3;
+  else
+    return FALSE;
+  if (i < len && line[i] == ' ')
+    i++;
+  for (; i < len; i = (gsize) (g_utf8_next_char (line + i) - line))
+    {
+      if (line[i] == ' ')
+        return FALSE;
+      chars++;
+    }
+  return chars >= 1 && chars <= 20;
+}
+
+static gboolean
+check_chain (CohortMech *self,
+             const char *t)
+{
+  g_autoptr(GString) numbered = g_string_new (NULL);
+  guint n_lines = 0, n_numbered = 0;
+  gboolean chain = g_str_has_prefix (t, "#接龙");
+  gboolean chain_like;
+
+  for (const char *line = t; *line;)
+    {
+      const char *nl = strchr (line, '\n');
+      gsize len = nl ? (gsize) (nl - line) : strlen (line);
+
+      n_lines++;
+      if (is_numbered_line (line, len))
+        {
+          if (n_numbered++ > 0)
+            g_string_append_c (numbered, '\n');
+          g_string_append_len (numbered, line, len);
+        }
+      if (!nl)
+        break;
+      line = nl + 1;
+    }
+
+  chain_like = n_numbered > 0 && n_numbered * 5 >= n_lines * 4;
+  if (chain_like && self->chain != NULL && n_numbered == self->chain_lines + 1 &&
+      g_str_has_prefix (numbered->str, self->chain) &&
+      numbered->str[strlen (self->chain)] == '\n')
+    chain = TRUE;
+
+  if (n_numbered > 0 && (chain_like || chain))
+    {
+      g_free (self->chain);
+      self->chain = g_strdup (numbered->str);
+      self->chain_lines = n_numbered;
+    }
+  return chain;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* State for rules 7–8                                                                  */
+
+typedef struct
+{
+  char   *last_t;
+  gint64  last_ts;
+} MemberState;
+
+typedef struct
+{
+  const char *member;           /* key of self->members, stable for the classifier's life */
+  gint64      ts;
+} EchoHit;
+
+typedef struct
+{
+  char   *t;
+  GArray *hits;                 /* EchoHit, oldest first */
+} EchoEntry;
+
+static void
+member_state_free (gpointer data)
+{
+  MemberState *m = data;
+
+  g_free (m->last_t);
+  g_free (m);
+}
+
+static void
+echo_entry_free (gpointer data)
+{
+  EchoEntry *e = data;
+
+  g_array_unref (e->hits);
+  g_free (e->t);
+  g_free (e);
+}
+
+CohortMech *
+cohort_mech_new (void)
+{
+  CohortMech *self = g_new0 (CohortMech, 1);
+  UErrorCode status = U_ZERO_ERROR;
+
+  tables_get ();
+  self->chars = ubrk_open (UBRK_CHARACTER, "", NULL, 0, &status);
+  if (U_FAILURE (status))
+    {
+      g_warning ("ICU character break iterator unavailable (%s); emoji clusters are approximated",
+                 u_errorName (status));
+      self->chars = NULL;
+    }
+  self->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, member_state_free);
+  self->echo = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, echo_entry_free);
+  g_queue_init (&self->echo_order);
+  return self;
+}
+
+void
+cohort_mech_free (CohortMech *self)
+{
+  if (self == NULL)
+    return;
+  if (self->chars)
+    ubrk_close (self->chars);
+  g_queue_clear (&self->echo_order);
+  g_hash_table_unref (self->echo);
+  g_hash_table_unref (self->members);
+  g_free (self->chain);
+  g_free (self);
+}
+
+static void
+echo_prune (CohortMech *self,
+            gint64      now)
+{
+  EchoEntry *e;
+
+  /* The queue is in insertion order, which is each entry's hit order too, so the head
+   * is always the oldest hit of its entry. */
+  while ((e = g_queue_peek_head (&self->echo_order)) != NULL &&
+         g_array_index (e->hits, EchoHit, 0).ts < now - ECHO_WINDOW_S)
+    {
+      g_queue_pop_head (&self->echo_order);
+      g_array_remove_index (e->hits, 0);
+      if (e->hits->len == 0)
+        g_hash_table_remove (self->echo, e->t);
+    }
+}
+
+/* Records the hit and returns whether ≥ 3 distinct members posted t in the window. */
+static gboolean
+echo_add (CohortMech *self,
+          const char *member,
+          gint64      ts,
+          const char *t)
+{
+  EchoEntry *e = g_hash_table_lookup (self->echo, t);
+  EchoHit hit = { member, ts };
+  const char *distinct[ECHO_MEMBERS];
+  guint n_distinct = 0;
+
+  if (e == NULL)
+    {
+      e = g_new0 (EchoEntry, 1);
+      e->t = g_strdup (t);
+      e->hits = g_array_new (FALSE, FALSE, sizeof (EchoHit));
+      g_hash_table_insert (self->echo, e->t, e);
+    }
+  g_array_append_val (e->hits, hit);
+  g_queue_push_tail (&self->echo_order, e);
+
+  /* Member keys are interned in self->members, so pointer equality is identity. */
+  for (guint i = 0; i < e->hits->len && n_distinct < ECHO_MEMBERS; i++)
+    {
+      const char *m = g_array_index (e->hits, EchoHit, i).member;
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < n_distinct; j++)
+        seen |= distinct[j] == m;
+      if (!seen)
+        distinct[n_distinct++] = m;
+    }
+  return n_distinct >= ECHO_MEMBERS;
+}
+
+CohortMechReason
+cohort_mech_classify (CohortMech *self,
+                      const char *member_uid,
+                      gint64      ts,
+                      const char *text,
+                      int         kind,
+                      gboolean    has_attachment_or_url)
+{
+  const Tables *tab = tables_get ();
+  CohortMechReason reason = COHORT_MECH_NONE;
+  g_autofree char *t = NULL;
+  g_autoptr(GString) core = g_string_new (NULL);
+  gboolean has_q = FALSE, all_emoji = FALSE, exempt, dup = FALSE, echo = FALSE, chain;
+  glong core_len;
+
+  g_return_val_if_fail (self != NULL, COHORT_MECH_NONE);
+
+  if (kind == COHORT_MESSAGE_SYSTEM)
+    return COHORT_MECH_NONE;
+
+  t = normalize_full (text, &has_q);
+  analyse (self, t, core, &all_emoji);
+  core_len = g_utf8_strlen (core->str, (gssize) core->len);
+
+  exempt = has_attachment_or_url || has_url (t) ||
+           kind == COHORT_MESSAGE_IMAGE || kind == COHORT_MESSAGE_VOICE ||
+           kind == COHORT_MESSAGE_VIDEO || kind == COHORT_MESSAGE_FILE ||
+           kind == COHORT_MESSAGE_LINK;
+
+  /* Rules 1–6: the message alone. */
+  if (kind == COHORT_MESSAGE_STICKER)
+    reason = COHORT_MECH_STICKER;
+  for (guint i = 0; reason == COHORT_MECH_NONE && i < G_N_ELEMENTS (sticker_placeholders); i++)
+    if (strcmp (t, sticker_placeholders[i]) == 0)
+      reason = COHORT_MECH_STICKER;
+
+  if (reason == COHORT_MECH_NONE && !exempt)
+    {
+      if (t[0] != '\0' && all_emoji)
+        reason = COHORT_MECH_EMOJI_ONLY;
+      else if (g_hash_table_contains (tab->stop_zh, t))
+        reason = COHORT_MECH_STOPLIST_ZH;
+      else if (g_hash_table_contains (tab->stop_en, t))
+        reason = COHORT_MECH_STOPLIST_EN;
+      else if (is_pattern (t))
+        reason = COHORT_MECH_PATTERN;
+      else if (residual_length (tab, core->str) <= 1 && !(has_q && core_len >= 2))
+        reason = COHORT_MECH_SHORT;
+    }
+
+  /* Rules 7–9 always update the history, whichever rule decides.  An empty `t`
+   * (a picture without caption) never matches: different pictures are not copies. */
+  echo_prune (self, ts);
+  if (member_uid != NULL)
+    {
+      gpointer key = NULL, value = NULL;
+      MemberState *m;
+
+      if (g_hash_table_lookup_extended (self->members, member_uid, &key, &value))
+        {
+          m = value;
+          dup = t[0] != '\0' && m->last_t != NULL && strcmp (m->last_t, t) == 0 &&
+                ts - m->last_ts <= DUP_WINDOW_S;
+        }
+      else
+        {
+          m = g_new0 (MemberState, 1);
+          key = g_strdup (member_uid);
+          g_hash_table_insert (self->members, key, m);
+        }
+      g_free (m->last_t);
+      m->last_t = g_strdup (t);
+      m->last_ts = ts;
+
+      if (t[0] != '\0' && core_len <= ECHO_MAX_CORE)
+        echo = echo_add (self, key, ts, t);
+    }
+  chain = t[0] != '\0' && check_chain (self, t);
+
+  if (reason != COHORT_MECH_NONE)
+    return reason;
+  if (dup)
+    return COHORT_MECH_DUP_SELF;
+  if (echo)
+    return COHORT_MECH_ECHO;
+  if (chain)
+    return COHORT_MECH_CHAIN;
+  return COHORT_MECH_NONE;
+}
+
+const char *
+cohort_mech_reason_to_string (CohortMechReason reason)
+{
+  switch (reason)
+    {
+    case COHORT_MECH_STICKER: return "STICKER";
+    case COHORT_MECH_EMOJI_ONLY: return "EMOJI_ONLY";
+    case COHORT_MECH_STOPLIST_ZH: return "STOPLIST_ZH";
+    case COHORT_MECH_STOPLIST_EN: return "STOPLIST_EN";
+    case COHORT_MECH_PATTERN: return "PATTERN";
+    case COHORT_MECH_SHORT: return "SHORT";
+    case COHORT_MECH_DUP_SELF: return "DUP_SELF";
+    case COHORT_MECH_ECHO: return "ECHO";
+    case COHORT_MECH_CHAIN: return "CHAIN";
+    case COHORT_MECH_NONE:
+    default:
+      return NULL;
+    }
+}

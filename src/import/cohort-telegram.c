@@ -1,0 +1,1308 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-telegram"
+
+#include "config.h"
+
+#include "cohort-telegram.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+#include "cohort-mech.h"
+
+/*
+ * Telegram Desktop JSON (FORMATS.md §2a), read as a stream.
+ *
+ * yajl delivers parse events; a small frame stack knows where we are (root, the chats /
+ * left_chats sections, a chat, its messages array).  Each element of a messages array is
+ * assembled into a JsonNode with JsonBuilder, handled, and dropped, so memory is bounded
+ * by one message rather than by the file (json-glib's tree parser would need ~8× the file).
+ *
+ * Events that name people without ids (invite_members, remove_members, create_group, the
+ * inviter of join_group_by_link) are deferred to the end of their chat, when every
+ * (id, display name) pair of the chat has been seen and a name can be resolved (METRICS.md
+ * §0.4).
+ */
+
+#define CHUNK_SIZE (256 * 1024)
+#define AMBIGUOUS "\x01"
+
+typedef enum
+{
+  FRAME_ROOT,
+  FRAME_SECTION,
+  FRAME_CHAT_LIST,
+  FRAME_CHAT,
+  FRAME_MESSAGES,
+  FRAME_SKIP,
+} FrameRole;
+
+typedef struct
+{
+  FrameRole role;
+  char *key;
+} Frame;
+
+typedef struct
+{
+  gint64 ts;
+  char *type;          /* "join", "kick", or "invite" (inviter by name, invitee known) */
+  char *name;          /* the name to resolve; NULL when the export had null */
+  char *inviter_uid;   /* for joins added by someone */
+  char *invitee_uid;   /* for "invite" */
+  char *ref;
+} Deferred;
+
+typedef struct
+{
+  char *name;
+  char *type;
+  char *id;
+  gboolean full_account;
+  gboolean skip;
+  gboolean active;     /* its messages array has begun */
+  gint64 community;
+  GTimeZone *tz;
+  char *tz_id;
+  GHashTable *name_to_uid;
+  GHashTable *content_keys;
+  GArray *deferred;
+  CohortMech *mech;
+} Chat;
+
+typedef struct
+{
+  CohortImportTx *tx;
+  const CohortImportOptions *options;
+  CohortImportResult *result;
+  const char *display_name;
+  GError *error;
+
+  GArray *stack;
+  Chat *root_chat;       /* the root object, which is the chat in a single-chat export */
+  Chat *chat;            /* the chat whose messages are being read */
+  gboolean saw_telegram_key;
+  gboolean root_not_object;
+  guint chats_imported;
+
+  JsonBuilder *builder;  /* non-NULL while a message is being assembled */
+  int capture_level;
+  gint64 messages_seen;
+} Parser;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Chats                                                                                       */
+
+static void
+deferred_clear (gpointer data)
+{
+  Deferred *d = data;
+
+  g_free (d->type);
+  g_free (d->name);
+  g_free (d->inviter_uid);
+  g_free (d->invitee_uid);
+  g_free (d->ref);
+}
+
+static Chat *
+chat_new (gboolean full_account)
+{
+  Chat *chat = g_new0 (Chat, 1);
+
+  chat->full_account = full_account;
+  chat->name_to_uid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  chat->content_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  chat->deferred = g_array_new (FALSE, TRUE, sizeof (Deferred));
+  g_array_set_clear_func (chat->deferred, deferred_clear);
+  chat->mech = cohort_mech_new ();
+  return chat;
+}
+
+static void
+chat_free (Chat *chat)
+{
+  if (chat == NULL)
+    return;
+  g_free (chat->name);
+  g_free (chat->type);
+  g_free (chat->id);
+  g_free (chat->tz_id);
+  g_clear_pointer (&chat->tz, g_time_zone_unref);
+  g_hash_table_unref (chat->name_to_uid);
+  g_hash_table_unref (chat->content_keys);
+  g_array_unref (chat->deferred);
+  cohort_mech_free (chat->mech);
+  g_free (chat);
+}
+
+static gboolean
+is_personal_type (const char *type)
+{
+  static const char * const personal[] = {
+    "personal_chat", "bot_chat", "saved_messages", "replies",
+  };
+
+  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (personal); i++)
+    if (strcmp (type, personal[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Zone of the exporting machine: `date` is its wall clock and `date_unixtime` the instant,
+ * so their difference is its UTC offset at that moment. */
+static char *
+zone_for_offset (gint64 offset,
+                 gint64 at)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  const char *local_id = g_time_zone_get_identifier (local);
+  int interval = g_time_zone_find_interval (local, G_TIME_TYPE_UNIVERSAL, at);
+
+  if (interval >= 0 && g_time_zone_get_offset (local, interval) == offset &&
+      local_id != NULL && strcmp (local_id, "Local") != 0 && *local_id != '\0')
+    return g_strdup (local_id);
+  if (offset == 8 * 3600)
+    return g_strdup ("Asia/Shanghai");
+  if (offset == 0)
+    return g_strdup ("UTC");
+  return g_strdup_printf ("%c%02d:%02d", offset < 0 ? '-' : '+',
+                          (int)(ABS (offset) / 3600), (int)(ABS (offset) % 3600 / 60));
+}
+
+static void
+chat_set_zone (Chat       *chat,
+               const char *tz_id)
+{
+  g_free (chat->tz_id);
+  g_clear_pointer (&chat->tz, g_time_zone_unref);
+  chat->tz = g_time_zone_new_identifier (tz_id);
+  if (chat->tz == NULL)
+    {
+      chat->tz = g_time_zone_new_utc ();
+      tz_id = "UTC";
+    }
+  chat->tz_id = g_strdup (tz_id);
+}
+
+static gboolean
+chat_ensure_community (Parser  *p,
+                       Chat    *chat,
+                       GError **error)
+{
+  g_autofree char *platform_id = NULL;
+  const char *name;
+
+  if (chat->community != 0)
+    return TRUE;
+  if (chat->tz == NULL)
+    {
+      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+      const char *id = p->options && p->options->tz ? p->options->tz
+                                                    : g_time_zone_get_identifier (local);
+      chat_set_zone (chat, id);
+    }
+
+  if (chat->id != NULL)
+    platform_id = g_strdup (chat->id);
+  else
+    platform_id = g_strdup_printf ("name:%s", chat->name ? chat->name : p->display_name);
+  name = chat->name != NULL ? chat->name
+       : g_strcmp0 (chat->type, "saved_messages") == 0 ? _("Saved Messages")
+       : p->display_name;
+
+  chat->community = cohort_import_tx_community (p->tx, "telegram", platform_id, name,
+                                                chat->type, chat->tz_id, error);
+  if (chat->community == 0)
+    return FALSE;
+  g_ptr_array_add (p->result->community_ids, g_memdup2 (&chat->community, sizeof (gint64)));
+  p->chats_imported++;
+  return TRUE;
+}
+
+static void
+chat_record_name (Chat       *chat,
+                  const char *name,
+                  const char *uid)
+{
+  const char *known;
+
+  if (name == NULL || uid == NULL || g_str_has_prefix (uid, "name:"))
+    return;
+  known = g_hash_table_lookup (chat->name_to_uid, name);
+  if (known == NULL)
+    g_hash_table_insert (chat->name_to_uid, g_strdup (name), g_strdup (uid));
+  else if (strcmp (known, uid) != 0)
+    g_hash_table_replace (chat->name_to_uid, g_strdup (name), g_strdup (AMBIGUOUS));
+}
+
+static void
+warn (Parser     *p,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (Parser     *p,
+      const char *format,
+      ...)
+{
+  va_list args;
+
+  /* Keep the summary readable on huge exports. */
+  if (p->result->warnings->len >= 200)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (p->result->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* Resolves a display name to a member uid, creating a name-keyed member for someone who
+ * never appears with an id (they joined and never spoke).  NULL when it cannot be done. */
+static char *
+chat_resolve_name (Parser     *p,
+                   Chat       *chat,
+                   const char *name,
+                   GError    **error)
+{
+  const char *uid;
+  g_autofree char *by_name = NULL;
+
+  if (name == NULL)
+    {
+      warn (p, _("A membership event in “%s” names nobody (deleted account); skipped."),
+            chat->name ? chat->name : p->display_name);
+      return NULL;
+    }
+  uid = g_hash_table_lookup (chat->name_to_uid, name);
+  if (uid != NULL && strcmp (uid, AMBIGUOUS) == 0)
+    {
+      warn (p, _("“%s” is the name of more than one member of “%s”; a membership event "
+                 "for that name was skipped."), name, chat->name ? chat->name : p->display_name);
+      return NULL;
+    }
+  if (uid != NULL)
+    return g_strdup (uid);
+
+  by_name = g_strdup_printf ("name:%s", name);
+  if (!cohort_import_tx_member (p->tx, chat->community, by_name, name, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&by_name);
+}
+
+static gboolean
+chat_flush_deferred (Parser  *p,
+                     Chat    *chat,
+                     GError **error)
+{
+  for (guint i = 0; i < chat->deferred->len; i++)
+    {
+      Deferred *d = &g_array_index (chat->deferred, Deferred, i);
+      g_autofree char *uid = NULL;
+      GError *local_error = NULL;
+
+      uid = chat_resolve_name (p, chat, d->name, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (uid == NULL)
+        continue;
+
+      if (strcmp (d->type, "invite") == 0)
+        {
+          if (!cohort_import_tx_invite (p->tx, chat->community, uid, d->invitee_uid, d->ts,
+                                        d->ref, error))
+            return FALSE;
+          continue;
+        }
+      if (!cohort_import_tx_event (p->tx, chat->community, uid, d->ts, d->type, d->ref, error))
+        return FALSE;
+      if (d->inviter_uid != NULL && strcmp (d->inviter_uid, uid) != 0 &&
+          !cohort_import_tx_invite (p->tx, chat->community, d->inviter_uid, uid, d->ts,
+                                    d->ref, error))
+        return FALSE;
+    }
+  g_array_set_size (chat->deferred, 0);
+  return TRUE;
+}
+
+static gboolean
+chat_end (Parser  *p,
+          Chat    *chat,
+          GError **error)
+{
+  if (chat->full_account && is_personal_type (chat->type))
+    chat->skip = TRUE;
+  if (chat->skip)
+    {
+      p->result->personal_chats_skipped++;
+      return TRUE;
+    }
+  if (!chat_ensure_community (p, chat, error))
+    return FALSE;
+  return chat_flush_deferred (p, chat, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One message                                                                                 */
+
+static const char *
+member_string (JsonObject *o,
+               const char *key)
+{
+  JsonNode *node = json_object_get_member (o, key);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gboolean
+member_int (JsonObject *o,
+            const char *key,
+            gint64     *out)
+{
+  JsonNode *node = json_object_get_member (o, key);
+  const char *text;
+  char *end = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  text = json_node_get_string (node);
+  *out = g_ascii_strtoll (text, &end, 10);
+  return end != text && *end == '\0';
+}
+
+/* "user123" stays as it is; very old exports wrote a bare number. */
+static char *
+sender_uid (JsonObject *o,
+            const char *id_key,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (o, id_key);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      if (json_node_get_value_type (node) == G_TYPE_INT64)
+        return g_strdup_printf ("user%" G_GINT64_FORMAT, json_node_get_int (node));
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (node);
+          if (*s != '\0' && strspn (s, "0123456789") == strlen (s))
+            return g_strdup_printf ("user%s", s);
+          if (*s != '\0')
+            return g_strdup (s);
+        }
+    }
+  if (name != NULL)
+    return g_strdup_printf ("name:%s", name);
+  return NULL;
+}
+
+static const char *
+sender_name (JsonObject *o,
+             const char *key)
+{
+  JsonNode *node = json_object_get_member (o, key);
+
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return _("Deleted Account");
+  return member_string (o, key);
+}
+
+static gboolean
+looks_like_bot (const char *name)
+{
+  gsize len = name ? strlen (name) : 0;
+
+  return len >= 3 && g_ascii_strcasecmp (name + len - 3, "bot") == 0;
+}
+
+/* Flattens `text` (a string, or an array of strings and entity objects), falling back to
+ * `text_entities`; notes whether any entity is a link. */
+static char *
+flatten_text (JsonObject *o,
+              gboolean   *has_link)
+{
+  static const char * const keys[] = { "text", "text_entities" };
+  GString *out = g_string_new (NULL);
+
+  *has_link = FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (keys) && out->len == 0; k++)
+    {
+      JsonNode *node = json_object_get_member (o, keys[k]);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_string_append (out, json_node_get_string (node));
+          continue;
+        }
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        continue;
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *part = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (part) && json_node_get_value_type (part) == G_TYPE_STRING)
+            g_string_append (out, json_node_get_string (part));
+          else if (JSON_NODE_HOLDS_OBJECT (part))
+            {
+              JsonObject *entity = json_node_get_object (part);
+              const char *text = member_string (entity, "text");
+              const char *type = member_string (entity, "type");
+
+              if (text != NULL)
+                g_string_append (out, text);
+              if (g_strcmp0 (type, "link") == 0 || g_strcmp0 (type, "text_link") == 0)
+                *has_link = TRUE;
+            }
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static CohortMessageKind
+message_kind (JsonObject *o,
+              gboolean    has_link,
+              gboolean   *attachment)
+{
+  const char *media = member_string (o, "media_type");
+
+  *attachment = TRUE;
+  if (g_strcmp0 (media, "sticker") == 0)
+    return COHORT_MESSAGE_STICKER;
+  if (g_strcmp0 (media, "voice_message") == 0)
+    return COHORT_MESSAGE_VOICE;
+  if (g_strcmp0 (media, "video_message") == 0 || g_strcmp0 (media, "video_file") == 0 ||
+      g_strcmp0 (media, "animation") == 0)
+    return COHORT_MESSAGE_VIDEO;
+  if (json_object_has_member (o, "photo"))
+    return COHORT_MESSAGE_IMAGE;
+  if (json_object_has_member (o, "file") || media != NULL)
+    return COHORT_MESSAGE_FILE;
+  *attachment = FALSE;
+  if (json_object_has_member (o, "poll") || json_object_has_member (o, "location_information") ||
+      json_object_has_member (o, "contact_information"))
+    return COHORT_MESSAGE_OTHER;
+  if (has_link)
+    return COHORT_MESSAGE_LINK;
+  return COHORT_MESSAGE_TEXT;
+}
+
+static gboolean
+message_time (Parser     *p,
+              Chat       *chat,
+              JsonObject *o,
+              const char *unix_key,
+              const char *date_key,
+              gint64     *ts)
+{
+  const char *date = member_string (o, date_key);
+  gint64 unix_ts;
+
+  if (member_int (o, unix_key, &unix_ts))
+    {
+      /* Infer the exporter's zone from the first message carrying both forms. */
+      if (chat->tz == NULL && date != NULL &&
+          (p->options == NULL || p->options->tz == NULL))
+        {
+          g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+          g_autoptr(GDateTime) wall = g_date_time_new_from_iso8601 (date, utc);
+
+          if (wall != NULL)
+            {
+              gint64 offset = g_date_time_to_unix (wall) - unix_ts;
+              g_autofree char *zone = NULL;
+
+              offset = (offset + (offset >= 0 ? 450 : -450)) / 900 * 900;
+              zone = zone_for_offset (offset, unix_ts);
+              chat_set_zone (chat, zone);
+            }
+        }
+      *ts = unix_ts;
+      return TRUE;
+    }
+
+  if (date != NULL)
+    {
+      g_autoptr(GDateTime) dt = NULL;
+      g_autoptr(GTimeZone) zone = NULL;
+
+      if (chat->tz == NULL)
+        {
+          g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+          chat_set_zone (chat, p->options && p->options->tz ? p->options->tz
+                                                           : g_time_zone_get_identifier (local));
+        }
+      zone = g_time_zone_ref (chat->tz);
+      dt = g_date_time_new_from_iso8601 (date, zone);
+      if (dt != NULL)
+        {
+          *ts = g_date_time_to_unix (dt);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static char *
+message_key (Chat       *chat,
+             JsonObject *o,
+             const char *uid,
+             gint64      ts,
+             const char *text)
+{
+  gint64 id;
+  g_autofree char *material = NULL;
+  g_autofree char *digest = NULL;
+  char *key;
+  guint n;
+
+  if (member_int (o, "id", &id))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  /* No id (old or hand-made exports): a stable key from the content, with an occurrence
+   * number so that two identical lines in one second stay two messages. */
+  material = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s", uid ? uid : "",
+                              ts, member_string (o, "type") ?: "",
+                              member_string (o, "action") ?: "", text ? text : "");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, material, -1);
+  digest[20] = '\0';
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (chat->content_keys, digest));
+  key = g_strdup_printf ("c:%s:%u", digest, n);
+  g_hash_table_insert (chat->content_keys, g_strdup (digest), GUINT_TO_POINTER (n + 1));
+  return key;
+}
+
+static gboolean
+add_reactions (Parser     *p,
+               Chat       *chat,
+               JsonObject *o,
+               const char *msg_id,
+               GError    **error)
+{
+  JsonNode *node = json_object_get_member (o, "reactions");
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return TRUE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      JsonObject *r;
+      g_autofree char *emoji = NULL;
+      gint64 count = 0, doc = 0;
+      const char *type;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        continue;
+      r = json_node_get_object (item);
+      type = member_string (r, "type");
+      if (member_string (r, "emoji") != NULL)
+        emoji = g_strdup (member_string (r, "emoji"));
+      else if (member_string (r, "document_id") != NULL)
+        emoji = g_strdup_printf ("custom:%s", member_string (r, "document_id"));
+      else if (member_int (r, "document_id", &doc))
+        emoji = g_strdup_printf ("custom:%" G_GINT64_FORMAT, doc);
+      else if (type != NULL && strcmp (type, "empty") != 0)
+        emoji = g_strdup (type);
+      if (emoji == NULL || !member_int (r, "count", &count) || count <= 0)
+        continue;
+      if (!cohort_import_tx_reaction (p->tx, chat->community, msg_id, emoji, count, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+string_list (JsonObject *o,
+             const char *key)
+{
+  JsonNode *node = json_object_get_member (o, key);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return names;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_ptr_array_add (names, g_strdup (json_node_get_string (item)));
+      else
+        g_ptr_array_add (names, NULL);
+    }
+  return names;
+}
+
+static void
+defer (Chat       *chat,
+       gint64      ts,
+       const char *type,
+       const char *name,
+       const char *inviter_uid,
+       const char *invitee_uid,
+       const char *ref)
+{
+  Deferred d = { ts, g_strdup (type), g_strdup (name), g_strdup (inviter_uid),
+                 g_strdup (invitee_uid), g_strdup (ref) };
+
+  g_array_append_val (chat->deferred, d);
+}
+
+static gboolean
+handle_service (Parser     *p,
+                Chat       *chat,
+                JsonObject *o,
+                const char *actor_uid,
+                const char *actor_name,
+                gint64      ts,
+                GError    **error)
+{
+  const char *action = member_string (o, "action");
+  g_autoptr(GPtrArray) members = string_list (o, "members");
+  gint64 c = chat->community;
+
+  if (action == NULL)
+    return TRUE;
+
+  if (strcmp (action, "create_group") == 0)
+    {
+      if (actor_uid != NULL &&
+          !cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", "create_group", error))
+        return FALSE;
+      for (guint i = 0; i < members->len; i++)
+        if (g_strcmp0 (members->pdata[i], actor_name) != 0 || actor_uid == NULL)
+          defer (chat, ts, "join", members->pdata[i], actor_uid, NULL, "create_group");
+    }
+  else if (strcmp (action, "invite_members") == 0)
+    {
+      /* The actor adding only themself is a self-join to a public group. */
+      if (members->len == 1 && actor_uid != NULL && g_strcmp0 (members->pdata[0], actor_name) == 0)
+        return cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", "self", error);
+      for (guint i = 0; i < members->len; i++)
+        defer (chat, ts, "join", members->pdata[i], actor_uid, NULL, "invite");
+    }
+  else if (strcmp (action, "join_group_by_link") == 0 || strcmp (action, "join_group_by_request") == 0)
+    {
+      gboolean by_link = action[14] == 'l';
+
+      if (actor_uid == NULL)
+        {
+          warn (p, _("A join in “%s” has no member id; skipped."), chat->name ? chat->name : "");
+          return TRUE;
+        }
+      if (!cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", by_link ? "link" : "request",
+                                   error))
+        return FALSE;
+      if (by_link && member_string (o, "inviter") != NULL)
+        defer (chat, ts, "invite", member_string (o, "inviter"), NULL, actor_uid, "link");
+    }
+  else if (strcmp (action, "remove_members") == 0)
+    {
+      if (members->len == 1 && actor_uid != NULL && g_strcmp0 (members->pdata[0], actor_name) == 0)
+        return cohort_import_tx_event (p->tx, c, actor_uid, ts, "leave", NULL, error);
+      for (guint i = 0; i < members->len; i++)
+        defer (chat, ts, "kick", members->pdata[i], NULL, NULL, NULL);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_message (Parser     *p,
+                Chat       *chat,
+                JsonObject *o,
+                GError    **error)
+{
+  const char *type = member_string (o, "type");
+  gboolean service = g_strcmp0 (type, "service") == 0;
+  const char *name_key = service ? "actor" : "from";
+  const char *name = sender_name (o, name_key);
+  g_autofree char *uid = sender_uid (o, service ? "actor_id" : "from_id", member_string (o, name_key));
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *reply = NULL;
+  CohortMessageRecord record = { 0, };
+  gboolean has_link = FALSE, attachment = FALSE;
+  gint64 ts = 0, reply_id = 0, edited = 0;
+
+  if (g_strcmp0 (type, "unsupported") == 0)
+    return TRUE;
+  if (!message_time (p, chat, o, "date_unixtime", "date", &ts))
+    {
+      warn (p, _("A message in “%s” has no readable date; skipped."), chat->name ? chat->name : "");
+      return TRUE;
+    }
+  if (!chat_ensure_community (p, chat, error))
+    return FALSE;
+
+  if (uid != NULL)
+    {
+      if (name == NULL)
+        name = uid;
+      if (!cohort_import_tx_member (p->tx, chat->community, uid, name, !service && looks_like_bot (name),
+                                    error))
+        return FALSE;
+      chat_record_name (chat, sender_name (o, name_key) ? name : NULL, uid);
+    }
+
+  if (service)
+    text = g_strdup (member_string (o, "action") ?: "");
+  else
+    text = flatten_text (o, &has_link);
+  key = message_key (chat, o, uid, ts, text);
+
+  record.community = chat->community;
+  record.platform_msg_id = key;
+  record.member_uid = uid;
+  record.ts = ts;
+  record.text = text;
+  record.length = g_utf8_strlen (text, -1);
+  if (service)
+    record.kind = COHORT_MESSAGE_SYSTEM;
+  else
+    {
+      CohortMechReason reason;
+
+      record.kind = message_kind (o, has_link, &attachment);
+      record.forwarded = json_object_has_member (o, "forwarded_from");
+      if (member_int (o, "reply_to_message_id", &reply_id) &&
+          !json_object_has_member (o, "reply_to_peer_id"))
+        reply = g_strdup_printf ("%" G_GINT64_FORMAT, reply_id);
+      record.reply_to = reply;
+      if (member_int (o, "edited_unixtime", &edited))
+        record.edited_ts = edited;
+      else if (member_string (o, "edited") != NULL && chat->tz != NULL)
+        {
+          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (member_string (o, "edited"), chat->tz);
+          record.edited_ts = dt ? g_date_time_to_unix (dt) : 0;
+        }
+      reason = cohort_mech_classify (chat->mech, uid, ts, text, record.kind, attachment || has_link);
+      record.is_mech = reason != COHORT_MECH_NONE;
+      record.mech_reason = cohort_mech_reason_to_string (reason);
+    }
+
+  if (!cohort_import_tx_message (p->tx, &record, error))
+    return FALSE;
+  if (service)
+    return handle_service (p, chat, o, uid, sender_name (o, "actor") && member_string (o, "actor")
+                           ? member_string (o, "actor") : NULL, ts, error);
+  return add_reactions (p, chat, o, key, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* yajl callbacks                                                                              */
+
+static Frame *
+top (Parser *p)
+{
+  return p->stack->len ? &g_array_index (p->stack, Frame, p->stack->len - 1) : NULL;
+}
+
+static void
+frame_clear (gpointer data)
+{
+  g_free (((Frame *)data)->key);
+}
+
+static void
+push (Parser    *p,
+      FrameRole  role)
+{
+  Frame f = { role, NULL };
+
+  g_array_append_val (p->stack, f);
+}
+
+static Chat *
+frame_chat (Parser *p,
+            Frame  *frame)
+{
+  if (frame->role == FRAME_ROOT)
+    return p->root_chat;
+  if (frame->role == FRAME_CHAT)
+    return p->chat;
+  return NULL;
+}
+
+static int
+fail (Parser *p,
+      GError *error)
+{
+  if (p->error == NULL)
+    p->error = error;
+  else
+    g_error_free (error);
+  return 0;
+}
+
+static gboolean
+capture_finish_value (Parser *p)
+{
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  if (p->capture_level > 0)
+    return TRUE;
+  node = json_builder_get_root (p->builder);
+  g_clear_object (&p->builder);
+  p->messages_seen++;
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+      !handle_message (p, p->chat, json_node_get_object (node), &error))
+    return fail (p, error);
+  return TRUE;
+}
+
+static int
+on_null (void *ctx)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    json_builder_add_null_value (p->builder);
+  return 1;
+}
+
+static int
+on_boolean (void *ctx,
+            int   value)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    json_builder_add_boolean_value (p->builder, value);
+  return 1;
+}
+
+static void
+set_chat_field (Parser     *p,
+                const char *value,
+                gsize       len)
+{
+  Frame *f = top (p);
+  Chat *chat = f ? frame_chat (p, f) : NULL;
+  char **field = NULL;
+
+  if (chat == NULL || f->key == NULL)
+    return;
+  if (strcmp (f->key, "name") == 0)
+    field = &chat->name;
+  else if (strcmp (f->key, "type") == 0)
+    field = &chat->type;
+  else if (strcmp (f->key, "id") == 0)
+    field = &chat->id;
+  if (field != NULL)
+    {
+      g_free (*field);
+      *field = g_strndup (value, len);
+    }
+}
+
+static int
+on_number (void       *ctx,
+           const char *value,
+           size_t      len)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      g_autofree char *text = g_strndup (value, len);
+
+      if (strpbrk (text, ".eE") != NULL)
+        json_builder_add_double_value (p->builder, g_ascii_strtod (text, NULL));
+      else
+        json_builder_add_int_value (p->builder, g_ascii_strtoll (text, NULL, 10));
+      return 1;
+    }
+  set_chat_field (p, value, len);
+  return 1;
+}
+
+static int
+on_string (void                *ctx,
+           const unsigned char *value,
+           size_t               len)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      g_autofree char *text = g_strndup ((const char *)value, len);
+      json_builder_add_string_value (p->builder, text);
+      return 1;
+    }
+  set_chat_field (p, (const char *)value, len);
+  return 1;
+}
+
+static int
+on_map_key (void                *ctx,
+            const unsigned char *key,
+            size_t               len)
+{
+  Parser *p = ctx;
+  Frame *f;
+
+  if (p->builder != NULL)
+    {
+      g_autofree char *text = g_strndup ((const char *)key, len);
+      json_builder_set_member_name (p->builder, text);
+      return 1;
+    }
+  f = top (p);
+  g_free (f->key);
+  f->key = g_strndup ((const char *)key, len);
+  return 1;
+}
+
+static gboolean
+begin_chat_messages (Parser *p,
+                     Chat   *chat)
+{
+  p->chat = chat;
+  chat->active = TRUE;
+  p->saw_telegram_key = TRUE;
+  /* In a full-account export only groups and channels are communities; a chat the user
+   * exported on its own is imported whatever its type. */
+  chat->skip = chat->full_account && is_personal_type (chat->type);
+  return !chat->skip;
+}
+
+static int
+on_start_map (void *ctx)
+{
+  Parser *p = ctx;
+  Frame *f = top (p);
+
+  if (p->builder != NULL)
+    {
+      p->capture_level++;
+      json_builder_begin_object (p->builder);
+      return 1;
+    }
+  if (f == NULL)
+    {
+      push (p, FRAME_ROOT);
+      p->root_chat = chat_new (FALSE);
+      return 1;
+    }
+  switch (f->role)
+    {
+    case FRAME_ROOT:
+      if (g_strcmp0 (f->key, "chats") == 0 || g_strcmp0 (f->key, "left_chats") == 0)
+        {
+          push (p, FRAME_SECTION);
+          return 1;
+        }
+      break;
+    case FRAME_CHAT_LIST:
+      if (p->chat != p->root_chat)
+        chat_free (p->chat);
+      p->chat = chat_new (TRUE);
+      push (p, FRAME_CHAT);
+      return 1;
+    case FRAME_MESSAGES:
+      p->builder = json_builder_new ();
+      p->capture_level = 1;
+      json_builder_begin_object (p->builder);
+      return 1;
+    case FRAME_SECTION:
+    case FRAME_CHAT:
+    case FRAME_SKIP:
+    default:
+      break;
+    }
+  push (p, FRAME_SKIP);
+  return 1;
+}
+
+static int
+on_start_array (void *ctx)
+{
+  Parser *p = ctx;
+  Frame *f = top (p);
+
+  if (p->builder != NULL)
+    {
+      p->capture_level++;
+      json_builder_begin_array (p->builder);
+      return 1;
+    }
+  if (f == NULL)
+    {
+      p->root_not_object = TRUE;
+      return 0;
+    }
+  if ((f->role == FRAME_ROOT || f->role == FRAME_CHAT) && g_strcmp0 (f->key, "messages") == 0)
+    {
+      push (p, begin_chat_messages (p, frame_chat (p, f)) ? FRAME_MESSAGES : FRAME_SKIP);
+      return 1;
+    }
+  if (f->role == FRAME_SECTION && g_strcmp0 (f->key, "list") == 0)
+    {
+      p->saw_telegram_key = TRUE;
+      push (p, FRAME_CHAT_LIST);
+      return 1;
+    }
+  push (p, FRAME_SKIP);
+  return 1;
+}
+
+static int
+pop (Parser *p)
+{
+  Frame *f = top (p);
+  FrameRole role = f->role;
+  GError *error = NULL;
+
+  g_array_set_size (p->stack, p->stack->len - 1);
+  if (role == FRAME_CHAT)
+    {
+      /* A chat object of the list: it ends here, with or without messages. */
+      if (p->chat != NULL && p->chat != p->root_chat && !chat_end (p, p->chat, &error))
+        return fail (p, error);
+      if (p->chat != p->root_chat)
+        chat_free (p->chat);
+      p->chat = NULL;
+    }
+  else if (role == FRAME_ROOT && p->root_chat != NULL && p->root_chat->active)
+    {
+      if (!chat_end (p, p->root_chat, &error))
+        return fail (p, error);
+    }
+  return 1;
+}
+
+static int
+on_end_map (void *ctx)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      p->capture_level--;
+      json_builder_end_object (p->builder);
+      return capture_finish_value (p);
+    }
+  return pop (p);
+}
+
+static int
+on_end_array (void *ctx)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      p->capture_level--;
+      json_builder_end_array (p->builder);
+      return 1;
+    }
+  return pop (p);
+}
+
+static const yajl_callbacks callbacks = {
+  on_null,
+  on_boolean,
+  NULL,
+  NULL,
+  on_number,
+  on_string,
+  on_start_map,
+  on_map_key,
+  on_end_map,
+  on_start_array,
+  on_end_array,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Driver                                                                                      */
+
+static void
+position_of (const guchar *chunk,
+             gsize         consumed,
+             gint64       *line,
+             gint64       *column)
+{
+  for (gsize i = 0; i < consumed; i++)
+    {
+      if (chunk[i] == '\n')
+        {
+          (*line)++;
+          *column = 1;
+        }
+      else
+        (*column)++;
+    }
+}
+
+static gboolean
+parse_error (Parser       *p,
+             yajl_handle   handle,
+             yajl_status   status,
+             const guchar *chunk,
+             gsize         len,
+             gint64        line,
+             gint64        column,
+             gboolean      at_end,
+             GError      **error)
+{
+  if (status == yajl_status_client_canceled && p->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&p->error));
+      return FALSE;
+    }
+  if (p->root_not_object)
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is JSON, but not a Telegram export: a Telegram export is one object "
+                     "with “messages” or “chats”."), p->display_name);
+      return FALSE;
+    }
+  if (at_end)
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                   _("%s ends in the middle of the export (line %" G_GINT64_FORMAT "). The file "
+                     "was cut off or the export had not finished: export the chat again from "
+                     "Telegram Desktop and import the new result.json."),
+                   p->display_name, line);
+      return FALSE;
+    }
+
+  {
+    gsize consumed = yajl_get_bytes_consumed (handle);
+    g_autofree guchar *raw = yajl_get_error (handle, 0, chunk, len);
+    g_autofree char *reason = g_strstrip (g_strdup ((const char *)raw));
+
+    position_of (chunk, MIN (consumed, len), &line, &column);
+    g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                 _("%s is not valid JSON at line %" G_GINT64_FORMAT ", column %" G_GINT64_FORMAT
+                   " (%s). The file may have been edited or damaged: export it again from "
+                   "Telegram Desktop."),
+                 p->display_name, line, column, reason);
+    yajl_free_error (handle, (guchar *)g_steal_pointer (&raw));
+  }
+  return FALSE;
+}
+
+gboolean
+cohort_telegram_import (CohortImportTx            *tx,
+                        GInputStream              *stream,
+                        goffset                    size,
+                        const char                *display_name,
+                        const CohortImportOptions *options,
+                        CohortImportProgressFunc   progress,
+                        gpointer                   progress_data,
+                        GCancellable              *cancellable,
+                        CohortImportResult        *result,
+                        GError                   **error)
+{
+  g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
+  Parser p = { 0, };
+  yajl_handle handle;
+  gint64 line = 1, column = 1;
+  goffset done = 0;
+  gboolean ok = FALSE;
+
+  p.tx = tx;
+  p.options = options;
+  p.result = result;
+  p.display_name = display_name;
+  p.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
+  g_array_set_clear_func (p.stack, frame_clear);
+  handle = yajl_alloc (&callbacks, NULL, &p);
+
+  for (;;)
+    {
+      gssize n;
+      yajl_status status;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+      n = g_input_stream_read (stream, chunk, CHUNK_SIZE, cancellable, error);
+      if (n < 0)
+        goto out;
+      if (n == 0)
+        break;
+      status = yajl_parse (handle, chunk, n);
+      if (status != yajl_status_ok)
+        {
+          parse_error (&p, handle, status, chunk, n, line, column, FALSE, error);
+          goto out;
+        }
+      position_of (chunk, n, &line, &column);
+      done += n;
+      if (progress != NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" G_GINT64_FORMAT " message",
+                                          "Reading %s: %" G_GINT64_FORMAT " messages",
+                                          p.messages_seen),
+                             display_name, p.messages_seen);
+          progress (size > 0 ? (double)done / size : -1, message, progress_data);
+        }
+    }
+
+  if (yajl_complete_parse (handle) != yajl_status_ok || p.stack->len > 0 || p.builder != NULL)
+    {
+      if (p.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&p.error));
+      else if (p.root_chat == NULL && p.stack->len == 0)
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                     _("%s is empty."), display_name);
+      else
+        parse_error (&p, handle, yajl_status_error, NULL, 0, line, column, TRUE, error);
+      goto out;
+    }
+
+  if (!p.saw_telegram_key)
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is JSON, but not a Telegram export: it has neither “messages” nor "
+                     "“chats”. In Telegram Desktop use Export chat history (or Settings → "
+                     "Advanced → Export Telegram data) with the format “Machine-readable JSON”."),
+                   display_name);
+      goto out;
+    }
+  if (p.chats_imported == 0)
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_EMPTY,
+                   _("%s holds no group or channel: its %u chats are all personal chats, which "
+                     "Cohort does not import from a full-account export. Export a group with "
+                     "Export chat history instead."),
+                   display_name, result->personal_chats_skipped);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  yajl_free (handle);
+  g_clear_object (&p.builder);
+  if (p.chat != p.root_chat)
+    chat_free (p.chat);
+  chat_free (p.root_chat);
+  g_array_unref (p.stack);
+  g_clear_error (&p.error);
+  return ok;
+}

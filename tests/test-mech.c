@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "cohort-mech.h"
+#include "cohort-snapshot.h"
+
+#define T0 G_GINT64_CONSTANT (1709483400)
+
+/* Classifies one text message with a fresh classifier and returns the reason string
+ * ("" for genuine), so a failing assertion prints both sides readably. */
+static const char *
+classify1 (const char *text)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+  const char *s = cohort_mech_reason_to_string (
+      cohort_mech_classify (mech, "u1", T0, text, COHORT_MESSAGE_TEXT, FALSE));
+
+  return s ? s : "";
+}
+
+typedef struct
+{
+  const char *text;
+  const char *reason;   /* "" = genuine */
+} Vector;
+
+/* METRICS.md §A "Test vectors", in the order listed there. */
+static const Vector spec_vectors[] = {
+  { "收到", "STOPLIST_ZH" },
+  { "收到！！", "STOPLIST_ZH" },
+  { "＋１", "PATTERN" },
+  { "1", "PATTERN" },
+  { "666", "PATTERN" },
+  { "哈哈哈哈", "PATTERN" },
+  { "hahaha", "PATTERN" },
+  { "不行", "" },
+  { "早上好啊大家", "" },
+  { "👍👍", "EMOJI_ONLY" },
+  { "[强][强]", "EMOJI_ONLY" },
+  { "1️⃣", "EMOJI_ONLY" },
+  { "OK", "STOPLIST_EN" },
+  { "thx!", "STOPLIST_EN" },
+  { "?", "SHORT" },
+  { "在吗？", "" },
+  { "谢谢老师！辛苦了", "SHORT" },
+  { "好的好的好的", "PATTERN" },
+  { "收到，明天下午三点发报表", "" },
+  { "2024", "" },
+  { "https://x.cn/a", "" },
+  { "@张三 好的", "STOPLIST_ZH" },
+};
+
+static void
+test_spec_vectors (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (spec_vectors); i++)
+    {
+      g_test_message ("%s", spec_vectors[i].text);
+      g_assert_cmpstr (classify1 (spec_vectors[i].text), ==, spec_vectors[i].reason);
+    }
+}
+
+static void
+test_sticker (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+
+  /* A sticker message (spec vector), with and without the sticker's emoji as text. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0, NULL, COHORT_MESSAGE_STICKER, FALSE),
+                   ==, COHORT_MECH_STICKER);
+  g_assert_cmpint (cohort_mech_classify (mech, "u2", T0 + 1, "😀", COHORT_MESSAGE_STICKER, TRUE),
+                   ==, COHORT_MECH_STICKER);
+  g_assert_cmpstr (classify1 ("[动画表情]"), ==, "STICKER");
+  g_assert_cmpstr (classify1 ("\u200esticker omitted"), ==, "STICKER");
+}
+
+static void
+test_same_member_repeat (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+
+  /* Spec vector: 好的 twice within 20 s; the first matching rule is the stoplist. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0, "好的", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_STOPLIST_ZH);
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0 + 20, "好的", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_STOPLIST_ZH);
+}
+
+static void
+test_normalize (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "＋１", "+1" },
+    { "收到！！", "收到" },
+    { "  Hello \t  World~～…  ", "hello world" },
+    { "a\u200bb\u2060c\ufeff", "abc" },
+    { "@张三\u2005@李四 好的", "好的" },
+    { "<@12345> gm", "gm" },
+    { "@张三明天开会吗", "@张三明天开会吗" },        /* no separator: not stripped */
+    { "第一行\n\n  第二行  ", "第一行\n第二行" },
+    { "「张三：明天开会吗」\n- - - - - - - - - - - - - - -\n收到", "收到" },
+    { "> quoted text\nthanks", "thanks" },
+    { "thx!", "thx" },
+    { "?", "" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *t = cohort_mech_normalize (cases[i].in);
+      g_assert_cmpstr (t, ==, cases[i].out);
+    }
+  {
+    g_autofree char *t = cohort_mech_normalize (NULL);
+    g_assert_cmpstr (t, ==, "");
+  }
+}
+
+static void
+test_emoji (void)
+{
+  g_assert_cmpstr (classify1 ("🇨🇳"), ==, "EMOJI_ONLY");               /* regional pair */
+  g_assert_cmpstr (classify1 ("👍🏻 🎉"), ==, "EMOJI_ONLY");           /* skin tone, space */
+  g_assert_cmpstr (classify1 ("👨‍👩‍👧"), ==, "EMOJI_ONLY");               /* ZWJ family */
+  g_assert_cmpstr (classify1 ("#️⃣"), ==, "EMOJI_ONLY");
+  g_assert_cmpstr (classify1 ("❤️"), ==, "EMOJI_ONLY");
+  g_assert_cmpstr (classify1 ("[微笑] [OK][抱拳][玫瑰][捂脸]"), ==, "EMOJI_ONLY");
+  g_assert_cmpstr (classify1 ("/微笑/强"), ==, "EMOJI_ONLY");
+  g_assert_cmpstr (classify1 (":thumbsup: :tada:"), ==, "EMOJI_ONLY");
+  g_assert_cmpstr (classify1 ("<:pepe:123456789><a:party_blob:42>"), ==, "EMOJI_ONLY");
+  /* Unknown bracket names are text, digits are not emoji, times are not codes. */
+  g_assert_cmpstr (classify1 ("[项目进度]"), ==, "");
+  g_assert_cmpstr (classify1 ("10:30:00"), ==, "");
+  g_assert_cmpstr (classify1 ("👍 明天见大家"), ==, "");
+  /* Emoji and codes do not count toward core: "收到👍" is still just 收到. */
+  g_assert_cmpstr (classify1 ("收到👍[强]"), ==, "SHORT");
+}
+
+static void
+test_stoplists_and_patterns (void)
+{
+  g_assert_cmpstr (classify1 ("Thank  You!"), ==, "STOPLIST_EN");
+  g_assert_cmpstr (classify1 ("^^"), ==, "STOPLIST_EN");
+  g_assert_cmpstr (classify1 ("早"), ==, "STOPLIST_ZH");
+  g_assert_cmpstr (classify1 ("+10"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("888888"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("哈呵嘿嘻"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("hahah"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("xixi"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("好好的收到赞"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("okok"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("，，，"), ==, "PATTERN");
+  g_assert_cmpstr (classify1 ("1234"), ==, "");
+  /* A single Latin syllable is not laughter, and "he" is not on a list. */
+  g_assert_cmpstr (classify1 ("he"), ==, "");
+}
+
+static void
+test_short (void)
+{
+  /* Single-character entries are not deleted from inside words. */
+  g_assert_cmpstr (classify1 ("链接"), ==, "");
+  g_assert_cmpstr (classify1 ("早上"), ==, "");
+  g_assert_cmpstr (classify1 ("好的，收到，谢谢"), ==, "SHORT");
+  g_assert_cmpstr (classify1 ("嗯嗯 好的 👌"), ==, "SHORT");
+  g_assert_cmpstr (classify1 ("啊"), ==, "SHORT");
+  g_assert_cmpstr (classify1 ("啊？"), ==, "SHORT");                 /* core < 2 */
+  g_assert_cmpstr (classify1 ("谁？"), ==, "SHORT");
+  g_assert_cmpstr (classify1 ("收到，明天下午三点我把报表发群里"), ==, "");
+  /* A reply quote does not count toward length. */
+  g_assert_cmpstr (classify1 ("「张三：明天下午三点开会，大家记得带电脑」\n- - - - - - - - - - - - - - -\n收到"),
+                   ==, "STOPLIST_ZH");
+}
+
+static void
+test_exempt (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0, "收到", COHORT_MESSAGE_TEXT, TRUE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "u2", T0, "好", COHORT_MESSAGE_IMAGE, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "u3", T0, "", COHORT_MESSAGE_FILE, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "u3", T0 + 5, "", COHORT_MESSAGE_VOICE, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpstr (classify1 ("看 www.example.com"), ==, "");
+  g_assert_cmpstr (classify1 ("ＨＴＴＰＳ://example.com"), ==, "");
+  /* Rule 1 still applies to attachments; system messages are never mechanical. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u4", T0, "", COHORT_MESSAGE_STICKER, TRUE),
+                   ==, COHORT_MECH_STICKER);
+  g_assert_cmpint (cohort_mech_classify (mech, "u4", T0, "收到", COHORT_MESSAGE_SYSTEM, FALSE),
+                   ==, COHORT_MECH_NONE);
+}
+
+static void
+test_dup_self (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+  const char *msg = "明天下午三点开会";
+
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  /* Normalisation applies: full-width punctuation and case do not hide a copy. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0 + 30, "明天下午三点开会！", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_DUP_SELF);
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0 + 90, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_DUP_SELF);      /* 60 s after the previous copy */
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0 + 151, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);          /* 61 s */
+  /* Another member's copy is not DUP_SELF. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u2", T0 + 152, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  /* Only the previous message counts: an intervening different text breaks it. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0 + 153, "另一件事情说一下", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "u1", T0 + 154, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  /* DUP_SELF applies to URLs too (rules 7–9 are not exempt). */
+  g_assert_cmpint (cohort_mech_classify (mech, "u3", T0 + 200, "https://x.cn/a", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "u3", T0 + 210, "https://x.cn/a", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_DUP_SELF);
+  /* Two captionless pictures are not copies of each other. */
+  g_assert_cmpint (cohort_mech_classify (mech, "u4", T0 + 300, NULL, COHORT_MESSAGE_IMAGE, TRUE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "u4", T0 + 301, NULL, COHORT_MESSAGE_IMAGE, TRUE),
+                   ==, COHORT_MECH_NONE);
+}
+
+static void
+test_echo (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+  const char *msg = "生日快乐";
+
+  /* Single pass: the third distinct member's copy and later copies are ECHO. */
+  g_assert_cmpint (cohort_mech_classify (mech, "a", T0, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "b", T0 + 10, "生日快乐！", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "b", T0 + 100, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);      /* still two members; 90 s, not DUP_SELF */
+  g_assert_cmpint (cohort_mech_classify (mech, "c", T0 + 120, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_ECHO);
+  g_assert_cmpint (cohort_mech_classify (mech, "d", T0 + 290, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_ECHO);
+  g_assert_cmpint (cohort_mech_classify (mech, "a", T0 + 300, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_ECHO);      /* a repeats; window T0..T0+300 inclusive */
+
+  /* After 5 quiet minutes the window is empty again. */
+  g_assert_cmpint (cohort_mech_classify (mech, "e", T0 + 700, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "f", T0 + 701, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "g", T0 + 702, msg, COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_ECHO);
+}
+
+static void
+test_echo_limits (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+  const char *longmsg = "祝大家周末愉快身体健康万事如意";   /* core 15 > 10 */
+  const char *msg = "新年快乐";
+
+  g_assert_cmpint (cohort_mech_classify (mech, "a", T0, longmsg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "b", T0 + 1, longmsg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "c", T0 + 2, longmsg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_NONE);
+
+  /* Three members, but spread over more than 5 minutes. */
+  g_assert_cmpint (cohort_mech_classify (mech, "a", T0, msg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "b", T0 + 200, msg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "c", T0 + 400, msg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_NONE);
+  /* b (T0+200), c (T0+400) and d are within 5 minutes. */
+  g_assert_cmpint (cohort_mech_classify (mech, "d", T0 + 450, msg, COHORT_MESSAGE_TEXT, FALSE), ==, COHORT_MECH_ECHO);
+
+  /* A flood keeps memory bounded: entries expire with the window. */
+  for (int i = 0; i < 2000; i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("m%d", i % 50);
+      g_autofree char *text = g_strdup_printf ("话题%d", i);
+      cohort_mech_classify (mech, uid, T0 + 1000 + i, text, COHORT_MESSAGE_TEXT, FALSE);
+    }
+}
+
+static void
+test_chain (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+
+  g_assert_cmpint (cohort_mech_classify (mech, "a", T0, "#接龙\n周六聚餐报名\n1. 张三", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_CHAIN);
+  g_assert_cmpint (cohort_mech_classify (mech, "b", T0 + 60, "1. 张三\n2. 李四", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_CHAIN);
+  g_assert_cmpint (cohort_mech_classify (mech, "c", T0 + 120, "1. 张三\n2. 李四\n3、王五", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_CHAIN);
+  /* Not an extension by exactly one line of the previous chain. */
+  g_assert_cmpint (cohort_mech_classify (mech, "d", T0 + 180, "1. 张三\n2. 李四\n3、王五\n4. 赵六\n5. 钱七", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "e", T0 + 240, "1. 甲\n2. 乙", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+}
+
+static void
+test_chain_plain (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+
+  /* The first numbered list starts a chain and is genuine. */
+  g_assert_cmpint (cohort_mech_classify (mech, "a", T0, "1. 准备材料\n2. 提交申请", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "b", T0 + 5, "今天的会议改到下午", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+  g_assert_cmpint (cohort_mech_classify (mech, "c", T0 + 10, "1. 准备材料\n2. 提交申请\n3. 小王", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_CHAIN);
+  /* Lines with spaces after the number prefix or over 20 chars are not chain lines. */
+  g_assert_cmpint (cohort_mech_classify (mech, "d", T0 + 20, "1. 准备材料\n2. 提交申请\n3. 小王\n4. we will bring food", COHORT_MESSAGE_TEXT, FALSE),
+                   ==, COHORT_MECH_NONE);
+}
+
+static void
+test_reason_strings (void)
+{
+  g_assert_null (cohort_mech_reason_to_string (COHORT_MECH_NONE));
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_STICKER), ==, "STICKER");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_EMOJI_ONLY), ==, "EMOJI_ONLY");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_STOPLIST_ZH), ==, "STOPLIST_ZH");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_STOPLIST_EN), ==, "STOPLIST_EN");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_PATTERN), ==, "PATTERN");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_SHORT), ==, "SHORT");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_DUP_SELF), ==, "DUP_SELF");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_ECHO), ==, "ECHO");
+  g_assert_cmpstr (cohort_mech_reason_to_string (COHORT_MECH_CHAIN), ==, "CHAIN");
+}
+
+static void
+test_invalid_utf8 (void)
+{
+  g_assert_cmpstr (classify1 ("\xff\xfe"), ==, "SHORT");
+  g_assert_cmpstr (classify1 ("收到\xff"), ==, "SHORT");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cohort/mech/spec-vectors", test_spec_vectors);
+  g_test_add_func ("/cohort/mech/sticker", test_sticker);
+  g_test_add_func ("/cohort/mech/same-member-repeat", test_same_member_repeat);
+  g_test_add_func ("/cohort/mech/normalize", test_normalize);
+  g_test_add_func ("/cohort/mech/emoji", test_emoji);
+  g_test_add_func ("/cohort/mech/stoplists-patterns", test_stoplists_and_patterns);
+  g_test_add_func ("/cohort/mech/short", test_short);
+  g_test_add_func ("/cohort/mech/exempt", test_exempt);
+  g_test_add_func ("/cohort/mech/dup-self", test_dup_self);
+  g_test_add_func ("/cohort/mech/echo", test_echo);
+  g_test_add_func ("/cohort/mech/echo-limits", test_echo_limits);
+  g_test_add_func ("/cohort/mech/chain", test_chain);
+  g_test_add_func ("/cohort/mech/chain-plain", test_chain_plain);
+  g_test_add_func ("/cohort/mech/reason-strings", test_reason_strings);
+  g_test_add_func ("/cohort/mech/invalid-utf8", test_invalid_utf8);
+
+  return g_test_run ();
+}
