@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "cohort-chart.h"
+#include "cohort-cli-report.h"
+#include "cohort-demo.h"
+#include "cohort-importer.h"
+#include "cohort-overview.h"
+#include "cohort-store.h"
+
+/*
+ * cohort-cli: the same imports, numbers and charts as the window, for scripts.  Exit status
+ * 0 on success, 1 when an input was rejected, 2 on usage errors.
+ */
+
+static char *opt_db;
+static char *opt_tz;
+static char *opt_from;
+static char *opt_to;
+static char *opt_range;
+static char *opt_png;
+static char *opt_pdf;
+static char *opt_svg;
+static gboolean opt_json;
+static gboolean opt_dark;
+static int opt_width = 960;
+static int opt_height = 420;
+
+static const GOptionEntry common_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_("Database file (default: the app's database)"), N_("PATH") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry import_entries[] = {
+  { "tz", 0, 0, G_OPTION_ARG_STRING, &opt_tz, N_("Time zone for exports without offsets (IANA name)"), N_("ZONE") },
+  { NULL }
+};
+
+static const GOptionEntry range_entries[] = {
+  { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from, N_("First day, YYYY-MM-DD (community's local date)"), N_("DAY") },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to, N_("Last day, YYYY-MM-DD"), N_("DAY") },
+  { "range", 0, 0, G_OPTION_ARG_STRING, &opt_range, N_("Last 30, 90 or 365 complete days, or all"), N_("N|all") },
+  { NULL }
+};
+
+static const GOptionEntry chart_entries[] = {
+  { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png, N_("Write a PNG image"), N_("FILE") },
+  { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdf, N_("Write a PDF document"), N_("FILE") },
+  { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg, N_("Write an SVG image"), N_("FILE") },
+  { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, N_("Width in pixels"), N_("N") },
+  { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, N_("Height in pixels"), N_("N") },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, &opt_dark, N_("Dark colours"), NULL },
+  { NULL }
+};
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static CohortDb *
+open_db (gboolean  read_only,
+         GError  **error)
+{
+  g_autofree char *path = opt_db ? g_strdup (opt_db) : cohort_db_default_path ();
+
+  if (read_only && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_OPEN,
+                   _("No database at %s yet: import an export first (cohort-cli import FILE)."), path);
+      return NULL;
+    }
+  return cohort_db_open (path, read_only, error);
+}
+
+static void
+print_progress (double      fraction,
+                const char *message,
+                gpointer    user_data)
+{
+  if (isatty (fileno (stderr)))
+    g_printerr ("\r%3.0f%%  %s\033[K", fraction >= 0 ? fraction * 100 : 0, message);
+}
+
+static int
+cmd_import (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportOptions options = { opt_tz, NULL };
+  g_autoptr(JsonBuilder) out = json_builder_new ();
+  CohortDb *db;
+  int failures = 0;
+
+  if (argc < 1)
+    {
+      g_printerr (_("Usage: cohort-cli import FILE… [--db PATH] [--tz ZONE]\n"));
+      return 2;
+    }
+  if (opt_tz != NULL)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (opt_tz);
+      if (tz == NULL)
+        {
+          g_printerr (_("Unknown time zone “%s”; use an IANA name such as Asia/Shanghai.\n"), opt_tz);
+          return 2;
+        }
+    }
+  if (!(db = open_db (FALSE, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  json_builder_begin_array (out);
+  for (int i = 0; i < argc; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[i]);
+      g_autoptr(CohortImportResult) result = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      result = cohort_import_file (db, file, &options, print_progress, NULL, NULL, &local_error);
+      if (isatty (fileno (stderr)))
+        g_printerr ("\r\033[K");
+      if (result == NULL)
+        {
+          g_printerr (_("Error: %s\n"), local_error->message);
+          failures++;
+          continue;
+        }
+      if (opt_json)
+        {
+          json_builder_begin_object (out);
+          json_builder_set_member_name (out, "file");
+          json_builder_add_string_value (out, result->path);
+          json_builder_set_member_name (out, "format");
+          json_builder_add_string_value (out, result->format);
+#define ADD(k, v) json_builder_set_member_name (out, k); json_builder_add_int_value (out, v)
+          ADD ("communities", result->counts.communities);
+          ADD ("members_added", result->counts.members_added);
+          ADD ("messages_added", result->counts.messages_added);
+          ADD ("messages_present", result->counts.messages_present);
+          ADD ("system_added", result->counts.system_added);
+          ADD ("events_added", result->counts.events_added);
+          ADD ("invites_added", result->counts.invites_added);
+          ADD ("reactions_added", result->counts.reactions_added);
+          ADD ("personal_chats_skipped", result->personal_chats_skipped);
+#undef ADD
+          json_builder_end_object (out);
+        }
+      else
+        {
+          g_autofree char *line = cohort_import_result_describe (result);
+
+          g_print ("%s\n", line);
+          if (result->personal_chats_skipped > 0)
+            g_print (g_dngettext (GETTEXT_PACKAGE, "  %u personal chat skipped\n",
+                                  "  %u personal chats skipped\n", result->personal_chats_skipped),
+                     result->personal_chats_skipped);
+          for (guint w = 0; w < result->warnings->len; w++)
+            g_print ("  %s\n", (const char *)result->warnings->pdata[w]);
+        }
+    }
+  json_builder_end_array (out);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (out);
+      print_json (root);
+    }
+  cohort_db_close (db);
+  return failures > 0 ? 1 : 0;
+}
+
+static int
+cmd_communities (int    argc,
+                 char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CohortDb *db;
+
+  if (!(db = open_db (TRUE, &error)) || !(list = cohort_db_list_communities (db, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      cohort_db_close (db);
+      return 1;
+    }
+  cohort_db_close (db);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      for (guint i = 0; i < list->len; i++)
+        json_array_add_element (array, cohort_cli_community_to_json (list->pdata[i]));
+      json_node_set_array (root, array);
+      print_json (root);
+      return 0;
+    }
+
+  if (list->len == 0)
+    g_print ("%s\n", _("No communities yet. Import an export with: cohort-cli import FILE"));
+  for (guint i = 0; i < list->len; i++)
+    {
+      CohortCommunityInfo *c = list->pdata[i];
+      g_autofree char *first = cohort_cli_format_utc (c->first_message);
+      g_autofree char *last = cohort_cli_format_utc (c->last_message);
+
+      g_print ("%3" G_GINT64_FORMAT "  %s  [%s, %s]\n", c->id, c->name, c->platform, c->tz);
+      g_print (_("     %" G_GINT64_FORMAT " members (%" G_GINT64_FORMAT " posting), %" G_GINT64_FORMAT
+                 " messages (%" G_GINT64_FORMAT " mechanical), %" G_GINT64_FORMAT " joins, %"
+                 G_GINT64_FORMAT " leaves\n"),
+               c->members, c->posting_members, c->messages, c->mechanical_messages, c->joins,
+               c->leaves);
+      if (first != NULL)
+        g_print ("     %s … %s\n", first, last);
+    }
+  return 0;
+}
+
+/* Loads the community and resolves --from/--to/--range into local days. */
+static CohortSnapshot *
+load_range (const char  *community,
+            int         *day0,
+            int         *day1,
+            GError     **error)
+{
+  g_autoptr(CohortSnapshot) snap = NULL;
+  CohortDb *db;
+  gint64 id;
+
+  if (!(db = open_db (TRUE, error)))
+    return NULL;
+  id = cohort_db_find_community (db, community, error);
+  if (id != 0)
+    snap = cohort_db_load_snapshot (db, id, error);
+  cohort_db_close (db);
+  if (snap == NULL)
+    return NULL;
+
+  if (opt_range != NULL && g_strcmp0 (opt_range, "all") != 0 && atoi (opt_range) <= 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--range takes 30, 90, 365 or all"));
+      return NULL;
+    }
+  cohort_metrics_default_range (snap, g_get_real_time () / G_USEC_PER_SEC,
+                                g_strcmp0 (opt_range, "all") == 0 ? 0
+                                : opt_range ? atoi (opt_range) : 30, day0, day1);
+  if ((opt_from && !cohort_day_parse (opt_from, day0)) || (opt_to && !cohort_day_parse (opt_to, day1)))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Days are written YYYY-MM-DD, for example 2024-03-04"));
+      return NULL;
+    }
+  if (opt_from && !opt_to && !opt_range)
+    *day1 = MAX (*day0, snap->last_day);
+  if (*day1 < *day0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--to is before --from"));
+      return NULL;
+    }
+  return g_steal_pointer (&snap);
+}
+
+static int
+cmd_stats (int    argc,
+           char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(CohortOverview) overview = NULL;
+  int day0, day1;
+
+  if (argc != 1)
+    {
+      g_printerr (_("Usage: cohort-cli stats COMMUNITY [--from DAY --to DAY] [--json]\n"));
+      return 2;
+    }
+  if (!(snap = load_range (argv[0], &day0, &day1, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  overview = cohort_overview_compute (snap, day0, day1);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = cohort_cli_overview_to_json (overview, snap);
+      print_json (root);
+    }
+  else
+    {
+      g_autofree char *text = cohort_cli_overview_to_text (overview, snap);
+      g_print ("%s", text);
+    }
+  return 0;
+}
+
+static int
+cmd_chart (int    argc,
+           char **argv)
+{
+  static const struct { const char *name; CohortChartKind kind; } kinds[] = {
+    { "overview-growth", COHORT_CHART_GROWTH },
+    { "overview-activity", COHORT_CHART_ACTIVITY },
+    { "activity", COHORT_CHART_ACTIVITY },
+    { "growth", COHORT_CHART_GROWTH },
+    { "heatmap", COHORT_CHART_HEATMAP },
+    { "overview-heatmap", COHORT_CHART_HEATMAP },
+    { "retention", COHORT_CHART_RETENTION },
+    { "overview-retention", COHORT_CHART_RETENTION },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(CohortOverview) overview = NULL;
+  CohortChartStyle style;
+  int day0, day1, kind = -1;
+
+  if (argc != 2 || (opt_png == NULL && opt_pdf == NULL && opt_svg == NULL))
+    {
+      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention COMMUNITY "
+                    "--png OUT.png [--pdf OUT.pdf] [--svg OUT.svg]\n"));
+      return 2;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_strcmp0 (argv[0], kinds[i].name) == 0)
+      kind = kinds[i].kind;
+  if (kind < 0)
+    {
+      g_printerr (_("Unknown chart “%s”: use overview-growth, activity, heatmap or retention\n"), argv[0]);
+      return 2;
+    }
+  if (!(snap = load_range (argv[1], &day0, &day1, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  overview = cohort_overview_compute (snap, day0, day1);
+  cohort_chart_style_init_default (&style, opt_dark);
+  if ((opt_png && !cohort_chart_write_png (kind, overview, &style, opt_width, opt_height, opt_png, &error)) ||
+      (opt_pdf && !cohort_chart_write_pdf (kind, overview, &style, opt_width, opt_height, opt_pdf, &error)) ||
+      (opt_svg && !cohort_chart_write_svg (kind, overview, &style, opt_width, opt_height, opt_svg, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
+static int
+cmd_demo (int    argc,
+          char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autofree char *line = NULL;
+  CohortDb *db;
+
+  if (!(db = open_db (FALSE, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  result = cohort_demo_import (db, g_get_real_time () / G_USEC_PER_SEC, NULL, &error);
+  cohort_db_close (db);
+  if (result == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  line = cohort_import_result_describe (result);
+  g_print ("%s\n", line);
+  return 0;
+}
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const GOptionEntry *extra[2];
+  const char *parameter;
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "import", cmd_import, { import_entries, NULL }, N_("FILE…"), N_("Import chat exports into the database") },
+  { "communities", cmd_communities, { NULL, NULL }, "", N_("List the communities with their totals") },
+  { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
+  { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
+  { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
+};
+
+static void
+usage (void)
+{
+  g_printerr ("%s\n\n", _("Usage: cohort-cli COMMAND [OPTION…]"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_printerr ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  g_printerr ("\n%s\n", _("Run cohort-cli COMMAND --help for the options of a command."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *localedir = g_getenv ("COHORT_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      usage ();
+      return argc < 2 ? 2 : 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const Command *cmd = &commands[i];
+      g_autoptr(GOptionContext) context = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *parameter = NULL;
+
+      if (!g_str_equal (argv[1], cmd->name))
+        continue;
+      parameter = g_strdup_printf ("%s %s", cmd->name, _(cmd->parameter));
+      context = g_option_context_new (parameter);
+      g_option_context_set_summary (context, _(cmd->summary));
+      g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+      g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
+      for (guint e = 0; e < G_N_ELEMENTS (cmd->extra) && cmd->extra[e]; e++)
+        g_option_context_add_main_entries (context, cmd->extra[e], GETTEXT_PACKAGE);
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+      if (!g_option_context_parse (context, &argc, &argv, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+      return cmd->run (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("Unknown command “%s”.\n\n"), argv[1]);
+  usage ();
+  return 2;
+}

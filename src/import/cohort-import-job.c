@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-import-job"
+
+#include "config.h"
+
+#include "cohort-import-job.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cohort-demo.h"
+
+struct _CohortImportJob
+{
+  GObject parent_instance;
+
+  char *db_path;
+  GPtrArray *files;            /* GFile; empty for the demo */
+  gint64 demo_now;
+  gboolean demo;
+  GCancellable *cancellable;
+  gboolean running;
+
+  /* written by the worker under the lock, read by the notify idle */
+  GMutex lock;
+  double pending_fraction;
+  char *pending_message;
+  guint notify_source;
+
+  /* main thread only */
+  double fraction;
+  char *message;
+};
+
+enum {
+  PROP_0,
+  PROP_FRACTION,
+  PROP_MESSAGE,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+enum {
+  FILE_DONE,
+  FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CohortImportJob, cohort_import_job, G_TYPE_OBJECT)
+
+typedef struct
+{
+  CohortImportJob *job;        /* owned */
+  GFile *file;                 /* owned, NULL for the demo */
+  CohortImportResult *result;  /* owned */
+  GError *error;               /* owned */
+} FileDone;
+
+static void
+file_done_free (FileDone *done)
+{
+  g_object_unref (done->job);
+  g_clear_object (&done->file);
+  cohort_import_result_free (done->result);
+  g_clear_error (&done->error);
+  g_free (done);
+}
+
+/* Runs on the main context: one emission per file, in order. */
+static gboolean
+emit_file_done (gpointer data)
+{
+  FileDone *done = data;
+
+  g_signal_emit (done->job, signals[FILE_DONE], 0, done->file, done->result, done->error);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flush_progress (gpointer data)
+{
+  CohortImportJob *self = data;
+
+  g_mutex_lock (&self->lock);
+  self->notify_source = 0;
+  self->fraction = self->pending_fraction;
+  g_free (self->message);
+  self->message = g_strdup (self->pending_message);
+  g_mutex_unlock (&self->lock);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: coalesce progress into at most one pending idle. */
+static void
+report_progress (double      fraction,
+                 const char *message,
+                 gpointer    user_data)
+{
+  CohortImportJob *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->pending_fraction = fraction;
+  g_free (self->pending_message);
+  self->pending_message = g_strdup (message);
+  if (self->notify_source == 0)
+    self->notify_source = g_idle_add_full (G_PRIORITY_LOW, flush_progress, g_object_ref (self),
+                                           g_object_unref);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+post_done (CohortImportJob    *self,
+           GFile              *file,
+           CohortImportResult *result,
+           GError             *error)
+{
+  FileDone *done = g_new0 (FileDone, 1);
+
+  done->job = g_object_ref (self);
+  done->file = file ? g_object_ref (file) : NULL;
+  done->result = result;
+  done->error = error;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, emit_file_done, done,
+                              (GDestroyNotify)file_done_free);
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  CohortImportJob *self = source;
+  GError *error = NULL;
+  CohortDb *db = cohort_db_open (self->db_path, FALSE, &error);
+
+  if (db == NULL)
+    {
+      post_done (self, self->files->len ? self->files->pdata[0] : NULL, NULL, error);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  if (self->demo)
+    {
+      CohortImportResult *result;
+
+      report_progress (-1, _("Creating the demo community…"), self);
+      result = cohort_demo_import (db, self->demo_now, cancellable, &error);
+      post_done (self, NULL, result, error);
+    }
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      CohortImportResult *result;
+
+      error = NULL;
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        {
+          post_done (self, self->files->pdata[i], NULL, error);
+          continue;
+        }
+      result = cohort_import_file (db, self->files->pdata[i], NULL, report_progress, self,
+                                   cancellable, &error);
+      post_done (self, self->files->pdata[i], result, error);
+    }
+
+  cohort_db_close (db);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_task_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CohortImportJob *self = COHORT_IMPORT_JOB (object);
+
+  self->running = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
+static void
+cohort_import_job_finalize (GObject *object)
+{
+  CohortImportJob *self = COHORT_IMPORT_JOB (object);
+
+  g_free (self->db_path);
+  g_ptr_array_unref (self->files);
+  g_clear_object (&self->cancellable);
+  g_free (self->pending_message);
+  g_free (self->message);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (cohort_import_job_parent_class)->finalize (object);
+}
+
+static void
+cohort_import_job_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CohortImportJob *self = COHORT_IMPORT_JOB (object);
+
+  switch (prop_id)
+    {
+    case PROP_FRACTION:
+      g_value_set_double (value, self->fraction);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cohort_import_job_class_init (CohortImportJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cohort_import_job_finalize;
+  object_class->get_property = cohort_import_job_get_property;
+
+  properties[PROP_FRACTION] =
+    g_param_spec_double ("fraction", NULL, NULL, -1, 1, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MESSAGE] =
+    g_param_spec_string ("message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* file-done (GFile *file or NULL for the demo, CohortImportResult *result or NULL,
+   *            GError *error or NULL) */
+  signals[FILE_DONE] = g_signal_new ("file-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                     G_TYPE_OBJECT, G_TYPE_POINTER, G_TYPE_POINTER);
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+cohort_import_job_init (CohortImportJob *self)
+{
+  g_mutex_init (&self->lock);
+  self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+}
+
+CohortImportJob *
+cohort_import_job_new (const char  *db_path,
+                       GFile      **files,
+                       guint        n_files)
+{
+  CohortImportJob *self = g_object_new (COHORT_TYPE_IMPORT_JOB, NULL);
+
+  self->db_path = g_strdup (db_path);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (self->files, g_object_ref (files[i]));
+  return self;
+}
+
+CohortImportJob *
+cohort_import_job_new_demo (const char *db_path,
+                            gint64      now)
+{
+  CohortImportJob *self = cohort_import_job_new (db_path, NULL, 0);
+
+  self->demo = TRUE;
+  self->demo_now = now;
+  return self;
+}
+
+void
+cohort_import_job_start (CohortImportJob *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (COHORT_IS_IMPORT_JOB (self));
+  g_return_if_fail (!self->running);
+
+  self->running = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  task = g_task_new (self, self->cancellable, on_task_done, NULL);
+  g_task_set_source_tag (task, cohort_import_job_start);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+void
+cohort_import_job_cancel (CohortImportJob *self)
+{
+  g_return_if_fail (COHORT_IS_IMPORT_JOB (self));
+  g_cancellable_cancel (self->cancellable);
+}
+
+double
+cohort_import_job_get_fraction (CohortImportJob *self)
+{
+  return self->fraction;
+}
+
+const char *
+cohort_import_job_get_message (CohortImportJob *self)
+{
+  return self->message;
+}
+
+gboolean
+cohort_import_job_get_running (CohortImportJob *self)
+{
+  return self->running;
+}
+
+guint
+cohort_import_job_get_n_files (CohortImportJob *self)
+{
+  return self->files->len + (self->demo ? 1 : 0);
+}
