@@ -41,6 +41,7 @@ struct _CohortImportTx
   sqlite3_stmt      *stmts[N_STMTS];
   GHashTable        *member_ids;   /* "community\x1fuid" → member row id */
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
+  GHashTable        *bots;         /* member keys already flagged as bots */
   gint64             run_id;
   CohortImportCounts counts;
   gboolean           open;
@@ -698,6 +699,7 @@ cohort_db_begin_import (CohortDb    *db,
 
   tx->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   tx->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  tx->bots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return g_steal_pointer (&tx);
 }
 
@@ -804,8 +806,22 @@ cohort_import_tx_member (CohortImportTx  *tx,
 
   g_return_val_if_fail (platform_uid != NULL, FALSE);
 
-  if (lookup_member (tx, community, platform_uid) != 0)
-    return TRUE;
+  if ((id = lookup_member (tx, community, platform_uid)) != 0)
+    {
+      /* Seen earlier in this import: only a bot flag learnt later needs writing. */
+      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid);
+
+      if (!is_bot || g_hash_table_contains (tx->bots, key))
+        return TRUE;
+      stmt = tx_stmt (tx, STMT_MEMBER_RENAME);
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text_or_null (stmt, 2, display_name);
+      sqlite3_bind_int (stmt, 3, 1);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sql_error (tx->db, error, "flag bot");
+      g_hash_table_add (tx->bots, g_steal_pointer (&key));
+      return TRUE;
+    }
 
   stmt = tx_stmt (tx, STMT_MEMBER_GET);
   sqlite3_bind_int64 (stmt, 1, community);
@@ -842,6 +858,8 @@ cohort_import_tx_member (CohortImportTx  *tx,
   g_hash_table_insert (tx->member_ids,
                        g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid),
                        g_memdup2 (&id, sizeof id));
+  if (is_bot)
+    g_hash_table_add (tx->bots, g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid));
   return TRUE;
 }
 
@@ -1126,6 +1144,7 @@ tx_free (CohortImportTx *tx)
     sqlite3_finalize (tx->stmts[i]);
   g_clear_pointer (&tx->member_ids, g_hash_table_unref);
   g_clear_pointer (&tx->touched, g_hash_table_unref);
+  g_clear_pointer (&tx->bots, g_hash_table_unref);
   g_free (tx);
 }
 

@@ -693,7 +693,7 @@ handle_service (Parser     *p,
         return FALSE;
       for (guint i = 0; i < members->len; i++)
         if (g_strcmp0 (members->pdata[i], actor_name) != 0 || actor_uid == NULL)
-          defer (chat, ts, "join", members->pdata[i], actor_uid, NULL, "create_group");
+          defer (chat, ts, "join", members->pdata[i], NULL, NULL, "create_group");
     }
   else if (strcmp (action, "invite_members") == 0)
     {
@@ -760,8 +760,7 @@ handle_message (Parser     *p,
     {
       if (name == NULL)
         name = uid;
-      if (!cohort_import_tx_member (p->tx, chat->community, uid, name, !service && looks_like_bot (name),
-                                    error))
+      if (!cohort_import_tx_member (p->tx, chat->community, uid, name, looks_like_bot (name), error))
         return FALSE;
       chat_record_name (chat, sender_name (o, name_key) ? name : NULL, uid);
     }
@@ -1245,7 +1244,11 @@ cohort_telegram_import (CohortImportTx            *tx,
         goto out;
       if (n == 0)
         break;
-      status = yajl_parse (handle, chunk, n);
+      /* A UTF-8 byte order mark is not JSON (FORMATS.md §2: strip U+FEFF). */
+      if (done == 0 && n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
+        status = yajl_parse (handle, chunk + 3, n - 3);
+      else
+        status = yajl_parse (handle, chunk, n);
       if (status != yajl_status_ok)
         {
           parse_error (&p, handle, status, chunk, n, line, column, FALSE, error);
