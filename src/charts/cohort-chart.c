@@ -901,8 +901,8 @@ draw_retention (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hove
   static const CohortRgba on_dark_accent = { 0, 0, 0, 0.85 };
   const CohortRgba *on_accent = st->dark ? &on_dark_accent : &on_light_accent;
 
-  text_at (c, c->small, _("Share of each weekly join cohort active in the weeks after joining"),
-           l->x, PAD + LEGEND_H / 2, 0, 0.5, &st->foreground, 0.8);
+  text_at (c, c->small, _("Active in each week after joining"),
+           PAD, PAD + LEGEND_H / 2, 0, 0.5, &st->foreground, 0.8);
   draw_retention_headers (c, l);
 
   for (int r = 0; r < l->rows; r++)

@@ -108,8 +108,11 @@ make_people (GRand  *rand,
                                    i % 3 ? given[g_rand_int_range (rand, 0, G_N_ELEMENTS (given))] : "");
       p->join_day = i < 12 ? -1 : pick_join_day (rand);
       p->leave_day = DAYS;
-      if (p->join_day >= 0 && g_rand_int_range (rand, 0, 100) < 14)
-        p->leave_day = MIN (DAYS, p->join_day + 3 + g_rand_int_range (rand, 0, 90));
+      /* Some newcomers leave within days (they found the wrong group); others much later. */
+      if (p->join_day >= 0 && g_rand_int_range (rand, 0, 100) < 20)
+        p->leave_day = MIN (DAYS, p->join_day + (g_rand_int_range (rand, 0, 100) < 45
+                                                 ? 1 + g_rand_int_range (rand, 0, 6)
+                                                 : 8 + g_rand_int_range (rand, 0, 110)));
       /* 40 % lurk; the rest follow a Zipf-like weight. */
       rank = i + 1;
       p->weight = (i >= 12 && g_rand_int_range (rand, 0, 100) < 40) ? 0 : 1.0 / pow (rank, 0.75);
@@ -303,8 +306,8 @@ write_day (Writer *w,
         present++;
     }
 
-  /* About one message a day per six present members, more at the weekend. */
-  n_messages = present / 6 + g_rand_int_range (rand, 0, 8);
+  /* About one message a day per four present members, more at the weekend. */
+  n_messages = present / 4 + g_rand_int_range (rand, 0, 10);
   if ((day + 4) % 7 >= 5)
     n_messages += n_messages / 4;
   for (int k = 0; k < n_messages; k++)

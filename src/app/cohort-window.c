@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-window"
+
+#include "config.h"
+
+#include "cohort-window.h"
+
+#include <glib/gi18n.h>
+
+#include "cohort-import-job.h"
+#include "cohort-overview-loader.h"
+#include "cohort-overview-page.h"
+
+/*
+ * The window switches between the empty state, a loading spinner and the Overview, hosts the
+ * import bar (progress + Cancel), toasts and error dialogs.  It never touches the database:
+ * imports run in a CohortImportJob and the Overview is computed by cohort_overview_load_async,
+ * both on worker threads; results come back here on the main thread.
+ */
+
+struct _CohortWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  GtkButton *cancel_button;
+  GtkDropDown *community_dropdown;
+  GtkWidget *drop_highlight;
+  GtkStack *main_stack;
+  CohortOverviewPage *overview_page;
+  GtkProgressBar *progress_bar;
+  GtkLabel *progress_label;
+  GtkRevealer *progress_revealer;
+  GtkDropDown *range_dropdown;
+  GtkSpinner *spinner;
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+
+  /* owned */
+  char *db_path;
+  GSettings *settings;
+  GCancellable *load_cancellable;
+  CohortImportJob *job;
+  GArray *community_ids;        /* gint64, in dropdown order */
+  GtkDropTarget *drop_target;
+  char *last_error;
+  char *last_toast;
+
+  gint64 community;             /* the one shown, or the one to show after an import */
+  gboolean updating_dropdown;
+  guint imported_files;
+  gint64 imported_messages;
+};
+
+enum {
+  OVERVIEW_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+static const int range_days[] = { 30, 90, 365, 0 };
+static const char * const range_keys[] = { "last-30", "last-90", "last-365", "all" };
+
+G_DEFINE_FINAL_TYPE (CohortWindow, cohort_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Feedback                                                                                    */
+
+static void
+show_toast (CohortWindow *self,
+            const char   *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_import_error (CohortWindow *self,
+                   GFile        *file,
+                   const GError *error)
+{
+  g_autofree char *name = file ? g_file_get_basename (file) : g_strdup (_("the demo community"));
+  g_autofree char *heading = g_strdup_printf (_("Could Not Import %s"), name);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (error->message);
+  g_message ("Import of %s failed: %s", name, error->message);
+
+  body = g_strdup_printf ("%s\n\n%s", error->message,
+                          _("Nothing was changed: the data you imported before is as it was."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Loading the Overview                                                                        */
+
+static void
+update_communities (CohortWindow *self,
+                    GPtrArray    *communities,
+                    gint64        shown)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  g_array_set_size (self->community_ids, 0);
+  for (guint i = 0; i < communities->len; i++)
+    {
+      CohortCommunityInfo *info = communities->pdata[i];
+
+      gtk_string_list_append (names, info->name);
+      g_array_append_val (self->community_ids, info->id);
+      if (info->id == shown)
+        {
+          selected = i;
+          adw_window_title_set_subtitle (self->window_title, info->name);
+        }
+    }
+  self->updating_dropdown = TRUE;
+  gtk_drop_down_set_model (self->community_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->community_dropdown, selected);
+  self->updating_dropdown = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), communities->len > 0);
+}
+
+static void
+on_overview_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CohortWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CohortOverviewData *data;
+
+  data = cohort_overview_load_finish (result, &error);
+  /* A newer request replaced this one: drop the stale result. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->load_cancellable);
+  gtk_spinner_stop (self->spinner);
+
+  if (data == NULL)
+    {
+      g_free (self->last_error);
+      self->last_error = g_strdup (error->message);
+      show_toast (self, error->message);
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
+      return;
+    }
+
+  update_communities (self, data->communities, data->community);
+  if (data->community == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      cohort_overview_data_free (data);
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
+      return;
+    }
+
+  self->community = data->community;
+  g_settings_set_int64 (self->settings, "last-community", self->community);
+  cohort_overview_page_set_data (self->overview_page, data,
+                                 gtk_string_object_get_string (GTK_STRING_OBJECT (
+                                   gtk_drop_down_get_selected_item (self->range_dropdown))));
+  gtk_stack_set_visible_child_name (self->main_stack, "overview");
+  g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
+}
+
+void
+cohort_window_reload (CohortWindow *self)
+{
+  guint range = gtk_drop_down_get_selected (self->range_dropdown);
+
+  g_return_if_fail (COHORT_IS_WINDOW (self));
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "overview") != 0)
+    {
+      gtk_spinner_start (self->spinner);
+      gtk_stack_set_visible_child_name (self->main_stack, "loading");
+    }
+  cohort_overview_load_async (self->db_path, self->community,
+                              range_days[MIN (range, G_N_ELEMENTS (range_days) - 1)],
+                              g_get_real_time () / G_USEC_PER_SEC, self->load_cancellable,
+                              on_overview_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_community_selected_cb (CohortWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->community_dropdown);
+
+  if (self->updating_dropdown || selected >= self->community_ids->len)
+    return;
+  self->community = g_array_index (self->community_ids, gint64, selected);
+  cohort_window_reload (self);
+}
+
+static void
+on_range_selected_cb (CohortWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->range_dropdown);
+
+  if (selected < G_N_ELEMENTS (range_keys))
+    g_settings_set_string (self->settings, "date-range", range_keys[selected]);
+  if (!self->updating_dropdown)
+    cohort_window_reload (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Importing                                                                                   */
+
+static void
+on_job_file_done_cb (CohortImportJob    *job,
+                     GFile              *file,
+                     CohortImportResult *result,
+                     GError             *error,
+                     CohortWindow       *self)
+{
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_import_error (self, file, error);
+      return;
+    }
+
+  self->imported_files++;
+  self->imported_messages += result->counts.messages_added;
+  if (result->community_ids->len > 0)
+    self->community = *(gint64 *)result->community_ids->pdata[0];
+
+  if (result->counts.messages_added == 0 && result->counts.members_added == 0 &&
+      result->counts.events_added == 0 && result->counts.system_added == 0)
+    {
+      g_autofree char *name = file ? g_file_get_basename (file) : g_strdup (_("Demo community"));
+      g_autofree char *text = g_strdup_printf (_("%s was already imported: nothing new was added"), name);
+      show_toast (self, text);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Imported %'" G_GINT64_FORMAT " new message",
+                                                            "Imported %'" G_GINT64_FORMAT " new messages",
+                                                            result->counts.messages_added),
+                                               result->counts.messages_added);
+      show_toast (self, text);
+    }
+}
+
+static void
+on_job_finished_cb (CohortImportJob *job,
+                    CohortWindow    *self)
+{
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  g_signal_handlers_disconnect_by_data (job, self);
+  g_clear_object (&self->job);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", TRUE);
+  cohort_window_reload (self);
+}
+
+static void
+on_job_progress_cb (CohortImportJob *job,
+                    GParamSpec      *pspec,
+                    CohortWindow    *self)
+{
+  double fraction = cohort_import_job_get_fraction (job);
+
+  if (fraction < 0)
+    gtk_progress_bar_pulse (self->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (cohort_import_job_get_message (job) != NULL)
+    gtk_label_set_label (self->progress_label, cohort_import_job_get_message (job));
+}
+
+static void
+run_job (CohortWindow    *self,
+         CohortImportJob *job)
+{
+  g_return_if_fail (self->job == NULL);
+
+  self->job = job;
+  self->imported_files = 0;
+  self->imported_messages = 0;
+  g_signal_connect (job, "file-done", G_CALLBACK (on_job_file_done_cb), self);
+  g_signal_connect (job, "finished", G_CALLBACK (on_job_finished_cb), self);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress_cb), self);
+  g_signal_connect (job, "notify::message", G_CALLBACK (on_job_progress_cb), self);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_label (self->progress_label, _("Starting import…"));
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", FALSE);
+  cohort_import_job_start (job);
+}
+
+void
+cohort_window_import_files (CohortWindow  *self,
+                            GFile        **files,
+                            guint          n_files)
+{
+  g_return_if_fail (COHORT_IS_WINDOW (self));
+
+  if (n_files == 0)
+    return;
+  if (self->job != NULL)
+    {
+      show_toast (self, _("Another import is running; try again when it has finished"));
+      return;
+    }
+  run_job (self, cohort_import_job_new (self->db_path, files, n_files));
+}
+
+void
+cohort_window_open_demo (CohortWindow *self)
+{
+  g_return_if_fail (COHORT_IS_WINDOW (self));
+
+  if (self->job != NULL)
+    return;
+  run_job (self, cohort_import_job_new_demo (self->db_path, g_get_real_time () / G_USEC_PER_SEC));
+}
+
+static gboolean
+on_drop_cb (GtkDropTarget *target,
+            const GValue  *value,
+            double         x,
+            double         y,
+            CohortWindow  *self)
+{
+  GSList *list;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  gtk_widget_set_visible (self->drop_highlight, FALSE);
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  /* gdk_file_list_get_files() transfers the container only. */
+  list = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  g_slist_free (list);
+  if (files->len == 0)
+    return FALSE;
+  cohort_window_import_files (self, (GFile **)files->pdata, files->len);
+  return TRUE;
+}
+
+static GdkDragAction
+on_drop_enter_cb (GtkDropTarget *target,
+                  double         x,
+                  double         y,
+                  CohortWindow  *self)
+{
+  gtk_widget_set_visible (self->drop_highlight, TRUE);
+  return GDK_ACTION_COPY;
+}
+
+static void
+on_drop_leave_cb (GtkDropTarget *target,
+                  CohortWindow  *self)
+{
+  gtk_widget_set_visible (self->drop_highlight, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Actions                                                                                     */
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser,
+                        int              response,
+                        CohortWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) list = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        g_ptr_array_add (files, g_list_model_get_item (list, i));
+      cohort_window_import_files (self, (GFile **)files->pdata, files->len);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+cohort_window_import_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Chat Exports"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (json, _("Telegram exports (result.json)"));
+  gtk_file_filter_add_suffix (json, "json");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+cohort_window_open_demo_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  cohort_window_open_demo (COHORT_WINDOW (widget));
+}
+
+static void
+cohort_window_cancel_import_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+
+  if (self->job != NULL)
+    {
+      cohort_import_job_cancel (self->job);
+      gtk_label_set_label (self->progress_label, _("Cancelling… nothing from this file will be kept"));
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+const char *
+cohort_window_get_page_name (CohortWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+gboolean
+cohort_window_is_busy (CohortWindow *self)
+{
+  return self->job != NULL || self->load_cancellable != NULL;
+}
+
+const char *
+cohort_window_get_last_error (CohortWindow *self)
+{
+  return self->last_error;
+}
+
+const char *
+cohort_window_get_last_toast (CohortWindow *self)
+{
+  return self->last_toast;
+}
+
+GtkWidget *
+cohort_window_get_overview_page (CohortWindow *self)
+{
+  return GTK_WIDGET (self->overview_page);
+}
+
+GtkDropTarget *
+cohort_window_get_drop_target (CohortWindow *self)
+{
+  return self->drop_target;
+}
+
+static gboolean
+cohort_window_close_request (GtkWindow *window)
+{
+  CohortWindow *self = COHORT_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (self->job != NULL)
+    cohort_import_job_cancel (self->job);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  return GTK_WINDOW_CLASS (cohort_window_parent_class)->close_request (window);
+}
+
+static void
+cohort_window_dispose (GObject *object)
+{
+  CohortWindow *self = COHORT_WINDOW (object);
+
+  if (self->job != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      cohort_import_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), COHORT_TYPE_WINDOW);
+  G_OBJECT_CLASS (cohort_window_parent_class)->dispose (object);
+}
+
+static void
+cohort_window_finalize (GObject *object)
+{
+  CohortWindow *self = COHORT_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->community_ids, g_array_unref);
+  g_free (self->db_path);
+  g_free (self->last_error);
+  g_free (self->last_toast);
+  G_OBJECT_CLASS (cohort_window_parent_class)->finalize (object);
+}
+
+static void
+cohort_window_class_init (CohortWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cohort_window_dispose;
+  object_class->finalize = cohort_window_finalize;
+  window_class->close_request = cohort_window_close_request;
+
+  /* Emitted whenever the Overview (or the empty state) has been refreshed; tests wait on it. */
+  signals[OVERVIEW_LOADED] = g_signal_new ("overview-loaded", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, range_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, window_title);
+
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, cohort_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, cohort_window_open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cohort_window_cancel_import_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-import", NULL);
+}
+
+static void
+cohort_window_init (CohortWindow *self)
+{
+  g_autofree char *range = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->community_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->settings = g_settings_new (APP_ID);
+  self->community = g_settings_get_int64 (self->settings, "last-community");
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  range = g_settings_get_string (self->settings, "date-range");
+  self->updating_dropdown = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (range_keys); i++)
+    if (g_strcmp0 (range, range_keys[i]) == 0)
+      gtk_drop_down_set_selected (self->range_dropdown, i);
+  self->updating_dropdown = FALSE;
+  g_signal_connect_swapped (self->range_dropdown, "notify::selected",
+                            G_CALLBACK (on_range_selected_cb), self);
+  g_signal_connect_swapped (self->community_dropdown, "notify::selected",
+                            G_CALLBACK (on_community_selected_cb), self);
+
+  self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (self->drop_target, "drop", G_CALLBACK (on_drop_cb), self);
+  g_signal_connect (self->drop_target, "enter", G_CALLBACK (on_drop_enter_cb), self);
+  g_signal_connect (self->drop_target, "leave", G_CALLBACK (on_drop_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
+}
+
+CohortWindow *
+cohort_window_new (GtkApplication *application,
+                   const char     *db_path)
+{
+  CohortWindow *self = g_object_new (COHORT_TYPE_WINDOW, "application", application, NULL);
+
+  self->db_path = g_strdup (db_path);
+  cohort_window_reload (self);
+  return self;
+}

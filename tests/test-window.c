@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cohort-chart.h"
+#include "cohort-kpi-card.h"
+#include "cohort-overview-page.h"
+#include "cohort-render.h"
+#include "cohort-store.h"
+#include "cohort-window.h"
+
+/*
+ * The window under Xvfb: the empty state, an import through the drop handler, a repeated
+ * drop, a bad file, and the demo.  Each step waits for the window's own "overview-loaded"
+ * signal, renders to PNG, and checks pixels.
+ */
+
+typedef struct
+{
+  char *dir;
+  char *db_path;
+  CohortWindow *window;
+} Fixture;
+
+static gboolean
+window_idle (CohortWindow *window)
+{
+  return !cohort_window_is_busy (window);
+}
+
+static void
+wait_until (gboolean (*predicate) (CohortWindow *),
+            CohortWindow *window,
+            int           seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!predicate (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (predicate (window));
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_true (painted);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  /* The fixtures are from 2024: show all time, not the last 30 days. */
+  g_settings_set_string (settings, "date-range", "all");
+  g_settings_set_int64 (settings, "last-community", 0);
+  g_settings_set_int (settings, "window-width", 1280);
+  g_settings_set_int (settings, "window-height", 1400);
+  f->dir = g_dir_make_tmp ("cohort-ui-XXXXXX", NULL);
+  f->db_path = g_build_filename (f->dir, "cohort.db", NULL);
+  f->window = g_object_ref_sink (cohort_window_new (NULL, f->db_path));
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_until (window_idle, f->window, 20);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->db_path, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_object_unref (f->window);
+  g_unlink (f->db_path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+static GFile *
+fixture_file (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "telegram", name, NULL);
+  return g_file_new_for_path (path);
+}
+
+static void
+drop_file (Fixture    *f,
+           const char *name)
+{
+  g_autoptr(GFile) file = fixture_file (name);
+  GSList *list = g_slist_append (NULL, file);
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_signal_emit_by_name (cohort_window_get_drop_target (f->window), "drop", &value, 40.0, 40.0, &handled);
+  g_value_unset (&value);
+  g_slist_free (list);
+  g_assert_true (handled);
+  g_assert_true (cohort_window_is_busy (f->window));
+  wait_until (window_idle, f->window, 60);
+}
+
+typedef struct
+{
+  int width;
+  int height;
+  guchar *pixels;
+  gsize stride;
+} Image;
+
+static Image
+render (GtkWidget  *widget,
+        const char *png_name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
+  Image image = { 0, };
+
+  wait_for_frame (widget);
+  texture = cohort_widget_render (widget);
+  g_assert_nonnull (texture);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+  image.width = gdk_texture_get_width (texture);
+  image.height = gdk_texture_get_height (texture);
+  image.stride = image.width * 4;
+  image.pixels = g_malloc (image.stride * image.height);
+  gdk_texture_download (texture, image.pixels, image.stride);
+  return image;
+}
+
+/* Counts pixels close to an RGB colour (texture bytes are B, G, R, A). */
+static int
+count_colour (const Image *image,
+              int          r,
+              int          g,
+              int          b,
+              int          tolerance)
+{
+  int n = 0;
+
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        const guchar *p = image->pixels + y * image->stride + x * 4;
+        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
+            ABS (p[0] - b) <= tolerance && p[3] > 200)
+          n++;
+      }
+  return n;
+}
+
+static int
+count_distinct_rows (const Image *image)
+{
+  int changes = 0;
+
+  for (int y = 1; y < image->height; y++)
+    if (memcmp (image->pixels + y * image->stride, image->pixels + (y - 1) * image->stride,
+                image->stride) != 0)
+      changes++;
+  return changes;
+}
+
+static void
+test_empty_state (Fixture       *f,
+                  gconstpointer  data)
+{
+  Image image;
+
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
+  image = render (GTK_WIDGET (f->window), "window-empty.png");
+  /* A real page: text and buttons draw many distinct rows; the suggested button is blue. */
+  g_assert_cmpint (count_distinct_rows (&image), >, 100);
+  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 300);
+  g_free (image.pixels);
+}
+
+static void
+test_drop_import (Fixture       *f,
+                  gconstpointer  data)
+{
+  CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (f->window));
+  const CohortOverviewData *overview;
+  GtkWidget *growth;
+  Image image;
+
+  drop_file (f, "single-supergroup.json");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+  g_assert_null (cohort_window_get_last_error (f->window));
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "19"));
+
+  overview = cohort_overview_page_get_data (page);
+  g_assert_nonnull (overview);
+  g_assert_cmpstr (overview->snapshot->name, ==, "Cohort 测试群");
+  /* All time ends yesterday; by then Dana left and Frank is back (inferred): humans present
+   * are Alice, Bob, 陈小明, Grace, Eve, Frank and the deleted account = 7. */
+  g_assert_cmpint (overview->overview->kpis.members_end, ==, 7);
+  g_assert_cmpstr (cohort_kpi_card_get_value_text (COHORT_KPI_CARD (cohort_overview_page_get_kpi (page, 0))), ==, "7");
+
+  image = render (GTK_WIDGET (f->window), "window-overview.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 300);
+  g_free (image.pixels);
+
+  growth = cohort_overview_page_get_chart (page, COHORT_CHART_GROWTH);
+  image = render (growth, "chart-growth-in-window.png");
+  /* The members line is Adwaita blue 3 (#3584e4). */
+  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 100);
+  g_free (image.pixels);
+
+  /* Dropping the same export again adds nothing, and says so. */
+  drop_file (f, "single-supergroup.json");
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "already imported"));
+  g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.members_end, ==, 7);
+}
+
+static void
+count_rows (const char *db_path,
+            gint64     *communities,
+            gint64     *messages)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (db_path, TRUE, &error);
+
+  g_assert_no_error (error);
+  *communities = cohort_db_count (db, "community");
+  *messages = cohort_db_count (db, "message");
+  cohort_db_close (db);
+}
+
+static void
+test_bad_file (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 communities, messages, c2, m2;
+
+  drop_file (f, "single-supergroup.json");
+  count_rows (f->db_path, &communities, &messages);
+
+  drop_file (f, "truncated.json");
+  g_assert_nonnull (cohort_window_get_last_error (f->window));
+  g_assert_nonnull (strstr (cohort_window_get_last_error (f->window), "truncated.json"));
+  count_rows (f->db_path, &c2, &m2);
+  g_assert_cmpint (c2, ==, communities);
+  g_assert_cmpint (m2, ==, messages);
+
+  drop_file (f, "messages.html");
+  g_assert_nonnull (strstr (cohort_window_get_last_error (f->window), "HTML"));
+  count_rows (f->db_path, &c2, &m2);
+  g_assert_cmpint (m2, ==, messages);
+  /* The Overview of what was there before stays on screen. */
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+}
+
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (f->window));
+  const CohortOverviewData *d;
+  Image image;
+
+  g_settings_set_string (settings, "date-range", "last-90");
+  cohort_window_open_demo (f->window);
+  wait_until (window_idle, f->window, 60);
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+  d = cohort_overview_page_get_data (page);
+  g_assert_nonnull (d);
+  g_assert_nonnull (strstr (d->snapshot->name, "Demo"));
+  g_assert_cmpint (d->overview->kpis.members_end, >, 200);
+  g_assert_cmpint (d->overview->kpis.active_members, >, 50);
+  g_assert_cmpint (d->overview->top_members->len, ==, 10);
+  g_assert_cmpint (d->overview->churn_list->len, >, 0);
+
+  image = render (GTK_WIDGET (f->window), "window-demo.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 400);
+  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 500);
+  g_free (image.pixels);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* Crossfades would leave the stack half-drawn in the frame a test captures. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_test_add ("/cohort/window/empty-state", Fixture, NULL, fixture_setup, test_empty_state, fixture_teardown);
+  g_test_add ("/cohort/window/drop-import", Fixture, NULL, fixture_setup, test_drop_import, fixture_teardown);
+  g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
+  g_test_add ("/cohort/window/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
+  return g_test_run ();
+}
