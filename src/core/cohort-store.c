@@ -387,6 +387,42 @@ cohort_db_total_changes (CohortDb *db)
   return sqlite3_total_changes (db->db);
 }
 
+/* integrity_check and foreign_key_check both answer with rows only when something is wrong
+ * (integrity_check says "ok" when all is well). */
+gboolean
+cohort_db_check_integrity (CohortDb  *db,
+                           GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *problem = NULL;
+
+  assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db, "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (db, error, "integrity check");
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") != 0)
+    problem = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (problem == NULL)
+    {
+      if (sqlite3_prepare_v2 (db->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+        return set_sql_error (db, error, "foreign key check");
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        problem = g_strdup_printf ("a row of %s points at a missing %s",
+                                   sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 2));
+      sqlite3_finalize (stmt);
+    }
+
+  if (problem != NULL)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+                   "The database %s is damaged: %s", db->path, problem);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Queries                                                                                     */
 

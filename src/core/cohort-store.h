@@ -105,6 +105,8 @@ char           *cohort_db_get_message_text      (CohortDb        *db,
 gint64          cohort_db_count                 (CohortDb        *db,
                                                  const char      *table);
 gint64          cohort_db_total_changes         (CohortDb        *db);
+gboolean        cohort_db_check_integrity       (CohortDb        *db,
+                                                 GError         **error);
 
 /* The import transaction.  All add_* functions are idempotent. */
 CohortImportTx *cohort_db_begin_import          (CohortDb        *db,

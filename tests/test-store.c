@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "cohort-store.h"
+
+/*
+ * The store on real SQLite files: migrations from empty, refusal of newer schemas, foreign
+ * keys, idempotent writes, rollback, and span building (METRICS.md §0.4).  The raw sqlite3
+ * calls here inspect the file from outside, the way a second program would.
+ */
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("cohort-store-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "test.db", NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static gint64
+raw_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static int
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rc;
+}
+
+static void
+test_migrate_from_empty (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  const char *tables[] = { "community", "member", "span", "message", "reaction", "event",
+                           "invite", "import_run" };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (cohort_db_count (db, tables[i]), ==, 0);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+
+  /* Opening again runs no migration and changes nothing. */
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  cohort_db_close (db);
+}
+
+static void
+test_newer_schema_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+
+  g_assert_no_error (error);
+  cohort_db_close (db);
+  g_assert_cmpint (raw_exec (f->path, "PRAGMA user_version = 99"), ==, SQLITE_OK);
+
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_null (db);
+  g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NEWER_SCHEMA);
+  g_clear_error (&error);
+  db = cohort_db_open (f->path, TRUE, &error);
+  g_assert_null (db);
+  g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NEWER_SCHEMA);
+  /* Never silently overwritten. */
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, 99);
+}
+
+static void
+test_foreign_keys (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+
+  g_assert_no_error (error);
+  cohort_db_close (db);
+  /* The schema refuses orphans and cascades deletions. */
+  g_assert_cmpint (raw_exec (f->path, "PRAGMA foreign_keys = ON; INSERT INTO member (community, platform_uid) VALUES (42, 'x')"),
+                   ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (raw_exec (f->path,
+                             "PRAGMA foreign_keys = ON;"
+                             "INSERT INTO community (id, platform, platform_id, name) VALUES (1, 't', '1', 'c');"
+                             "INSERT INTO member (id, community, platform_uid) VALUES (1, 1, 'u');"
+                             "INSERT INTO message (community, member, platform_msg_id, ts, kind) VALUES (1, 1, 'm', 0, 0);"
+                             "DELETE FROM community WHERE id = 1;"), ==, SQLITE_OK);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM message"), ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM member"), ==, 0);
+}
+
+static gboolean
+write_sample (CohortDb *db,
+              gboolean  commit,
+              CohortImportCounts *counts)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportTx *tx = cohort_db_begin_import (db, "sample", "test", &error);
+  CohortMessageRecord m = { 0, };
+  gint64 c;
+
+  g_assert_no_error (error);
+  c = cohort_import_tx_community (tx, "telegram", "77", "Sample", "private_group", "UTC", &error);
+  g_assert_no_error (error);
+  g_assert_true (cohort_import_tx_member (tx, c, "user1", "Ann", FALSE, &error));
+  g_assert_true (cohort_import_tx_member (tx, c, "user2", "Ben", FALSE, &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "user1", 1000, "join", "link", &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "user2", 1500, "join", "invite", &error));
+  g_assert_true (cohort_import_tx_invite (tx, c, "user1", "user2", 1500, "invite", &error));
+  m.community = c;
+  m.platform_msg_id = "1";
+  m.member_uid = "user1";
+  m.ts = 2000;
+  m.text = "hello";
+  m.length = 5;
+  g_assert_true (cohort_import_tx_message (tx, &m, &error));
+  m.platform_msg_id = "2";
+  m.member_uid = "user2";
+  m.ts = 2100;
+  m.reply_to = "1";
+  g_assert_true (cohort_import_tx_message (tx, &m, &error));
+  g_assert_true (cohort_import_tx_reaction (tx, c, "1", "👍", 3, &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "user2", 5000, "leave", NULL, &error));
+  /* Ben speaks after leaving without a rejoin: an inferred span (§0.4). */
+  m.platform_msg_id = "3";
+  m.ts = 6000;
+  m.reply_to = NULL;
+  g_assert_true (cohort_import_tx_message (tx, &m, &error));
+  *counts = *cohort_import_tx_get_counts (tx);
+  if (!commit)
+    {
+      cohort_import_tx_rollback (tx);
+      return TRUE;
+    }
+  return cohort_import_tx_commit (tx, &error);
+}
+
+static void
+test_idempotent (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts first, second;
+  const char *tables[] = { "community", "member", "span", "message", "reaction", "event", "invite" };
+  gint64 before[G_N_ELEMENTS (tables)];
+
+  g_assert_true (write_sample (db, TRUE, &first));
+  g_assert_cmpint (first.members_added, ==, 2);
+  g_assert_cmpint (first.messages_added, ==, 3);
+  g_assert_cmpint (first.events_added, ==, 3);
+  g_assert_cmpint (first.invites_added, ==, 1);
+  g_assert_cmpint (first.reactions_added, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    before[i] = cohort_db_count (db, tables[i]);
+
+  g_assert_true (write_sample (db, TRUE, &second));
+  g_assert_cmpint (second.members_added, ==, 0);
+  g_assert_cmpint (second.messages_added, ==, 0);
+  g_assert_cmpint (second.messages_present, ==, 3);
+  g_assert_cmpint (second.events_added, ==, 0);
+  g_assert_cmpint (second.invites_added, ==, 0);
+  g_assert_cmpint (second.reactions_added, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (cohort_db_count (db, tables[i]), ==, before[i]);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+}
+
+static void
+test_rollback (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts counts;
+  gint64 changes;
+
+  g_assert_true (write_sample (db, FALSE, &counts));
+  g_assert_cmpint (counts.messages_added, ==, 3);
+  /* Everything written in the transaction is gone, the import_run row too. */
+  g_assert_cmpint (cohort_db_count (db, "community"), ==, 0);
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 0);
+  g_assert_cmpint (cohort_db_count (db, "import_run"), ==, 0);
+
+  /* A committed import, then a rolled-back one, leaves the first exactly as it was. */
+  g_assert_true (write_sample (db, TRUE, &counts));
+  changes = cohort_db_count (db, "message") + cohort_db_count (db, "span");
+  {
+    CohortImportTx *tx = cohort_db_begin_import (db, "second", "test", &error);
+    gint64 c = cohort_import_tx_community (tx, "telegram", "88", "Other", NULL, "UTC", &error);
+    CohortMessageRecord m = { c, "9", "user9", 100, COHORT_MESSAGE_TEXT, 1, NULL, FALSE, 0, FALSE, NULL, "x" };
+
+    g_assert_true (cohort_import_tx_message (tx, &m, &error));
+    cohort_import_tx_rollback (tx);
+  }
+  g_assert_cmpint (cohort_db_count (db, "community"), ==, 1);
+  g_assert_cmpint (cohort_db_count (db, "message") + cohort_db_count (db, "span"), ==, changes);
+  g_assert_cmpint (cohort_db_count (db, "import_run"), ==, 1);
+  cohort_db_close (db);
+}
+
+static void
+test_spans_and_snapshot (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortCommunityInfo *info;
+  CohortImportCounts counts;
+  int ann, ben;
+
+  g_assert_true (write_sample (db, TRUE, &counts));
+  list = cohort_db_list_communities (db, &error);
+  g_assert_cmpint (list->len, ==, 1);
+  info = list->pdata[0];
+  g_assert_cmpint (info->members, ==, 2);
+  g_assert_cmpint (info->posting_members, ==, 2);
+  g_assert_cmpint (info->messages, ==, 3);
+  g_assert_cmpint (info->joins, ==, 2);
+  g_assert_cmpint (info->leaves, ==, 1);
+  g_assert_cmpint (info->invites, ==, 1);
+  g_assert_cmpint (info->reactions, ==, 1);
+  g_assert_cmpint (info->first_message, ==, 2000);
+  g_assert_cmpint (info->last_message, ==, 6000);
+  g_assert_cmpint (cohort_db_find_community (db, "Sample", &error), ==, info->id);
+  g_assert_cmpint (cohort_db_find_community (db, "77", &error), ==, info->id);
+  g_assert_cmpint (cohort_db_find_community (db, "nope", &error), ==, 0);
+  g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  snap = cohort_db_load_snapshot (db, info->id, &error);
+  g_assert_no_error (error);
+  ann = cohort_snapshot_find_member (snap, "user1");
+  ben = cohort_snapshot_find_member (snap, "user2");
+  g_assert_cmpint (snap->n_members, ==, 2);
+  g_assert_cmpint (snap->n_messages, ==, 3);
+  /* Ben replied to Ann. */
+  g_assert_cmpint (snap->msg_reply_member[1], ==, ann);
+  /* Spans: Ann joined at 1000 (open); Ben joined at 1500, left at 5000, spoke at 6000. */
+  g_assert_cmpint (snap->n_spans, ==, 3);
+  g_assert_cmpint (snap->span_member[0], ==, ann);
+  g_assert_cmpint (snap->span_start[0], ==, 1000);
+  g_assert_cmpint (snap->span_end[0], ==, COHORT_TS_OPEN);
+  g_assert_cmpint (snap->span_member[1], ==, ben);
+  g_assert_cmpint (snap->span_start[1], ==, 1500);
+  g_assert_cmpint (snap->span_end[1], ==, 5000);
+  g_assert_cmpint (snap->span_end_kind[1], ==, COHORT_SPAN_LEAVE);
+  g_assert_cmpint (snap->span_start[2], ==, 6000);
+  g_assert_cmpint (snap->span_start_kind[2], ==, COHORT_SPAN_INFERRED);
+  g_assert_cmpint (snap->member_first_join[ben], ==, 1500);
+  cohort_db_close (db);
+
+  /* A read-only connection sees the same. */
+  db = cohort_db_open (f->path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_count (db, "span"), ==, 3);
+  cohort_db_close (db);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/cohort/store/migrate-from-empty", Fixture, NULL, fixture_setup, test_migrate_from_empty, fixture_teardown);
+  g_test_add ("/cohort/store/newer-schema-refused", Fixture, NULL, fixture_setup, test_newer_schema_refused, fixture_teardown);
+  g_test_add ("/cohort/store/foreign-keys", Fixture, NULL, fixture_setup, test_foreign_keys, fixture_teardown);
+  g_test_add ("/cohort/store/idempotent", Fixture, NULL, fixture_setup, test_idempotent, fixture_teardown);
+  g_test_add ("/cohort/store/rollback", Fixture, NULL, fixture_setup, test_rollback, fixture_teardown);
+  g_test_add ("/cohort/store/spans-and-snapshot", Fixture, NULL, fixture_setup, test_spans_and_snapshot, fixture_teardown);
+  return g_test_run ();
+}
