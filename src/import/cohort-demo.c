@@ -94,18 +94,27 @@ static void
 make_people (GRand  *rand,
              Person *people)
 {
+  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (int i = 0; i < PEOPLE; i++)
     {
       Person *p = &people[i];
       int rank;
 
-      if (g_rand_int_range (rand, 0, 10) == 0)
-        p->name = g_strdup_printf ("%s %s", latin[g_rand_int_range (rand, 0, G_N_ELEMENTS (latin))],
-                                   family[g_rand_int_range (rand, 0, G_N_ELEMENTS (family))]);
-      else
-        p->name = g_strdup_printf ("%s%s%s", family[g_rand_int_range (rand, 0, G_N_ELEMENTS (family))],
-                                   given[g_rand_int_range (rand, 0, G_N_ELEMENTS (given))],
-                                   i % 3 ? given[g_rand_int_range (rand, 0, G_N_ELEMENTS (given))] : "");
+      /* Names are unique, as invites and removals name people only by display name. */
+      do
+        {
+          g_free (p->name);
+          if (g_rand_int_range (rand, 0, 10) == 0)
+            p->name = g_strdup_printf ("%s %s", latin[g_rand_int_range (rand, 0, G_N_ELEMENTS (latin))],
+                                       family[g_rand_int_range (rand, 0, G_N_ELEMENTS (family))]);
+          else
+            p->name = g_strdup_printf ("%s%s%s", family[g_rand_int_range (rand, 0, G_N_ELEMENTS (family))],
+                                       given[g_rand_int_range (rand, 0, G_N_ELEMENTS (given))],
+                                       i % 3 ? given[g_rand_int_range (rand, 0, G_N_ELEMENTS (given))] : "");
+        }
+      while (g_hash_table_contains (used, p->name));
+      g_hash_table_add (used, p->name);
       p->join_day = i < 12 ? -1 : pick_join_day (rand);
       p->leave_day = DAYS;
       /* Some newcomers leave within days (they found the wrong group); others much later. */
