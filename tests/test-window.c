@@ -109,10 +109,10 @@ fixture_file (const char *name)
 }
 
 static void
-drop_file (Fixture    *f,
-           const char *name)
+drop_gfile (Fixture *f,
+            GFile   *file,
+            gboolean wait)
 {
-  g_autoptr(GFile) file = fixture_file (name);
   GSList *list = g_slist_append (NULL, file);
   GValue value = G_VALUE_INIT;
   gboolean handled = FALSE;
@@ -124,7 +124,17 @@ drop_file (Fixture    *f,
   g_slist_free (list);
   g_assert_true (handled);
   g_assert_true (cohort_window_is_busy (f->window));
-  wait_until (window_idle, f->window, 60);
+  if (wait)
+    wait_until (window_idle, f->window, 60);
+}
+
+static void
+drop_file (Fixture    *f,
+           const char *name)
+{
+  g_autoptr(GFile) file = fixture_file (name);
+
+  drop_gfile (f, file, TRUE);
 }
 
 typedef struct
@@ -279,6 +289,40 @@ test_bad_file (Fixture       *f,
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
 }
 
+/* A large export is cancelled from the import bar: the window stays responsive and the
+ * database gets nothing. */
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "big.json", NULL);
+  g_autoptr(GString) json = g_string_new ("{\"name\": \"Big\", \"type\": \"private_group\", \"id\": 5, \"messages\": [");
+  g_autoptr(GFile) file = NULL;
+  gint64 communities = -1, messages = -1;
+
+  for (int i = 1; i <= 300000; i++)
+    g_string_append_printf (json, "%s{\"id\": %d, \"type\": \"message\", \"date_unixtime\": \"%d\", "
+                            "\"from\": \"U%d\", \"from_id\": \"user%d\", \"text\": \"hello %d\"}",
+                            i > 1 ? "," : "", i, 1700000000 + i * 10, i % 50, i % 50, i);
+  g_string_append (json, "]}");
+  g_assert_true (g_file_set_contents (path, json->str, json->len, NULL));
+  file = g_file_new_for_path (path);
+
+  drop_gfile (f, file, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel-import", NULL));
+  wait_until (window_idle, f->window, 60);
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "cancelled"));
+  g_assert_null (cohort_window_get_last_error (f->window));
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
+  if (g_file_test (f->db_path, G_FILE_TEST_EXISTS))
+    {
+      count_rows (f->db_path, &communities, &messages);
+      g_assert_cmpint (communities, ==, 0);
+      g_assert_cmpint (messages, ==, 0);
+    }
+  g_unlink (path);
+}
+
 static void
 test_demo (Fixture       *f,
            gconstpointer  data)
@@ -317,6 +361,7 @@ main (int    argc,
   g_test_add ("/cohort/window/empty-state", Fixture, NULL, fixture_setup, test_empty_state, fixture_teardown);
   g_test_add ("/cohort/window/drop-import", Fixture, NULL, fixture_setup, test_drop_import, fixture_teardown);
   g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
+  g_test_add ("/cohort/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/cohort/window/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
   return g_test_run ();
 }

@@ -90,7 +90,7 @@ show_import_error (CohortWindow *self,
 
   g_free (self->last_error);
   self->last_error = g_strdup (error->message);
-  g_message ("Import of %s failed: %s", name, error->message);
+  g_debug ("Import of %s failed: %s", name, error->message);
 
   body = g_strdup_printf ("%s\n\n%s", error->message,
                           _("Nothing was changed: the data you imported before is as it was."));
@@ -233,7 +233,9 @@ on_job_file_done_cb (CohortImportJob    *job,
 {
   if (error != NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, _("Import cancelled: nothing from that file was added"));
+      else
         show_import_error (self, file, error);
       return;
     }
