@@ -296,7 +296,7 @@ cmd_stats (int    argc,
   if (!(snap = load_range (argv[0], &day0, &day1, &error)))
     {
       g_printerr ("%s\n", error->message);
-      return 1;
+      return error->domain == G_OPTION_ERROR ? 2 : 1;
     }
   overview = cohort_overview_compute (snap, day0, day1);
   if (opt_json)
@@ -349,7 +349,7 @@ cmd_chart (int    argc,
   if (!(snap = load_range (argv[1], &day0, &day1, &error)))
     {
       g_printerr ("%s\n", error->message);
-      return 1;
+      return error->domain == G_OPTION_ERROR ? 2 : 1;
     }
   overview = cohort_overview_compute (snap, day0, day1);
   cohort_chart_style_init_default (&style, opt_dark);
@@ -407,12 +407,12 @@ static const Command commands[] = {
 };
 
 static void
-usage (void)
+usage (FILE *out)
 {
-  g_printerr ("%s\n\n", _("Usage: cohort-cli COMMAND [OPTION…]"));
+  fprintf (out, "%s\n\n", _("Usage: cohort-cli COMMAND [OPTION…]"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_printerr ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
-  g_printerr ("\n%s\n", _("Run cohort-cli COMMAND --help for the options of a command."));
+    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run cohort-cli COMMAND --help for the options of a command."));
 }
 
 int
@@ -428,7 +428,7 @@ main (int    argc,
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
-      usage ();
+      usage (argc < 2 ? stderr : stdout);
       return argc < 2 ? 2 : 0;
     }
 
@@ -460,6 +460,6 @@ main (int    argc,
     }
 
   g_printerr (_("Unknown command “%s”.\n\n"), argv[1]);
-  usage ();
+  usage (stderr);
   return 2;
 }

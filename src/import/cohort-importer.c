@@ -37,9 +37,15 @@ cohort_import_result_describe (const CohortImportResult *result)
     return g_strdup_printf (_("%s: already imported, nothing new (%" G_GINT64_FORMAT
                               " messages were already there)"), base, c->messages_present);
 
-  return g_strdup_printf (_("%s: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT " members, %"
-                            G_GINT64_FORMAT " membership events and %" G_GINT64_FORMAT
-                            " invites added to %" G_GINT64_FORMAT " communities"),
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
+                                       " members, %" G_GINT64_FORMAT " membership events and %"
+                                       G_GINT64_FORMAT " invites added to %" G_GINT64_FORMAT
+                                       " community",
+                                       "%s: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
+                                       " members, %" G_GINT64_FORMAT " membership events and %"
+                                       G_GINT64_FORMAT " invites added to %" G_GINT64_FORMAT
+                                       " communities", c->communities),
                           base, c->messages_added, c->members_added, c->events_added,
                           c->invites_added, c->communities);
 }
