@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "cohort-overview-page.h"
 
 #include <adwaita.h>
@@ -145,8 +147,8 @@ make_top_row (guint                  rank,
               const CohortTopMember *member)
 {
   g_autofree char *title = g_strdup_printf ("%u. %s", rank, member->name);
-  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " message",
-                                                         "%'" G_GINT64_FORMAT " messages", member->messages),
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" PRId64 " message",
+                                                         "%'" PRId64 " messages", member->messages),
                                             member->messages);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *label = gtk_label_new (count);
@@ -188,8 +190,8 @@ fill_kpis (CohortOverviewPage   *self,
            gboolean              has_previous)
 {
   const CohortKpis *k = &o->kpis, *p = &o->prev;
-  g_autofree char *churn_note = g_strdup_printf (_("%'" G_GINT64_FORMAT " watch · %'" G_GINT64_FORMAT
-                                                   " warning · %'" G_GINT64_FORMAT " high risk"),
+  g_autofree char *churn_note = g_strdup_printf (_("%'" PRId64 " watch · %'" PRId64
+                                                   " warning · %'" PRId64 " high risk"),
                                                  k->churn_watch, k->churn_warn, k->churn_high);
 
   cohort_kpi_card_set_count (COHORT_KPI_CARD (self->kpis[KPI_MEMBERS]), k->members_end, p->members_end, FALSE);

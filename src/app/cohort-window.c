@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "cohort-window.h"
 
 #include <glib/gi18n.h>
@@ -255,8 +257,8 @@ on_job_file_done_cb (CohortImportJob    *job,
   else
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "Imported %'" G_GINT64_FORMAT " new message",
-                                                            "Imported %'" G_GINT64_FORMAT " new messages",
+                                                            "Imported %'" PRId64 " new message",
+                                                            "Imported %'" PRId64 " new messages",
                                                             result->counts.messages_added),
                                                result->counts.messages_added);
       show_toast (self, text);

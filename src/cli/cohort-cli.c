@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -222,9 +224,9 @@ cmd_communities (int    argc,
       g_autofree char *last = cohort_cli_format_utc (c->last_message);
 
       g_print ("%3" G_GINT64_FORMAT "  %s  [%s, %s]\n", c->id, c->name, c->platform, c->tz);
-      g_print (_("     %" G_GINT64_FORMAT " members (%" G_GINT64_FORMAT " posting), %" G_GINT64_FORMAT
-                 " messages (%" G_GINT64_FORMAT " mechanical), %" G_GINT64_FORMAT " joins, %"
-                 G_GINT64_FORMAT " leaves\n"),
+      g_print (_("     %" PRId64 " members (%" PRId64 " posting), %" PRId64
+                 " messages (%" PRId64 " mechanical), %" PRId64 " joins, %"
+                 PRId64 " leaves\n"),
                c->members, c->posting_members, c->messages, c->mechanical_messages, c->joins,
                c->leaves);
       if (first != NULL)

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "cohort-importer.h"
 
 #include <glib/gi18n-lib.h>
@@ -34,17 +36,17 @@ cohort_import_result_describe (const CohortImportResult *result)
 
   if (c->messages_added == 0 && c->system_added == 0 && c->members_added == 0 &&
       c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0)
-    return g_strdup_printf (_("%s: already imported, nothing new (%" G_GINT64_FORMAT
+    return g_strdup_printf (_("%s: already imported, nothing new (%" PRId64
                               " messages were already there)"), base, c->messages_present);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%s: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
-                                       " members, %" G_GINT64_FORMAT " membership events and %"
-                                       G_GINT64_FORMAT " invites added to %" G_GINT64_FORMAT
+                                       "%s: %" PRId64 " messages, %" PRId64
+                                       " members, %" PRId64 " membership events and %"
+                                       PRId64 " invites added to %" PRId64
                                        " community",
-                                       "%s: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
-                                       " members, %" G_GINT64_FORMAT " membership events and %"
-                                       G_GINT64_FORMAT " invites added to %" G_GINT64_FORMAT
+                                       "%s: %" PRId64 " messages, %" PRId64
+                                       " members, %" PRId64 " membership events and %"
+                                       PRId64 " invites added to %" PRId64
                                        " communities", c->communities),
                           base, c->messages_added, c->members_added, c->events_added,
                           c->invites_added, c->communities);

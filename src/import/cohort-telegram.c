@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "cohort-telegram.h"
 
 #include <glib/gi18n-lib.h>
@@ -1182,7 +1184,7 @@ parse_error (Parser       *p,
   if (at_end)
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
-                   _("%s ends in the middle of the export (line %" G_GINT64_FORMAT "). The file "
+                   _("%s ends in the middle of the export (line %" PRId64 "). The file "
                      "was cut off or the export had not finished: export the chat again from "
                      "Telegram Desktop and import the new result.json."),
                    p->display_name, line);
@@ -1196,7 +1198,7 @@ parse_error (Parser       *p,
 
     position_of (chunk, MIN (consumed, len), &line, &column);
     g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                 _("%s is not valid JSON at line %" G_GINT64_FORMAT ", column %" G_GINT64_FORMAT
+                 _("%s is not valid JSON at line %" PRId64 ", column %" PRId64
                    " (%s). The file may have been edited or damaged: export it again from "
                    "Telegram Desktop."),
                  p->display_name, line, column, reason);
@@ -1259,8 +1261,8 @@ cohort_telegram_import (CohortImportTx            *tx,
       if (progress != NULL)
         {
           g_autofree char *message =
-            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" G_GINT64_FORMAT " message",
-                                          "Reading %s: %" G_GINT64_FORMAT " messages",
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " message",
+                                          "Reading %s: %" PRId64 " messages",
                                           p.messages_seen),
                              display_name, p.messages_seen);
           progress (size > 0 ? (double)done / size : -1, message, progress_data);
