@@ -7,6 +7,8 @@
 #include "cohort-chart-view.h"
 #include "cohort-chart.h"
 #include "cohort-render.h"
+#include "cohort-test-overview.h"
+#include "cohort-test-ui.h"
 
 /*
  * CohortChartView under Xvfb: each kind drawn in a 1000×400 window (pixels checked, PNGs
@@ -16,84 +18,6 @@
 
 #define WIN_W 1000
 #define WIN_H 400
-#define N_DAYS 60
-#define HOT_WD 2    /* Wednesday */
-#define HOT_H 20
-
-/* ------------------------------------------------------------------------------------------ */
-/* A hand-made overview with known values (as in test-charts.c)                              */
-
-static CohortOverview *
-make_overview (void)
-{
-  CohortOverview *ov = g_new0 (CohortOverview, 1);
-  gint64 members = 1200;
-
-  ov->day0 = cohort_day_from_ymd (2024, 1, 1);
-  ov->day1 = ov->day0 + N_DAYS - 1;
-  ov->n_days = N_DAYS;
-  ov->members = g_new0 (gint64, N_DAYS);
-  ov->day_joins = g_new0 (gint64, N_DAYS);
-  ov->day_leaves = g_new0 (gint64, N_DAYS);
-  ov->dau = g_new0 (gint64, N_DAYS);
-  ov->wau7 = g_new0 (gint64, N_DAYS);
-  ov->mau30 = g_new0 (gint64, N_DAYS);
-  for (int i = 0; i < N_DAYS; i++)
-    {
-      ov->day_joins[i] = 6 + i % 5;
-      ov->day_leaves[i] = 2 + (i * 7) % 5;
-      members += ov->day_joins[i] - ov->day_leaves[i];
-      ov->members[i] = members;
-      ov->dau[i] = 40 + (i * 7) % 23;
-      ov->wau7[i] = 120 + i;
-      ov->mau30[i] = 300 + 2 * i;
-    }
-
-  for (int wd = 0; wd < 7; wd++)
-    for (int h = 0; h < 24; h++)
-      {
-        ov->heatmap[wd][h] = (h >= 8 && h <= 22) ? 1.0 + (h % 4) * 0.5 : 0.2;
-        ov->heatmap_counts[wd][h] = (gint64) (ov->heatmap[wd][h] * 8);
-      }
-  ov->heatmap[HOT_WD][HOT_H] = 9.5;
-  ov->heatmap_counts[HOT_WD][HOT_H] = 76;
-  ov->core_slots[0] = 9;
-  ov->core_slots[1] = 12;
-  ov->core_slots[2] = 20;
-  ov->supplementary_slots[0] = 7;
-  ov->supplementary_slots[1] = 22;
-
-  /* 8 weekly cohorts, newest last; each row's last week is still running (den 0). */
-  ov->n_cohorts = 8;
-  ov->cohorts = g_new0 (CohortRetentionRow, 8);
-  for (int i = 0; i < 8; i++)
-    {
-      CohortRetentionRow *row = &ov->cohorts[i];
-
-      row->week_start = ov->day0 + 7 * i;
-      row->size = 20 + 3 * i;
-      row->n_cells = 8 - i;
-      for (int k = 0; k < row->n_cells - 1; k++)
-        {
-          row->active[k].den = row->size;
-          row->active[k].num = k == 0 ? row->size : row->size * (6 - k / 2) / 10;
-        }
-    }
-  return ov;
-}
-
-static void
-free_overview (CohortOverview *ov)
-{
-  g_free (ov->members);
-  g_free (ov->day_joins);
-  g_free (ov->day_leaves);
-  g_free (ov->dau);
-  g_free (ov->wau7);
-  g_free (ov->mau30);
-  g_free (ov->cohorts);
-  g_free (ov);
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Fixture: one chart in a window                                                            */
@@ -106,36 +30,12 @@ typedef struct
 } Fixture;
 
 static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_signal_handler_disconnect (clock, id);
-  g_assert_true (painted);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   CohortChartKind kind = GPOINTER_TO_INT (data);
 
-  f->overview = make_overview ();
+  f->overview = cohort_test_overview_new ();
   f->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (f->window), WIN_W, WIN_H);
   f->view = COHORT_CHART_VIEW (cohort_chart_view_new (kind));
@@ -143,7 +43,7 @@ fixture_setup (Fixture       *f,
   cohort_chart_view_set_overview (f->view, f->overview);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->view));
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_for_frame (f->window);
+  cohort_test_wait_for_frame (f->window);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->view)), ==, WIN_W);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (f->view)), ==, WIN_H);
 }
@@ -154,7 +54,7 @@ fixture_teardown (Fixture       *f,
 {
   /* The documented contract: detach the borrowed overview before freeing it. */
   cohort_chart_view_set_overview (f->view, NULL);
-  free_overview (f->overview);
+  cohort_test_overview_free (f->overview);
   gtk_window_destroy (GTK_WINDOW (f->window));
 }
 
@@ -180,7 +80,7 @@ render (GtkWidget  *widget,
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
   Image image = { 0, };
 
-  wait_for_frame (widget);
+  cohort_test_wait_for_frame (widget);
   texture = cohort_widget_render (widget);
   g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, path));
@@ -592,7 +492,7 @@ test_export (Fixture       *f,
 
   /* The context menu (Shift+F10, right-click) pops up over the chart and goes away with it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "menu.popup", NULL));
-  wait_for_frame (f->window);
+  cohort_test_wait_for_frame (f->window);
   {
     GtkWidget *menu = gtk_widget_get_first_child (GTK_WIDGET (f->view));
 
@@ -600,7 +500,7 @@ test_export (Fixture       *f,
     g_assert_true (gtk_widget_get_visible (menu));
     gtk_popover_popdown (GTK_POPOVER (menu));
     g_assert_false (gtk_widget_get_visible (menu));
-    wait_for_frame (f->window);
+    cohort_test_wait_for_frame (f->window);
   }
 }
 

@@ -5,91 +5,14 @@
 #include <glib/gstdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-test-overview.h"
 
 #define W 800
 #define H 400
-#define N_DAYS 60
-#define HOT_WD 2    /* Wednesday */
-#define HOT_H 20
-
-/* ------------------------------------------------------------------------------------------ */
-/* Fixture: a hand-made overview with known values                                           */
-
-static CohortOverview *
-make_overview (void)
-{
-  CohortOverview *ov = g_new0 (CohortOverview, 1);
-  gint64 members = 1200;
-
-  ov->day0 = cohort_day_from_ymd (2024, 1, 1);
-  ov->day1 = ov->day0 + N_DAYS - 1;
-  ov->n_days = N_DAYS;
-  ov->members = g_new0 (gint64, N_DAYS);
-  ov->day_joins = g_new0 (gint64, N_DAYS);
-  ov->day_leaves = g_new0 (gint64, N_DAYS);
-  ov->dau = g_new0 (gint64, N_DAYS);
-  ov->wau7 = g_new0 (gint64, N_DAYS);
-  ov->mau30 = g_new0 (gint64, N_DAYS);
-  for (int i = 0; i < N_DAYS; i++)
-    {
-      ov->day_joins[i] = 6 + i % 5;
-      ov->day_leaves[i] = 2 + (i * 7) % 5;
-      members += ov->day_joins[i] - ov->day_leaves[i];
-      ov->members[i] = members;
-      ov->dau[i] = 40 + (i * 7) % 23;
-      ov->wau7[i] = 120 + i;
-      ov->mau30[i] = 300 + 2 * i;
-    }
-
-  for (int wd = 0; wd < 7; wd++)
-    for (int h = 0; h < 24; h++)
-      {
-        ov->heatmap[wd][h] = (h >= 8 && h <= 22) ? 1.0 + (h % 4) * 0.5 : 0.2;
-        ov->heatmap_counts[wd][h] = (gint64) (ov->heatmap[wd][h] * 8);
-      }
-  ov->heatmap[HOT_WD][HOT_H] = 9.5;
-  ov->heatmap_counts[HOT_WD][HOT_H] = 76;
-  ov->core_slots[0] = 9;
-  ov->core_slots[1] = 12;
-  ov->core_slots[2] = 20;
-  ov->supplementary_slots[0] = 7;
-  ov->supplementary_slots[1] = 22;
-
-  /* 8 weekly cohorts, newest last; each row's last week is still running (den 0). */
-  ov->n_cohorts = 8;
-  ov->cohorts = g_new0 (CohortRetentionRow, 8);
-  for (int i = 0; i < 8; i++)
-    {
-      CohortRetentionRow *row = &ov->cohorts[i];
-
-      row->week_start = ov->day0 + 7 * i;
-      row->size = 20 + 3 * i;
-      row->n_cells = 8 - i;
-      for (int k = 0; k < row->n_cells - 1; k++)
-        {
-          row->active[k].den = row->size;
-          row->active[k].num = k == 0 ? row->size : row->size * (6 - k / 2) / 10;
-        }
-    }
-  return ov;
-}
-
-static void
-free_overview (CohortOverview *ov)
-{
-  g_free (ov->members);
-  g_free (ov->day_joins);
-  g_free (ov->day_leaves);
-  g_free (ov->dau);
-  g_free (ov->wau7);
-  g_free (ov->mau30);
-  g_free (ov->cohorts);
-  g_free (ov);
-}
 
 /* Not cohort_overview_free(): these arrays are ours, not the metrics engine's. */
 typedef CohortOverview CohortOverviewFixture;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortOverviewFixture, free_overview)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortOverviewFixture, cohort_test_overview_free)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pixel helpers                                                                             */
@@ -198,7 +121,7 @@ static void
 check_series_chart (CohortChartKind kind, gboolean dark, const CohortRgba *a, int min_a,
                     const CohortRgba *b, int min_b)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
   CohortChartStyle style = default_style (dark);
   cairo_surface_t *s = render (kind, ov, dark, -1);
   Pixel bg = to_pixel (&style.background);
@@ -239,7 +162,7 @@ test_activity (void)
 static void
 test_heatmap (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
 
   for (int dark = 0; dark <= 1; dark++)
     {
@@ -273,7 +196,7 @@ test_heatmap (void)
 static void
 test_heatmap_tooltip (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
   g_autofree char *tip = NULL;
   int hit = -1;
 
@@ -313,7 +236,7 @@ find_item (CohortChartKind kind, const CohortOverview *ov, int index, int *cx, i
 static void
 test_retention (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
 
   for (int dark = 0; dark <= 1; dark++)
     {
@@ -339,7 +262,7 @@ test_retention (void)
 static void
 test_retention_tooltip (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
   g_autofree char *tip = NULL;
   int x, y;
 
@@ -394,7 +317,7 @@ test_empty (void)
 static void
 test_hit_series (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
 
   for (int kind = COHORT_CHART_GROWTH; kind <= COHORT_CHART_ACTIVITY; kind++)
     {
@@ -449,7 +372,7 @@ test_hit_series (void)
 static void
 test_hover (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
 
   for (int kind = 0; kind < COHORT_CHART_N_KINDS; kind++)
     {
@@ -480,7 +403,7 @@ test_hover (void)
 static void
 test_write_files (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("cohort-charts-XXXXXX", &error);
   g_autofree char *png = g_build_filename (dir, "chart.png", NULL);
@@ -528,7 +451,7 @@ test_write_files (void)
 static void
 test_describe (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
   g_autofree char *growth = cohort_chart_describe (COHORT_CHART_GROWTH, ov);
   g_autofree char *activity = cohort_chart_describe (COHORT_CHART_ACTIVITY, ov);
   g_autofree char *heatmap = cohort_chart_describe (COHORT_CHART_HEATMAP, ov);
@@ -597,7 +520,7 @@ test_long_range (void)
 static void
 test_tiny_sizes (void)
 {
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
   static const int sizes[][2] = { { 1, 1 }, { 40, 30 }, { 160, 90 }, { 320, 120 } };
   CohortChartStyle style = default_style (FALSE);
 
@@ -622,7 +545,7 @@ static void
 write_gallery (const char *dir)
 {
   static const char *names[] = { "growth", "activity", "heatmap", "retention" };
-  g_autoptr(CohortOverviewFixture) ov = make_overview ();
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
 
   for (int k = 0; k < COHORT_CHART_N_KINDS; k++)
     for (int dark = 0; dark <= 1; dark++)

@@ -8,6 +8,7 @@
 #include "cohort-kpi-card.h"
 #include "cohort-overview-page.h"
 #include "cohort-render.h"
+#include "cohort-test-ui.h"
 #include "cohort-store.h"
 #include "cohort-window.h"
 
@@ -40,30 +41,6 @@ wait_until (gboolean (*predicate) (CohortWindow *),
   while (!predicate (window) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (predicate (window));
-}
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_signal_handler_disconnect (clock, id);
-  g_assert_true (painted);
 }
 
 static void
@@ -153,7 +130,7 @@ render (GtkWidget  *widget,
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
   Image image = { 0, };
 
-  wait_for_frame (widget);
+  cohort_test_wait_for_frame (widget);
   texture = cohort_widget_render (widget);
   g_assert_nonnull (texture);
   gdk_texture_save_to_png (texture, path);
