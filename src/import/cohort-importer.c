@@ -10,11 +10,13 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "cohort-telegram.h"
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "cohort-format.h"
 
 G_DEFINE_QUARK (cohort-import-error, cohort_import_error)
 
-#define SNIFF_SIZE 4096
 
 void
 cohort_import_result_free (CohortImportResult *result)
@@ -56,16 +58,14 @@ typedef enum
 {
   SNIFF_UNKNOWN,
   SNIFF_EMPTY,
-  SNIFF_JSON_OBJECT,
-  SNIFF_JSON_OTHER,
   SNIFF_HTML,
   SNIFF_BINARY,
 } Sniff;
 
-/* Detect the format from the content, never from the file name. */
+/* What the content is when no format claims it, for a useful message. */
 static Sniff
-sniff (const guchar *data,
-       gsize         len)
+sniff_unknown (const guchar *data,
+               gsize         len)
 {
   gsize i = 0;
 
@@ -75,30 +75,37 @@ sniff (const guchar *data,
     i++;
   if (i == len)
     return SNIFF_EMPTY;
-  if (memchr (data, '\0', len) != NULL)
-    return SNIFF_BINARY;
-  if (data[i] == '{')
-    return SNIFF_JSON_OBJECT;
-  if (data[i] == '[')
-    return SNIFF_JSON_OTHER;
   if (data[i] == '<')
     {
-      g_autofree char *head = g_ascii_strdown ((const char *)data + i, len - i);
+      g_autofree char *head = g_ascii_strdown ((const char *)data + i, MIN (len - i, 4096));
       if (strstr (head, "<html") != NULL || strstr (head, "<!doctype html") != NULL)
         return SNIFF_HTML;
     }
+  if (memchr (data, '\0', MIN (len, 4096)) != NULL)
+    return SNIFF_BINARY;
   return SNIFF_UNKNOWN;
 }
 
-static gboolean
-explain_sniff (Sniff        kind,
-               const char  *name,
-               GError     **error)
+static char *
+supported_formats_text (void)
 {
+  const CohortFormat * const *formats = cohort_formats_list ();
+  GString *text = g_string_new (_("Cohort reads these exports:"));
+
+  for (guint i = 0; formats[i] != NULL; i++)
+    g_string_append_printf (text, "\n• %s — %s", _(formats[i]->label), _(formats[i]->how_to));
+  return g_string_free (text, FALSE);
+}
+
+static void
+explain_unsupported (Sniff        kind,
+                     const char  *name,
+                     GError     **error)
+{
+  g_autofree char *supported = supported_formats_text ();
+
   switch (kind)
     {
-    case SNIFF_JSON_OBJECT:
-      return TRUE;
     case SNIFF_EMPTY:
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
                    _("%s is empty."), name);
@@ -109,17 +116,81 @@ explain_sniff (Sniff        kind,
                      "Telegram Desktop choose Export chat history and set the format to "
                      "“Machine-readable JSON”, then import result.json."), name);
       break;
-    case SNIFF_JSON_OTHER:
     case SNIFF_BINARY:
     case SNIFF_UNKNOWN:
     default:
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                   _("%s is not an export Cohort can read. Supported: Telegram Desktop "
-                     "“Machine-readable JSON” exports (result.json), from Export chat history or "
-                     "Settings → Advanced → Export Telegram data."), name);
+                   _("%s is not an export Cohort can read.\n\n%s"), name, supported);
       break;
     }
-  return FALSE;
+}
+
+/* Lists a zip's member names with libarchive (no extraction), NULL if it is no zip. */
+static char **
+zip_entries (GFile        *file,
+             const guchar *head,
+             gsize         len)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  struct archive *a;
+  struct archive_entry *entry;
+
+  if (len < 4 || memcmp (head, "PK\x03\x04", 4) != 0 || !(path = g_file_get_path (file)))
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  a = archive_read_new ();
+  archive_read_support_format_zip (a);
+  if (archive_read_open_filename (a, path, 64 * 1024) == ARCHIVE_OK)
+    while (names->len < 100000 && archive_read_next_header (a, &entry) == ARCHIVE_OK)
+      {
+        const char *name = archive_entry_pathname_utf8 (entry);
+        if (name == NULL)
+          name = archive_entry_pathname (entry);
+        if (name != NULL)
+          g_ptr_array_add (names, g_strdup (name));
+        archive_read_data_skip (a);
+      }
+  archive_read_free (a);
+  g_ptr_array_add (names, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+static const CohortFormat *
+choose_format (const CohortImportOptions *options,
+               const guchar              *head,
+               gsize                      len,
+               const char * const        *entries,
+               const char                *name,
+               GError                   **error)
+{
+  const CohortFormat * const *formats = cohort_formats_list ();
+  const CohortFormat *best = NULL;
+  int best_score = 0;
+
+  if (options != NULL && options->format != NULL)
+    {
+      const CohortFormat *format = cohort_formats_find (options->format);
+
+      if (format == NULL)
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                     _("Unknown format “%s”."), options->format);
+      return format;
+    }
+
+  for (guint i = 0; formats[i] != NULL; i++)
+    {
+      int score = formats[i]->sniff (head, len, entries);
+
+      if (score > best_score)
+        {
+          best = formats[i];
+          best_score = score;
+        }
+    }
+  if (best == NULL)
+    explain_unsupported (sniff_unknown (head, len), name, error);
+  return best;
 }
 
 CohortImportResult *
@@ -136,7 +207,10 @@ cohort_import_file (CohortDb                  *db,
   g_autoptr(GFileInputStream) raw = NULL;
   g_autoptr(GBufferedInputStream) stream = NULL;
   g_autofree char *name = NULL;
+  g_auto(GStrv) entries = NULL;
   g_autoptr(GError) local_error = NULL;
+  const CohortFormat *format;
+  CohortImportContext ctx = { 0, };
   CohortImportTx *tx;
   const guchar *head;
   gsize head_len = 0;
@@ -156,7 +230,7 @@ cohort_import_file (CohortDb                  *db,
   if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                   _("%s is a folder. Import the result.json inside it."), name);
+                   _("%s is a folder. Import the export file inside it (for Telegram, result.json)."), name);
       return NULL;
     }
   if (info != NULL)
@@ -172,20 +246,31 @@ cohort_import_file (CohortDb                  *db,
                      _("Cannot read %s: %s"), name, local_error->message);
       return NULL;
     }
-  stream = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (G_INPUT_STREAM (raw), 1 << 18));
-  if (g_buffered_input_stream_fill (stream, SNIFF_SIZE, cancellable, error) < 0)
+  stream = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (G_INPUT_STREAM (raw),
+                                                                       COHORT_SNIFF_SIZE * 4));
+  if (g_buffered_input_stream_fill (stream, COHORT_SNIFF_SIZE, cancellable, error) < 0)
     return NULL;
   head = g_buffered_input_stream_peek_buffer (stream, &head_len);
-  if (!explain_sniff (sniff (head, MIN (head_len, SNIFF_SIZE)), name, error))
+  head_len = MIN (head_len, COHORT_SNIFF_SIZE);
+  entries = zip_entries (file, head, head_len);
+  if (!(format = choose_format (options, head, head_len, (const char * const *)entries, name, error)))
     return NULL;
 
-  result->format = g_strdup ("telegram");
+  result->format = g_strdup (format->name);
   tx = cohort_db_begin_import (db, result->path, result->format, error);
   if (tx == NULL)
     return NULL;
 
-  if (!cohort_telegram_import (tx, G_INPUT_STREAM (stream), size, name, options, progress,
-                               progress_data, cancellable, result, error))
+  ctx.file = file;
+  ctx.stream = G_INPUT_STREAM (stream);
+  ctx.size = size;
+  ctx.display_name = name;
+  ctx.options = options;
+  ctx.progress = progress;
+  ctx.progress_data = progress_data;
+  ctx.cancellable = cancellable;
+  ctx.result = result;
+  if (!format->import (tx, &ctx, error))
     {
       cohort_import_tx_rollback (tx);
       return NULL;
