@@ -12,6 +12,7 @@
 #include "cohort-chart.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
+#include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-overview.h"
 #include "cohort-store.h"
@@ -23,6 +24,7 @@
 
 static char *opt_db;
 static char *opt_tz;
+static char *opt_format;
 static char *opt_from;
 static char *opt_to;
 static char *opt_range;
@@ -42,6 +44,7 @@ static const GOptionEntry common_entries[] = {
 
 static const GOptionEntry import_entries[] = {
   { "tz", 0, 0, G_OPTION_ARG_STRING, &opt_tz, N_("Time zone for exports without offsets (IANA name)"), N_("ZONE") },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, N_("Read the files as this format instead of detecting it"), N_("NAME") },
   { NULL }
 };
 
@@ -103,14 +106,14 @@ cmd_import (int    argc,
             char **argv)
 {
   g_autoptr(GError) error = NULL;
-  CohortImportOptions options = { opt_tz, NULL };
+  CohortImportOptions options = { opt_tz, opt_format };
   g_autoptr(JsonBuilder) out = json_builder_new ();
   CohortDb *db;
   int failures = 0;
 
   if (argc < 1)
     {
-      g_printerr (_("Usage: cohort-cli import FILE… [--db PATH] [--tz ZONE]\n"));
+      g_printerr (_("Usage: cohort-cli import FILE… [--db PATH] [--tz ZONE] [--format NAME]\n"));
       return 2;
     }
   if (opt_tz != NULL)
@@ -121,6 +124,16 @@ cmd_import (int    argc,
           g_printerr (_("Unknown time zone “%s”; use an IANA name such as Asia/Shanghai.\n"), opt_tz);
           return 2;
         }
+    }
+  if (opt_format != NULL && cohort_formats_find (opt_format) == NULL)
+    {
+      const CohortFormat * const *formats = cohort_formats_list ();
+
+      g_printerr (_("Unknown format “%s”. Known formats:"), opt_format);
+      for (guint i = 0; formats[i] != NULL; i++)
+        g_printerr (" %s", formats[i]->name);
+      g_printerr ("\n");
+      return 2;
     }
   if (!(db = open_db (FALSE, &error)))
     {

@@ -8,8 +8,27 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+/* FIXME(bootstrap): formats are compiled in as their sources land (COHORT_HAVE_FORMAT_*). */
 static const CohortFormat * const formats[] = {
   &cohort_format_telegram,
+#ifdef COHORT_HAVE_FORMAT_WHATSAPP
+  &cohort_format_whatsapp,
+#endif
+#ifdef COHORT_HAVE_FORMAT_DISCORD
+  &cohort_format_discord,
+#endif
+#ifdef COHORT_HAVE_FORMAT_QQ
+  &cohort_format_qq,
+#endif
+#ifdef COHORT_HAVE_FORMAT_WECHAT
+  &cohort_format_wechat,
+#endif
+#ifdef COHORT_HAVE_FORMAT_SLACK
+  &cohort_format_slack,
+#endif
+#ifdef COHORT_HAVE_FORMAT_CHATLAB
+  &cohort_format_chatlab,
+#endif
   NULL
 };
 

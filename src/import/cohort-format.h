@@ -69,5 +69,11 @@ char       *cohort_import_content_key         (GHashTable          *seen,
                                                const char          *text);
 
 extern const CohortFormat cohort_format_telegram;
+extern const CohortFormat cohort_format_whatsapp;
+extern const CohortFormat cohort_format_discord;
+extern const CohortFormat cohort_format_qq;
+extern const CohortFormat cohort_format_wechat;
+extern const CohortFormat cohort_format_slack;
+extern const CohortFormat cohort_format_chatlab;
 
 G_END_DECLS

@@ -22,6 +22,7 @@ typedef struct
 {
   const char *tz;            /* IANA zone for exports without offsets; NULL = infer */
   const char *format;        /* NULL = detect by content */
+  const char *date_order;    /* "dmy", "mdy" or "ymd" for exports with ambiguous dates; NULL = infer */
 } CohortImportOptions;
 
 typedef struct
