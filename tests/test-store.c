@@ -98,6 +98,38 @@ test_migrate_from_empty (Fixture       *f,
   cohort_db_close (db);
 }
 
+static gboolean write_sample (CohortDb           *db,
+                              gboolean            commit,
+                              CohortImportCounts *counts);
+
+/* A database written by schema 1 (before the (member, ts) index) migrates forward and keeps
+ * its rows. */
+static void
+test_migrate_from_v1 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts counts;
+
+  g_assert_no_error (error);
+  g_assert_true (write_sample (db, TRUE, &counts));
+  cohort_db_close (db);
+  g_assert_cmpint (raw_exec (f->path, "DROP INDEX message_member_ts;"
+                                      "CREATE INDEX message_member ON message (member);"
+                                      "PRAGMA user_version = 1;"), ==, SQLITE_OK);
+
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, 2);
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 3);
+  g_assert_cmpint (cohort_db_count (db, "span"), ==, 3);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_member_ts'"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_member'"), ==, 0);
+}
+
 static void
 test_newer_schema_refused (Fixture       *f,
                            gconstpointer  data)
@@ -319,6 +351,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cohort/store/migrate-from-empty", Fixture, NULL, fixture_setup, test_migrate_from_empty, fixture_teardown);
+  g_test_add ("/cohort/store/migrate-from-v1", Fixture, NULL, fixture_setup, test_migrate_from_v1, fixture_teardown);
   g_test_add ("/cohort/store/newer-schema-refused", Fixture, NULL, fixture_setup, test_newer_schema_refused, fixture_teardown);
   g_test_add ("/cohort/store/foreign-keys", Fixture, NULL, fixture_setup, test_foreign_keys, fixture_teardown);
   g_test_add ("/cohort/store/idempotent", Fixture, NULL, fixture_setup, test_idempotent, fixture_teardown);

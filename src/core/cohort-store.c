@@ -39,9 +39,8 @@ struct _CohortImportTx
 {
   CohortDb          *db;
   sqlite3_stmt      *stmts[N_STMTS];
-  GHashTable        *member_ids;   /* "community\x1fuid" → member row id */
+  GHashTable        *member_ids;   /* community → (uid → MemberEntry) seen in this import */
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
-  GHashTable        *bots;         /* member keys already flagged as bots */
   gint64             run_id;
   CohortImportCounts counts;
   gboolean           open;
@@ -171,8 +170,15 @@ static const char migration_v1[] =
   "  channel TEXT,"
   "  UNIQUE (inviter, invitee, ts));";
 
+/* v2: spans and first/last-seen look up a member's earliest and latest message; an index on
+ * (member, ts) answers that directly instead of scanning all of the member's messages. */
+static const char migration_v2[] =
+  "DROP INDEX message_member;"
+  "CREATE INDEX message_member_ts ON message (member, ts);";
+
 static const char * const migrations[] = {
   migration_v1,
+  migration_v2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -733,9 +739,9 @@ cohort_db_begin_import (CohortDb    *db,
   sqlite3_finalize (stmt);
   tx->run_id = sqlite3_last_insert_rowid (db->db);
 
-  tx->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  tx->member_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                          (GDestroyNotify)g_hash_table_unref);
   tx->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  tx->bots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return g_steal_pointer (&tx);
 }
 
@@ -817,15 +823,44 @@ cohort_import_tx_community (CohortImportTx  *tx,
   return id;
 }
 
+/* Members seen in this import, so that the millions of messages of one export do not each
+ * cost a SELECT: one table per community, keyed by platform uid. */
+typedef struct
+{
+  gint64 id;
+  gboolean bot;
+} MemberEntry;
+
+static GHashTable *
+community_members (CohortImportTx *tx,
+                   gint64          community)
+{
+  GHashTable *members = g_hash_table_lookup (tx->member_ids, &community);
+
+  if (members == NULL)
+    {
+      members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (tx->member_ids, g_memdup2 (&community, sizeof community), members);
+    }
+  return members;
+}
+
+static MemberEntry *
+find_member (CohortImportTx *tx,
+             gint64          community,
+             const char     *uid)
+{
+  return g_hash_table_lookup (community_members (tx, community), uid);
+}
+
 static gint64
 lookup_member (CohortImportTx *tx,
                gint64          community,
                const char     *uid)
 {
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, uid);
-  gint64 *id = g_hash_table_lookup (tx->member_ids, key);
+  MemberEntry *entry = find_member (tx, community, uid);
 
-  return id ? *id : 0;
+  return entry ? entry->id : 0;
 }
 
 gboolean
@@ -836,26 +871,25 @@ cohort_import_tx_member (CohortImportTx  *tx,
                          gboolean         is_bot,
                          GError         **error)
 {
+  MemberEntry *entry;
   sqlite3_stmt *stmt;
   gint64 id = 0;
   gboolean rename = FALSE;
 
   g_return_val_if_fail (platform_uid != NULL, FALSE);
 
-  if ((id = lookup_member (tx, community, platform_uid)) != 0)
+  if ((entry = find_member (tx, community, platform_uid)) != NULL)
     {
       /* Seen earlier in this import: only a bot flag learnt later needs writing. */
-      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid);
-
-      if (!is_bot || g_hash_table_contains (tx->bots, key))
+      if (!is_bot || entry->bot)
         return TRUE;
       stmt = tx_stmt (tx, STMT_MEMBER_RENAME);
-      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 1, entry->id);
       bind_text_or_null (stmt, 2, display_name);
       sqlite3_bind_int (stmt, 3, 1);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return set_sql_error (tx->db, error, "flag bot");
-      g_hash_table_add (tx->bots, g_steal_pointer (&key));
+      entry->bot = TRUE;
       return TRUE;
     }
 
@@ -891,11 +925,10 @@ cohort_import_tx_member (CohortImportTx  *tx,
         return set_sql_error (tx->db, error, "rename member");
     }
 
-  g_hash_table_insert (tx->member_ids,
-                       g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid),
-                       g_memdup2 (&id, sizeof id));
-  if (is_bot)
-    g_hash_table_add (tx->bots, g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", community, platform_uid));
+  entry = g_new (MemberEntry, 1);
+  entry->id = id;
+  entry->bot = is_bot;
+  g_hash_table_insert (community_members (tx, community), g_strdup (platform_uid), entry);
   return TRUE;
 }
 
@@ -1097,27 +1130,117 @@ span_feed (SpanBuilder *b,
   return TRUE;
 }
 
+typedef struct
+{
+  gint64 member;
+  gint64 ts;
+  int order;          /* join 1, message 2, leave/kick 3: the order at equal times */
+  const char *type;
+} SpanItem;
+
+static int
+compare_span_items (gconstpointer a,
+                    gconstpointer b)
+{
+  const SpanItem *x = a, *y = b;
+
+  if (x->member != y->member)
+    return x->member < y->member ? -1 : 1;
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  return x->order - y->order;
+}
+
+static gboolean
+collect_span_events (CohortDb   *db,
+                     gint64      community,
+                     GArray     *items,
+                     GHashTable *ended)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT member, ts, type FROM event WHERE community = ?1 "
+                          "AND type IN ('join', 'leave', 'kick')", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, community);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *type = (const char *)sqlite3_column_text (stmt, 2);
+      SpanItem item = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), 1, "join" };
+
+      if (strcmp (type, "join") != 0)
+        {
+          item.order = 3;
+          item.type = strcmp (type, "kick") == 0 ? "kick" : "leave";
+          g_hash_table_add (ended, g_memdup2 (&item.member, sizeof item.member));
+        }
+      g_array_append_val (items, item);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* A member whose membership never ended needs only their first message (it may open the
+ * span); one who left needs every message, since a message after a leave opens an inferred
+ * span.  Both come from the (member, ts) index. */
+static gboolean
+collect_span_messages (CohortDb   *db,
+                       gint64      community,
+                       GArray     *items,
+                       GHashTable *ended)
+{
+  sqlite3_stmt *members = NULL, *first = NULL, *all = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db->db, "SELECT id FROM member WHERE community = ?1", -1, &members, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db->db, "SELECT ts FROM message WHERE member = ?1 AND kind != ?2 ORDER BY ts LIMIT 1",
+                          -1, &first, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db->db, "SELECT ts FROM message WHERE member = ?1 AND kind != ?2 ORDER BY ts",
+                          -1, &all, NULL) != SQLITE_OK)
+    goto out;
+
+  sqlite3_bind_int64 (members, 1, community);
+  while ((rc = sqlite3_step (members)) == SQLITE_ROW)
+    {
+      gint64 member = sqlite3_column_int64 (members, 0);
+      sqlite3_stmt *stmt = g_hash_table_contains (ended, &member) ? all : first;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, member);
+      sqlite3_bind_int (stmt, 2, COHORT_MESSAGE_SYSTEM);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          SpanItem item = { member, sqlite3_column_int64 (stmt, 0), 2, "message" };
+          g_array_append_val (items, item);
+        }
+    }
+  ok = rc == SQLITE_DONE;
+
+out:
+  sqlite3_finalize (members);
+  sqlite3_finalize (first);
+  sqlite3_finalize (all);
+  return ok;
+}
+
 static gboolean
 rebuild_spans (CohortImportTx  *tx,
                gint64           community,
                GError         **error)
 {
   CohortDb *db = tx->db;
-  sqlite3_stmt *del = NULL, *sel = NULL, *ins = NULL, *seen = NULL;
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (SpanItem));
+  g_autoptr(GHashTable) ended = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3_stmt *del = NULL, *ins = NULL, *seen = NULL;
   SpanBuilder b = { 0, };
   gboolean ok = FALSE;
-  int rc;
 
   if (sqlite3_prepare_v2 (db->db,
                           "DELETE FROM span WHERE member IN (SELECT id FROM member WHERE community = ?1)",
                           -1, &del, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db->db,
-                          "SELECT member, ts, type, 1 + (type != 'join') + (type IN ('leave', 'kick')) AS o "
-                          "FROM event WHERE community = ?1 AND type IN ('join', 'leave', 'kick') "
-                          "UNION ALL SELECT member, ts, 'message', 2 FROM message "
-                          "WHERE community = ?1 AND kind != ?2 AND member IS NOT NULL "
-                          "ORDER BY 1, 2, 4",
-                          -1, &sel, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db->db,
                           "INSERT INTO span (member, start_ts, end_ts, start_kind, end_kind) "
                           "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL) != SQLITE_OK ||
@@ -1125,7 +1248,9 @@ rebuild_spans (CohortImportTx  *tx,
                           "UPDATE member SET "
                           " first_seen = (SELECT min(ts) FROM message WHERE member = member.id),"
                           " last_seen = (SELECT max(ts) FROM message WHERE member = member.id) "
-                          "WHERE community = ?1", -1, &seen, NULL) != SQLITE_OK)
+                          "WHERE community = ?1", -1, &seen, NULL) != SQLITE_OK ||
+      !collect_span_events (db, community, items, ended) ||
+      !collect_span_messages (db, community, items, ended))
     {
       set_sql_error (db, error, "rebuild spans");
       goto out;
@@ -1138,20 +1263,19 @@ rebuild_spans (CohortImportTx  *tx,
       goto out;
     }
 
+  g_array_sort (items, compare_span_items);
   b.insert = ins;
-  b.member = 0;
-  sqlite3_bind_int64 (sel, 1, community);
-  sqlite3_bind_int (sel, 2, COHORT_MESSAGE_SYSTEM);
-  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+  for (guint i = 0; i < items->len; i++)
     {
-      if (!span_feed (&b, sqlite3_column_int64 (sel, 0), sqlite3_column_int64 (sel, 1),
-                      (const char *)sqlite3_column_text (sel, 2)))
+      const SpanItem *item = &g_array_index (items, SpanItem, i);
+
+      if (!span_feed (&b, item->member, item->ts, item->type))
         {
           set_sql_error (db, error, "write spans");
           goto out;
         }
     }
-  if (rc != SQLITE_DONE || (b.open && !span_emit (&b, 0, NULL)))
+  if (b.open && !span_emit (&b, 0, NULL))
     {
       set_sql_error (db, error, "write spans");
       goto out;
@@ -1167,7 +1291,6 @@ rebuild_spans (CohortImportTx  *tx,
 
 out:
   sqlite3_finalize (del);
-  sqlite3_finalize (sel);
   sqlite3_finalize (ins);
   sqlite3_finalize (seen);
   return ok;
@@ -1180,7 +1303,6 @@ tx_free (CohortImportTx *tx)
     sqlite3_finalize (tx->stmts[i]);
   g_clear_pointer (&tx->member_ids, g_hash_table_unref);
   g_clear_pointer (&tx->touched, g_hash_table_unref);
-  g_clear_pointer (&tx->bots, g_hash_table_unref);
   g_free (tx);
 }
 
