@@ -404,6 +404,9 @@ on_chooser_response_cb (GtkNativeDialog *chooser,
   g_object_unref (chooser);
 }
 
+/* What the supported exports are saved as; detection itself goes by content. */
+static const char * const export_suffixes[] = { "json", "jsonl", "txt", "csv", "zip" };
+
 static void
 cohort_window_import_action (GtkWidget  *widget,
                              const char *action_name,
@@ -417,8 +420,9 @@ cohort_window_import_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Import Chat Exports"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (json, _("Telegram exports (result.json)"));
-  gtk_file_filter_add_suffix (json, "json");
+  gtk_file_filter_set_name (json, _("Chat exports"));
+  for (guint i = 0; i < G_N_ELEMENTS (export_suffixes); i++)
+    gtk_file_filter_add_suffix (json, export_suffixes[i]);
   gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
