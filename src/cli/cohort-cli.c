@@ -25,6 +25,7 @@
 static char *opt_db;
 static char *opt_tz;
 static char *opt_format;
+static char *opt_date_order;
 static char *opt_from;
 static char *opt_to;
 static char *opt_range;
@@ -45,6 +46,7 @@ static const GOptionEntry common_entries[] = {
 static const GOptionEntry import_entries[] = {
   { "tz", 0, 0, G_OPTION_ARG_STRING, &opt_tz, N_("Time zone for exports without offsets (IANA name)"), N_("ZONE") },
   { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, N_("Read the files as this format instead of detecting it"), N_("NAME") },
+  { "date-order", 0, 0, G_OPTION_ARG_STRING, &opt_date_order, N_("Order of day, month and year in exports with ambiguous dates: dmy, mdy or ymd"), N_("ORDER") },
   { NULL }
 };
 
@@ -106,7 +108,7 @@ cmd_import (int    argc,
             char **argv)
 {
   g_autoptr(GError) error = NULL;
-  CohortImportOptions options = { opt_tz, opt_format };
+  CohortImportOptions options = { opt_tz, opt_format, opt_date_order };
   g_autoptr(JsonBuilder) out = json_builder_new ();
   CohortDb *db;
   int failures = 0;
@@ -124,6 +126,12 @@ cmd_import (int    argc,
           g_printerr (_("Unknown time zone “%s”; use an IANA name such as Asia/Shanghai.\n"), opt_tz);
           return 2;
         }
+    }
+  if (opt_date_order != NULL && !g_strv_contains ((const char * const[]) { "dmy", "mdy", "ymd", NULL },
+                                                 opt_date_order))
+    {
+      g_printerr (_("--date-order takes dmy, mdy or ymd\n"));
+      return 2;
     }
   if (opt_format != NULL && cohort_formats_find (opt_format) == NULL)
     {

@@ -3,32 +3,22 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "cohort-format.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-/* FIXME(bootstrap): formats are compiled in as their sources land (COHORT_HAVE_FORMAT_*). */
+/* The order formats are listed to users; detection does not depend on it. */
 static const CohortFormat * const formats[] = {
   &cohort_format_telegram,
-#ifdef COHORT_HAVE_FORMAT_WHATSAPP
   &cohort_format_whatsapp,
-#endif
-#ifdef COHORT_HAVE_FORMAT_DISCORD
-  &cohort_format_discord,
-#endif
-#ifdef COHORT_HAVE_FORMAT_QQ
-  &cohort_format_qq,
-#endif
-#ifdef COHORT_HAVE_FORMAT_WECHAT
   &cohort_format_wechat,
-#endif
-#ifdef COHORT_HAVE_FORMAT_SLACK
+  &cohort_format_qq,
+  &cohort_format_discord,
   &cohort_format_slack,
-#endif
-#ifdef COHORT_HAVE_FORMAT_CHATLAB
   &cohort_format_chatlab,
-#endif
   NULL
 };
 
@@ -56,8 +46,8 @@ cohort_import_context_progress (CohortImportContext *ctx,
 
   if (ctx->progress == NULL)
     return;
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" G_GINT64_MODIFIER "d message",
-                                          "Reading %s: %" G_GINT64_MODIFIER "d messages", messages),
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " message",
+                                          "Reading %s: %" PRId64 " messages", messages),
                              ctx->display_name, messages);
   ctx->progress (ctx->size > 0 ? MIN (1.0, (double)done / ctx->size) : -1, message, ctx->progress_data);
 }

@@ -1,0 +1,1386 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-discord"
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <yajl/yajl_parse.h>
+
+#include "cohort-format.h"
+#include "cohort-mech.h"
+
+/*
+ * DiscordChatExporter exports (FORMATS.md §2b), JSON and CSV.
+ *
+ * JSON is read as a stream like the Telegram importer: yajl delivers parse events, the
+ * top-level "guild" and "channel" objects and every element of "messages" are assembled
+ * one at a time with JsonBuilder, handled and dropped, so memory is bounded by a message.
+ * DCE writes guild → channel → dateRange → exportedAt → messages, so the community is known
+ * when the messages begin.
+ *
+ * CSV has no ids, types or replies: rows are read with a small RFC 4180 reader that streams
+ * line by line (quoted fields may span lines), and messages are keyed by content.
+ *
+ * Every file of a guild lands in one community (platform id = guild id); DMs, whose guild
+ * id is "0", become one community per channel.
+ */
+
+#define CHUNK_SIZE (256 * 1024)
+#define CANCEL_EVERY 2048
+#define CSV_MAX_RECORD (4 * 1024 * 1024)
+
+static const char * const csv_header[] = {
+  "AuthorID", "Author", "Date", "Content", "Attachments", "Reactions",
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shared by JSON and CSV                                                                      */
+
+typedef struct
+{
+  CohortImportTx      *tx;
+  CohortImportContext *ctx;
+  gint64               community;
+  CohortMech          *mech;
+  char                *zone;
+  gint64               messages_seen;
+  goffset              done;
+} Sink;
+
+static void
+sink_clear (Sink *sink)
+{
+  g_clear_pointer (&sink->mech, cohort_mech_free);
+  g_clear_pointer (&sink->zone, g_free);
+}
+
+static gboolean
+sink_tick (Sink    *sink,
+           GError **error)
+{
+  sink->messages_seen++;
+  if (sink->messages_seen % CANCEL_EVERY == 0)
+    {
+      if (g_cancellable_set_error_if_cancelled (sink->ctx->cancellable, error))
+        return FALSE;
+      cohort_import_context_progress (sink->ctx, sink->done, sink->messages_seen);
+    }
+  return TRUE;
+}
+
+/* Seconds east of UTC of an ISO-8601 suffix ("Z", "+02:00"); FALSE without one. */
+static gboolean
+offset_of_suffix (const char *s,
+                  gsize       len,
+                  int        *offset)
+{
+  if (len >= 1 && s[len - 1] == 'Z')
+    {
+      *offset = 0;
+      return TRUE;
+    }
+  if (len >= 6 && (s[len - 6] == '+' || s[len - 6] == '-') && s[len - 3] == ':' &&
+      g_ascii_isdigit (s[len - 5]) && g_ascii_isdigit (s[len - 4]) &&
+      g_ascii_isdigit (s[len - 2]) && g_ascii_isdigit (s[len - 1]))
+    {
+      int h = (s[len - 5] - '0') * 10 + (s[len - 4] - '0');
+      int m = (s[len - 2] - '0') * 10 + (s[len - 1] - '0');
+
+      *offset = (s[len - 6] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/*
+ * The community's zone.  Discord timestamps carry the exporting machine's offset; when
+ * every timestamp at the head of the file has the same non-zero offset the export was
+ * made in that fixed offset, otherwise (UTC-normalised exports, or offsets that change
+ * with daylight saving) UTC.  The user's choice wins.
+ */
+static char *
+guess_zone (CohortImportContext *ctx)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  const guchar *head = NULL;
+  gsize len = 0;
+  gboolean seen = FALSE, mixed = FALSE;
+  int first = 0;
+
+  if (ctx->options != NULL && ctx->options->tz != NULL)
+    return g_strdup (ctx->options->tz);
+  if (G_IS_BUFFERED_INPUT_STREAM (ctx->stream))
+    head = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (ctx->stream), &len);
+  if (head == NULL || len == 0)
+    return g_strdup (cohort_import_context_zone (ctx, "UTC"));
+
+  regex = g_regex_new ("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?"
+                       "(?:Z|[+-]\\d\\d:\\d\\d)", G_REGEX_RAW, 0, NULL);
+
+  g_regex_match_full (regex, (const char *)head, len, 0, 0, &match, NULL);
+  while (g_match_info_matches (match) && !mixed)
+    {
+      int start, end, offset;
+
+      if (g_match_info_fetch_pos (match, 0, &start, &end) &&
+          offset_of_suffix ((const char *)head + start, end - start, &offset))
+        {
+          if (!seen)
+            first = offset;
+          else if (offset != first)
+            mixed = TRUE;
+          seen = TRUE;
+        }
+      g_match_info_next (match, NULL);
+    }
+
+  if (seen && !mixed && first != 0)
+    return g_strdup_printf ("%c%02d:%02d", first < 0 ? '-' : '+',
+                            ABS (first) / 3600, ABS (first) % 3600 / 60);
+  return g_strdup (cohort_import_context_zone (ctx, "UTC"));
+}
+
+/* ISO-8601 with an offset and 0–7 fractional digits ("o" format of .NET). */
+static gboolean
+parse_timestamp (const char *text,
+                 gint64     *ts)
+{
+  g_autoptr(GTimeZone) utc = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  const char *dot;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  utc = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (text, utc);
+  if (dt == NULL && (dot = strchr (text, '.')) != NULL)
+    {
+      gsize digits = strspn (dot + 1, "0123456789");
+
+      if (digits > 6)
+        {
+          g_autofree char *trimmed = g_strdup_printf ("%.*s%s", (int)(dot + 7 - text), text,
+                                                      dot + 1 + digits);
+          dt = g_date_time_new_from_iso8601 (trimmed, utc);
+        }
+    }
+  if (dt == NULL)
+    return FALSE;
+  *ts = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+/* The kind of an attachment, from the extension of its file name or URL. */
+static CohortMessageKind
+kind_for_file (const char *name)
+{
+  static const char * const images[] = { "png", "jpg", "jpeg", "gif", "webp", "bmp", "heic",
+                                         "heif", "avif", "tif", "tiff", "svg" };
+  static const char * const videos[] = { "mp4", "mov", "webm", "mkv", "avi", "m4v", "wmv",
+                                         "mpg", "mpeg" };
+  static const char * const voices[] = { "ogg", "oga", "opus" };
+  g_autofree char *base = NULL;
+  const char *slash, *dot;
+  gsize len;
+
+  if (name == NULL)
+    return COHORT_MESSAGE_FILE;
+  len = strcspn (name, "?#");
+  base = g_strndup (name, len);
+  slash = strrchr (base, '/');
+  dot = strrchr (slash ? slash : base, '.');
+  if (dot == NULL)
+    return COHORT_MESSAGE_FILE;
+  dot++;
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    if (g_ascii_strcasecmp (dot, images[i]) == 0)
+      return COHORT_MESSAGE_IMAGE;
+  for (guint i = 0; i < G_N_ELEMENTS (videos); i++)
+    if (g_ascii_strcasecmp (dot, videos[i]) == 0)
+      return COHORT_MESSAGE_VIDEO;
+  for (guint i = 0; i < G_N_ELEMENTS (voices); i++)
+    if (g_ascii_strcasecmp (dot, voices[i]) == 0)
+      return COHORT_MESSAGE_VOICE;
+  return COHORT_MESSAGE_FILE;
+}
+
+static gboolean
+has_url (const char *text)
+{
+  return text != NULL && (strstr (text, "http://") != NULL || strstr (text, "https://") != NULL);
+}
+
+static gboolean
+sink_community (Sink        *sink,
+                const char  *platform_id,
+                const char  *name,
+                const char  *kind,
+                GError     **error)
+{
+  sink->community = cohort_import_tx_community (sink->tx, "discord", platform_id, name, kind,
+                                                sink->zone, error);
+  if (sink->community == 0)
+    return FALSE;
+  cohort_import_context_add_community (sink->ctx, sink->community);
+  sink->mech = cohort_mech_new ();
+  return TRUE;
+}
+
+/* A regular (non-system) message: classify and store it. */
+static gboolean
+sink_message (Sink                 *sink,
+              CohortMessageRecord  *record,
+              gboolean              exempt,
+              GError              **error)
+{
+  CohortMechReason reason;
+
+  record->community = sink->community;
+  record->length = record->text ? g_utf8_strlen (record->text, -1) : 0;
+  if (record->kind != COHORT_MESSAGE_SYSTEM)
+    {
+      reason = cohort_mech_classify (sink->mech, record->member_uid, record->ts, record->text,
+                                     record->kind, exempt);
+      record->is_mech = reason != COHORT_MECH_NONE;
+      record->mech_reason = cohort_mech_reason_to_string (reason);
+    }
+  return cohort_import_tx_message (sink->tx, record, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* JSON: one message                                                                           */
+
+typedef enum
+{
+  CAPTURE_GUILD,
+  CAPTURE_CHANNEL,
+  CAPTURE_MESSAGE,
+} Capture;
+
+typedef struct
+{
+  Sink         sink;
+  GError      *error;
+
+  int          depth;          /* open containers outside a capture */
+  char        *root_key;       /* the current key of the root object */
+  gboolean     root_not_object;
+  gboolean     in_messages;
+  gboolean     saw_messages;
+
+  JsonBuilder *builder;        /* non-NULL while a value is being assembled */
+  int          capture_level;
+  Capture      capture;
+  JsonNode    *guild;
+  JsonNode    *channel;
+} Parser;
+
+static const char *
+member_string (JsonObject *o,
+               const char *key)
+{
+  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+/* Snowflakes are strings in DCE; tolerate numbers too. */
+static char *
+member_id (JsonObject *o,
+           const char *key)
+{
+  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *s = json_node_get_string (node);
+      return *s != '\0' ? g_strdup (s) : NULL;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return NULL;
+}
+
+static gint64
+member_count (JsonObject *o,
+              const char *key)
+{
+  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64)json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
+  return 0;
+}
+
+static gboolean
+member_bool (JsonObject *o,
+             const char *key)
+{
+  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+static JsonObject *
+member_object (JsonObject *o,
+               const char *key)
+{
+  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *o,
+              const char *key)
+{
+  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static guint
+array_length (JsonArray *array)
+{
+  return array ? json_array_get_length (array) : 0;
+}
+
+static JsonObject *
+array_object (JsonArray *array,
+              guint      i)
+{
+  JsonNode *node = json_array_get_element (array, i);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Registers a user object as a member; returns its uid or NULL. */
+static char *
+add_user (Parser      *p,
+          JsonObject  *user,
+          GError     **error)
+{
+  g_autofree char *uid = member_id (user, "id");
+  const char *name;
+
+  if (uid == NULL)
+    return NULL;
+  name = member_string (user, "nickname");
+  if (name == NULL || *name == '\0')
+    name = member_string (user, "name");
+  if (name == NULL || *name == '\0')
+    name = uid;
+  if (!cohort_import_tx_member (p->sink.tx, p->sink.community, uid, name,
+                                member_bool (user, "isBot"), error))
+    return NULL;
+  return g_steal_pointer (&uid);
+}
+
+/* Default and Reply are conversation; so are the slash-command and context-menu replies
+ * DCE writes as "20" and "23".  Every other type is a system notice. */
+static gboolean
+is_regular_type (const char *type)
+{
+  static const char * const regular[] = { "Default", "Reply", "0", "19", "20", "23" };
+
+  if (type == NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (regular); i++)
+    if (strcmp (type, regular[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static CohortMessageKind
+json_message_kind (JsonObject *o,
+                   const char *text,
+                   gboolean   *exempt)
+{
+  JsonArray *attachments = member_array (o, "attachments");
+  JsonArray *stickers = member_array (o, "stickers");
+  JsonArray *embeds = member_array (o, "embeds");
+
+  *exempt = TRUE;
+  if (array_length (attachments) > 0)
+    {
+      JsonObject *first = array_object (attachments, 0);
+      const char *name = member_string (first, "fileName");
+
+      return kind_for_file (name ? name : member_string (first, "url"));
+    }
+  if (text == NULL || *text == '\0')
+    {
+      if (array_length (stickers) > 0)
+        return COHORT_MESSAGE_STICKER;
+      if (array_length (embeds) > 0 || member_object (o, "poll") != NULL)
+        return COHORT_MESSAGE_OTHER;
+    }
+  if (has_url (text))
+    return COHORT_MESSAGE_LINK;
+  *exempt = FALSE;
+  return COHORT_MESSAGE_TEXT;
+}
+
+static gboolean
+add_reactions (Parser      *p,
+               JsonObject  *o,
+               const char  *msg_id,
+               GError     **error)
+{
+  JsonArray *reactions = member_array (o, "reactions");
+
+  for (guint i = 0; i < array_length (reactions); i++)
+    {
+      JsonObject *r = array_object (reactions, i);
+      JsonObject *emoji = member_object (r, "emoji");
+      g_autofree char *custom = member_id (emoji, "id");
+      g_autofree char *key = NULL;
+      gint64 count = member_count (r, "count");
+
+      if (emoji == NULL || count <= 0)
+        continue;
+      if (custom != NULL)
+        key = g_strdup_printf ("custom:%s", custom);
+      else if (member_string (emoji, "name") != NULL && *member_string (emoji, "name") != '\0')
+        key = g_strdup (member_string (emoji, "name"));
+      else
+        continue;
+      if (!cohort_import_tx_reaction (p->sink.tx, p->sink.community, msg_id, key, count, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* RecipientAdd / RecipientRemove: membership of the first mentioned user. */
+static gboolean
+recipient_event (Parser      *p,
+                 JsonObject  *o,
+                 const char  *type,
+                 const char  *author_uid,
+                 gint64       ts,
+                 GError     **error)
+{
+  JsonArray *mentions = member_array (o, "mentions");
+  JsonObject *target = array_length (mentions) > 0 ? array_object (mentions, 0) : NULL;
+  g_autofree char *uid = NULL;
+  GError *local_error = NULL;
+  gboolean add = strcmp (type, "RecipientAdd") == 0;
+
+  uid = target ? add_user (p, target, &local_error) : NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (uid == NULL)
+    {
+      /* "Left the group." may come without a mention: the author left. */
+      if (add || author_uid == NULL)
+        return TRUE;
+      uid = g_strdup (author_uid);
+    }
+
+  if (add)
+    {
+      if (!cohort_import_tx_event (p->sink.tx, p->sink.community, uid, ts, "join", "added", error))
+        return FALSE;
+      if (author_uid != NULL && strcmp (author_uid, uid) != 0 &&
+          !cohort_import_tx_invite (p->sink.tx, p->sink.community, author_uid, uid, ts, "added",
+                                    error))
+        return FALSE;
+      return TRUE;
+    }
+  return cohort_import_tx_event (p->sink.tx, p->sink.community, uid, ts,
+                                 g_strcmp0 (author_uid, uid) == 0 ? "leave" : "kick", NULL, error);
+}
+
+static gboolean
+handle_message (Parser      *p,
+                JsonObject  *o,
+                GError     **error)
+{
+  g_autofree char *id = member_id (o, "id");
+  const char *type = member_string (o, "type");
+  const char *stamp = member_string (o, "timestamp");
+  const char *text = member_string (o, "content");
+  JsonObject *reference = member_object (o, "reference");
+  JsonObject *forwarded = member_object (o, "forwardedMessage");
+  g_autofree char *uid = NULL;
+  CohortMessageRecord record = { 0, };
+  GError *local_error = NULL;
+  gboolean regular = is_regular_type (type);
+  gboolean exempt = FALSE;
+  gint64 ts = 0, edited = 0;
+
+  if (id == NULL || !parse_timestamp (stamp, &ts))
+    {
+      cohort_import_context_warn (p->sink.ctx, _("A message in %s has no id or no readable "
+                                                 "timestamp; skipped."),
+                                  p->sink.ctx->display_name);
+      return TRUE;
+    }
+
+  uid = add_user (p, member_object (o, "author"), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  record.platform_msg_id = id;
+  record.member_uid = uid;
+  record.ts = ts;
+  if (parse_timestamp (member_string (o, "timestampEdited"), &edited))
+    record.edited_ts = edited;
+
+  if (!regular)
+    {
+      record.kind = COHORT_MESSAGE_SYSTEM;
+      record.text = text ? text : "";
+      if (!sink_message (&p->sink, &record, FALSE, error))
+        return FALSE;
+      if (g_strcmp0 (type, "GuildMemberJoin") == 0 && uid != NULL)
+        return cohort_import_tx_event (p->sink.tx, p->sink.community, uid, ts, "join", "server",
+                                       error);
+      if (g_strcmp0 (type, "RecipientAdd") == 0 || g_strcmp0 (type, "RecipientRemove") == 0)
+        return recipient_event (p, o, type, uid, ts, error);
+      return TRUE;
+    }
+
+  /* A forward carries its content in forwardedMessage. */
+  if (g_strcmp0 (member_string (reference, "type"), "Forward") == 0)
+    record.forwarded = TRUE;
+  else if (reference != NULL)
+    record.reply_to = member_string (reference, "messageId");
+  if ((text == NULL || *text == '\0') && forwarded != NULL)
+    {
+      record.forwarded = TRUE;
+      text = member_string (forwarded, "content");
+      if (array_length (member_array (o, "attachments")) == 0 &&
+          array_length (member_array (forwarded, "attachments")) > 0)
+        o = forwarded;
+    }
+  record.text = text ? text : "";
+  record.kind = json_message_kind (o, record.text, &exempt);
+  if (!sink_message (&p->sink, &record, exempt, error))
+    return FALSE;
+  return add_reactions (p, o, id, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* JSON: yajl callbacks                                                                        */
+
+static int
+fail (Parser *p,
+      GError *error)
+{
+  if (p->error == NULL)
+    p->error = error;
+  else
+    g_error_free (error);
+  return 0;
+}
+
+static gboolean
+begin_community (Parser *p)
+{
+  JsonObject *guild = p->guild ? json_node_get_object (p->guild) : NULL;
+  JsonObject *channel = p->channel ? json_node_get_object (p->channel) : NULL;
+  g_autofree char *guild_id = member_id (guild, "id");
+  g_autofree char *channel_id = member_id (channel, "id");
+  g_autofree char *platform_id = NULL;
+  const char *name;
+  GError *error = NULL;
+
+  if (guild_id == NULL || channel_id == NULL)
+    return fail (p, g_error_new (COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                                 _("%s is JSON, but not a DiscordChatExporter export: its "
+                                   "messages come without a “guild” and a “channel” with ids."),
+                                 p->sink.ctx->display_name));
+  if (strcmp (guild_id, "0") == 0)
+    {
+      platform_id = g_strdup_printf ("dm:%s", channel_id);
+      name = member_string (channel, "name");
+    }
+  else
+    {
+      platform_id = g_strdup (guild_id);
+      name = member_string (guild, "name");
+    }
+  if (name == NULL || *name == '\0')
+    name = p->sink.ctx->display_name;
+  if (!sink_community (&p->sink, platform_id, name, member_string (channel, "type"), &error))
+    return fail (p, error);
+  return TRUE;
+}
+
+static int
+capture_done (Parser *p)
+{
+  g_autoptr(JsonNode) node = json_builder_get_root (p->builder);
+  GError *error = NULL;
+
+  g_clear_object (&p->builder);
+  switch (p->capture)
+    {
+    case CAPTURE_GUILD:
+      g_clear_pointer (&p->guild, json_node_unref);
+      p->guild = g_steal_pointer (&node);
+      break;
+    case CAPTURE_CHANNEL:
+      g_clear_pointer (&p->channel, json_node_unref);
+      p->channel = g_steal_pointer (&node);
+      break;
+    case CAPTURE_MESSAGE:
+    default:
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+          !handle_message (p, json_node_get_object (node), &error))
+        return fail (p, error);
+      if (!sink_tick (&p->sink, &error))
+        return fail (p, error);
+      break;
+    }
+  return 1;
+}
+
+static int
+on_null (void *ctx)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    json_builder_add_null_value (p->builder);
+  return 1;
+}
+
+static int
+on_boolean (void *ctx,
+            int   value)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    json_builder_add_boolean_value (p->builder, value);
+  return 1;
+}
+
+static int
+on_number (void       *ctx,
+           const char *value,
+           size_t      len)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      g_autofree char *text = g_strndup (value, len);
+
+      if (strpbrk (text, ".eE") != NULL)
+        json_builder_add_double_value (p->builder, g_ascii_strtod (text, NULL));
+      else
+        json_builder_add_int_value (p->builder, g_ascii_strtoll (text, NULL, 10));
+    }
+  return 1;
+}
+
+static int
+on_string (void                *ctx,
+           const unsigned char *value,
+           size_t               len)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      g_autofree char *text = g_strndup ((const char *)value, len);
+      json_builder_add_string_value (p->builder, text);
+    }
+  return 1;
+}
+
+static int
+on_map_key (void                *ctx,
+            const unsigned char *key,
+            size_t               len)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      g_autofree char *text = g_strndup ((const char *)key, len);
+      json_builder_set_member_name (p->builder, text);
+    }
+  else if (p->depth == 1)
+    {
+      g_free (p->root_key);
+      p->root_key = g_strndup ((const char *)key, len);
+    }
+  return 1;
+}
+
+static void
+capture_begin (Parser  *p,
+               Capture  capture)
+{
+  p->builder = json_builder_new ();
+  p->capture = capture;
+  p->capture_level = 1;
+  json_builder_begin_object (p->builder);
+}
+
+static int
+on_start_map (void *ctx)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      p->capture_level++;
+      json_builder_begin_object (p->builder);
+      return 1;
+    }
+  if (p->depth == 1 && g_strcmp0 (p->root_key, "guild") == 0)
+    capture_begin (p, CAPTURE_GUILD);
+  else if (p->depth == 1 && g_strcmp0 (p->root_key, "channel") == 0)
+    capture_begin (p, CAPTURE_CHANNEL);
+  else if (p->depth == 2 && p->in_messages)
+    capture_begin (p, CAPTURE_MESSAGE);
+  else
+    p->depth++;
+  return 1;
+}
+
+static int
+on_start_array (void *ctx)
+{
+  Parser *p = ctx;
+
+  if (p->builder != NULL)
+    {
+      p->capture_level++;
+      json_builder_begin_array (p->builder);
+      return 1;
+    }
+  if (p->depth == 0)
+    {
+      p->root_not_object = TRUE;
+      return 0;
+    }
+  if (p->depth == 1 && g_strcmp0 (p->root_key, "messages") == 0 && !p->saw_messages)
+    {
+      p->in_messages = TRUE;
+      if (!begin_community (p))
+        return 0;
+    }
+  p->depth++;
+  return 1;
+}
+
+static int
+on_end_container (Parser  *p,
+                  gboolean is_map)
+{
+  if (p->builder != NULL)
+    {
+      p->capture_level--;
+      if (is_map)
+        json_builder_end_object (p->builder);
+      else
+        json_builder_end_array (p->builder);
+      return p->capture_level == 0 ? capture_done (p) : 1;
+    }
+  p->depth--;
+  if (p->in_messages && p->depth == 1)
+    {
+      p->in_messages = FALSE;
+      p->saw_messages = TRUE;
+    }
+  return 1;
+}
+
+static int
+on_end_map (void *ctx)
+{
+  return on_end_container (ctx, TRUE);
+}
+
+static int
+on_end_array (void *ctx)
+{
+  return on_end_container (ctx, FALSE);
+}
+
+static const yajl_callbacks callbacks = {
+  on_null,
+  on_boolean,
+  NULL,
+  NULL,
+  on_number,
+  on_string,
+  on_start_map,
+  on_map_key,
+  on_end_map,
+  on_start_array,
+  on_end_array,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* JSON: driver                                                                                */
+
+static void
+position_of (const guchar *chunk,
+             gsize         consumed,
+             gint64       *line,
+             gint64       *column)
+{
+  for (gsize i = 0; i < consumed; i++)
+    {
+      if (chunk[i] == '\n')
+        {
+          (*line)++;
+          *column = 1;
+        }
+      else
+        (*column)++;
+    }
+}
+
+static void
+set_not_discord (GError     **error,
+                 const char  *display_name)
+{
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+               _("%s is JSON, but not a DiscordChatExporter export: it has no “guild”, "
+                 "“channel” and “messages”. Export the channel again with DiscordChatExporter "
+                 "in the JSON format."), display_name);
+}
+
+static gboolean
+json_parse_error (Parser       *p,
+                  yajl_handle   handle,
+                  yajl_status   status,
+                  const guchar *chunk,
+                  gsize         len,
+                  gint64        line,
+                  gint64        column,
+                  GError      **error)
+{
+  gsize consumed;
+  g_autofree char *reason = NULL;
+  guchar *raw;
+
+  if (status == yajl_status_client_canceled && p->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&p->error));
+      return FALSE;
+    }
+  if (p->root_not_object)
+    {
+      set_not_discord (error, p->sink.ctx->display_name);
+      return FALSE;
+    }
+  consumed = yajl_get_bytes_consumed (handle);
+  raw = yajl_get_error (handle, 0, chunk, len);
+  reason = g_strstrip (g_strdup ((const char *)raw));
+  yajl_free_error (handle, raw);
+  position_of (chunk, MIN (consumed, len), &line, &column);
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+               _("%s is not valid JSON at line %" PRId64 ", column %" PRId64 " (%s). The file "
+                 "may have been edited or damaged: export the channel again with "
+                 "DiscordChatExporter."),
+               p->sink.ctx->display_name, line, column, reason);
+  return FALSE;
+}
+
+static gboolean
+import_json (CohortImportTx      *tx,
+             CohortImportContext *ctx,
+             GError             **error)
+{
+  g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
+  Parser p = { { 0, }, };
+  yajl_handle handle;
+  gint64 line = 1, column = 1;
+  gboolean ok = FALSE;
+
+  p.sink.tx = tx;
+  p.sink.ctx = ctx;
+  p.sink.zone = guess_zone (ctx);   /* before reading: it peeks at the buffered head */
+  handle = yajl_alloc (&callbacks, NULL, &p);
+
+  for (;;)
+    {
+      gssize n;
+      gsize skip = 0;
+      yajl_status status;
+
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        goto out;
+      n = g_input_stream_read (ctx->stream, chunk, CHUNK_SIZE, ctx->cancellable, error);
+      if (n < 0)
+        goto out;
+      if (n == 0)
+        break;
+      /* FORMATS.md §2: a UTF-8 byte order mark is not JSON. */
+      if (p.sink.done == 0 && n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
+        skip = 3;
+      status = yajl_parse (handle, chunk + skip, n - skip);
+      if (status != yajl_status_ok)
+        {
+          json_parse_error (&p, handle, status, chunk + skip, n - skip, line, column, error);
+          goto out;
+        }
+      position_of (chunk + skip, n - skip, &line, &column);
+      p.sink.done += n;
+      cohort_import_context_progress (ctx, p.sink.done, p.sink.messages_seen);
+    }
+
+  if (yajl_complete_parse (handle) != yajl_status_ok || p.depth > 0 || p.builder != NULL)
+    {
+      if (p.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&p.error));
+      else if (p.root_not_object)
+        set_not_discord (error, ctx->display_name);
+      else if (p.sink.done == 0 || (p.depth == 0 && p.builder == NULL))
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                     _("%s is empty."), ctx->display_name);
+      else
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                     _("%s ends in the middle of the export (line %" PRId64 "). The file was "
+                       "cut off or the export had not finished: export the channel again with "
+                       "DiscordChatExporter."),
+                     ctx->display_name, line);
+      goto out;
+    }
+  if (!p.saw_messages)
+    {
+      set_not_discord (error, ctx->display_name);
+      goto out;
+    }
+  cohort_import_context_progress (ctx, p.sink.done, p.sink.messages_seen);
+  ok = TRUE;
+
+out:
+  yajl_free (handle);
+  g_clear_object (&p.builder);
+  g_clear_pointer (&p.guild, json_node_unref);
+  g_clear_pointer (&p.channel, json_node_unref);
+  g_free (p.root_key);
+  g_clear_error (&p.error);
+  sink_clear (&p.sink);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* CSV                                                                                         */
+
+typedef struct
+{
+  GDataInputStream *in;
+  CohortImportContext *ctx;
+  gint64 line;            /* physical lines read so far */
+  gint64 record_line;     /* where the current record starts */
+  goffset done;
+} CsvReader;
+
+/* Drops a leading U+FEFF (DCE on some systems writes one; FORMATS.md §2 says strip it). */
+static const char *
+skip_bom (const char *line)
+{
+  while (g_str_has_prefix (line, "\xEF\xBB\xBF"))
+    line += 3;
+  return line;
+}
+
+/*
+ * Reads one RFC 4180 record into fields.  Returns FALSE with *eof set at the end of the
+ * file, FALSE with an error on a syntax error.  CRLF, LF and CR all end lines; a line end
+ * inside quotes becomes "\n".
+ */
+static gboolean
+csv_read_record (CsvReader  *r,
+                 GPtrArray  *fields,
+                 gboolean   *eof,
+                 GError    **error)
+{
+  g_autoptr(GString) field = g_string_new (NULL);
+  gboolean in_quotes = FALSE, quoted = FALSE, closed = FALSE;
+  gsize record_size = 0;
+
+  *eof = FALSE;
+  g_ptr_array_set_size (fields, 0);
+  for (;;)
+    {
+      g_autofree char *raw = NULL;
+      GError *local_error = NULL;
+      const char *line;
+      gsize len = 0;
+
+      raw = g_data_input_stream_read_line (r->in, &len, r->ctx->cancellable, &local_error);
+      if (raw == NULL)
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, local_error);
+              return FALSE;
+            }
+          if (in_quotes)
+            {
+              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                           _("%s ends inside a quoted field that starts at line %" PRId64
+                             ". The file was cut off: export the channel again."),
+                           r->ctx->display_name, r->record_line);
+              return FALSE;
+            }
+          *eof = TRUE;
+          return FALSE;
+        }
+      r->line++;
+      r->done += len + 1;
+      /* GDataInputStream keeps a lone CR that ends the file. */
+      if (len > 0 && raw[len - 1] == '\r')
+        raw[--len] = '\0';
+      line = raw;
+      if (!in_quotes)
+        {
+          line = skip_bom (line);
+          if (*line == '\0')
+            continue;    /* blank line between records */
+          r->record_line = r->line;
+        }
+      record_size += len;
+      if (record_size > CSV_MAX_RECORD)
+        {
+          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                       _("%s is not valid CSV at line %" PRId64 ": a quoted field is never "
+                         "closed."), r->ctx->display_name, r->record_line);
+          return FALSE;
+        }
+
+      for (const char *c = line; *c != '\0'; c++)
+        {
+          if (in_quotes)
+            {
+              if (*c != '"')
+                g_string_append_c (field, *c);
+              else if (c[1] == '"')
+                {
+                  g_string_append_c (field, '"');
+                  c++;
+                }
+              else
+                {
+                  in_quotes = FALSE;
+                  closed = TRUE;
+                }
+            }
+          else if (*c == ',')
+            {
+              g_ptr_array_add (fields, g_utf8_make_valid (field->str, field->len));
+              g_string_truncate (field, 0);
+              quoted = closed = FALSE;
+            }
+          else if (*c == '"' && field->len == 0 && !quoted)
+            in_quotes = quoted = TRUE;
+          else if (closed)
+            {
+              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                           _("%s is not valid CSV at line %" PRId64 ", column %ld: text "
+                             "follows a closing quote."),
+                           r->ctx->display_name, r->line,
+                           (long)g_utf8_strlen (line, c - line) + 1);
+              return FALSE;
+            }
+          else
+            g_string_append_c (field, *c);
+        }
+      if (in_quotes)
+        {
+          g_string_append_c (field, '\n');
+          continue;
+        }
+      g_ptr_array_add (fields, g_utf8_make_valid (field->str, field->len));
+      return TRUE;
+    }
+}
+
+/* The fallback sentences DCE writes for system messages (CSV has no type column). */
+static gboolean
+csv_is_system (const char *text)
+{
+  static const char * const exact[] = {
+    "Joined the server.", "Pinned a message.", "Started a thread.", "Left the group.",
+    "Changed the channel icon.", "Added a recipient.", "Removed a recipient.",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (exact); i++)
+    if (strcmp (text, exact[i]) == 0)
+      return TRUE;
+  return (g_str_has_prefix (text, "Started a call that lasted ") && g_str_has_suffix (text, " minutes.")) ||
+         (g_str_has_prefix (text, "Added ") && g_str_has_suffix (text, " to the group.")) ||
+         (g_str_has_prefix (text, "Removed ") && g_str_has_suffix (text, " from the group.")) ||
+         g_str_has_prefix (text, "Changed the channel name: ");
+}
+
+/* "👍 (2),pepe (1)," → reactions. */
+static gboolean
+csv_reactions (Sink        *sink,
+               const char  *msg_id,
+               const char  *text,
+               GError     **error)
+{
+  const char *s = text;
+
+  while (*s != '\0')
+    {
+      const char *close = strstr (s, "),");
+      const char *end = close ? close + 1 : s + strlen (s);
+      g_autofree char *item = g_strstrip (g_strndup (s, end - s));
+      char *open = g_strrstr (item, " (");
+      gsize n = strlen (item);
+
+      s = close ? close + 2 : end;
+      if (open == NULL || n < 2 || item[n - 1] != ')')
+        continue;
+      item[n - 1] = '\0';
+      *open = '\0';
+      if (*item != '\0' && strspn (open + 2, "0123456789") == strlen (open + 2) && open[2] != '\0')
+        {
+          gint64 count = g_ascii_strtoll (open + 2, NULL, 10);
+
+          if (count > 0 &&
+              !cohort_import_tx_reaction (sink->tx, sink->community, msg_id, item, count, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+csv_handle (Sink        *sink,
+            CsvReader   *r,
+            GHashTable  *seen,
+            GPtrArray   *f,
+            GError     **error)
+{
+  const char *uid = *(char *)f->pdata[0] != '\0' ? f->pdata[0] : NULL;
+  const char *name = f->pdata[1];
+  const char *attachments = f->pdata[4];
+  const char *text = f->pdata[3];
+  g_autofree char *key = NULL;
+  CohortMessageRecord record = { 0, };
+  gboolean join = FALSE, exempt = FALSE;
+  gint64 ts;
+
+  if (!parse_timestamp (f->pdata[2], &ts))
+    {
+      cohort_import_context_warn (sink->ctx, _("Line %" PRId64 " of %s has no readable date; "
+                                               "skipped."), r->record_line, sink->ctx->display_name);
+      return TRUE;
+    }
+  if (uid != NULL &&
+      !cohort_import_tx_member (sink->tx, sink->community, uid, *name ? name : uid, FALSE, error))
+    return FALSE;
+
+  key = cohort_import_content_key (seen, uid, ts, text);
+  record.platform_msg_id = key;
+  record.member_uid = uid;
+  record.ts = ts;
+  record.text = text;
+  if (*attachments == '\0' && csv_is_system (text))
+    {
+      record.kind = COHORT_MESSAGE_SYSTEM;
+      join = strcmp (text, "Joined the server.") == 0;
+    }
+  else if (*attachments != '\0')
+    {
+      g_autofree char *first = g_strndup (attachments, strcspn (attachments, ","));
+
+      record.kind = kind_for_file (g_strstrip (first));
+      exempt = TRUE;
+    }
+  else if (has_url (text))
+    {
+      record.kind = COHORT_MESSAGE_LINK;
+      exempt = TRUE;
+    }
+  else
+    record.kind = COHORT_MESSAGE_TEXT;
+
+  if (!sink_message (sink, &record, exempt, error))
+    return FALSE;
+  if (join && uid != NULL &&
+      !cohort_import_tx_event (sink->tx, sink->community, uid, ts, "join", "server", error))
+    return FALSE;
+  if (record.kind != COHORT_MESSAGE_SYSTEM && !csv_reactions (sink, key, f->pdata[5], error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+import_csv (CohortImportTx      *tx,
+            CohortImportContext *ctx,
+            GError             **error)
+{
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (ctx->stream);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *stem = NULL;
+  g_autofree char *platform_id = NULL;
+  CsvReader r = { 0, };
+  Sink sink = { 0, };
+  gboolean eof = FALSE, ok = FALSE;
+  char *dot;
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  r.in = in;
+  r.ctx = ctx;
+  sink.tx = tx;
+  sink.ctx = ctx;
+  sink.zone = guess_zone (ctx);     /* before reading: it peeks at the buffered head */
+
+  if (!csv_read_record (&r, fields, &eof, error))
+    {
+      if (eof)
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                     _("%s is empty."), ctx->display_name);
+      goto out;
+    }
+  if (fields->len != G_N_ELEMENTS (csv_header))
+    goto not_dce;
+  for (guint i = 0; i < fields->len; i++)
+    if (strcmp (fields->pdata[i], csv_header[i]) != 0)
+      goto not_dce;
+
+  stem = g_strdup (ctx->display_name);
+  if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
+    *dot = '\0';
+  platform_id = g_strdup_printf ("csv:%s", stem);
+  if (!sink_community (&sink, platform_id, stem, NULL, error))
+    goto out;
+
+  for (;;)
+    {
+      if (!csv_read_record (&r, fields, &eof, error))
+        {
+          if (!eof)
+            goto out;
+          break;
+        }
+      if (fields->len != G_N_ELEMENTS (csv_header))
+        {
+          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                       _("%s is not valid CSV at line %" PRId64 ": %u fields instead of 6."),
+                       ctx->display_name, r.record_line, fields->len);
+          goto out;
+        }
+      sink.done = r.done;
+      if (!csv_handle (&sink, &r, seen, fields, error) || !sink_tick (&sink, error))
+        goto out;
+    }
+  cohort_import_context_progress (ctx, r.done, sink.messages_seen);
+  ok = TRUE;
+  goto out;
+
+not_dce:
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+               _("%s is not a DiscordChatExporter CSV export: the first line must be "
+                 "“AuthorID,Author,Date,Content,Attachments,Reactions”."), ctx->display_name);
+out:
+  sink_clear (&sink);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Format registration                                                                         */
+
+static gboolean
+is_csv_head (const guchar *head,
+             gsize         len)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gsize i = 0;
+
+  while (i + 3 <= len && head[i] == 0xEF && head[i + 1] == 0xBB && head[i + 2] == 0xBF)
+    i += 3;
+  for (; i < len && head[i] != '\n' && head[i] != '\r'; i++)
+    if (head[i] != '"')
+      g_string_append_c (line, head[i]);
+  if (i >= len)
+    return FALSE;   /* no complete first line */
+  return strcmp (line->str, "AuthorID,Author,Date,Content,Attachments,Reactions") == 0;
+}
+
+static int
+discord_sniff (const guchar       *head,
+               gsize               len,
+               const char * const *zip_entries)
+{
+  g_autofree char *text = NULL;
+  gsize i = 0;
+
+  if (zip_entries != NULL || head == NULL)
+    return 0;
+  if (is_csv_head (head, len))
+    return 95;
+  if (len >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+    i = 3;
+  while (i < len && g_ascii_isspace (head[i]))
+    i++;
+  if (i >= len || head[i] != '{')
+    return 0;
+  text = g_strndup ((const char *)head + i, len - i);
+  if (strstr (text, "\"guild\"") != NULL && strstr (text, "\"channel\"") != NULL &&
+      strstr (text, "\"messages\"") != NULL)
+    return 95;
+  return 0;
+}
+
+static gboolean
+discord_import (CohortImportTx      *tx,
+                CohortImportContext *ctx,
+                GError             **error)
+{
+  const guchar *head = NULL;
+  gsize len = 0, i = 0;
+
+  if (G_IS_BUFFERED_INPUT_STREAM (ctx->stream))
+    head = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (ctx->stream), &len);
+  /* JSON starts with an object; anything else is read as CSV, whose header check then
+   * explains what is wrong. */
+  len = MIN (len, COHORT_SNIFF_SIZE);
+  if (len >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+    i = 3;
+  while (i < len && g_ascii_isspace (head[i]))
+    i++;
+  if (head == NULL || i >= len || head[i] == '{' || head[i] == '[')
+    return import_json (tx, ctx, error);
+  return import_csv (tx, ctx, error);
+}
+
+const CohortFormat cohort_format_discord = {
+  "discord",
+  N_("DiscordChatExporter export (.json or .csv)"),
+  N_("Export each channel with DiscordChatExporter (GUI or CLI) in the JSON format (CSV also "
+     "works, with fewer details); drop all channel files of a server at once."),
+  discord_sniff,
+  discord_import,
+};

@@ -1,0 +1,853 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "cohort-format.h"
+#include "cohort-importer.h"
+#include "cohort-store.h"
+
+/*
+ * DiscordChatExporter importer tests.  Every expected number below is worked out by hand
+ * from the fixtures in tests/data/discord/ (README.md there lists each message).
+ */
+
+#define GUILD_ID "112233445566778899"
+#define ALICE "300000000000000001"
+#define BOB   "300000000000000002"
+#define CAROL "300000000000000003"
+#define DAVE  "300000000000000004"
+#define ERIN  "300000000000000005"
+#define BOT   "300000000000000009"
+
+/* ------------------------------------------------------------------------------------- */
+/* Fixture: a fresh database in a temporary directory                                    */
+/* ------------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char     *dir;
+  char     *path;
+  CohortDb *db;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("cohort-test-discord-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
+  fx->db = cohort_db_open (fx->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fx->db);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fx->db, cohort_db_close);
+  remove_tree (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Helpers                                                                               */
+/* ------------------------------------------------------------------------------------- */
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "discord", name, NULL);
+}
+
+static CohortImportResult *
+import_path (CohortDb      *db,
+             const char    *path,
+             const char    *format,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  CohortImportOptions options = { NULL, format, NULL };
+
+  return cohort_import_file (db, file, &options, NULL, NULL, cancellable, error);
+}
+
+static CohortImportResult *
+import_ok (CohortDb   *db,
+           const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportResult *result;
+
+  result = import_path (db, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpstr (result->format, ==, "discord");
+  return result;
+}
+
+static CohortImportResult *
+import_fixture (CohortDb   *db,
+                const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (name);
+  CohortImportResult *result;
+
+  result = import_path (db, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpstr (result->format, ==, "discord");
+  return result;
+}
+
+static GPtrArray *
+list_communities (CohortDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = cohort_db_list_communities (db, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  return list;
+}
+
+static CohortCommunityInfo *
+find_info (GPtrArray  *list,
+           const char *platform_id)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      CohortCommunityInfo *info = g_ptr_array_index (list, i);
+
+      if (g_strcmp0 (info->platform_id, platform_id) == 0)
+        return info;
+    }
+  g_test_message ("community with platform_id %s not found", platform_id);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+typedef struct
+{
+  const char *name;
+  const char *kind;
+  const char *tz;
+  gint64 members, posting_members, messages, mechanical_messages, system_messages;
+  gint64 joins, leaves, invites, reactions, first_message, last_message;
+} Expected;
+
+static void
+check_info (const CohortCommunityInfo *info,
+            const Expected            *e)
+{
+  g_assert_cmpstr (info->platform, ==, "discord");
+  g_assert_cmpstr (info->name, ==, e->name);
+  g_assert_cmpstr (info->kind, ==, e->kind);
+  g_assert_cmpstr (info->tz, ==, e->tz);
+  g_assert_cmpint (info->members, ==, e->members);
+  g_assert_cmpint (info->posting_members, ==, e->posting_members);
+  g_assert_cmpint (info->messages, ==, e->messages);
+  g_assert_cmpint (info->mechanical_messages, ==, e->mechanical_messages);
+  g_assert_cmpint (info->system_messages, ==, e->system_messages);
+  g_assert_cmpint (info->joins, ==, e->joins);
+  g_assert_cmpint (info->leaves, ==, e->leaves);
+  g_assert_cmpint (info->invites, ==, e->invites);
+  g_assert_cmpint (info->reactions, ==, e->reactions);
+  g_assert_cmpint (info->first_message, ==, e->first_message);
+  g_assert_cmpint (info->last_message, ==, e->last_message);
+}
+
+static const char * const tables[] = {
+  "community", "member", "message", "event", "invite", "reaction", "span",
+};
+
+/* Every table's row count and every field of every community: equal strings mean
+ * "nothing changed". */
+static char *
+describe_db (CohortDb *db)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(GPtrArray) list = list_communities (db);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
+                            cohort_db_count (db, tables[i]));
+  for (guint i = 0; i < list->len; i++)
+    {
+      CohortCommunityInfo *c = g_ptr_array_index (list, i);
+
+      g_string_append_printf (s, "[%" G_GINT64_FORMAT "] %s %s %s %s %s m=%" G_GINT64_FORMAT
+                              " pm=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
+                              " mech=%" G_GINT64_FORMAT " sys=%" G_GINT64_FORMAT
+                              " j=%" G_GINT64_FORMAT " l=%" G_GINT64_FORMAT
+                              " i=%" G_GINT64_FORMAT " r=%" G_GINT64_FORMAT
+                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
+                              c->id, c->platform, c->platform_id, c->name, c->kind, c->tz,
+                              c->members, c->posting_members, c->messages,
+                              c->mechanical_messages, c->system_messages, c->joins,
+                              c->leaves, c->invites, c->reactions, c->first_message,
+                              c->last_message);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static CohortSnapshot *
+load_snapshot (CohortDb *db,
+               gint64    id)
+{
+  g_autoptr(GError) error = NULL;
+  CohortSnapshot *snap = cohort_db_load_snapshot (db, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (snap);
+  return snap;
+}
+
+static int
+member_index (CohortSnapshot *snap,
+              const char     *uid)
+{
+  for (guint i = 0; i < snap->n_members; i++)
+    if (g_strcmp0 (snap->member_uid[i], uid) == 0)
+      return (int)i;
+  g_test_message ("member %s not in the snapshot", uid);
+  g_assert_not_reached ();
+  return -1;
+}
+
+static int
+message_at (CohortSnapshot *snap,
+            gint64          ts)
+{
+  for (guint i = 0; i < snap->n_messages; i++)
+    if (snap->msg_ts[i] == ts)
+      return (int)i;
+  g_test_message ("no message at %" G_GINT64_FORMAT, ts);
+  g_assert_not_reached ();
+  return -1;
+}
+
+/* A read-only peek at columns the store API does not expose (edited_ts, forwarded,
+ * reaction keys, event refs). */
+static char *
+sql_text (Fixture    *fx,
+          const char *query)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *out = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fx->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    out = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return out;
+}
+
+static void
+assert_sql (Fixture    *fx,
+            const char *query,
+            const char *expected)
+{
+  g_autofree char *got = sql_text (fx, query);
+
+  if (g_strcmp0 (got, expected) != 0)
+    g_test_message ("query: %s", query);
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static const Expected general_expected = {
+  "Cohort Devs", "GuildTextChat", "UTC",
+  6, 5, 12, 4, 4,
+  2, 0, 0, 3, 1709287200, 1709467800,
+};
+
+/* ------------------------------------------------------------------------------------- */
+/* Sniffing                                                                              */
+/* ------------------------------------------------------------------------------------- */
+
+static int
+sniff_file (const CohortFormat *format,
+            const char         *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return format->sniff ((const guchar *)contents, MIN (len, COHORT_SNIFF_SIZE), NULL);
+}
+
+static void
+test_sniff (void)
+{
+  const CohortFormat *discord = cohort_formats_find ("discord");
+  const CohortFormat *telegram = cohort_formats_find ("telegram");
+  static const char * const ours[] = {
+    "guild-general.json", "guild-announcements.json", "dm.json", "channel.csv",
+    "truncated.json",
+  };
+  g_autofree char *tg = g_test_build_filename (G_TEST_DIST, "data", "telegram",
+                                               "single-supergroup.json", NULL);
+  g_autofree char *not_discord = fixture_path ("not-discord.json");
+  g_autofree char *general = fixture_path ("guild-general.json");
+  const char *quoted = "\"AuthorID\",\"Author\",\"Date\",\"Content\",\"Attachments\",\"Reactions\"\n";
+  const char *extra = "AuthorID,Author,Date,Content,Attachments,Reactions,Extra\n";
+  const char *header_only = "AuthorID,Author,Date,Content,Attachments,Reactions";
+  const char *zip_entries[] = { "result.json", NULL };
+
+  g_assert_nonnull (discord);
+  g_assert_cmpstr (discord->name, ==, "discord");
+  for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
+    {
+      g_autofree char *path = fixture_path (ours[i]);
+      g_assert_cmpint (sniff_file (discord, path), ==, 95);
+    }
+  g_assert_cmpint (sniff_file (discord, tg), ==, 0);
+  g_assert_cmpint (sniff_file (discord, not_discord), ==, 0);
+  /* Telegram's generic score for a JSON object must lose against ours. */
+  g_assert_cmpint (sniff_file (telegram, general), <, 95);
+
+  g_assert_cmpint (discord->sniff ((const guchar *)quoted, strlen (quoted), NULL), ==, 95);
+  g_assert_cmpint (discord->sniff ((const guchar *)extra, strlen (extra), NULL), ==, 0);
+  g_assert_cmpint (discord->sniff ((const guchar *)header_only, strlen (header_only), NULL), ==, 0);
+  g_assert_cmpint (discord->sniff ((const guchar *)"", 0, NULL), ==, 0);
+  g_assert_cmpint (discord->sniff ((const guchar *)"{}", 2, (const char * const *)zip_entries), ==, 0);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* guild-general.json                                                                    */
+/* ------------------------------------------------------------------------------------- */
+
+static void
+test_guild (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "guild-general.json");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autofree char *text = NULL;
+  int alice, bot;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  info = find_info (list, GUILD_ID);
+  check_info (info, &general_expected);
+  g_assert_cmpuint (result->community_ids->len, ==, 1);
+  g_assert_cmpint (*(gint64 *)result->community_ids->pdata[0], ==, info->id);
+  g_assert_cmpint (result->counts.messages_added, ==, 12);
+  g_assert_cmpint (result->counts.system_added, ==, 4);
+  g_assert_cmpint (result->counts.events_added, ==, 2);
+
+  snap = load_snapshot (fx->db, info->id);
+  alice = member_index (snap, ALICE);
+  bot = member_index (snap, BOT);
+  g_assert_cmpstr (snap->member_name[alice], ==, "Alice W");          /* nickname */
+  g_assert_cmpstr (snap->member_name[member_index (snap, BOB)], ==, "bob");
+  g_assert_true (snap->member_is_bot[bot]);
+  g_assert_false (snap->member_is_bot[alice]);
+  g_assert_false (snap->member_is_bot[member_index (snap, ERIN)]);
+
+  /* Kinds and mechanical flags, by timestamp (all offsets and fraction lengths). */
+  {
+    static const struct { gint64 ts; CohortMessageKind kind; gboolean mech; } want[] = {
+      { 1709287200, COHORT_MESSAGE_TEXT, FALSE },     /* 0 fractional digits */
+      { 1709287500, COHORT_MESSAGE_TEXT, FALSE },     /* .123 */
+      { 1709287800, COHORT_MESSAGE_FILE, FALSE },     /* .1234567-04:00, pdf */
+      { 1709288400, COHORT_MESSAGE_IMAGE, FALSE },
+      { 1709288700, COHORT_MESSAGE_VIDEO, FALSE },
+      { 1709289000, COHORT_MESSAGE_VOICE, FALSE },
+      { 1709289300, COHORT_MESSAGE_STICKER, TRUE },
+      { 1709289600, COHORT_MESSAGE_LINK, FALSE },
+      { 1709373600, COHORT_MESSAGE_TEXT, TRUE },      /* "ok" */
+      { 1709467200, COHORT_MESSAGE_TEXT, FALSE },     /* .5 */
+      { 1709467500, COHORT_MESSAGE_TEXT, TRUE },      /* 👍👍, -04:00 */
+      { 1709467800, COHORT_MESSAGE_TEXT, TRUE },      /* <:cohort:id> */
+    };
+
+    g_assert_cmpuint (snap->n_messages, ==, G_N_ELEMENTS (want));
+    for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+      {
+        int m = message_at (snap, want[i].ts);
+
+        g_assert_cmpint (snap->msg_kind[m], ==, want[i].kind);
+        g_assert_cmpint (snap->msg_is_mech[m], ==, want[i].mech);
+      }
+  }
+
+  /* Replies: a Reply with reference type Default, and an old-style reference without type. */
+  g_assert_cmpint (snap->msg_reply_member[message_at (snap, 1709287500)], ==, alice);
+  g_assert_cmpint (snap->msg_reply_member[message_at (snap, 1709373600)], ==, bot);
+  g_assert_cmpint (snap->msg_reply_member[message_at (snap, 1709287200)], ==, -1);
+  assert_sql (fx, "SELECT reply_to FROM message WHERE platform_msg_id = '1000000000000000002'",
+              "1000000000000000001");
+  /* The pin references the pinned message but is no reply. */
+  assert_sql (fx, "SELECT coalesce(reply_to, 'none') || ' ' || kind FROM message "
+                  "WHERE platform_msg_id = '1000000000000000012'", "none 7");
+
+  text = cohort_db_get_message_text (fx->db, info->id, "1000000000000000002");
+  g_assert_cmpstr (text, ==, "Thanks Alice, glad to be here");
+  g_clear_pointer (&text, g_free);
+  text = cohort_db_get_message_text (fx->db, info->id, "1000000000000000009");
+  g_assert_cmpstr (text, ==, "Joined the server.");
+
+  /* Edited, reactions (unicode and custom), joins from GuildMemberJoin, unknown type "46". */
+  assert_sql (fx, "SELECT edited_ts FROM message WHERE platform_msg_id = '1000000000000000003'",
+              "1709288100");
+  assert_sql (fx, "SELECT group_concat(emoji || '=' || count, ' ') FROM "
+                  "(SELECT r.emoji, r.count FROM reaction r JOIN message m ON m.id = r.message "
+                  "ORDER BY m.ts, r.emoji)",
+              "custom:880000000000000001=2 👍=3 🎉=1");
+  assert_sql (fx, "SELECT group_concat(x, ' ') FROM (SELECT mb.platform_uid || ':' || e.type || ':' "
+                  "|| e.ref || ':' || e.ts AS x FROM event e JOIN member mb ON mb.id = e.member "
+                  "ORDER BY e.ts)",
+              DAVE ":join:server:1709370000 " ERIN ":join:server:1709371800");
+  assert_sql (fx, "SELECT kind || ' ' || text FROM message WHERE platform_msg_id = '1000000000000000013'",
+              "7 ");
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Two channels of one guild                                                             */
+/* ------------------------------------------------------------------------------------- */
+
+static void
+test_merge (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) r1 = import_fixture (fx->db, "guild-general.json");
+  g_autoptr(CohortImportResult) r2 = import_fixture (fx->db, "guild-announcements.json");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(CohortSnapshot) snap = NULL;
+  const Expected merged = {
+    "Cohort Devs", "GuildNews", "UTC",
+    6, 6, 15, 4, 4,
+    2, 0, 0, 4, 1709287200, 1709544600,
+  };
+  CohortCommunityInfo *info;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 1);
+  info = find_info (list, GUILD_ID);
+  check_info (info, &merged);
+  g_assert_cmpint (*(gint64 *)r2->community_ids->pdata[0], ==, info->id);
+  g_assert_cmpint (r2->counts.messages_added, ==, 3);
+  g_assert_cmpint (r2->counts.members_added, ==, 0);
+
+  snap = load_snapshot (fx->db, info->id);
+  g_assert_cmpint (snap->msg_reply_member[message_at (snap, 1709544600)], ==,
+                   member_index (snap, ALICE));
+  g_assert_cmpint (snap->msg_member[message_at (snap, 1709544600)], ==, member_index (snap, ERIN));
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* dm.json: guild "0"                                                                    */
+/* ------------------------------------------------------------------------------------- */
+
+static void
+test_dm (Fixture       *fx,
+         gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "dm.json");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  const Expected dm = {
+    "Weekend plans", "DirectGroupTextChat", "+02:00",
+    2, 1, 1, 0, 3,
+    1, 1, 1, 0, 1711951500, 1711951500,
+  };
+
+  g_assert_cmpuint (list->len, ==, 1);
+  check_info (find_info (list, "dm:445566778899001122"), &dm);
+  assert_sql (fx, "SELECT group_concat(x, ' ') FROM (SELECT mb.platform_uid || ':' || e.type || ':' "
+                  "|| e.ts AS x FROM event e JOIN member mb ON mb.id = e.member ORDER BY e.ts)",
+              BOB ":join:1711951200 " BOB ":leave:1711954800");
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* channel.csv                                                                           */
+/* ------------------------------------------------------------------------------------- */
+
+static char *
+csv_key (const char *uid,
+         gint64      ts,
+         const char *text)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  return cohort_import_content_key (seen, uid, ts, text);
+}
+
+static void
+test_csv (Fixture       *fx,
+          gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "channel.csv");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(CohortSnapshot) snap = NULL;
+  const Expected csv = {
+    "channel", NULL, "UTC",
+    4, 4, 5, 1, 1,
+    1, 0, 0, 3, 1709287200, 1709370600,
+  };
+  const char *bob_text = "He said \"ship it\"\nand then left for lunch";
+  const char *alice_text = "Line one\n\"quoted\" line two\nline three, with comma";
+  g_autofree char *bob_key = csv_key (BOB, 1709287260, bob_text);
+  g_autofree char *alice_key = csv_key (ALICE, 1709370600, alice_text);
+  g_autofree char *text = NULL;
+  g_autofree char *query = NULL;
+  CohortCommunityInfo *info;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  info = find_info (list, "csv:channel");
+  check_info (info, &csv);
+  g_assert_cmpint (result->counts.messages_added, ==, 5);
+
+  text = cohort_db_get_message_text (fx->db, info->id, bob_key);
+  g_assert_cmpstr (text, ==, bob_text);
+  g_clear_pointer (&text, g_free);
+  text = cohort_db_get_message_text (fx->db, info->id, alice_key);
+  g_assert_cmpstr (text, ==, alice_text);
+
+  snap = load_snapshot (fx->db, info->id);
+  g_assert_cmpstr (snap->member_name[member_index (snap, BOB)], ==, "bob#1234");
+  g_assert_false (snap->member_is_bot[member_index (snap, BOB)]);
+  g_assert_cmpint (snap->msg_kind[message_at (snap, 1709287320)], ==, COHORT_MESSAGE_IMAGE);
+  g_assert_cmpint (snap->msg_is_mech[message_at (snap, 1709370300)], ==, TRUE);  /* "ok" */
+  g_assert_cmpint (snap->msg_is_mech[message_at (snap, 1709287260)], ==, FALSE);
+  g_assert_cmpint (snap->msg_reply_member[message_at (snap, 1709287260)], ==, -1);
+
+  query = g_strdup_printf ("SELECT group_concat(r.emoji || '=' || r.count, ' ') FROM reaction r "
+                           "JOIN message m ON m.id = r.message WHERE m.platform_msg_id = '%s'",
+                           bob_key);
+  assert_sql (fx, query, "cohort=1 👍=2");
+  assert_sql (fx, "SELECT mb.platform_uid || ':' || e.type || ':' || e.ref || ':' || e.ts "
+                  "FROM event e JOIN member mb ON mb.id = e.member",
+              DAVE ":join:server:1709370000");
+}
+
+/* The same CSV imported twice keeps the same content keys and adds nothing. */
+static void
+test_csv_keys_stable (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) r1 = import_fixture (fx->db, "channel.csv");
+  g_autofree char *keys1 = sql_text (fx, "SELECT group_concat(platform_msg_id, ',') FROM "
+                                         "(SELECT platform_msg_id FROM message ORDER BY id)");
+  g_autofree char *before = describe_db (fx->db);
+  g_autoptr(CohortImportResult) r2 = import_fixture (fx->db, "channel.csv");
+  g_autofree char *keys2 = sql_text (fx, "SELECT group_concat(platform_msg_id, ',') FROM "
+                                         "(SELECT platform_msg_id FROM message ORDER BY id)");
+  g_autofree char *after = describe_db (fx->db);
+
+  g_assert_nonnull (keys1);
+  g_assert_true (g_str_has_prefix (keys1, "c:"));
+  g_assert_cmpstr (keys1, ==, keys2);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (r2->counts.messages_added, ==, 0);
+  g_assert_cmpint (r2->counts.messages_present, ==, 6);  /* the join line too */
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Idempotence                                                                           */
+/* ------------------------------------------------------------------------------------- */
+
+static const char * const all_fixtures[] = {
+  "guild-general.json", "guild-announcements.json", "dm.json", "channel.csv",
+};
+
+static void
+test_idempotent (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_fixtures); i++)
+    {
+      g_autoptr(CohortImportResult) r = import_fixture (fx->db, all_fixtures[i]);
+    }
+  before = describe_db (fx->db);
+  list = list_communities (fx->db);
+  g_assert_cmpuint (list->len, ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_fixtures); i++)
+    {
+      g_autoptr(CohortImportResult) r = import_fixture (fx->db, all_fixtures[i]);
+
+      g_assert_cmpint (r->counts.messages_added, ==, 0);
+      g_assert_cmpint (r->counts.system_added, ==, 0);
+      g_assert_cmpint (r->counts.members_added, ==, 0);
+      g_assert_cmpint (r->counts.events_added, ==, 0);
+      g_assert_cmpint (r->counts.reactions_added, ==, 0);
+    }
+  after = describe_db (fx->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Broken input                                                                          */
+/* ------------------------------------------------------------------------------------- */
+
+static void
+assert_import_fails (Fixture      *fx,
+                     const char   *path,
+                     const char   *format,
+                     GQuark        domain,
+                     int           code,
+                     const char   *needle)
+{
+  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = import_path (fx->db, path, format, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, domain, code);
+  if (needle != NULL && strstr (error->message, needle) == NULL)
+    {
+      g_test_message ("“%s” not in “%s”", needle, error->message);
+      g_assert_not_reached ();
+    }
+  after = describe_db (fx->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_truncated (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("truncated.json");
+  g_autoptr(CohortImportResult) r = import_fixture (fx->db, "dm.json");
+
+  assert_import_fails (fx, path, NULL, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                       "truncated.json");
+  /* Nothing of the messages before the cut was kept. */
+  g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 1);
+}
+
+static void
+test_malformed (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("syntax-error.json");
+
+  assert_import_fails (fx, path, NULL, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                       "line 100, column");
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+}
+
+static void
+test_not_discord (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("not-discord.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+
+  /* Forced to Discord: refused with an explanation. */
+  assert_import_fails (fx, path, "discord", COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                       "DiscordChatExporter");
+  /* Detected: not ours, so some other format (or none) answers, never with a success. */
+  result = import_path (fx->db, path, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 0);
+}
+
+static char *
+write_temp (Fixture    *fx,
+            const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (fx->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+static void
+test_csv_errors (Fixture       *fx,
+                 gconstpointer  data)
+{
+  static const char header[] = "AuthorID,Author,Date,Content,Attachments,Reactions\n";
+  g_autofree char *open_quote = g_strconcat (header,
+    "\"1\",\"a\",\"2024-03-01T10:00:00.0000000+00:00\",\"fine\",\"\",\"\"\n"
+    "\"1\",\"a\",\"2024-03-01T10:01:00.0000000+00:00\",\"never closed\n"
+    "more text\n", NULL);
+  g_autofree char *after_quote = g_strconcat (header,
+    "\"1\",\"a\",\"2024-03-01T10:00:00.0000000+00:00\",\"fine\",\"\",\"\"\n"
+    "\"1\",\"a\",\"2024-03-01T10:01:00.0000000+00:00\",\"bad\"x,\"\",\"\"\n", NULL);
+  g_autofree char *short_row = g_strconcat (header,
+    "\"1\",\"a\",\"2024-03-01T10:00:00.0000000+00:00\",\"fine\"\n", NULL);
+  g_autofree char *p1 = write_temp (fx, "open-quote.csv", open_quote);
+  g_autofree char *p2 = write_temp (fx, "after-quote.csv", after_quote);
+  g_autofree char *p3 = write_temp (fx, "short-row.csv", short_row);
+  g_autofree char *p4 = write_temp (fx, "bad-header.csv", "AuthorID,Author,Date\n\"1\",\"a\",\"x\"\n");
+
+  assert_import_fails (fx, p1, NULL, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                       "line 3");
+  assert_import_fails (fx, p2, NULL, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                       "line 3, column 50");
+  assert_import_fails (fx, p3, NULL, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                       "line 2");
+  assert_import_fails (fx, p4, "discord", COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                       NULL);
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+}
+
+/* Odd but valid input: BOM on the JSON, LF/CR endings in CSV, unknown types, no author. */
+static void
+test_tolerant (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autofree char *json = write_temp (fx, "odd.json",
+    "\xEF\xBB\xBF{\"guild\":{\"id\":\"5\",\"name\":\"G\"},\"channel\":{\"id\":\"6\",\"type\":\"GuildForum\","
+    "\"name\":\"c\"},\"extra\":[1,{\"a\":null}],\"messages\":[42,"
+    "{\"id\":\"7\",\"type\":\"SomethingNew\",\"timestamp\":\"2024-01-01T00:00:00Z\",\"content\":\"x\"},"
+    "{\"id\":\"8\",\"timestamp\":\"not a date\",\"author\":{\"id\":\"1\"}},"
+    "{\"id\":9,\"type\":\"Default\",\"timestamp\":\"2024-01-01T00:01:00.12345678+00:00\","
+    "\"author\":{\"id\":\"1\",\"name\":\"n\",\"isBot\":\"yes\"},\"content\":\"hello there friends\","
+    "\"reactions\":[{\"emoji\":null,\"count\":3},{\"emoji\":{\"id\":null,\"name\":\"x\"},\"count\":-1}],"
+    "\"reference\":{\"type\":\"Forward\",\"messageId\":\"7\"}}],\"messageCount\":3}");
+  g_autofree char *csv = write_temp (fx, "cr.csv",
+    "AuthorID,Author,Date,Content,Attachments,Reactions\r"
+    "\"1\",\"a\",\"2024-03-01T10:00:00.0000000+05:30\",\"one\rtwo\",\"\",\"weird,(x) (2),\"\r"
+    "\"2\",\"b\",\"2024-03-01T10:05:00+05:30\",\"three four five\",\"\",\"\"\r");
+  g_autoptr(CohortImportResult) r1 = import_ok (fx->db, json);
+  g_autoptr(CohortImportResult) r2 = import_ok (fx->db, csv);
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *g, *c;
+
+  g = find_info (list, "5");
+  g_assert_cmpstr (g->kind, ==, "GuildForum");
+  g_assert_cmpint (g->messages, ==, 1);
+  g_assert_cmpint (g->system_messages, ==, 1);
+  g_assert_cmpint (g->members, ==, 1);
+  g_assert_cmpint (g->reactions, ==, 0);
+  g_assert_cmpuint (r1->warnings->len, ==, 1);
+  assert_sql (fx, "SELECT forwarded || coalesce(reply_to, '-') FROM message WHERE platform_msg_id = '9'",
+              "1-");
+
+  c = find_info (list, "csv:cr");
+  g_assert_cmpstr (c->tz, ==, "+05:30");
+  g_assert_cmpint (c->messages, ==, 2);
+  g_assert_cmpint (c->reactions, ==, 1);
+  g_assert_cmpint (c->first_message, ==, 1709267400);
+}
+
+/* Every prefix of a valid export either imports or fails cleanly, leaving no trace. */
+static void
+test_every_cut (Fixture       *fx,
+                gconstpointer  data)
+{
+  static const char * const names[] = { "guild-general.json", "channel.csv" };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autofree char *path = fixture_path (names[n]);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+      gsize step;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      step = MAX (1, len / 150);
+      for (gsize cut = 1; cut + 2 < len; cut += step)
+        {
+          g_autofree char *name = g_strdup_printf ("cut%s", strrchr (names[n], '.'));
+          g_autofree char *cut_path = g_build_filename (fx->dir, name, NULL);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(CohortImportResult) result = NULL;
+
+          g_assert_true (g_file_set_contents (cut_path, contents, cut, NULL));
+          result = import_path (fx->db, cut_path, "discord", NULL, &error);
+          g_assert_true ((result == NULL) != (error == NULL));
+          if (error != NULL)
+            {
+              g_assert_true (error->domain == COHORT_IMPORT_ERROR);
+              g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+            }
+          else
+            {
+              /* Only a CSV cut at a record boundary can succeed: drop what it added. */
+              g_assert_true (g_str_has_suffix (names[n], ".csv"));
+              g_clear_pointer (&fx->db, cohort_db_close);
+              g_unlink (fx->path);
+              fx->db = cohort_db_open (fx->path, FALSE, NULL);
+              g_assert_nonnull (fx->db);
+            }
+        }
+    }
+}
+
+static void
+test_cancel (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("guild-general.json");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = import_path (fx->db, path, NULL, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cohort/discord/sniff", test_sniff);
+#define ADD(name, func) g_test_add ("/cohort/discord/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("guild", test_guild);
+  ADD ("merge", test_merge);
+  ADD ("dm", test_dm);
+  ADD ("csv", test_csv);
+  ADD ("csv-keys-stable", test_csv_keys_stable);
+  ADD ("idempotent", test_idempotent);
+  ADD ("truncated", test_truncated);
+  ADD ("malformed", test_malformed);
+  ADD ("not-discord", test_not_discord);
+  ADD ("csv-errors", test_csv_errors);
+  ADD ("tolerant", test_tolerant);
+  ADD ("every-cut", test_every_cut);
+  ADD ("cancel", test_cancel);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gstdio.h>
+
+#include "cohort-format.h"
+#include "cohort-importer.h"
+#include "cohort-store.h"
+
+/*
+ * WhatsApp "Export chat" importer tests.  Every expected number is computed by hand from
+ * the fixtures in tests/data/whatsapp/ (README.md there lists them line by line).
+ */
+
+typedef struct
+{
+  char     *dir;
+  char     *path;
+  CohortDb *db;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("cohort-test-whatsapp-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
+  fx->db = cohort_db_open (fx->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fx->db);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fx->db, cohort_db_close);
+  remove_tree (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Helpers                                                                               */
+/* ------------------------------------------------------------------------------------- */
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "whatsapp", name, NULL);
+}
+
+static CohortImportResult *
+import_path (CohortDb      *db,
+             const char    *path,
+             const char    *tz,
+             const char    *format,
+             const char    *date_order,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  CohortImportOptions options = { tz, format, date_order };
+
+  return cohort_import_file (db, file, &options, NULL, NULL, cancellable, error);
+}
+
+static CohortImportResult *
+import_ok (CohortDb   *db,
+           const char *path,
+           const char *tz,
+           const char *date_order)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportResult *result = import_path (db, path, tz, NULL, date_order, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpstr (result->format, ==, "whatsapp");
+  return result;
+}
+
+static CohortImportResult *
+import_fixture (CohortDb   *db,
+                const char *name,
+                const char *tz)
+{
+  g_autofree char *path = fixture_path (name);
+
+  return import_ok (db, path, tz, NULL);
+}
+
+static GPtrArray *
+list_communities (CohortDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = cohort_db_list_communities (db, &error);
+
+  g_assert_no_error (error);
+  return list;
+}
+
+typedef struct
+{
+  const char *name;
+  const char *tz;
+  gint64 members, posting, messages, mech, system, joins, leaves, invites;
+  gint64 first_message, last_message;
+} Expect;
+
+static CohortCommunityInfo *
+only_community (GPtrArray *list)
+{
+  g_assert_cmpuint (list->len, ==, 1);
+  return g_ptr_array_index (list, 0);
+}
+
+static void
+check_info (const CohortCommunityInfo *info,
+            const Expect              *e)
+{
+  g_autofree char *platform_id = g_strdup_printf ("name:%s", e->name);
+
+  g_assert_cmpstr (info->platform, ==, "whatsapp");
+  g_assert_cmpstr (info->platform_id, ==, platform_id);
+  g_assert_cmpstr (info->name, ==, e->name);
+  g_assert_cmpstr (info->tz, ==, e->tz);
+  g_assert_cmpint (info->members, ==, e->members);
+  g_assert_cmpint (info->posting_members, ==, e->posting);
+  g_assert_cmpint (info->messages, ==, e->messages);
+  g_assert_cmpint (info->mechanical_messages, ==, e->mech);
+  g_assert_cmpint (info->system_messages, ==, e->system);
+  g_assert_cmpint (info->joins, ==, e->joins);
+  g_assert_cmpint (info->leaves, ==, e->leaves);
+  g_assert_cmpint (info->invites, ==, e->invites);
+  g_assert_cmpint (info->first_message, ==, e->first_message);
+  g_assert_cmpint (info->last_message, ==, e->last_message);
+}
+
+static const char * const tables[] = {
+  "community", "member", "message", "event", "invite", "reaction", "span",
+};
+
+/* Every table's row count and every community field: equal strings = nothing changed. */
+static char *
+describe_db (CohortDb *db)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(GPtrArray) list = list_communities (db);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i], cohort_db_count (db, tables[i]));
+  for (guint i = 0; i < list->len; i++)
+    {
+      CohortCommunityInfo *c = g_ptr_array_index (list, i);
+
+      g_string_append_printf (s, "%s %s m=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
+                              " mech=%" G_GINT64_FORMAT " sys=%" G_GINT64_FORMAT
+                              " j=%" G_GINT64_FORMAT " l=%" G_GINT64_FORMAT " i=%" G_GINT64_FORMAT
+                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
+                              c->platform_id, c->name, c->members, c->messages,
+                              c->mechanical_messages, c->system_messages, c->joins, c->leaves,
+                              c->invites, c->first_message, c->last_message);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static CohortSnapshot *
+load_snapshot (CohortDb *db,
+               gint64    id)
+{
+  g_autoptr(GError) error = NULL;
+  CohortSnapshot *snap = cohort_db_load_snapshot (db, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (snap);
+  return snap;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The members' names, sorted and joined with "|". */
+static char *
+member_names (CohortSnapshot *snap)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < snap->n_members; i++)
+    g_ptr_array_add (names, snap->member_name[i]);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("|", (char **) names->pdata);
+}
+
+/* "uid@ts:kind" of every snapshot message, for exact per-message checks. */
+static char *
+message_list (CohortSnapshot *snap)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < snap->n_messages; i++)
+    g_string_append_printf (s, "%s%s@%" G_GINT64_FORMAT ":%d%s", i ? " " : "",
+                            snap->member_uid[snap->msg_member[i]] + strlen ("name:"),
+                            snap->msg_ts[i], snap->msg_kind[i], snap->msg_is_mech[i] ? "m" : "");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Messages have content keys: recompute the key of the first message with that author, time
+ * and text, and read the stored text back. */
+static void
+check_text (CohortDb   *db,
+            gint64      community,
+            const char *uid,
+            gint64      ts,
+            const char *text)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *key = cohort_import_content_key (seen, uid, ts, text);
+  g_autofree char *stored = cohort_db_get_message_text (db, community, key);
+
+  g_assert_cmpstr (stored, ==, text);
+}
+
+static char *
+write_temp (Fixture    *fx,
+            const char *name,
+            const char *contents,
+            gssize      len)
+{
+  g_autofree char *path = g_build_filename (fx->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* Builds a zip in the fixture directory from (entry name, contents) pairs. */
+static char *
+write_zip (Fixture            *fx,
+           const char         *zip_name,
+           const char * const *entries)
+{
+  g_autofree char *path = g_build_filename (fx->dir, zip_name, NULL);
+  struct archive *a = archive_write_new ();
+
+  archive_write_set_format_zip (a);
+  g_assert_cmpint (archive_write_open_filename (a, path), ==, ARCHIVE_OK);
+  for (guint i = 0; entries[i] != NULL; i += 2)
+    {
+      struct archive_entry *entry = archive_entry_new ();
+      gsize len = strlen (entries[i + 1]);
+
+      archive_entry_set_pathname (entry, entries[i]);
+      archive_entry_set_size (entry, len);
+      archive_entry_set_filetype (entry, AE_IFREG);
+      archive_entry_set_perm (entry, 0644);
+      g_assert_cmpint (archive_write_header (a, entry), ==, ARCHIVE_OK);
+      g_assert_cmpint (archive_write_data (a, entries[i + 1], len), ==, (la_ssize_t) len);
+      archive_entry_free (entry);
+    }
+  archive_write_close (a);
+  archive_write_free (a);
+  return g_steal_pointer (&path);
+}
+
+static char *
+read_fixture (const char *name)
+{
+  g_autofree char *path = fixture_path (name);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+check_error_unchanged (Fixture    *fx,
+                       const char *path,
+                       const char *format,
+                       int         code,
+                       const char *needle)
+{
+  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = import_path (fx->db, path, "UTC", format, NULL, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, COHORT_IMPORT_ERROR, code);
+  if (needle != NULL && strstr (error->message, needle) == NULL)
+    {
+      g_test_message ("error “%s” lacks “%s”", error->message, needle);
+      g_test_fail ();
+    }
+  after = describe_db (fx->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Fixtures                                                                              */
+/* ------------------------------------------------------------------------------------- */
+
+static const Expect android_en = {
+  "Book Club", "UTC", 4, 4, 6, 1, 7, 4, 2, 2, 1517228640, 1517613060,
+};
+
+static void
+test_android_en (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "android-en-12h.txt", "UTC");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info = only_community (list);
+  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autofree char *names = member_names (snap);
+  g_autofree char *messages = message_list (snap);
+
+  check_info (info, &android_en);
+  g_assert_cmpstr (names, ==, "Alice|Bob|Carol|Dave");
+  g_assert_cmpint (result->counts.messages_added, ==, 6);
+  g_assert_cmpint (result->counts.system_added, ==, 7);
+  g_assert_cmpint (result->counts.events_added, ==, 6);
+  g_assert_cmpint (result->counts.invites_added, ==, 2);
+  g_assert_cmpuint (result->warnings->len, ==, 0);
+  /* Month-first: 1/30/18 8:15 AM is 2018-01-30T08:15Z.  The multi-line welcome (whose
+   * last line starts with a date) stays one message; the deleted one is gone. */
+  g_assert_cmpstr (messages, ==,
+                   "Alice@1517228640:0 Bob@1517229000:0 Carol@1517300100:2 Bob@1517300400:0m "
+                   "Dave@1517479200:6 Alice@1517613060:0");
+  g_assert_cmpint (cohort_db_count (fx->db, "event"), ==, 6);
+  check_text (fx->db, info->id, "name:Alice", 1517228640,
+              "Welcome everyone!\nThis is our reading group.\nRules: be kind.\n"
+              "2/10/18 is our first meeting.");
+  /* The edit marker is no part of the text; the media placeholder leaves an empty text. */
+  check_text (fx->db, info->id, "name:Alice", 1517613060, "The first book is Dune");
+  check_text (fx->db, info->id, "name:Carol", 1517300100, "");
+  check_text (fx->db, info->id, NULL, 1517789100, "Alice changed the subject from \"Book Club\" "
+              "to \"Book Club: 2018\"");
+}
+
+static const Expect android_de = {
+  "Familie", "UTC", 3, 2, 4, 0, 5, 3, 1, 2, 1517248980, 1517607600,
+};
+
+static void
+test_android_de (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "android-de-24h.txt", "UTC");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info = only_community (list);
+  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autofree char *names = member_names (snap);
+  g_autofree char *messages = message_list (snap);
+
+  check_info (info, &android_de);
+  g_assert_cmpstr (names, ==, "Oma|Papa|You");
+  g_assert_cmpstr (messages, ==,
+                   "Oma@1517248980:0 Papa@1517296500:0 Papa@1517296560:2 Oma@1517607600:0");
+}
+
+static const Expect ios = {
+  "Trip Planning", "UTC", 3, 3, 6, 2, 5, 3, 1, 1, 1634225470, 1634414700,
+};
+
+static char *
+write_ios_zip (Fixture *fx)
+{
+  g_autofree char *chat = read_fixture ("ios-chat.txt");
+  const char *entries[] = {
+    "00000003-PHOTO-2021-10-14-15-34-09.jpg", "\xff\xd8\xff\xe0 not really a jpeg",
+    "_chat.txt", chat,
+    NULL,
+  };
+
+  return write_zip (fx, "WhatsApp Chat - Trip Planning.zip", entries);
+}
+
+static void
+test_ios_zip (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autofree char *path = write_ios_zip (fx);
+  g_autoptr(CohortImportResult) result = import_ok (fx->db, path, "UTC", NULL);
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info = only_community (list);
+  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autofree char *names = member_names (snap);
+  g_autofree char *messages = message_list (snap);
+
+  check_info (info, &ios);
+  /* The group name, to which iOS attributes system lines, is no member. */
+  g_assert_cmpstr (names, ==, "Anna|Boris|Chris");
+  g_assert_cmpstr (messages, ==,
+                   "Boris@1634225470:0 Anna@1634225649:2 Anna@1634225700:0 Boris@1634288401:1m "
+                   "Boris@1634288520:2 Chris@1634414700:0m");
+}
+
+static void
+test_ios_txt_named_by_file (Fixture       *fx,
+                            gconstpointer  data)
+{
+  /* Without the "created group" line the chat is named after the file. */
+  g_autofree char *chat = read_fixture ("ios-chat.txt");
+  g_auto(GStrv) lines = g_strsplit (chat, "\n", -1);
+  g_autofree char *edited = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_free (lines[1]);
+  lines[1] = g_strdup ("[14/10/2021, 3:30:01 PM] Boris: Hello");
+  edited = g_strjoinv ("\n", lines);
+  path = write_temp (fx, "WhatsApp_Chat_with_Weekend Trip.txt", edited, -1);
+  result = import_ok (fx->db, path, "UTC", NULL);
+  list = list_communities (fx->db);
+  g_assert_cmpstr (only_community (list)->name, ==, "Weekend Trip");
+  g_assert_cmpstr (only_community (list)->platform_id, ==, "name:Weekend Trip");
+}
+
+static const Expect zh_cn = {
+  "产品交流群", "Asia/Shanghai", 4, 2, 3, 1, 6, 4, 2, 2, 1578198600, 1578201300,
+};
+
+static void
+test_zh_cn (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "zh-cn.txt", "Asia/Shanghai");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info = only_community (list);
+  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autofree char *names = member_names (snap);
+  g_autofree char *messages = message_list (snap);
+
+  check_info (info, &zh_cn);
+  /* "你" is the exporting user, stored under the same literal member as English "You". */
+  g_assert_cmpstr (names, ==, "You|张三|李四|王五");
+  /* 下午12:30 CST = 04:30Z; 下午1:15 CST = 05:15Z */
+  g_assert_cmpstr (messages, ==, "张三@1578198600:0 李四@1578198660:0m 张三@1578201300:2");
+}
+
+static void
+test_es_12h (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "es-12h.txt", "UTC");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info = only_community (list);
+  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autofree char *messages = message_list (snap);
+  const Expect e = { "es-12h", "UTC", 2, 2, 4, 0, 0, 0, 0, 0, 1546341900, 1547395200 };
+
+  check_info (info, &e);
+  /* 11:30 p. m. = 23:30, 12:05 a. m. = 00:05 the next day */
+  g_assert_cmpstr (messages, ==,
+                   "Ana@1546341900:0 Luis@1546385400:0 Ana@1546387500:0 Luis@1547395200:0");
+}
+
+static void
+test_fi (Fixture       *fx,
+         gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "fi.txt", "UTC");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  CohortCommunityInfo *info = only_community (list);
+  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autofree char *messages = message_list (snap);
+  const Expect e = { "fi", "UTC", 2, 2, 2, 0, 0, 0, 0, 0, 1528925115, 1528963500 };
+
+  check_info (info, &e);
+  g_assert_cmpstr (messages, ==, "Matti@1528925115:0 Liisa@1528963500:0");
+}
+
+static void
+test_ambiguous_dates (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "ambiguous-dates.txt", "UTC");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  const Expect e = { "ambiguous-dates", "UTC", 2, 2, 7, 0, 0, 0, 0, 0, 1515146400, 1525168800 };
+
+  /* Every number is ≤ 12 and the first changes more often, but the second goes back
+   * (1/7 → 2/1) within 2018: month-first, 1/5/18 = 5 January. */
+  check_info (only_community (list), &e);
+}
+
+static void
+test_date_order_override (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("ambiguous-dates.txt");
+  g_autoptr(CohortImportResult) result = import_ok (fx->db, path, "UTC", "dmy");
+  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  const Expect e = { "ambiguous-dates", "UTC", 2, 2, 7, 0, 0, 0, 0, 0, 1514887200, 1530439200 };
+
+  /* Day-first: 1/5/18 = 1 May … 5/1/18 = 5 January; 2 January to 1 July. */
+  check_info (only_community (list), &e);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Behaviour                                                                             */
+/* ------------------------------------------------------------------------------------- */
+
+static void
+test_reimport (Fixture       *fx,
+               gconstpointer  data)
+{
+  static const char * const names[] = { "android-en-12h.txt", "android-de-24h.txt", "zh-cn.txt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(CohortImportResult) first = import_fixture (fx->db, names[i], "Asia/Shanghai");
+      g_autofree char *before = describe_db (fx->db);
+      g_autoptr(CohortImportResult) again = import_fixture (fx->db, names[i], "Asia/Shanghai");
+      g_autofree char *after = describe_db (fx->db);
+
+      g_assert_cmpstr (before, ==, after);
+      g_assert_cmpint (again->counts.messages_added, ==, 0);
+      g_assert_cmpint (again->counts.system_added, ==, 0);
+      g_assert_cmpint (again->counts.members_added, ==, 0);
+      g_assert_cmpint (again->counts.events_added, ==, 0);
+      g_assert_cmpint (again->counts.invites_added, ==, 0);
+      g_assert_cmpint (again->counts.messages_present, ==,
+                       first->counts.messages_added + first->counts.system_added);
+    }
+  g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 3);
+}
+
+/* The same chat with CRLF or CR line ends imports exactly like the LF original. */
+static void
+test_line_endings (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autofree char *lf = read_fixture ("android-en-12h.txt");
+  g_autoptr(GString) crlf = g_string_new (lf);
+  g_autoptr(GString) cr = g_string_new (lf);
+  g_autofree char *p1 = NULL, *p2 = NULL, *first = NULL;
+
+  g_string_replace (crlf, "\n", "\r\n", 0);
+  g_string_replace (cr, "\n", "\r", 0);
+  /* A BOM at the start, as Windows tools write it. */
+  g_string_prepend (crlf, "\xef\xbb\xbf");
+  p1 = write_temp (fx, "WhatsApp Chat with Book Club.txt", crlf->str, -1);
+  p2 = write_temp (fx, "cr.txt", cr->str, -1);
+  {
+    g_autoptr(CohortImportResult) r = import_ok (fx->db, p1, "UTC", NULL);
+    g_autoptr(GPtrArray) list = list_communities (fx->db);
+    check_info (only_community (list), &android_en);
+    first = describe_db (fx->db);
+  }
+  {
+    /* Same chat name from the "created group" line: the CR copy is a re-import. */
+    g_autoptr(CohortImportResult) r = import_ok (fx->db, p2, "UTC", NULL);
+    g_autofree char *after = describe_db (fx->db);
+    g_assert_cmpint (r->counts.messages_added, ==, 0);
+    g_assert_cmpstr (first, ==, after);
+  }
+}
+
+static void
+test_not_whatsapp (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("not-whatsapp.txt");
+  g_autoptr(CohortImportResult) seed = import_fixture (fx->db, "fi.txt", "UTC");
+
+  /* Detected as nothing … */
+  check_error_unchanged (fx, path, NULL, COHORT_IMPORT_ERROR_UNSUPPORTED, "not-whatsapp.txt");
+  /* … and, forced, refused by the WhatsApp importer with the line of the first bad date. */
+  check_error_unchanged (fx, path, "whatsapp", COHORT_IMPORT_ERROR_UNSUPPORTED,
+                         "not-whatsapp.txt, line 5");
+}
+
+static void
+test_mostly_bad_headers (Fixture       *fx,
+                         gconstpointer  data)
+{
+  const char *text =
+    "1/2/18, 10:00 - Ann: this one is fine\n"
+    "1/2/18 10:00 Ann this is not a header\n"
+    "1/3/18 10:01 Ann neither\n"
+    "1/4/18 10:02 Ann nor this\n";
+  g_autofree char *path = write_temp (fx, "odd.txt", text, -1);
+
+  check_error_unchanged (fx, path, "whatsapp", COHORT_IMPORT_ERROR_UNSUPPORTED, "odd.txt, line 2");
+}
+
+static void
+test_garbage (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *empty = write_temp (fx, "empty.txt", "", 0);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < 200000; i++)
+    {
+      guint8 b = g_rand_int_range (rand, 0, 256);
+      g_byte_array_append (bytes, &b, 1);
+    }
+  path = write_temp (fx, "random.bin", (const char *) bytes->data, bytes->len);
+  check_error_unchanged (fx, path, "whatsapp", COHORT_IMPORT_ERROR_UNSUPPORTED, "random.bin");
+  check_error_unchanged (fx, empty, "whatsapp", COHORT_IMPORT_ERROR_UNSUPPORTED, "empty.txt");
+}
+
+static void
+test_zip_without_chat (Fixture       *fx,
+                       gconstpointer  data)
+{
+  const char *entries[] = { "IMG-20210428-WA0001.jpg", "jpeg", "notes.md", "# hi", NULL };
+  g_autofree char *path = write_zip (fx, "WhatsApp Chat - Nothing.zip", entries);
+
+  check_error_unchanged (fx, path, "whatsapp", COHORT_IMPORT_ERROR_UNSUPPORTED,
+                         "IMG-20210428-WA0001.jpg, notes.md");
+}
+
+static void
+test_cancelled (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path ("android-en-12h.txt");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CohortImportResult) seed = import_fixture (fx->db, "fi.txt", "UTC");
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *after = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = import_path (fx->db, path, "UTC", "whatsapp", NULL, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after = describe_db (fx->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_sniff (void)
+{
+  const CohortFormat *wa = cohort_formats_find ("whatsapp");
+  const char *telegram = "{\n \"name\": \"Group\",\n \"type\": \"private_supergroup\",\n \"id\": 1,\n"
+                         " \"messages\": [ { \"id\": 1, \"date\": \"2024-01-01T10:00:00\" } ]\n}\n";
+  const char *csv = "AuthorID,Author,Date,Content,Attachments,Reactions\n"
+                    "\"1\",\"a\",\"2020-01-01T10:00:00+00:00\",\"hi\",\"\",\"\"\n";
+  const char *prose = "Dear diary,\n1/2/18 was a good day.\n";
+  const char *android = "\xef\xbb\xbf" "1/29/18, 12:24\xe2\x80\xafPM - Alice: hi\nsecond line\n"
+                        "1/29/18, 12:25\xe2\x80\xafPM - Bob: hey\n";
+  const char *ios_head = "\xe2\x80\x8e[29.01.18, 12:24:03] Alice: hi\r\n";
+  const char * const chat_zip[] = { "_chat.txt", "00000001-PHOTO-x.jpg", NULL };
+  const char * const android_zip[] = { "IMG-1.jpg", "WhatsApp Chat with Bob.txt", NULL };
+  const char * const other_zip[] = { "channels.json", "users.json", "notes.txt", NULL };
+
+  g_assert_nonnull (wa);
+  g_assert_cmpint (wa->sniff ((const guchar *) telegram, strlen (telegram), NULL), ==, 0);
+  g_assert_cmpint (wa->sniff ((const guchar *) csv, strlen (csv), NULL), ==, 0);
+  g_assert_cmpint (wa->sniff ((const guchar *) prose, strlen (prose), NULL), ==, 0);
+  g_assert_cmpint (wa->sniff ((const guchar *) "", 0, NULL), ==, 0);
+  g_assert_cmpint (wa->sniff ((const guchar *) android, strlen (android), NULL), ==, 80);
+  g_assert_cmpint (wa->sniff ((const guchar *) ios_head, strlen (ios_head), NULL), ==, 80);
+  g_assert_cmpint (wa->sniff ((const guchar *) "PK\x03\x04", 4, chat_zip), ==, 90);
+  g_assert_cmpint (wa->sniff ((const guchar *) "PK\x03\x04", 4, android_zip), ==, 90);
+  g_assert_cmpint (wa->sniff ((const guchar *) "PK\x03\x04", 4, other_zip), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/cohort/whatsapp/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("android-en-12h", test_android_en);
+  ADD ("android-de-24h", test_android_de);
+  ADD ("ios-zip", test_ios_zip);
+  ADD ("ios-txt-named-by-file", test_ios_txt_named_by_file);
+  ADD ("zh-cn", test_zh_cn);
+  ADD ("es-12h", test_es_12h);
+  ADD ("fi", test_fi);
+  ADD ("ambiguous-dates", test_ambiguous_dates);
+  ADD ("date-order-override", test_date_order_override);
+  ADD ("reimport", test_reimport);
+  ADD ("line-endings", test_line_endings);
+  ADD ("not-whatsapp", test_not_whatsapp);
+  ADD ("mostly-bad-headers", test_mostly_bad_headers);
+  ADD ("garbage", test_garbage);
+  ADD ("zip-without-chat", test_zip_without_chat);
+  ADD ("cancelled", test_cancelled);
+#undef ADD
+  g_test_add_func ("/cohort/whatsapp/sniff", test_sniff);
+
+  return g_test_run ();
+}
