@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cohort-test-db.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -14,56 +15,7 @@
  * tests/data/chatlab/README.md.  group.json and group.jsonl hold the same chat.
  */
 
-typedef struct
-{
-  char     *dir;
-  char     *path;
-  CohortDb *db;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("cohort-test-chatlab-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->db);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fx->db, cohort_db_close);
-  remove_tree (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+typedef CohortTestDb Fixture;
 
 static char *
 fixture_path (const char *name)
@@ -110,17 +62,6 @@ write_temp (Fixture    *fx,
   return path;
 }
 
-static GPtrArray *
-list_communities (CohortDb *db)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = cohort_db_list_communities (db, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (list);
-  return list;
-}
-
 static const char * const tables[] = {
   "community", "member", "message", "event", "invite", "reaction", "span",
 };
@@ -129,7 +70,7 @@ static char *
 describe_db (CohortDb *db)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i], cohort_db_count (db, tables[i]));
@@ -153,7 +94,7 @@ describe_db (CohortDb *db)
 static void
 check_group (CohortDb *db)
 {
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
   CohortCommunityInfo *info;
 
   g_assert_cmpuint (list->len, ==, 1);
@@ -385,7 +326,7 @@ test_order_and_fallbacks (Fixture       *fx,
   CohortCommunityInfo *info;
 
   g_assert_no_error (error);
-  list = list_communities (fx->db);
+  list = cohort_test_list_communities (fx->db);
   g_assert_cmpuint (list->len, ==, 1);
   info = g_ptr_array_index (list, 0);
   g_assert_cmpstr (info->platform_id, ==, "name:与小明的对话");
@@ -425,7 +366,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) \
-  g_test_add ("/cohort/chatlab/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/cohort/chatlab/" name, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)
   ADD ("json", test_json);
   ADD ("jsonl", test_jsonl);
   ADD ("same-content", test_same_content);

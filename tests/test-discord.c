@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "cohort-test-db.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -27,56 +28,7 @@
 /* Fixture: a fresh database in a temporary directory                                    */
 /* ------------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  char     *dir;
-  char     *path;
-  CohortDb *db;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("cohort-test-discord-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->db);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fx->db, cohort_db_close);
-  remove_tree (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+typedef CohortTestDb Fixture;
 
 /* ------------------------------------------------------------------------------------- */
 /* Helpers                                                                               */
@@ -128,17 +80,6 @@ import_fixture (CohortDb   *db,
   g_assert_nonnull (result);
   g_assert_cmpstr (result->format, ==, "discord");
   return result;
-}
-
-static GPtrArray *
-list_communities (CohortDb *db)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = cohort_db_list_communities (db, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (list);
-  return list;
 }
 
 static CohortCommunityInfo *
@@ -197,7 +138,7 @@ static char *
 describe_db (CohortDb *db)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
@@ -219,18 +160,6 @@ describe_db (CohortDb *db)
                               c->last_message);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static CohortSnapshot *
-load_snapshot (CohortDb *db,
-               gint64    id)
-{
-  g_autoptr(GError) error = NULL;
-  CohortSnapshot *snap = cohort_db_load_snapshot (db, id, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (snap);
-  return snap;
 }
 
 static int
@@ -355,7 +284,7 @@ test_guild (Fixture       *fx,
             gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "guild-general.json");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info;
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autofree char *text = NULL;
@@ -370,7 +299,7 @@ test_guild (Fixture       *fx,
   g_assert_cmpint (result->counts.system_added, ==, 4);
   g_assert_cmpint (result->counts.events_added, ==, 2);
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   alice = member_index (snap, ALICE);
   bot = member_index (snap, BOT);
   g_assert_cmpstr (snap->member_name[alice], ==, "Alice W");          /* nickname */
@@ -447,7 +376,7 @@ test_merge (Fixture       *fx,
 {
   g_autoptr(CohortImportResult) r1 = import_fixture (fx->db, "guild-general.json");
   g_autoptr(CohortImportResult) r2 = import_fixture (fx->db, "guild-announcements.json");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   g_autoptr(CohortSnapshot) snap = NULL;
   const Expected merged = {
     "Cohort Devs", "GuildNews", "UTC",
@@ -464,7 +393,7 @@ test_merge (Fixture       *fx,
   g_assert_cmpint (r2->counts.messages_added, ==, 3);
   g_assert_cmpint (r2->counts.members_added, ==, 0);
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   g_assert_cmpint (snap->msg_reply_member[message_at (snap, 1709544600)], ==,
                    member_index (snap, ALICE));
   g_assert_cmpint (snap->msg_member[message_at (snap, 1709544600)], ==, member_index (snap, ERIN));
@@ -479,7 +408,7 @@ test_dm (Fixture       *fx,
          gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "dm.json");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expected dm = {
     "Weekend plans", "DirectGroupTextChat", "+02:00",
     2, 1, 1, 0, 3,
@@ -512,7 +441,7 @@ test_csv (Fixture       *fx,
           gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "channel.csv");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   g_autoptr(CohortSnapshot) snap = NULL;
   const Expected csv = {
     "channel", NULL, "UTC",
@@ -538,7 +467,7 @@ test_csv (Fixture       *fx,
   text = cohort_db_get_message_text (fx->db, info->id, alice_key);
   g_assert_cmpstr (text, ==, alice_text);
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   g_assert_cmpstr (snap->member_name[member_index (snap, BOB)], ==, "bob#1234");
   g_assert_false (snap->member_is_bot[member_index (snap, BOB)]);
   g_assert_cmpint (snap->msg_kind[message_at (snap, 1709287320)], ==, COHORT_MESSAGE_IMAGE);
@@ -598,7 +527,7 @@ test_idempotent (Fixture       *fx,
       g_autoptr(CohortImportResult) r = import_fixture (fx->db, all_fixtures[i]);
     }
   before = describe_db (fx->db);
-  list = list_communities (fx->db);
+  list = cohort_test_list_communities (fx->db);
   g_assert_cmpuint (list->len, ==, 3);
 
   for (guint i = 0; i < G_N_ELEMENTS (all_fixtures); i++)
@@ -746,7 +675,7 @@ test_tolerant (Fixture       *fx,
     "\"2\",\"b\",\"2024-03-01T10:05:00+05:30\",\"three four five\",\"\",\"\"\r");
   g_autoptr(CohortImportResult) r1 = import_ok (fx->db, json);
   g_autoptr(CohortImportResult) r2 = import_ok (fx->db, csv);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *g, *c;
 
   g = find_info (list, "5");
@@ -833,7 +762,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cohort/discord/sniff", test_sniff);
-#define ADD(name, func) g_test_add ("/cohort/discord/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(name, func) g_test_add ("/cohort/discord/" name, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)
   ADD ("guild", test_guild);
   ADD ("merge", test_merge);
   ADD ("dm", test_dm);

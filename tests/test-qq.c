@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cohort-test-db.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -15,56 +16,7 @@
  * times in Asia/Shanghai (UTC+8, no DST), the default zone for QQ.
  */
 
-typedef struct
-{
-  char     *dir;
-  char     *path;
-  CohortDb *db;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("cohort-test-qq-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->db);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fx->db, cohort_db_close);
-  remove_tree (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+typedef CohortTestDb Fixture;
 
 /* ------------------------------------------------------------------------------------- */
 
@@ -98,16 +50,6 @@ import_ok (CohortDb   *db,
   g_assert_nonnull (result);
   g_assert_cmpstr (result->format, ==, "qq");
   return result;
-}
-
-static GPtrArray *
-list_communities (CohortDb *db)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = cohort_db_list_communities (db, &error);
-
-  g_assert_no_error (error);
-  return list;
 }
 
 static CohortCommunityInfo *
@@ -163,7 +105,7 @@ static char *
 describe_db (CohortDb *db)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
@@ -277,7 +219,7 @@ static void
 check_group (CohortDb           *db,
              CohortImportResult *result)
 {
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autoptr(GError) error = NULL;
   CohortCommunityInfo *info;
@@ -334,7 +276,7 @@ test_group_utf8 (Fixture       *fx,
   g_assert_cmpint (result->counts.system_added, ==, 7);
   g_assert_cmpint (result->counts.messages_present, ==, 0);
 
-  list = list_communities (fx->db);
+  list = cohort_test_list_communities (fx->db);
   id = ((CohortCommunityInfo *)g_ptr_array_index (list, 0))->id;
   {
     /* Multi-line bodies keep their lines; the body that looks like a header stays text. */
@@ -401,7 +343,7 @@ test_encodings (Fixture       *fx,
 
       result = import_ok (db, paths[i]);
       check_group (db, result);
-      list = list_communities (db);
+      list = cohort_test_list_communities (db);
       desc = describe_db (db);
       content = describe_content (db, ((CohortCommunityInfo *)g_ptr_array_index (list, 0))->id);
       if (reference_db == NULL)
@@ -429,7 +371,7 @@ test_all_account (Fixture       *fx,
 {
   g_autofree char *path = fixture_path ("all-account.txt");
   g_autoptr(CohortImportResult) result = import_ok (fx->db, path);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expected a = {
     .members = 3, .posting_members = 2, .messages = 2, .mechanical_messages = 1,
     .system_messages = 1, .joins = 1, .leaves = 0, .invites = 0,
@@ -455,7 +397,7 @@ test_private_single (Fixture       *fx,
 {
   g_autofree char *path = fixture_path ("private-single.txt");
   g_autoptr(CohortImportResult) result = import_ok (fx->db, path);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const gint64 day = G_GINT64_CONSTANT (1714492800);   /* 2024-05-01 00:00 Shanghai */
   const Expected e = {
     .members = 2, .posting_members = 2, .messages = 3, .mechanical_messages = 0,
@@ -482,7 +424,7 @@ test_qq_nt (Fixture       *fx,
 {
   g_autofree char *path = fixture_path ("qq-nt.json");
   g_autoptr(CohortImportResult) result = import_ok (fx->db, path);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const gint64 t0 = G_GINT64_CONSTANT (1717207200);   /* 2024-06-01T02:00:00Z */
   const Expected e = {
     .members = 4, .posting_members = 4, .messages = 6, .mechanical_messages = 2,
@@ -648,7 +590,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, fn) \
-  g_test_add ("/cohort/qq/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  g_test_add ("/cohort/qq/" name, Fixture, NULL, cohort_test_db_setup, fn, cohort_test_db_teardown)
   ADD ("group-utf8", test_group_utf8);
   ADD ("idempotent", test_idempotent);
   ADD ("encodings", test_encodings);

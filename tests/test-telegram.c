@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cohort-test-db.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
 
@@ -17,56 +18,7 @@
 /* Fixture: a fresh database in a temporary directory                                    */
 /* ------------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  char     *dir;
-  char     *path;
-  CohortDb *db;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("cohort-test-telegram-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->db);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fx->db, cohort_db_close);
-  remove_tree (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+typedef CohortTestDb Fixture;
 
 /* ------------------------------------------------------------------------------------- */
 /* Helpers                                                                               */
@@ -122,17 +74,6 @@ find_info (GPtrArray  *list,
   return NULL;
 }
 
-static GPtrArray *
-list_communities (CohortDb *db)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = cohort_db_list_communities (db, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (list);
-  return list;
-}
-
 typedef struct
 {
   gint64 members;
@@ -181,7 +122,7 @@ static char *
 describe_db (CohortDb *db)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
@@ -202,18 +143,6 @@ describe_db (CohortDb *db)
                               c->reactions, c->first_message, c->last_message);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static CohortSnapshot *
-load_snapshot (CohortDb *db,
-               gint64    id)
-{
-  g_autoptr(GError) error = NULL;
-  CohortSnapshot *snap = cohort_db_load_snapshot (db, id, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (snap);
-  return snap;
 }
 
 static guint
@@ -358,7 +287,7 @@ test_single_supergroup (Fixture       *fx,
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "single-supergroup.json",
                                                          "Asia/Shanghai");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   g_autoptr(CohortSnapshot) snap = NULL;
   CohortCommunityInfo *info;
   guint m;
@@ -403,7 +332,7 @@ test_single_supergroup (Fixture       *fx,
   }
   check_text (fx->db, info->id, "20", NULL);
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   g_assert_cmpuint (snap->n_members, ==, 9);
   g_assert_cmpuint (snap->n_messages, ==, 19);
   g_assert_cmpuint (snap->n_spans, ==, 10);
@@ -522,7 +451,7 @@ test_create_group_invites (Fixture       *fx,
 {
   g_autoptr(CohortImportResult) r1 = import_fixture (fx->db, "single-supergroup.json", "UTC");
   g_autoptr(CohortImportResult) r2 = import_fixture (fx->db, "full-account.json", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
 
   /* Alice→Dana, Alice→Grace (invite_members), Bob→Eve (link). */
   g_assert_cmpint (r1->counts.invites_added, ==, 3);
@@ -542,7 +471,7 @@ test_full_account (Fixture       *fx,
                    gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "full-account.json", "Asia/Shanghai");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expected family = {
     .members = 3, .posting_members = 3, .messages = 3, .mechanical_messages = 1,
     .system_messages = 1, .joins = 2, .leaves = 0, .invites = -1, .reactions = 0,
@@ -574,7 +503,7 @@ test_full_account (Fixture       *fx,
   info = find_info (list, "4001");
   check_info (info, "Family 家人群", &family);
   {
-    g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+    g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
 
     check_member (snap, "user1001", "Me Myself", FALSE);
     check_member (snap, "user2001", "Mom", FALSE);
@@ -589,7 +518,7 @@ test_full_account (Fixture       *fx,
   check_info (info, "Cohort News", &news);
   check_text (fx->db, info->id, "11", "第二期：点这里");
   {
-    g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+    g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
 
     check_member (snap, "channel1500000001", "Cohort News", FALSE);
   }
@@ -597,7 +526,7 @@ test_full_account (Fixture       *fx,
   info = find_info (list, "1600000002");
   check_info (info, "Old Devs", &old_devs);
   {
-    g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+    g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
 
     check_member (snap, "user1001", "Me Myself", FALSE);
     check_member (snap, "user3003", "Zed", FALSE);
@@ -614,7 +543,7 @@ test_personal_chat (Fixture       *fx,
                     gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "personal-chat.json", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expected e = {
     .members = 2, .posting_members = 2, .messages = 3, .mechanical_messages = 1,
     .system_messages = 0, .joins = 0, .leaves = 0, .invites = 0, .reactions = 0,
@@ -627,7 +556,7 @@ test_personal_chat (Fixture       *fx,
   info = find_info (list, "1002");
   check_info (info, "Bob Li", &e);
   {
-    g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+    g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
 
     check_member (snap, "user1001", "Me Myself", FALSE);
     check_member (snap, "user1002", "Bob Li", FALSE);
@@ -640,7 +569,7 @@ test_empty_chat (Fixture       *fx,
                  gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "empty-chat.json", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expected e = { 0 };
   CohortCommunityInfo *info;
 
@@ -663,7 +592,7 @@ check_old_format (CohortDb   *db,
                   gint64      shift)
 {
   g_autoptr(CohortImportResult) result = import_fixture (db, "old-format.json", tz);
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
   g_autoptr(CohortSnapshot) snap = NULL;
   /* Local wall times read as UTC, then shifted by the zone's offset (-8 h for Shanghai).
    * The message with a "Z" date is UTC whatever the zone. */
@@ -683,7 +612,7 @@ check_old_format (CohortDb   *db,
   check_text (db, info->id, "2", "see http://old.example");
   check_text (db, info->id, "4", "a message without a type");
 
-  snap = load_snapshot (db, info->id);
+  snap = cohort_test_load_snapshot (db, info->id);
   g_assert_cmpuint (snap->n_messages, ==, 5);
   check_member (snap, "user5001", "Old Timer", FALSE);
   check_member (snap, "user5002", "Newbie", FALSE);
@@ -719,7 +648,7 @@ test_ambiguous_names (Fixture       *fx,
                       gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "ambiguous-names.json", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   g_autoptr(CohortSnapshot) snap = NULL;
   const Expected e = {
     .members = 4, .posting_members = 3, .messages = 3, .mechanical_messages = 0,
@@ -735,7 +664,7 @@ test_ambiguous_names (Fixture       *fx,
   info = find_info (list, "5005");
   check_info (info, "Name Clash", &e);
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   g_assert_cmpuint (snap->n_members, ==, 4);
   check_member (snap, "user6001", "Alex", FALSE);
   check_member (snap, "user6002", "Alex", FALSE);
@@ -908,7 +837,7 @@ test_bom (Fixture       *fx,
   with_bom = g_strconcat ("\xEF\xBB\xBF", contents, NULL);
   path = write_temp (fx, "bom.json", with_bom, -1);
   result = import_temp (fx, path);
-  list = list_communities (fx->db);
+  list = cohort_test_list_communities (fx->db);
   g_assert_cmpint (find_info (list, "1002")->messages, ==, 3);
 }
 
@@ -925,8 +854,8 @@ test_bot_seen_first_in_service (Fixture       *fx,
     "  \"from\": \"StatsBot\", \"from_id\": \"user42\", \"text\": \"Daily stats: 12 messages today\"}\n"
     "]}\n", -1);
   g_autoptr(CohortImportResult) result = import_temp (fx, path);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, find_info (list, "41")->id);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, find_info (list, "41")->id);
 
   check_member (snap, "user42", "StatsBot", TRUE);
 }
@@ -941,7 +870,7 @@ test_chat_without_id (Fixture       *fx,
     " {\"id\": 1, \"type\": \"message\", \"date\": \"2024-01-01T00:00:00\", \"date_unixtime\": \"1704067200\",\n"
     "  \"from\": \"Ann\", \"from_id\": \"user1\", \"text\": \"hello there everyone\"}\n]}\n", -1);
   g_autoptr(CohortImportResult) result = import_temp (fx, path);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = find_info (list, "name:No Id Chat");
 
   g_assert_cmpstr (info->name, ==, "No Id Chat");
@@ -963,7 +892,7 @@ test_duplicate_content_without_id (Fixture       *fx,
     "]}\n", -1);
   g_autoptr(CohortImportResult) r1 = import_temp (fx, path);
   g_autoptr(CohortImportResult) r2 = import_temp (fx, path);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
 
   g_assert_cmpint (r1->counts.messages_added, ==, 3);
   g_assert_cmpint (r2->counts.messages_added, ==, 0);
@@ -1080,7 +1009,7 @@ test_large (Fixture       *fx,
   g_assert_nonnull (result);
   g_assert_cmpint (result->counts.messages_added, ==, BIG_MESSAGES);
   g_assert_cmpint (result->counts.members_added, ==, BIG_MEMBERS);
-  list = list_communities (fx->db);
+  list = cohort_test_list_communities (fx->db);
   g_assert_cmpuint (list->len, ==, 1);
   info = find_info (list, "1700000099");
   g_assert_cmpint (info->messages, ==, BIG_MESSAGES);
@@ -1143,7 +1072,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) \
-  g_test_add ("/cohort/telegram/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/cohort/telegram/" name, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)
 
   ADD ("single-supergroup", test_single_supergroup);
   ADD ("idempotent", test_idempotent);

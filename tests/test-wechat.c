@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cohort-test-db.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -14,56 +15,7 @@
  * Every expected number is derived by hand in tests/data/wechat/README.md.
  */
 
-typedef struct
-{
-  char     *dir;
-  char     *path;
-  CohortDb *db;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("cohort-test-wechat-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->db);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fx->db, cohort_db_close);
-  remove_tree (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+typedef CohortTestDb Fixture;
 
 static char *
 fixture_path (const char *name)
@@ -162,18 +114,6 @@ describe_counts (CohortDb *db)
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     g_string_append_printf (s, "%s=%" G_GINT64_FORMAT " ", tables[i], cohort_db_count (db, tables[i]));
   return g_string_free (s, FALSE);
-}
-
-static CohortSnapshot *
-load_snapshot (CohortDb *db,
-               gint64    id)
-{
-  g_autoptr(GError) error = NULL;
-  CohortSnapshot *snap = cohort_db_load_snapshot (db, id, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (snap);
-  return snap;
 }
 
 static guint
@@ -286,7 +226,7 @@ test_memotrace_a (Fixture       *fx,
   check_text (fx->db, info->id, "108", "社群运营指南");
   check_text (fx->db, info->id, "101", "\"张三\"邀请\"李四\"加入了群聊");
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   g_assert_cmpstr (snap->member_name[member_index (snap, "wxid_zhaoliu")], ==, "老赵");
   g_assert_cmpstr (snap->member_name[member_index (snap, "name:孙七")], ==, "孙七");
   check_message (snap, 1709258460, "wxid_me", COHORT_MESSAGE_TEXT, FALSE);
@@ -410,7 +350,7 @@ test_txt (Fixture       *fx,
 
   check_info (info, &e);
   g_assert_cmpuint (result->warnings->len, ==, 0);
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   check_message (snap, 1709258580, "name:李四", COHORT_MESSAGE_TEXT, FALSE);
   check_message (snap, 1709258640, "name:张三", COHORT_MESSAGE_IMAGE, FALSE);
   check_message (snap, 1709258700, "name:李四", COHORT_MESSAGE_STICKER, TRUE);
@@ -450,7 +390,7 @@ test_weflow (Fixture       *fx,
   g_assert_nonnull (strstr (g_ptr_array_index (result->warnings, 0), "小明"));
   check_text (fx->db, info->id, "3", "谢谢邀请！请问下周的活动在哪里报名？");
 
-  snap = load_snapshot (fx->db, info->id);
+  snap = cohort_test_load_snapshot (fx->db, info->id);
   check_message (snap, 1709640180, "wxid_xiaohong", COHORT_MESSAGE_STICKER, TRUE);
   check_message (snap, 1709640240, "wxid_xm1", COHORT_MESSAGE_TEXT, TRUE);   /* [强][强] */
   check_message (snap, 1709640420, "wxid_owner", COHORT_MESSAGE_IMAGE, FALSE);
@@ -624,7 +564,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/cohort/wechat/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/cohort/wechat/" path, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)
 
   ADD ("memotrace-a", test_memotrace_a);
   ADD ("idempotent", test_idempotent);

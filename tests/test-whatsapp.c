@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <glib/gstdio.h>
 
+#include "cohort-test-db.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -16,56 +17,7 @@
  * the fixtures in tests/data/whatsapp/ (README.md there lists them line by line).
  */
 
-typedef struct
-{
-  char     *dir;
-  char     *path;
-  CohortDb *db;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("cohort-test-whatsapp-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cohort.db", NULL);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->db);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fx->db, cohort_db_close);
-  remove_tree (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+typedef CohortTestDb Fixture;
 
 /* ------------------------------------------------------------------------------------- */
 /* Helpers                                                                               */
@@ -117,16 +69,6 @@ import_fixture (CohortDb   *db,
   return import_ok (db, path, tz, NULL);
 }
 
-static GPtrArray *
-list_communities (CohortDb *db)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = cohort_db_list_communities (db, &error);
-
-  g_assert_no_error (error);
-  return list;
-}
-
 typedef struct
 {
   const char *name;
@@ -173,7 +115,7 @@ static char *
 describe_db (CohortDb *db)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = list_communities (db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i], cohort_db_count (db, tables[i]));
@@ -190,18 +132,6 @@ describe_db (CohortDb *db)
                               c->invites, c->first_message, c->last_message);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static CohortSnapshot *
-load_snapshot (CohortDb *db,
-               gint64    id)
-{
-  g_autoptr(GError) error = NULL;
-  CohortSnapshot *snap = cohort_db_load_snapshot (db, id, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (snap);
-  return snap;
 }
 
 static int
@@ -344,9 +274,9 @@ test_android_en (Fixture       *fx,
                  gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "android-en-12h.txt", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = only_community (list);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
   g_autofree char *names = member_names (snap);
   g_autofree char *messages = message_list (snap);
 
@@ -382,9 +312,9 @@ test_android_de (Fixture       *fx,
                  gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "android-de-24h.txt", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = only_community (list);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
   g_autofree char *names = member_names (snap);
   g_autofree char *messages = message_list (snap);
 
@@ -417,9 +347,9 @@ test_ios_zip (Fixture       *fx,
 {
   g_autofree char *path = write_ios_zip (fx);
   g_autoptr(CohortImportResult) result = import_ok (fx->db, path, "UTC", NULL);
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = only_community (list);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
   g_autofree char *names = member_names (snap);
   g_autofree char *messages = message_list (snap);
 
@@ -448,7 +378,7 @@ test_ios_txt_named_by_file (Fixture       *fx,
   edited = g_strjoinv ("\n", lines);
   path = write_temp (fx, "WhatsApp_Chat_with_Weekend Trip.txt", edited, -1);
   result = import_ok (fx->db, path, "UTC", NULL);
-  list = list_communities (fx->db);
+  list = cohort_test_list_communities (fx->db);
   g_assert_cmpstr (only_community (list)->name, ==, "Weekend Trip");
   g_assert_cmpstr (only_community (list)->platform_id, ==, "name:Weekend Trip");
 }
@@ -462,9 +392,9 @@ test_zh_cn (Fixture       *fx,
             gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "zh-cn.txt", "Asia/Shanghai");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = only_community (list);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
   g_autofree char *names = member_names (snap);
   g_autofree char *messages = message_list (snap);
 
@@ -480,9 +410,9 @@ test_es_12h (Fixture       *fx,
              gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "es-12h.txt", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = only_community (list);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
   g_autofree char *messages = message_list (snap);
   const Expect e = { "es-12h", "UTC", 2, 2, 4, 0, 0, 0, 0, 0, 1546341900, 1547395200 };
 
@@ -497,9 +427,9 @@ test_fi (Fixture       *fx,
          gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "fi.txt", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   CohortCommunityInfo *info = only_community (list);
-  g_autoptr(CohortSnapshot) snap = load_snapshot (fx->db, info->id);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
   g_autofree char *messages = message_list (snap);
   const Expect e = { "fi", "UTC", 2, 2, 2, 0, 0, 0, 0, 0, 1528925115, 1528963500 };
 
@@ -512,7 +442,7 @@ test_ambiguous_dates (Fixture       *fx,
                       gconstpointer  data)
 {
   g_autoptr(CohortImportResult) result = import_fixture (fx->db, "ambiguous-dates.txt", "UTC");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expect e = { "ambiguous-dates", "UTC", 2, 2, 7, 0, 0, 0, 0, 0, 1515146400, 1525168800 };
 
   /* Every number is ≤ 12 and the first changes more often, but the second goes back
@@ -526,7 +456,7 @@ test_date_order_override (Fixture       *fx,
 {
   g_autofree char *path = fixture_path ("ambiguous-dates.txt");
   g_autoptr(CohortImportResult) result = import_ok (fx->db, path, "UTC", "dmy");
-  g_autoptr(GPtrArray) list = list_communities (fx->db);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
   const Expect e = { "ambiguous-dates", "UTC", 2, 2, 7, 0, 0, 0, 0, 0, 1514887200, 1530439200 };
 
   /* Day-first: 1/5/18 = 1 May … 5/1/18 = 5 January; 2 January to 1 July. */
@@ -580,7 +510,7 @@ test_line_endings (Fixture       *fx,
   p2 = write_temp (fx, "cr.txt", cr->str, -1);
   {
     g_autoptr(CohortImportResult) r = import_ok (fx->db, p1, "UTC", NULL);
-    g_autoptr(GPtrArray) list = list_communities (fx->db);
+    g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
     check_info (only_community (list), &android_en);
     first = describe_db (fx->db);
   }
@@ -706,7 +636,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/cohort/whatsapp/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/cohort/whatsapp/" path, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)
   ADD ("android-en-12h", test_android_en);
   ADD ("android-de-24h", test_android_de);
   ADD ("ios-zip", test_ios_zip);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cohort-store.h"
+
+G_BEGIN_DECLS
+
+/* A fresh database in a temporary folder for each importer test, removed afterwards. */
+typedef struct
+{
+  char     *dir;
+  char     *path;
+  CohortDb *db;
+} CohortTestDb;
+
+void            cohort_test_db_setup          (CohortTestDb  *fx,
+                                               gconstpointer  data);
+void            cohort_test_db_teardown       (CohortTestDb  *fx,
+                                               gconstpointer  data);
+void            cohort_test_remove_tree       (const char    *dir);
+GPtrArray      *cohort_test_list_communities  (CohortDb      *db);
+CohortSnapshot *cohort_test_load_snapshot     (CohortDb      *db,
+                                               gint64         community);
+
+G_END_DECLS
