@@ -102,3 +102,28 @@ cohort_import_content_key (GHashTable *seen,
   g_hash_table_insert (seen, g_strdup (digest), GUINT_TO_POINTER (n + 1));
   return g_strdup_printf ("c:%s:%u", digest, n);
 }
+
+/* JSON numbers with a fraction or exponent are doubles, the rest integers (ids, counts and
+ * epoch seconds must stay exact). */
+void
+cohort_json_builder_add_number (JsonBuilder *builder,
+                                const char  *text,
+                                gsize        len)
+{
+  g_autofree char *number = g_strndup (text, len);
+
+  if (strpbrk (number, ".eE") != NULL)
+    json_builder_add_double_value (builder, g_ascii_strtod (number, NULL));
+  else
+    json_builder_add_int_value (builder, g_ascii_strtoll (number, NULL, 10));
+}
+
+void
+cohort_json_builder_add_string (JsonBuilder *builder,
+                                const char  *text,
+                                gsize        len)
+{
+  g_autofree char *copy = g_strndup (text, len);
+
+  json_builder_add_string_value (builder, copy);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "cohort-importer.h"
 #include "cohort-mech.h"
@@ -67,6 +68,15 @@ char       *cohort_import_content_key         (GHashTable          *seen,
                                                const char          *member_uid,
                                                gint64               ts,
                                                const char          *text);
+
+/* yajl hands scalars over as unterminated byte ranges; the streaming JSON importers add them
+ * to the JsonBuilder assembling the current message with these. */
+void        cohort_json_builder_add_number    (JsonBuilder         *builder,
+                                               const char          *text,
+                                               gsize                len);
+void        cohort_json_builder_add_string    (JsonBuilder         *builder,
+                                               const char          *text,
+                                               gsize                len);
 
 extern const CohortFormat cohort_format_telegram;
 extern const CohortFormat cohort_format_whatsapp;

@@ -1487,15 +1487,9 @@ nt_number (void       *ctx,
            size_t      len)
 {
   NtParser *np = ctx;
-  g_autofree char *text = NULL;
 
-  if (np->builder == NULL)
-    return 1;
-  text = g_strndup (value, len);
-  if (strpbrk (text, ".eE") != NULL)
-    json_builder_add_double_value (np->builder, g_ascii_strtod (text, NULL));
-  else
-    json_builder_add_int_value (np->builder, g_ascii_strtoll (text, NULL, 10));
+  if (np->builder != NULL)
+    cohort_json_builder_add_number (np->builder, value, len);
   return 1;
 }
 
@@ -1505,12 +1499,9 @@ nt_string (void                *ctx,
            size_t               len)
 {
   NtParser *np = ctx;
-  g_autofree char *text = NULL;
 
-  if (np->builder == NULL)
-    return 1;
-  text = g_strndup ((const char *)value, len);
-  json_builder_add_string_value (np->builder, text);
+  if (np->builder != NULL)
+    cohort_json_builder_add_string (np->builder, (const char *)value, len);
   return 1;
 }
 

@@ -929,12 +929,7 @@ on_number (void       *ctx,
 
   if (p->builder != NULL)
     {
-      g_autofree char *text = g_strndup (value, len);
-
-      if (strpbrk (text, ".eE") != NULL)
-        json_builder_add_double_value (p->builder, g_ascii_strtod (text, NULL));
-      else
-        json_builder_add_int_value (p->builder, g_ascii_strtoll (text, NULL, 10));
+      cohort_json_builder_add_number (p->builder, value, len);
       return 1;
     }
   set_chat_field (p, value, len);
@@ -950,8 +945,7 @@ on_string (void                *ctx,
 
   if (p->builder != NULL)
     {
-      g_autofree char *text = g_strndup ((const char *)value, len);
-      json_builder_add_string_value (p->builder, text);
+      cohort_json_builder_add_string (p->builder, (const char *)value, len);
       return 1;
     }
   set_chat_field (p, (const char *)value, len);

@@ -1602,15 +1602,9 @@ on_number (void       *data,
            size_t      len)
 {
   WxJson *jr = data;
-  g_autofree char *text = NULL;
 
-  if (jr->builder == NULL)
-    return 1;
-  text = g_strndup (value, len);
-  if (strpbrk (text, ".eE") != NULL)
-    json_builder_add_double_value (jr->builder, g_ascii_strtod (text, NULL));
-  else
-    json_builder_add_int_value (jr->builder, g_ascii_strtoll (text, NULL, 10));
+  if (jr->builder != NULL)
+    cohort_json_builder_add_number (jr->builder, value, len);
   return 1;
 }
 
@@ -1620,12 +1614,9 @@ on_string (void                *data,
            size_t               len)
 {
   WxJson *jr = data;
-  g_autofree char *text = NULL;
 
-  if (jr->builder == NULL)
-    return 1;
-  text = g_strndup ((const char *) value, len);
-  json_builder_add_string_value (jr->builder, text);
+  if (jr->builder != NULL)
+    cohort_json_builder_add_string (jr->builder, (const char *)value, len);
   return 1;
 }
 
