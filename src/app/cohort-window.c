@@ -36,7 +36,8 @@ struct _CohortWindow
   GtkDropDown *range_dropdown;
   GtkSpinner *spinner;
   AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
+  AdwViewStack *view_stack;
+  AdwViewSwitcherTitle *window_title;
 
   /* owned */
   char *db_path;
@@ -122,7 +123,7 @@ update_communities (CohortWindow *self,
       if (info->id == shown)
         {
           selected = i;
-          adw_window_title_set_subtitle (self->window_title, info->name);
+          adw_view_switcher_title_set_subtitle (self->window_title, info->name);
         }
     }
   self->updating_dropdown = TRUE;
@@ -131,6 +132,13 @@ update_communities (CohortWindow *self,
   self->updating_dropdown = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 1);
   gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), communities->len > 0);
+}
+
+/* Every page but the Overview loads its own data for the community shown; this tells them which
+ * one it is, each time the Overview was refreshed (a community switch, an import, a sync). */
+static void
+update_pages (CohortWindow *self)
+{
 }
 
 static void
@@ -162,7 +170,7 @@ on_overview_loaded_cb (GObject      *object,
   update_communities (self, data->communities, data->community);
   if (data->community == 0)
     {
-      adw_window_title_set_subtitle (self->window_title, NULL);
+      adw_view_switcher_title_set_subtitle (self->window_title, NULL);
       cohort_overview_data_free (data);
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
       g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
@@ -171,10 +179,11 @@ on_overview_loaded_cb (GObject      *object,
 
   self->community = data->community;
   g_settings_set_int64 (self->settings, "last-community", self->community);
+  update_pages (self);
   cohort_overview_page_set_data (self->overview_page, data,
                                  gtk_string_object_get_string (GTK_STRING_OBJECT (
                                    gtk_drop_down_get_selected_item (self->range_dropdown))));
-  gtk_stack_set_visible_child_name (self->main_stack, "overview");
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
   g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
 }
 
@@ -190,7 +199,7 @@ cohort_window_reload (CohortWindow *self)
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "overview") != 0)
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") != 0)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->main_stack, "loading");
@@ -455,10 +464,24 @@ cohort_window_cancel_import_action (GtkWidget  *widget,
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* "empty", "loading", or the name of the page shown once a community is open ("overview", …). */
 const char *
 cohort_window_get_page_name (CohortWindow *self)
 {
-  return gtk_stack_get_visible_child_name (self->main_stack);
+  const char *name = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (g_strcmp0 (name, "content") == 0)
+    return adw_view_stack_get_visible_child_name (self->view_stack);
+  return name;
+}
+
+void
+cohort_window_show_page (CohortWindow *self,
+                         const char   *name)
+{
+  g_return_if_fail (COHORT_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
 gboolean
@@ -567,6 +590,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, range_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, window_title);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, cohort_window_import_action);

@@ -18,6 +18,8 @@ void          cohort_window_open_demo         (CohortWindow   *self);
 void          cohort_window_reload            (CohortWindow   *self);
 gboolean      cohort_window_is_busy           (CohortWindow   *self);
 const char   *cohort_window_get_page_name     (CohortWindow   *self);
+void          cohort_window_show_page         (CohortWindow   *self,
+                                               const char     *name);
 const char   *cohort_window_get_last_error    (CohortWindow   *self);
 const char   *cohort_window_get_last_toast    (CohortWindow   *self);
 GtkWidget    *cohort_window_get_overview_page (CohortWindow   *self);
