@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "cohort-store.h"
+#include "cohort-store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -12,14 +12,6 @@
  * The store.  SQL lives here and nowhere else.  Every statement is prepared with bound
  * parameters; the few statements that are built with a table name use a fixed whitelist.
  */
-
-struct _CohortDb
-{
-  sqlite3 *db;
-  char    *path;
-  GThread *owner;
-  gboolean read_only;
-};
 
 enum {
   STMT_COMMUNITY_GET,
@@ -187,27 +179,27 @@ G_DEFINE_QUARK (cohort-store-error, cohort_store_error)
 
 /* ------------------------------------------------------------------------------------------ */
 
-static void
-assert_owner (CohortDb *db)
+void
+cohort_db_assert_owner (CohortDb *db)
 {
   g_assert (db != NULL);
   g_assert (db->owner == g_thread_self ());
 }
 
-static gboolean
-set_sql_error (CohortDb  *db,
-               GError   **error,
-               const char *what)
+gboolean
+cohort_db_set_sql_error (CohortDb    *db,
+                         GError     **error,
+                         const char  *what)
 {
   g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
                "%s: %s", what, sqlite3_errmsg (db->db));
   return FALSE;
 }
 
-static gboolean
-exec (CohortDb    *db,
-      const char  *sql,
-      GError     **error)
+gboolean
+cohort_db_exec (CohortDb    *db,
+                const char  *sql,
+                GError     **error)
 {
   char *msg = NULL;
 
@@ -220,10 +212,10 @@ exec (CohortDb    *db,
   return TRUE;
 }
 
-static gint64
-query_int (CohortDb   *db,
-           const char *sql,
-           gint64      fallback)
+gint64
+cohort_db_query_int (CohortDb   *db,
+                     const char *sql,
+                     gint64      fallback)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 value = fallback;
@@ -238,8 +230,8 @@ query_int (CohortDb   *db,
 int
 cohort_db_schema_version (CohortDb *db)
 {
-  assert_owner (db);
-  return (int)query_int (db, "PRAGMA user_version", -1);
+  cohort_db_assert_owner (db);
+  return (int)cohort_db_query_int (db, "PRAGMA user_version", -1);
 }
 
 static gboolean
@@ -260,14 +252,14 @@ migrate (CohortDb  *db,
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
-      if (!exec (db, "BEGIN IMMEDIATE", error))
+      if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
         return FALSE;
-      if (!exec (db, migrations[v], error) || !exec (db, bump, error))
+      if (!cohort_db_exec (db, migrations[v], error) || !cohort_db_exec (db, bump, error))
         {
-          exec (db, "ROLLBACK", NULL);
+          cohort_db_exec (db, "ROLLBACK", NULL);
           return FALSE;
         }
-      if (!exec (db, "COMMIT", error))
+      if (!cohort_db_exec (db, "COMMIT", error))
         return FALSE;
       g_debug ("Migrated %s to schema %d", db->path, v + 1);
     }
@@ -323,12 +315,12 @@ cohort_db_open (const char  *path,
     }
 
   sqlite3_busy_timeout (db->db, 10000);
-  if (!exec (db, "PRAGMA foreign_keys = ON", error))
+  if (!cohort_db_exec (db, "PRAGMA foreign_keys = ON", error))
     goto fail;
   if (!read_only)
     {
-      if (!exec (db, "PRAGMA journal_mode = WAL", error) ||
-          !exec (db, "PRAGMA synchronous = NORMAL", error) ||
+      if (!cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) ||
+          !cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
           !migrate (db, error))
         goto fail;
     }
@@ -375,13 +367,13 @@ cohort_db_count (CohortDb   *db,
     "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
   };
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     if (g_strcmp0 (table, tables[i]) == 0)
       {
         /* The table name comes from the whitelist above, never from the caller. */
         g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
-        return query_int (db, sql, -1);
+        return cohort_db_query_int (db, sql, -1);
       }
   g_return_val_if_reached (-1);
 }
@@ -389,7 +381,7 @@ cohort_db_count (CohortDb   *db,
 gint64
 cohort_db_total_changes (CohortDb *db)
 {
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   return sqlite3_total_changes (db->db);
 }
 
@@ -402,9 +394,9 @@ cohort_db_check_integrity (CohortDb  *db,
   sqlite3_stmt *stmt = NULL;
   g_autofree char *problem = NULL;
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   if (sqlite3_prepare_v2 (db->db, "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "integrity check");
+    return cohort_db_set_sql_error (db, error, "integrity check");
   if (sqlite3_step (stmt) == SQLITE_ROW &&
       g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") != 0)
     problem = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
@@ -413,7 +405,7 @@ cohort_db_check_integrity (CohortDb  *db,
   if (problem == NULL)
     {
       if (sqlite3_prepare_v2 (db->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
-        return set_sql_error (db, error, "foreign key check");
+        return cohort_db_set_sql_error (db, error, "foreign key check");
       if (sqlite3_step (stmt) == SQLITE_ROW)
         problem = g_strdup_printf ("a row of %s points at a missing %s",
                                    sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 2));
@@ -432,9 +424,9 @@ cohort_db_check_integrity (CohortDb  *db,
 /* ------------------------------------------------------------------------------------------ */
 /* Queries                                                                                     */
 
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           col)
+char *
+cohort_db_column_strdup (sqlite3_stmt *stmt,
+                         int           col)
 {
   const unsigned char *text = sqlite3_column_text (stmt, col);
 
@@ -477,20 +469,20 @@ cohort_db_list_communities (CohortDb  *db,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "list communities"), NULL;
+    return cohort_db_set_sql_error (db, error, "list communities"), NULL;
   sqlite3_bind_int (stmt, 1, COHORT_MESSAGE_SYSTEM);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CohortCommunityInfo *info = g_new0 (CohortCommunityInfo, 1);
 
       info->id = sqlite3_column_int64 (stmt, 0);
-      info->name = column_strdup (stmt, 1);
-      info->platform = column_strdup (stmt, 2);
-      info->platform_id = column_strdup (stmt, 3);
-      info->kind = column_strdup (stmt, 4);
-      info->tz = column_strdup (stmt, 5);
+      info->name = cohort_db_column_strdup (stmt, 1);
+      info->platform = cohort_db_column_strdup (stmt, 2);
+      info->platform_id = cohort_db_column_strdup (stmt, 3);
+      info->kind = cohort_db_column_strdup (stmt, 4);
+      info->tz = cohort_db_column_strdup (stmt, 5);
       info->members = sqlite3_column_int64 (stmt, 6);
       info->posting_members = sqlite3_column_int64 (stmt, 7);
       info->messages = sqlite3_column_int64 (stmt, 8);
@@ -506,7 +498,7 @@ cohort_db_list_communities (CohortDb  *db,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sql_error (db, error, "list communities"), NULL;
+    return cohort_db_set_sql_error (db, error, "list communities"), NULL;
   return g_steal_pointer (&list);
 }
 
@@ -519,12 +511,12 @@ cohort_db_find_community (CohortDb    *db,
   gint64 id = 0;
   int matches = 0;
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT id FROM community WHERE CAST(id AS TEXT) = ?1 OR name = ?1 "
                           "OR platform_id = ?1 ORDER BY (CAST(id AS TEXT) = ?1) DESC, id",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "find community"), 0;
+    return cohort_db_set_sql_error (db, error, "find community"), 0;
   sqlite3_bind_text (stmt, 1, id_or_name, -1, SQLITE_TRANSIENT);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -546,7 +538,7 @@ cohort_db_get_message_text (CohortDb   *db,
   sqlite3_stmt *stmt = NULL;
   char *text = NULL;
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT text FROM message WHERE community = ?1 AND platform_msg_id = ?2",
                           -1, &stmt, NULL) != SQLITE_OK)
@@ -554,7 +546,7 @@ cohort_db_get_message_text (CohortDb   *db,
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = column_strdup (stmt, 0);
+    text = cohort_db_column_strdup (stmt, 0);
   sqlite3_finalize (stmt);
   return text;
 }
@@ -590,11 +582,11 @@ cohort_db_load_snapshot (CohortDb  *db,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
 
   if (sqlite3_prepare_v2 (db->db, "SELECT name, platform, tz FROM community WHERE id = ?1",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "load community"), NULL;
+    return cohort_db_set_sql_error (db, error, "load community"), NULL;
   sqlite3_bind_int64 (stmt, 1, community);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     snap = cohort_snapshot_new ((const char *)sqlite3_column_text (stmt, 0),
@@ -612,7 +604,7 @@ cohort_db_load_snapshot (CohortDb  *db,
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT id, platform_uid, display_name, is_bot, is_staff FROM member "
                           "WHERE community = ?1 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "load members"), NULL;
+    return cohort_db_set_sql_error (db, error, "load members"), NULL;
   sqlite3_bind_int64 (stmt, 1, community);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -627,7 +619,7 @@ cohort_db_load_snapshot (CohortDb  *db,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sql_error (db, error, "load members"), NULL;
+    return cohort_db_set_sql_error (db, error, "load members"), NULL;
 
   /* Index the ids only now: the GArray may move while it grows. */
   for (guint i = 0; i < ids->len; i++)
@@ -639,7 +631,7 @@ cohort_db_load_snapshot (CohortDb  *db,
                           "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
                           "FROM span s JOIN member m ON m.id = s.member WHERE m.community = ?1",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "load spans"), NULL;
+    return cohort_db_set_sql_error (db, error, "load spans"), NULL;
   sqlite3_bind_int64 (stmt, 1, community);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -657,7 +649,7 @@ cohort_db_load_snapshot (CohortDb  *db,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sql_error (db, error, "load spans"), NULL;
+    return cohort_db_set_sql_error (db, error, "load spans"), NULL;
 
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT m.ts, m.member, m.kind, m.is_mech, r.member FROM message m "
@@ -665,7 +657,7 @@ cohort_db_load_snapshot (CohortDb  *db,
                           "  AND r.platform_msg_id = m.reply_to "
                           "WHERE m.community = ?1 AND m.kind != ?2 AND m.member IS NOT NULL",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (db, error, "load messages"), NULL;
+    return cohort_db_set_sql_error (db, error, "load messages"), NULL;
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int (stmt, 2, COHORT_MESSAGE_SYSTEM);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -687,7 +679,7 @@ cohort_db_load_snapshot (CohortDb  *db,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sql_error (db, error, "load messages"), NULL;
+    return cohort_db_set_sql_error (db, error, "load messages"), NULL;
 
 #undef MEMBER_INDEX
 
@@ -707,10 +699,10 @@ cohort_db_begin_import (CohortDb    *db,
   g_autofree CohortImportTx *tx = NULL;
   sqlite3_stmt *stmt = NULL;
 
-  assert_owner (db);
+  cohort_db_assert_owner (db);
   g_return_val_if_fail (!db->read_only, NULL);
 
-  if (!exec (db, "BEGIN IMMEDIATE", error))
+  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
     return NULL;
 
   tx = g_new0 (CohortImportTx, 1);
@@ -719,7 +711,7 @@ cohort_db_begin_import (CohortDb    *db,
   for (guint i = 0; i < N_STMTS; i++)
     if (sqlite3_prepare_v2 (db->db, stmt_sql[i], -1, &tx->stmts[i], NULL) != SQLITE_OK)
       {
-        set_sql_error (db, error, "prepare import");
+        cohort_db_set_sql_error (db, error, "prepare import");
         cohort_import_tx_rollback (g_steal_pointer (&tx));
         return NULL;
       }
@@ -729,7 +721,7 @@ cohort_db_begin_import (CohortDb    *db,
                           "VALUES (?1, ?2, 'running', strftime('%s','now'))",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sql_error (db, error, "record import");
+      cohort_db_set_sql_error (db, error, "record import");
       cohort_import_tx_rollback (g_steal_pointer (&tx));
       return NULL;
     }
@@ -757,7 +749,7 @@ tx_stmt (CohortImportTx *tx,
 {
   sqlite3_stmt *stmt = tx->stmts[which];
 
-  assert_owner (tx->db);
+  cohort_db_assert_owner (tx->db);
   g_assert (tx->open);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -800,7 +792,7 @@ cohort_import_tx_community (CohortImportTx  *tx,
       sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
       bind_text_or_null (stmt, 3, kind);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return set_sql_error (tx->db, error, "update community"), 0;
+        return cohort_db_set_sql_error (tx->db, error, "update community"), 0;
     }
   else
     {
@@ -811,7 +803,7 @@ cohort_import_tx_community (CohortImportTx  *tx,
       bind_text_or_null (stmt, 4, kind);
       sqlite3_bind_text (stmt, 5, tz ? tz : "UTC", -1, SQLITE_TRANSIENT);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return set_sql_error (tx->db, error, "add community"), 0;
+        return cohort_db_set_sql_error (tx->db, error, "add community"), 0;
       id = sqlite3_last_insert_rowid (tx->db->db);
     }
 
@@ -888,7 +880,7 @@ cohort_import_tx_member (CohortImportTx  *tx,
       bind_text_or_null (stmt, 2, display_name);
       sqlite3_bind_int (stmt, 3, 1);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return set_sql_error (tx->db, error, "flag bot");
+        return cohort_db_set_sql_error (tx->db, error, "flag bot");
       entry->bot = TRUE;
       return TRUE;
     }
@@ -911,7 +903,7 @@ cohort_import_tx_member (CohortImportTx  *tx,
       bind_text_or_null (stmt, 3, display_name);
       sqlite3_bind_int (stmt, 4, is_bot ? 1 : 0);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return set_sql_error (tx->db, error, "add member");
+        return cohort_db_set_sql_error (tx->db, error, "add member");
       id = sqlite3_last_insert_rowid (tx->db->db);
       tx->counts.members_added++;
     }
@@ -922,7 +914,7 @@ cohort_import_tx_member (CohortImportTx  *tx,
       bind_text_or_null (stmt, 2, display_name);
       sqlite3_bind_int (stmt, 3, is_bot ? 1 : 0);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return set_sql_error (tx->db, error, "rename member");
+        return cohort_db_set_sql_error (tx->db, error, "rename member");
     }
 
   entry = g_new (MemberEntry, 1);
@@ -964,7 +956,7 @@ cohort_import_tx_message (CohortImportTx             *tx,
   bind_text_or_null (stmt, 12, r->text);
   sqlite3_bind_int64 (stmt, 13, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (tx->db, error, "add message");
+    return cohort_db_set_sql_error (tx->db, error, "add message");
 
   if (sqlite3_changes (tx->db->db) == 0)
     tx->counts.messages_present++;
@@ -991,7 +983,7 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
   sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (tx->db, error, "add reaction");
+    return cohort_db_set_sql_error (tx->db, error, "add reaction");
   if (sqlite3_changes (tx->db->db) > 0 && sqlite3_last_insert_rowid (tx->db->db) != before)
     tx->counts.reactions_added++;
   return TRUE;
@@ -1032,7 +1024,7 @@ cohort_import_tx_event (CohortImportTx  *tx,
   bind_text_or_null (stmt, 5, ref);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (tx->db, error, "add event");
+    return cohort_db_set_sql_error (tx->db, error, "add event");
   tx->counts.events_added += sqlite3_changes (tx->db->db);
   return TRUE;
 }
@@ -1061,7 +1053,7 @@ cohort_import_tx_invite (CohortImportTx  *tx,
   sqlite3_bind_int64 (stmt, 4, ts);
   bind_text_or_null (stmt, 5, channel);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (tx->db, error, "add invite");
+    return cohort_db_set_sql_error (tx->db, error, "add invite");
   tx->counts.invites_added += sqlite3_changes (tx->db->db);
   return TRUE;
 }
@@ -1252,14 +1244,14 @@ rebuild_spans (CohortImportTx  *tx,
       !collect_span_events (db, community, items, ended) ||
       !collect_span_messages (db, community, items, ended))
     {
-      set_sql_error (db, error, "rebuild spans");
+      cohort_db_set_sql_error (db, error, "rebuild spans");
       goto out;
     }
 
   sqlite3_bind_int64 (del, 1, community);
   if (sqlite3_step (del) != SQLITE_DONE)
     {
-      set_sql_error (db, error, "clear spans");
+      cohort_db_set_sql_error (db, error, "clear spans");
       goto out;
     }
 
@@ -1271,20 +1263,20 @@ rebuild_spans (CohortImportTx  *tx,
 
       if (!span_feed (&b, item->member, item->ts, item->type))
         {
-          set_sql_error (db, error, "write spans");
+          cohort_db_set_sql_error (db, error, "write spans");
           goto out;
         }
     }
   if (b.open && !span_emit (&b, 0, NULL))
     {
-      set_sql_error (db, error, "write spans");
+      cohort_db_set_sql_error (db, error, "write spans");
       goto out;
     }
 
   sqlite3_bind_int64 (seen, 1, community);
   if (sqlite3_step (seen) != SQLITE_DONE)
     {
-      set_sql_error (db, error, "update members");
+      cohort_db_set_sql_error (db, error, "update members");
       goto out;
     }
   ok = TRUE;
@@ -1314,7 +1306,7 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   gpointer key;
   sqlite3_stmt *stmt = NULL;
 
-  assert_owner (tx->db);
+  cohort_db_assert_owner (tx->db);
 
   g_hash_table_iter_init (&iter, tx->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1341,9 +1333,9 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
 
-  if (!exec (tx->db, "COMMIT", error))
+  if (!cohort_db_exec (tx->db, "COMMIT", error))
     {
-      exec (tx->db, "ROLLBACK", NULL);
+      cohort_db_exec (tx->db, "ROLLBACK", NULL);
       tx_free (tx);
       return FALSE;
     }
@@ -1356,9 +1348,9 @@ cohort_import_tx_rollback (CohortImportTx *tx)
 {
   if (tx == NULL)
     return;
-  assert_owner (tx->db);
+  cohort_db_assert_owner (tx->db);
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
-  exec (tx->db, "ROLLBACK", NULL);
+  cohort_db_exec (tx->db, "ROLLBACK", NULL);
   tx_free (tx);
 }

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "cohort-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Shared by the files of the store (cohort-store*.c in src/core) and nothing else: the SQL
+ * of one area (imports history, members, sources, …) lives in a file of its own, all of it on
+ * the one connection below.  Nothing outside src/core includes this header.
+ */
+
+struct _CohortDb
+{
+  sqlite3 *db;
+  char    *path;
+  GThread *owner;
+  gboolean read_only;
+};
+
+void      cohort_db_assert_owner   (CohortDb      *db);
+gboolean  cohort_db_set_sql_error  (CohortDb      *db,
+                                    GError       **error,
+                                    const char    *what);
+gboolean  cohort_db_exec           (CohortDb      *db,
+                                    const char    *sql,
+                                    GError       **error);
+gint64    cohort_db_query_int      (CohortDb      *db,
+                                    const char    *sql,
+                                    gint64         fallback);
+char     *cohort_db_column_strdup  (sqlite3_stmt  *stmt,
+                                    int            col);
+
+G_END_DECLS
