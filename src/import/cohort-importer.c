@@ -193,14 +193,46 @@ choose_format (const CohortImportOptions *options,
   return best;
 }
 
-CohortImportResult *
-cohort_import_file (CohortDb                  *db,
-                    GFile                     *file,
-                    const CohortImportOptions *options,
-                    CohortImportProgressFunc   progress,
-                    gpointer                   progress_data,
-                    GCancellable              *cancellable,
-                    GError                   **error)
+/* The options as a small JSON object kept with the run, so that it can be run again the same
+ * way; only what the user chose is written. */
+static char *
+options_to_json (const CohortImportOptions *options)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (options != NULL && options->format != NULL)
+    {
+      json_builder_set_member_name (builder, "format");
+      json_builder_add_string_value (builder, options->format);
+    }
+  if (options != NULL && options->tz != NULL)
+    {
+      json_builder_set_member_name (builder, "tz");
+      json_builder_add_string_value (builder, options->tz);
+    }
+  if (options != NULL && options->date_order != NULL)
+    {
+      json_builder_set_member_name (builder, "date_order");
+      json_builder_add_string_value (builder, options->date_order);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static CohortImportResult *
+import_file (CohortDb                  *db,
+             GFile                     *file,
+             const CohortImportOptions *options,
+             CohortImportProgressFunc   progress,
+             gpointer                   progress_data,
+             GCancellable              *cancellable,
+             char                     **format_name,
+             GError                   **error)
 {
   g_autoptr(CohortImportResult) result = g_new0 (CohortImportResult, 1);
   g_autoptr(GFileInfo) info = NULL;
@@ -257,9 +289,14 @@ cohort_import_file (CohortDb                  *db,
     return NULL;
 
   result->format = g_strdup (format->name);
+  *format_name = g_strdup (format->name);
   tx = cohort_db_begin_import (db, result->path, result->format, error);
   if (tx == NULL)
     return NULL;
+  {
+    g_autofree char *json = options_to_json (options);
+    cohort_import_tx_set_options (tx, json);
+  }
 
   ctx.file = file;
   ctx.stream = G_INPUT_STREAM (stream);
@@ -284,4 +321,40 @@ cohort_import_file (CohortDb                  *db,
   if (!cohort_import_tx_commit (tx, error))
     return NULL;
   return g_steal_pointer (&result);
+}
+
+CohortImportResult *
+cohort_import_file (CohortDb                  *db,
+                    GFile                     *file,
+                    const CohortImportOptions *options,
+                    CohortImportProgressFunc   progress,
+                    gpointer                   progress_data,
+                    GCancellable              *cancellable,
+                    GError                   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *json = NULL;
+  CohortImportResult *result;
+  gint64 started = g_get_real_time ();
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  result = import_file (db, file, options, progress, progress_data, cancellable, &format,
+                        &local_error);
+  if (result != NULL)
+    return result;
+
+  /* The file's transaction is gone; the attempt itself goes into the history on its own. */
+  source = g_file_get_path (file);
+  if (source == NULL)
+    source = g_file_get_uri (file);
+  json = options_to_json (options);
+  cohort_db_record_failed_import (db, source, format,
+                                  g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED),
+                                  local_error->message, started / G_USEC_PER_SEC,
+                                  (g_get_real_time () - started) / 1000, json, NULL);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
 }
