@@ -939,6 +939,77 @@ test_demo (Fixture       *f,
   g_assert_cmpint (member_int (o, "active_members"), >, 0);
 }
 
+/* The imports history and removal: a good and a truncated file are both listed, the failed
+ * one with its reason; removing the good one takes away every row the import_json test
+ * counts, and the community with them. */
+static void
+test_imports_history (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *good = fixture_path ("single-supergroup.json");
+  g_autofree char *bad = fixture_path ("truncated.json");
+  g_auto(Run) import = cli (f, "import", good, bad, NULL);
+  g_auto(Run) list = cli (f, "imports", "--json", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (import.status, ==, 1);
+  g_assert_cmpint (list.status, ==, 0);
+  root = parse (list.out);
+  g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 2);
+
+  o = json_array_get_object_element (root_array (root), 0);
+  g_assert_cmpstr (member_str (o, "status"), ==, "failed");
+  g_assert_true (g_str_has_suffix (member_str (o, "source"), "truncated.json"));
+  g_assert_nonnull (strstr (member_str (o, "error"), "line 76"));
+  g_assert_cmpint (member_int (o, "messages_added"), ==, 0);
+
+  o = json_array_get_object_element (root_array (root), 1);
+  g_assert_cmpstr (member_str (o, "status"), ==, "ok");
+  g_assert_cmpstr (member_str (o, "format"), ==, "telegram");
+  g_assert_cmpint (member_int (o, "messages_added"), ==, 19);
+  g_assert_cmpint (member_int (o, "system_added"), ==, 7);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (o, "id"));
+
+  {
+    g_auto(Run) text = cli (f, "imports", NULL);
+
+    g_assert_cmpint (text.status, ==, 0);
+    g_assert_nonnull (strstr (text.out, "single-supergroup.json"));
+    g_assert_nonnull (strstr (text.out, "ends in the middle"));
+  }
+  {
+    g_auto(Run) removed = cli (f, "remove-import", id, "--json", NULL);
+    g_autoptr(JsonNode) r = NULL;
+
+    g_assert_cmpint (removed.status, ==, 0);
+    r = parse (removed.out);
+    o = json_node_get_object (r);
+    g_assert_cmpint (member_int (o, "messages_removed"), ==, 19);
+    g_assert_cmpint (member_int (o, "system_removed"), ==, 7);
+    g_assert_cmpint (member_int (o, "members_removed"), ==, 9);
+    g_assert_cmpint (member_int (o, "events_removed"), ==, 9);
+    g_assert_cmpint (member_int (o, "invites_removed"), ==, 3);
+    g_assert_cmpint (member_int (o, "reactions_removed"), ==, 3);
+    g_assert_cmpint (member_int (o, "communities_removed"), ==, 1);
+  }
+  {
+    g_auto(Run) communities = cli (f, "communities", "--json", NULL);
+    g_autoptr(JsonNode) c = parse (communities.out);
+
+    g_assert_cmpuint (json_array_get_length (root_array (c)), ==, 0);
+  }
+  {
+    g_auto(Run) again = cli (f, "remove-import", id, NULL);
+    g_auto(Run) usage = cli (f, "remove-import", "abc", NULL);
+
+    g_assert_cmpint (again.status, ==, 1);
+    g_assert_nonnull (strstr (again.err, id));
+    g_assert_cmpint (usage.status, ==, 2);
+  }
+}
+
 static void
 test_help (Fixture       *f,
            gconstpointer  data)
@@ -999,6 +1070,7 @@ main (int    argc,
   ADD ("bad-input", test_bad_input);
   ADD ("charts", test_charts);
   ADD ("demo", test_demo);
+  ADD ("imports-history", test_imports_history);
   ADD ("help", test_help);
 #undef ADD
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-cli.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
@@ -67,8 +68,8 @@ static const GOptionEntry chart_entries[] = {
   { NULL }
 };
 
-static void
-print_json (JsonNode *node)
+void
+cohort_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
@@ -79,9 +80,15 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static CohortDb *
-open_db (gboolean  read_only,
-         GError  **error)
+gboolean
+cohort_cli_want_json (void)
+{
+  return opt_json;
+}
+
+CohortDb *
+cohort_cli_open_db (gboolean   read_only,
+                    GError   **error)
 {
   g_autofree char *path = opt_db ? g_strdup (opt_db) : cohort_db_default_path ();
 
@@ -143,7 +150,7 @@ cmd_import (int    argc,
       g_printerr ("\n");
       return 2;
     }
-  if (!(db = open_db (FALSE, &error)))
+  if (!(db = cohort_cli_open_db (FALSE, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -202,7 +209,7 @@ cmd_import (int    argc,
   if (opt_json)
     {
       g_autoptr(JsonNode) root = json_builder_get_root (out);
-      print_json (root);
+      cohort_cli_print_json (root);
     }
   cohort_db_close (db);
   return failures > 0 ? 1 : 0;
@@ -216,7 +223,7 @@ cmd_communities (int    argc,
   g_autoptr(GPtrArray) list = NULL;
   CohortDb *db;
 
-  if (!(db = open_db (TRUE, &error)) || !(list = cohort_db_list_communities (db, &error)))
+  if (!(db = cohort_cli_open_db (TRUE, &error)) || !(list = cohort_db_list_communities (db, &error)))
     {
       g_printerr ("%s\n", error->message);
       cohort_db_close (db);
@@ -232,7 +239,7 @@ cmd_communities (int    argc,
       for (guint i = 0; i < list->len; i++)
         json_array_add_element (array, cohort_cli_community_to_json (list->pdata[i]));
       json_node_set_array (root, array);
-      print_json (root);
+      cohort_cli_print_json (root);
       return 0;
     }
 
@@ -267,7 +274,7 @@ load_range (const char  *community,
   CohortDb *db;
   gint64 id;
 
-  if (!(db = open_db (TRUE, error)))
+  if (!(db = cohort_cli_open_db (TRUE, error)))
     return NULL;
   id = cohort_db_find_community (db, community, error);
   if (id != 0)
@@ -325,7 +332,7 @@ cmd_stats (int    argc,
   if (opt_json)
     {
       g_autoptr(JsonNode) root = cohort_cli_overview_to_json (overview, snap);
-      print_json (root);
+      cohort_cli_print_json (root);
     }
   else
     {
@@ -395,7 +402,7 @@ cmd_demo (int    argc,
   g_autofree char *line = NULL;
   CohortDb *db;
 
-  if (!(db = open_db (FALSE, &error)))
+  if (!(db = cohort_cli_open_db (FALSE, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -427,6 +434,8 @@ static const Command commands[] = {
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
+  { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
+  { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
 };
 
 static void
