@@ -939,6 +939,76 @@ test_demo (Fixture       *f,
   g_assert_cmpint (member_int (o, "active_members"), >, 0);
 }
 
+static void
+copy_fixture (const char *format,
+              const char *name,
+              const char *to)
+{
+  g_autofree char *from = g_test_build_filename (G_TEST_DIST, "data", format, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (to, contents, len, NULL));
+}
+
+/* A dropped folder: the exports in it are found by content at any of three levels, media and
+ * other files are passed over without a line in the history; a folder of no export fails. */
+static void
+test_import_folder (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *top = g_build_filename (f->dir, "export", NULL);
+  g_autofree char *chat = g_build_filename (top, "ChatExport_2024-03-21", NULL);
+  g_autofree char *photos = g_build_filename (chat, "photos", NULL);
+  g_autofree char *channels = g_build_filename (top, "discord", NULL);
+  g_autofree char *result_json = g_build_filename (chat, "result.json", NULL);
+  g_autofree char *general = g_build_filename (channels, "general.json", NULL);
+  g_autofree char *notes = g_build_filename (chat, "notes.txt", NULL);
+  g_autofree char *photo = g_build_filename (photos, "photo_1.jpg", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "nothing", NULL);
+  g_autofree char *readme = g_build_filename (empty, "readme.txt", NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (photos, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (channels, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  copy_fixture ("telegram", "single-supergroup.json", result_json);
+  copy_fixture ("discord", "guild-general.json", general);
+  g_assert_true (g_file_set_contents (notes, "remember the milk\n", -1, NULL));
+  g_assert_true (g_file_set_contents (photo, "\xff\xd8\xff", 3, NULL));
+  g_assert_true (g_file_set_contents (readme, "not an export\n", -1, NULL));
+
+  {
+    g_auto(Run) run = cli (f, "import", top, "--json", NULL);
+    JsonObject *o;
+
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse (run.out);
+    /* Sorted by path: ChatExport_… comes before discord/ (byte order). */
+    g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 2);
+    o = json_array_get_object_element (root_array (root), 0);
+    g_assert_cmpstr (member_str (o, "format"), ==, "telegram");
+    g_assert_cmpint (member_int (o, "messages_added"), ==, 19);
+    o = json_array_get_object_element (root_array (root), 1);
+    g_assert_cmpstr (member_str (o, "format"), ==, "discord");
+    g_assert_cmpint (member_int (o, "messages_added"), ==, 12);
+  }
+  {
+    g_auto(Run) list = cli (f, "imports", "--json", NULL);
+    g_autoptr(JsonNode) runs = parse (list.out);
+
+    /* notes.txt was passed over: no failed run for it. */
+    g_assert_cmpuint (json_array_get_length (root_array (runs)), ==, 2);
+  }
+  {
+    g_auto(Run) run = cli (f, "import", empty, NULL);
+
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "nothing"));
+  }
+}
+
 /* The imports history and removal: a good and a truncated file are both listed, the failed
  * one with its reason; removing the good one takes away every row the import_json test
  * counts, and the community with them. */
@@ -1071,6 +1141,7 @@ main (int    argc,
   ADD ("charts", test_charts);
   ADD ("demo", test_demo);
   ADD ("imports-history", test_imports_history);
+  ADD ("import-folder", test_import_folder);
   ADD ("help", test_help);
 #undef ADD
 
