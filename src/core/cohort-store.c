@@ -756,13 +756,16 @@ tx_stmt (CohortImportTx *tx,
   return stmt;
 }
 
+/* The import statements are stepped before the add_* call returns and rebound before their
+ * next step, so the caller's strings outlive every use: SQLITE_STATIC spares SQLite a copy
+ * of each message text. */
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           col,
                    const char   *text)
 {
   if (text != NULL)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, col);
 }
@@ -943,7 +946,7 @@ cohort_import_tx_message (CohortImportTx             *tx,
   sqlite3_bind_int64 (stmt, 1, r->community);
   if (member != 0)
     sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, r->ts);
   sqlite3_bind_int (stmt, 5, r->kind);
   sqlite3_bind_int (stmt, 6, r->length);
@@ -979,8 +982,8 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
   gint64 before = sqlite3_last_insert_rowid (tx->db->db);
 
   sqlite3_bind_int64 (stmt, 1, community);
-  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add reaction");
@@ -1020,7 +1023,7 @@ cohort_import_tx_event (CohortImportTx  *tx,
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, member);
   sqlite3_bind_int64 (stmt, 3, ts);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 5, ref);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
