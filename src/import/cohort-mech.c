@@ -316,43 +316,65 @@ cp_flags_compute (gunichar c)
 }
 
 static guint
-cp_flags (gunichar c)
+cp_flags_slow (gunichar c)
 {
-  guint8 *block;
+  guint8 *block, *fresh;
 
   if (c >= CP_TABLE_LIMIT)
     return cp_flags_compute (c);
-  block = g_atomic_pointer_get (&cp_blocks[c >> 8]);
-  if (G_UNLIKELY (block == NULL))
-    {
-      /* Import threads may race to fill a block; the loser frees its copy. */
-      guint8 *fresh = g_malloc (256);
 
-      for (guint i = 0; i < 256; i++)
-        fresh[i] = (guint8) cp_flags_compute ((c & ~0xFFu) | i);
-      if (g_atomic_pointer_compare_and_exchange (&cp_blocks[c >> 8], NULL, fresh))
-        block = fresh;
-      else
-        {
-          g_free (fresh);
-          block = g_atomic_pointer_get (&cp_blocks[c >> 8]);
-        }
+  /* Import threads may race to fill a block; the loser frees its copy. */
+  fresh = g_malloc (256);
+  for (guint i = 0; i < 256; i++)
+    fresh[i] = (guint8) cp_flags_compute ((c & ~0xFFu) | i);
+  if (g_atomic_pointer_compare_and_exchange (&cp_blocks[c >> 8], NULL, fresh))
+    block = fresh;
+  else
+    {
+      g_free (fresh);
+      block = g_atomic_pointer_get (&cp_blocks[c >> 8]);
     }
   return block[c & 0xFF];
 }
 
-/* The code point at p (valid UTF-8) and, in *len, its length in bytes. */
+static inline guint
+cp_flags (gunichar c)
+{
+  if (G_LIKELY (c < CP_TABLE_LIMIT))
+    {
+      const guint8 *block = g_atomic_pointer_get (&cp_blocks[c >> 8]);
+
+      if (G_LIKELY (block != NULL))
+        return block[c & 0xFF];
+    }
+  return cp_flags_slow (c);
+}
+
+/* The code point at p and, in *len, its length in bytes.  p must be valid UTF-8 (every
+ * caller's text has been through g_utf8_validate or comes out of one that has). */
 static inline gunichar
 next_char (const char *p,
            gsize      *len)
 {
-  if ((guchar) *p < 0x80)
+  const guchar *u = (const guchar *) p;
+
+  if (u[0] < 0x80)
     {
       *len = 1;
-      return (guchar) *p;
+      return u[0];
     }
-  *len = (gsize) (g_utf8_next_char (p) - p);
-  return g_utf8_get_char (p);
+  if (u[0] < 0xE0)
+    {
+      *len = 2;
+      return ((u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    }
+  if (u[0] < 0xF0)
+    {
+      *len = 3;
+      return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    }
+  *len = 4;
+  return ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
 }
 
 /* Whether every character of text has all of the flags. */
@@ -531,24 +553,29 @@ static char *
 nfkc_simple (const char *text)
 {
   GString *out = g_string_sized_new (strlen (text));
+  const char *run = text;       /* start of the characters kept as they are */
+  const char *p;
   gsize len;
 
-  for (const char *p = text; *p; p += len)
+  for (p = text; *p; p += len)
     {
       gunichar ch = next_char (p, &len);
 
-      if (ch >= 0xFF01 && ch <= 0xFF5E)
-        g_string_append_c (out, (char) (ch - 0xFEE0));
-      else if (ch == 0x3000)
-        g_string_append_c (out, ' ');
-      else if (len == 1 || (cp_flags (ch) & CP_NFKC_INERT))
-        g_string_append_len (out, p, (gssize) len);
-      else
+      if (len == 1 || (ch < 0xFF01 && ch != 0x3000 && (cp_flags (ch) & CP_NFKC_INERT)))
+        continue;
+      if (ch == 0x3000 || (ch >= 0xFF01 && ch <= 0xFF5E))
+        {
+          g_string_append_len (out, run, p - run);
+          g_string_append_c (out, ch == 0x3000 ? ' ' : (char) (ch - 0xFEE0));
+          run = p + len;
+        }
+      else if (!(cp_flags (ch) & CP_NFKC_INERT))
         {
           g_string_free (out, TRUE);
           return NULL;
         }
     }
+  g_string_append_len (out, run, p - run);
   return g_string_free (out, FALSE);
 }
 
@@ -602,7 +629,9 @@ normalize_full (const char *text,
   g_autoptr(GString) s = NULL;
   g_autoptr(GString) c = NULL;
   gboolean pending_space = FALSE, pending_nl = FALSE;
+  const char *run, *p;
   char *lower, *end;
+  gsize len;
 
   if (text == NULL)
     text = "";
@@ -629,14 +658,18 @@ normalize_full (const char *text,
   /* Collapse whitespace.  Runs containing a line break become one "\n" rather than a
    * space, because rule 9 (CHAIN) counts lines; everything else is a single space. */
   c = g_string_sized_new (s->len);
-  for (const char *p = s->str; *p; p = g_utf8_next_char (p))
+  run = s->str;
+  for (p = s->str; *p; p += len)
     {
-      gsize len;
       gunichar ch = next_char (p, &len);
       gboolean space = reference ? g_unichar_isspace (ch) : (cp_flags (ch) & CP_SPACE) != 0;
 
       if (space)
         {
+          /* The word before the spaces goes out as it is: valid UTF-8 re-encodes to the
+           * same bytes. */
+          g_string_append_len (c, run, p - run);
+          run = p + len;
           pending_space = TRUE;
           pending_nl |= (ch == '\n' || ch == '\r' || ch == 0x2028 || ch == 0x2029);
           continue;
@@ -644,9 +677,8 @@ normalize_full (const char *text,
       if (pending_space && c->len > 0)
         g_string_append_c (c, pending_nl ? '\n' : ' ');
       pending_space = pending_nl = FALSE;
-      /* Valid UTF-8 re-encodes to the same bytes. */
-      g_string_append_len (c, p, (gssize) len);
     }
+  g_string_append_len (c, run, p - run);
 
   /* Leading mentions: "@张三 " (WeChat's U+2005 is a space after NFKC) and Discord
    * "<@123>".  A mention not followed by whitespace is kept: without a separator we
@@ -794,13 +826,14 @@ cluster_is_emoji (const char *p,
                   const char *end,
                   gboolean    reference)
 {
-  gunichar first = g_utf8_get_char (p);
+  gsize len;
+  gunichar first = next_char (p, &len);
   guint ri = 0;
   gboolean keycap = FALSE;
 
-  for (const char *q = p; q < end; q = g_utf8_next_char (q))
+  for (const char *q = p; q < end; q += len)
     {
-      gunichar ch = g_utf8_get_char (q);
+      gunichar ch = next_char (q, &len);
 
       if (reference ? u_hasBinaryProperty ((UChar32) ch, UCHAR_EXTENDED_PICTOGRAPHIC)
                     : (cp_flags (ch) & CP_PICTOGRAPHIC) != 0)
@@ -843,7 +876,7 @@ analyse (CohortMech *self,
   gsize n8 = strlen (t);
   g_autofree guint8 *bound = NULL;
   gboolean ascii = TRUE;
-  gsize pos = 0;
+  gsize pos = 0, len;
 
   *all_emoji = n8 > 0;
 
@@ -908,7 +941,8 @@ analyse (CohortMech *self,
 
       /* Without the iterator (ASCII text, or ICU failed) a cluster is a code point
        * with its trailing emoji components. */
-      end = (gsize) (g_utf8_next_char (t + pos) - t);
+      next_char (t + pos, &len);
+      end = pos + len;
       if (bound != NULL)
         {
           while (end < n8 && !bound[end])
@@ -916,16 +950,15 @@ analyse (CohortMech *self,
         }
       else
         {
-          while (end < n8 && is_emoji_component (g_utf8_get_char (t + end)))
-            end = (gsize) (g_utf8_next_char (t + end) - t);
+          while (end < n8 && is_emoji_component (next_char (t + end, &len)))
+            end += len;
         }
 
       if (!cluster_is_emoji (t + pos, t + end, self == NULL || self->reference))
         {
           *all_emoji = FALSE;
-          for (const char *q = t + pos; q < t + end; q = g_utf8_next_char (q))
+          for (const char *q = t + pos; q < t + end; q += len)
             {
-              gsize len;
               gunichar ch = next_char (q, &len);
 
               if (self == NULL || self->reference)
