@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-cli-csv.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
@@ -143,6 +144,11 @@ cmd_import (int    argc,
       g_printerr ("\n");
       return 2;
     }
+  if (!cohort_cli_csv_check_options (&error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
   if (!(db = open_db (FALSE, &error)))
     {
       g_printerr ("%s\n", error->message);
@@ -154,14 +160,21 @@ cmd_import (int    argc,
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[i]);
       g_autoptr(CohortImportResult) result = NULL;
+      g_autoptr(CohortCsvMapping) mapping = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      result = cohort_import_file (db, file, &options, print_progress, NULL, NULL, &local_error);
+      if (cohort_cli_csv_mapping_for (file, &mapping, &local_error))
+        {
+          options.csv_mapping = mapping;
+          options.format = mapping != NULL && opt_format == NULL ? "csv" : opt_format;
+          result = cohort_import_file (db, file, &options, print_progress, NULL, NULL, &local_error);
+        }
       if (isatty (fileno (stderr)))
         g_printerr ("\r\033[K");
       if (result == NULL)
         {
           g_printerr (_("Error: %s\n"), local_error->message);
+          cohort_cli_csv_explain (local_error);
           failures++;
           continue;
         }
@@ -181,6 +194,7 @@ cmd_import (int    argc,
           ADD ("events_added", result->counts.events_added);
           ADD ("invites_added", result->counts.invites_added);
           ADD ("reactions_added", result->counts.reactions_added);
+          ADD ("orders_added", result->counts.orders_added);
           ADD ("personal_chats_skipped", result->personal_chats_skipped);
 #undef ADD
           json_builder_end_object (out);
@@ -422,7 +436,7 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "import", cmd_import, { import_entries, NULL }, N_("FILE…"), N_("Import chat exports into the database") },
+  { "import", cmd_import, { import_entries, cohort_cli_csv_entries }, N_("FILE…"), N_("Import chat exports into the database") },
   { "communities", cmd_communities, { NULL, NULL }, "", N_("List the communities with their totals") },
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },

@@ -34,4 +34,13 @@ gint64    cohort_db_query_int      (CohortDb      *db,
 char     *cohort_db_column_strdup  (sqlite3_stmt  *stmt,
                                     int            col);
 
+/* The import transaction, for the area files that add rows to it (cohort-store-csv.c). */
+CohortDb           *_cohort_import_tx_get_db        (CohortImportTx  *tx);
+gint64              _cohort_import_tx_get_run       (CohortImportTx  *tx);
+CohortImportCounts *_cohort_import_tx_counts        (CohortImportTx  *tx);
+gint64              _cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                                     gint64           community,
+                                                     const char      *uid,
+                                                     GError         **error);
+
 G_END_DECLS

@@ -37,7 +37,8 @@ cohort_import_result_describe (const CohortImportResult *result)
   const CohortImportCounts *c = &result->counts;
 
   if (c->messages_added == 0 && c->system_added == 0 && c->members_added == 0 &&
-      c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0)
+      c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0 &&
+      c->orders_added == 0)
     return g_strdup_printf (_("%s: already imported, nothing new (%" PRId64
                               " messages were already there)"), base, c->messages_present);
 

@@ -16,13 +16,17 @@ typedef enum
   COHORT_IMPORT_ERROR_TRUNCATED,     /* the file ends in the middle */
   COHORT_IMPORT_ERROR_MALFORMED,     /* syntax error at a known place */
   COHORT_IMPORT_ERROR_EMPTY,         /* a valid export with no chat in it */
+  COHORT_IMPORT_ERROR_NEEDS_MAPPING, /* a generic CSV table whose columns nobody has mapped yet */
 } CohortImportError;
+
+typedef struct _CohortCsvMapping CohortCsvMapping;   /* cohort-csv.h */
 
 typedef struct
 {
   const char *tz;            /* IANA zone for exports without offsets; NULL = infer */
   const char *format;        /* NULL = detect by content */
   const char *date_order;    /* "dmy", "mdy" or "ymd" for exports with ambiguous dates; NULL = infer */
+  const CohortCsvMapping *csv_mapping;  /* columns of a generic CSV; NULL = the saved mapping */
 } CohortImportOptions;
 
 typedef struct

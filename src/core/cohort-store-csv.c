@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-store"
+
+#include "config.h"
+
+#include "cohort-store-csv.h"
+
+#include "cohort-store-private.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Remembered mappings                                                                         */
+
+static char *
+load_mapping (CohortDb   *db,
+              const char *signature)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *mapping = NULL;
+
+  if (sqlite3_prepare_v2 (db->db, "SELECT mapping FROM csv_mapping WHERE signature = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, signature, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    mapping = cohort_db_column_strdup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return mapping;
+}
+
+static gboolean
+save_mapping (CohortDb    *db,
+              const char  *signature,
+              const char  *mapping,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db->db,
+                          "INSERT INTO csv_mapping (signature, mapping, updated_ts) "
+                          "VALUES (?1, ?2, strftime('%s','now')) "
+                          "ON CONFLICT (signature) DO UPDATE SET mapping = excluded.mapping, "
+                          "updated_ts = excluded.updated_ts WHERE mapping != excluded.mapping",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "save CSV mapping");
+  sqlite3_bind_text (stmt, 1, signature, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, mapping, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "save CSV mapping");
+  return TRUE;
+}
+
+char *
+cohort_db_load_csv_mapping (CohortDb   *db,
+                            const char *signature)
+{
+  cohort_db_assert_owner (db);
+  return load_mapping (db, signature);
+}
+
+gboolean
+cohort_db_save_csv_mapping (CohortDb    *db,
+                            const char  *signature,
+                            const char  *mapping,
+                            GError     **error)
+{
+  cohort_db_assert_owner (db);
+  g_return_val_if_fail (!db->read_only, FALSE);
+  return save_mapping (db, signature, mapping, error);
+}
+
+char *
+cohort_import_tx_load_csv_mapping (CohortImportTx *tx,
+                                   const char     *signature)
+{
+  return load_mapping (_cohort_import_tx_get_db (tx), signature);
+}
+
+gboolean
+cohort_import_tx_save_csv_mapping (CohortImportTx  *tx,
+                                   const char      *signature,
+                                   const char      *mapping,
+                                   GError         **error)
+{
+  return save_mapping (_cohort_import_tx_get_db (tx), signature, mapping, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Orders                                                                                      */
+
+gboolean
+cohort_import_tx_order (CohortImportTx  *tx,
+                        gint64           community,
+                        const char      *order_id,
+                        const char      *member_uid,
+                        gint64           ts,
+                        double           amount,
+                        const char      *status,
+                        const char      *campaign,
+                        const char      *channel,
+                        GError         **error)
+{
+  CohortDb *db = _cohort_import_tx_get_db (tx);
+  sqlite3_stmt *stmt = NULL;
+  gint64 member = 0;
+  int rc;
+
+  g_return_val_if_fail (order_id != NULL && status != NULL, FALSE);
+
+  if (member_uid != NULL &&
+      (member = _cohort_import_tx_ensure_member (tx, community, member_uid, error)) == 0)
+    return FALSE;
+  /* The WHERE makes an unchanged row a no-op, so changes() counts only real news. */
+  if (sqlite3_prepare_v2 (db->db,
+                          "INSERT INTO orders (community, platform_order_id, member, ts, amount, "
+                          "status, campaign, channel, import_run) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                          "ON CONFLICT (community, platform_order_id) DO UPDATE SET "
+                          "status = excluded.status, amount = excluded.amount "
+                          "WHERE status != excluded.status OR amount != excluded.amount",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "add order");
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_text (stmt, 2, order_id, -1, SQLITE_TRANSIENT);
+  if (member != 0)
+    sqlite3_bind_int64 (stmt, 3, member);
+  sqlite3_bind_int64 (stmt, 4, ts);
+  sqlite3_bind_double (stmt, 5, amount);
+  sqlite3_bind_text (stmt, 6, status, -1, SQLITE_TRANSIENT);
+  if (campaign != NULL)
+    sqlite3_bind_text (stmt, 7, campaign, -1, SQLITE_TRANSIENT);
+  if (channel != NULL)
+    sqlite3_bind_text (stmt, 8, channel, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 9, _cohort_import_tx_get_run (tx));
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "add order");
+  _cohort_import_tx_counts (tx)->orders_added += sqlite3_changes (db->db);
+  return TRUE;
+}

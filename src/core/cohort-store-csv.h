@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cohort-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The store's part of the generic CSV import: orders (METRICS.md §0.1) and the remembered
+ * column mappings.  A mapping is opaque text here; src/import gives it its meaning.
+ */
+
+char     *cohort_db_load_csv_mapping        (CohortDb        *db,
+                                             const char      *signature);
+gboolean  cohort_db_save_csv_mapping        (CohortDb        *db,
+                                             const char      *signature,
+                                             const char      *mapping,
+                                             GError         **error);
+
+/* Inside an import transaction.  status: "paid", "refunded" or "cancelled"; re-importing an
+ * order with the same id updates its status and amount and adds nothing. */
+gboolean  cohort_import_tx_order            (CohortImportTx  *tx,
+                                             gint64           community,
+                                             const char      *order_id,
+                                             const char      *member_uid,
+                                             gint64           ts,
+                                             double           amount,
+                                             const char      *status,
+                                             const char      *campaign,
+                                             const char      *channel,
+                                             GError         **error);
+char     *cohort_import_tx_load_csv_mapping (CohortImportTx  *tx,
+                                             const char      *signature);
+gboolean  cohort_import_tx_save_csv_mapping (CohortImportTx  *tx,
+                                             const char      *signature,
+                                             const char      *mapping,
+                                             GError         **error);
+
+G_END_DECLS
