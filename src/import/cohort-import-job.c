@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cohort-csv.h"
 #include "cohort-demo.h"
 
 struct _CohortImportJob
@@ -18,6 +19,7 @@ struct _CohortImportJob
   gint64 demo_now;
   gboolean demo;
   GCancellable *cancellable;
+  CohortCsvMapping *csv_mapping;  /* for generic CSV files; NULL = the saved mapping */
   gboolean running;
 
   /* written by the worker under the lock, read by the notify idle */
@@ -157,6 +159,7 @@ run_in_thread (GTask        *task,
 
   for (guint i = 0; i < self->files->len; i++)
     {
+      CohortImportOptions options = { .csv_mapping = self->csv_mapping };
       CohortImportResult *result;
 
       error = NULL;
@@ -165,7 +168,7 @@ run_in_thread (GTask        *task,
           post_done (self, self->files->pdata[i], NULL, error);
           continue;
         }
-      result = cohort_import_file (db, self->files->pdata[i], NULL, report_progress, self,
+      result = cohort_import_file (db, self->files->pdata[i], &options, report_progress, self,
                                    cancellable, &error);
       post_done (self, self->files->pdata[i], result, error);
     }
@@ -194,6 +197,7 @@ cohort_import_job_finalize (GObject *object)
   g_free (self->db_path);
   g_ptr_array_unref (self->files);
   g_clear_object (&self->cancellable);
+  cohort_csv_mapping_free (self->csv_mapping);
   g_free (self->pending_message);
   g_free (self->message);
   g_mutex_clear (&self->lock);
@@ -283,6 +287,17 @@ cohort_import_job_new_demo (const char *db_path,
   self->demo = TRUE;
   self->demo_now = now;
   return self;
+}
+
+/* Before start: read generic CSV files with this mapping (it is copied). */
+void
+cohort_import_job_set_csv_mapping (CohortImportJob        *self,
+                                   const CohortCsvMapping *mapping)
+{
+  g_return_if_fail (COHORT_IS_IMPORT_JOB (self));
+  g_return_if_fail (!self->running);
+  cohort_csv_mapping_free (self->csv_mapping);
+  self->csv_mapping = mapping ? cohort_csv_mapping_copy (mapping) : NULL;
 }
 
 void

@@ -30,6 +30,8 @@ CohortImportJob *cohort_import_job_new          (const char      *db_path,
                                                  guint            n_files);
 CohortImportJob *cohort_import_job_new_demo     (const char      *db_path,
                                                  gint64           now);
+void             cohort_import_job_set_csv_mapping (CohortImportJob        *self,
+                                                    const CohortCsvMapping *mapping);
 void             cohort_import_job_start        (CohortImportJob *self);
 void             cohort_import_job_cancel       (CohortImportJob *self);
 double           cohort_import_job_get_fraction (CohortImportJob *self);
