@@ -38,7 +38,7 @@ import_with (Fixture                *fx,
 {
   g_autofree char *path = fixture_path (name);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  CohortImportOptions options = { tz, NULL, NULL, mapping };
+  CohortImportOptions options = { .tz = tz, .csv_mapping = mapping };
 
   return cohort_import_file (fx->db, file, &options, NULL, NULL, NULL, error);
 }
@@ -562,6 +562,38 @@ test_orders (Fixture       *fx,
   assert_sql (fx, "SELECT status FROM orders WHERE platform_order_id = 'A001'", "refunded");
 }
 
+/* Removing an import from the history takes its orders and the members only they needed. */
+static void
+test_orders_remove_import (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CohortCsvMapping) m = guessed_mapping ("orders.csv");
+  g_autoptr(CohortCsvMapping) roster = guessed_mapping ("members.csv");
+  g_autoptr(CohortImportResult) orders = import_ok (fx, "orders.csv", m, NULL);
+  g_autoptr(CohortImportResult) members = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *orders_run = sql_text (fx, "SELECT max(id) FROM import_run");
+  g_autofree char *members_run = NULL;
+
+  /* The roster goes to the same community, where u1 already is (from the orders). */
+  roster->community = g_strdup ("orders");
+  members = import_ok (fx, "members.csv", roster, NULL);
+  members_run = sql_text (fx, "SELECT max(id) FROM import_run");
+  g_assert_cmpint (cohort_db_count (fx->db, "member"), ==, 3);
+
+  /* Without the roster, u1 stays: the orders still need it (u3 only the roster). */
+  g_assert_true (cohort_db_remove_import (fx->db, g_ascii_strtoll (members_run, NULL, 10), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_count (fx->db, "orders"), ==, 3);
+  assert_sql (fx, "SELECT group_concat(platform_uid, ',') FROM (SELECT * FROM member ORDER BY platform_uid)",
+              "u1,u2");
+  g_assert_true (cohort_db_remove_import (fx->db, g_ascii_strtoll (orders_run, NULL, 10), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_count (fx->db, "orders"), ==, 0);
+  g_assert_cmpint (cohort_db_count (fx->db, "member"), ==, 0);
+  g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 0);
+}
+
 /* No order ids: two identical rows stay two orders, a decimal comma, and re-importing adds
  * nothing. */
 static void
@@ -618,7 +650,7 @@ test_missing_column (Fixture       *fx,
   import_fails (fx, "messages-ids.csv", m, COHORT_IMPORT_ERROR_MALFORMED,
                 "There is no column “Body” (chosen for Message text).");
   import_fails (fx, "messages-ids.csv", no_time, COHORT_IMPORT_ERROR_MALFORMED,
-                "Choose the column that holds Time.");
+                "Choose the column that holds Date and time.");
 }
 
 static void
@@ -651,7 +683,7 @@ test_binary (Fixture       *fx,
   g_autoptr(CohortCsvMapping) m = mapping_from (COHORT_CSV_KIND_MESSAGES, "member_id=a,ts=b");
   g_autofree char *path = fixture_path ("binary.csv");
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  CohortImportOptions forced = { NULL, "csv", NULL, m };
+  CohortImportOptions forced = { .format = "csv", .csv_mapping = m };
   g_autoptr(GError) error = NULL;
 
   import_fails (fx, "binary.csv", NULL, COHORT_IMPORT_ERROR_UNSUPPORTED,
@@ -707,6 +739,7 @@ main (int    argc,
   ADD ("events", test_events);
   ADD ("orders", test_orders);
   ADD ("orders-without-ids", test_orders_without_ids);
+  ADD ("orders-remove-import", test_orders_remove_import);
   ADD ("bad-date", test_bad_date);
   ADD ("bad-status", test_bad_status);
   ADD ("missing-column", test_missing_column);

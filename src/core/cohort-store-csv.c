@@ -133,7 +133,7 @@ cohort_import_tx_order (CohortImportTx  *tx,
     sqlite3_bind_text (stmt, 7, campaign, -1, SQLITE_TRANSIENT);
   if (channel != NULL)
     sqlite3_bind_text (stmt, 8, channel, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 9, _cohort_import_tx_get_run (tx));
+  sqlite3_bind_int64 (stmt, 9, cohort_import_tx_get_run (tx));
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

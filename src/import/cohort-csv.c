@@ -31,7 +31,7 @@ static const char * const field_names[COHORT_CSV_N_FIELDS] = {
 };
 
 static const char * const field_labels[COHORT_CSV_N_FIELDS] = {
-  N_("Community"), N_("Member ID"), N_("Member name"), N_("Time"), N_("Message text"),
+  N_("Community"), N_("Member ID"), N_("Member name"), N_("Date and time"), N_("Message text"),
   N_("Message ID"), N_("Reply to (message ID)"), N_("Event type (join, leave, kick)"),
   N_("Invited by"), N_("Joined at"), N_("Left at"), N_("Order ID"), N_("Amount"),
   N_("Status (paid, refunded, cancelled)"), N_("Campaign"), N_("Channel"),
