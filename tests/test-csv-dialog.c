@@ -242,6 +242,7 @@ test_window_round_trip (void)
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
   g_autoptr(GFile) table = fixture_file ("messages-ids.csv");
+  g_autoptr(GFile) orders = fixture_file ("orders.csv");
   CohortCsvMappingDialog *dialog;
   CohortWindow *window;
 
@@ -270,6 +271,16 @@ test_window_round_trip (void)
   g_assert_null (find_dialog ());
   g_assert_nonnull (strstr (cohort_window_get_last_toast (window), "already imported"));
   g_assert_cmpint (count_messages (db_path), ==, 3);
+
+  /* An orders table: the toast counts orders, not "0 new messages". */
+  drop (window, orders);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  iterate_until (dialog_loaded, dialog, 20);
+  cohort_csv_mapping_dialog_accept (dialog);
+  iterate_until (window_idle, window, 60);
+  g_assert_null (cohort_window_get_last_error (window));
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (window), "3 orders added or updated"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);

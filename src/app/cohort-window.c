@@ -301,6 +301,12 @@ on_job_file_done_cb (CohortImportJob    *job,
       g_autofree char *text = g_strdup_printf (_("%s was already imported: nothing new was added"), name);
       show_toast (self, text);
     }
+  else if (result->counts.messages_added == 0)
+    {
+      /* A roster, membership events or orders: say what came in, not "0 new messages". */
+      g_autofree char *text = cohort_import_result_describe (result);
+      show_toast (self, text);
+    }
   else
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

@@ -41,6 +41,10 @@ cohort_import_result_describe (const CohortImportResult *result)
       c->orders_added == 0)
     return g_strdup_printf (_("%s: already imported, nothing new (%" PRId64
                               " messages were already there)"), base, c->messages_present);
+  /* A generic CSV table of orders adds orders (and their buyers), nothing else. */
+  if (c->orders_added > 0)
+    return g_strdup_printf (_("%s: %" PRId64 " orders added or updated, %" PRId64 " new members"),
+                            base, c->orders_added, c->members_added);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s: %" PRId64 " messages, %" PRId64
