@@ -454,6 +454,12 @@ test_messages_without_ids (Fixture       *fx,
   g_assert_cmpint (again->counts.messages_added, ==, 0);
   g_assert_cmpint (again->counts.messages_present, ==, 4);
   g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 4);
+
+  /* The saved mapping remembers the zone: without --tz the same times, the same keys. */
+  g_clear_pointer (&again, cohort_import_result_free);
+  again = import_ok (fx, "messages-noid.csv", NULL, NULL);
+  g_assert_cmpint (again->counts.messages_added, ==, 0);
+  g_assert_cmpint (again->counts.messages_present, ==, 4);
 }
 
 /* Tabs, Chinese headers, a quoted newline in Chinese text, slashes in the dates. */

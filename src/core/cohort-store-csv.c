@@ -90,28 +90,20 @@ cohort_import_tx_save_csv_mapping (CohortImportTx  *tx,
 /* ------------------------------------------------------------------------------------------ */
 /* Orders                                                                                      */
 
-gboolean
-cohort_import_tx_order (CohortImportTx  *tx,
-                        gint64           community,
-                        const char      *order_id,
-                        const char      *member_uid,
-                        gint64           ts,
-                        double           amount,
-                        const char      *status,
-                        const char      *campaign,
-                        const char      *channel,
-                        GError         **error)
+struct _CohortOrderWriter
+{
+  CohortImportTx *tx;      /* borrowed: the writer lives inside its transaction */
+  sqlite3_stmt   *insert;  /* owned */
+};
+
+CohortOrderWriter *
+cohort_order_writer_new (CohortImportTx  *tx,
+                         GError         **error)
 {
   CohortDb *db = _cohort_import_tx_get_db (tx);
-  sqlite3_stmt *stmt = NULL;
-  gint64 member = 0;
-  int rc;
+  g_autofree CohortOrderWriter *writer = g_new0 (CohortOrderWriter, 1);
 
-  g_return_val_if_fail (order_id != NULL && status != NULL, FALSE);
-
-  if (member_uid != NULL &&
-      (member = _cohort_import_tx_ensure_member (tx, community, member_uid, error)) == 0)
-    return FALSE;
+  writer->tx = tx;
   /* The WHERE makes an unchanged row a no-op, so changes() counts only real news. */
   if (sqlite3_prepare_v2 (db->db,
                           "INSERT INTO orders (community, platform_order_id, member, ts, amount, "
@@ -120,24 +112,71 @@ cohort_import_tx_order (CohortImportTx  *tx,
                           "ON CONFLICT (community, platform_order_id) DO UPDATE SET "
                           "status = excluded.status, amount = excluded.amount "
                           "WHERE status != excluded.status OR amount != excluded.amount",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (db, error, "add order");
+                          -1, &writer->insert, NULL) != SQLITE_OK)
+    {
+      cohort_db_set_sql_error (db, error, "add order");
+      sqlite3_finalize (writer->insert);
+      return NULL;
+    }
+  return g_steal_pointer (&writer);
+}
+
+void
+cohort_order_writer_free (CohortOrderWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  sqlite3_finalize (writer->insert);
+  g_free (writer);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           col,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+gboolean
+cohort_order_writer_add (CohortOrderWriter  *writer,
+                         gint64              community,
+                         const char         *order_id,
+                         const char         *member_uid,
+                         gint64              ts,
+                         double              amount,
+                         const char         *status,
+                         const char         *campaign,
+                         const char         *channel,
+                         GError            **error)
+{
+  CohortDb *db = _cohort_import_tx_get_db (writer->tx);
+  sqlite3_stmt *stmt = writer->insert;
+  gint64 member = 0;
+
+  g_return_val_if_fail (order_id != NULL && status != NULL, FALSE);
+
+  if (member_uid != NULL &&
+      (member = _cohort_import_tx_ensure_member (writer->tx, community, member_uid, error)) == 0)
+    return FALSE;
+  sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_text (stmt, 2, order_id, -1, SQLITE_TRANSIENT);
   if (member != 0)
     sqlite3_bind_int64 (stmt, 3, member);
+  else
+    sqlite3_bind_null (stmt, 3);
   sqlite3_bind_int64 (stmt, 4, ts);
   sqlite3_bind_double (stmt, 5, amount);
   sqlite3_bind_text (stmt, 6, status, -1, SQLITE_TRANSIENT);
-  if (campaign != NULL)
-    sqlite3_bind_text (stmt, 7, campaign, -1, SQLITE_TRANSIENT);
-  if (channel != NULL)
-    sqlite3_bind_text (stmt, 8, channel, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 9, cohort_import_tx_get_run (tx));
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
+  bind_text_or_null (stmt, 7, campaign);
+  bind_text_or_null (stmt, 8, channel);
+  sqlite3_bind_int64 (stmt, 9, cohort_import_tx_get_run (writer->tx));
+  if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "add order");
-  _cohort_import_tx_counts (tx)->orders_added += sqlite3_changes (db->db);
+  _cohort_import_tx_counts (writer->tx)->orders_added += sqlite3_changes (db->db);
   return TRUE;
 }

@@ -365,6 +365,7 @@ typedef struct
   GHashTable             *communities;   /* name → gint64* */
   GHashTable             *seen;          /* content keys */
   CohortMech             *mech;
+  CohortOrderWriter      *orders;        /* orders tables only */
   gint64                  rows;
 } CsvImport;
 
@@ -376,6 +377,7 @@ csv_import_clear (CsvImport *im)
   g_clear_pointer (&im->communities, g_hash_table_unref);
   g_clear_pointer (&im->seen, g_hash_table_unref);
   g_clear_pointer (&im->mech, cohort_mech_free);
+  g_clear_pointer (&im->orders, cohort_order_writer_free);
 }
 
 static gint64
@@ -465,9 +467,9 @@ add_order (CsvImport   *im,
 
   if (row->order_id == NULL)
     key = cohort_import_content_key (im->seen, row->member_uid, row->ts, row->amount_text);
-  return cohort_import_tx_order (im->tx, community, row->order_id ? row->order_id : key,
-                                 row->member_uid, row->ts, row->amount, row->status,
-                                 row->campaign, row->channel, error);
+  return cohort_order_writer_add (im->orders, community, row->order_id ? row->order_id : key,
+                                  row->member_uid, row->ts, row->amount, row->status,
+                                  row->campaign, row->channel, error);
 }
 
 static gboolean
@@ -578,6 +580,7 @@ csv_import (CohortImportTx      *tx,
   g_autofree char *problem = NULL;
   g_autofree char *serialized = NULL;
   g_autofree char *default_community = NULL;
+  g_autofree char *zone = NULL;
   g_auto(GStrv) header = NULL;
   GError *local_error = NULL;
   CsvImport im = { 0, };
@@ -621,9 +624,15 @@ csv_import (CohortImportTx      *tx,
   im.communities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.mech = cohort_mech_new ();
+  if (mapping->kind == COHORT_CSV_KIND_ORDERS && !(im.orders = cohort_order_writer_new (tx, error)))
+    {
+      csv_import_clear (&im);
+      return FALSE;
+    }
 
   ok = import_rows (&im, reader, (const char **)header, error);
   default_community = g_steal_pointer (&im.default_community);
+  zone = g_strdup (im.zone);
   csv_import_clear (&im);
   if (!ok)
     return FALSE;
@@ -631,6 +640,10 @@ csv_import (CohortImportTx      *tx,
    * community it went to, so next month's export of the same table lands beside it. */
   if (mapping->community == NULL && im.cols.col[COHORT_CSV_FIELD_COMMUNITY] < 0)
     mapping->community = g_strdup (default_community);
+  /* And with the zone its naive times were read in: read in another, the same rows would get
+   * other times, other content keys, and import twice. */
+  if (mapping->tz == NULL)
+    mapping->tz = g_steal_pointer (&zone);
   serialized = cohort_csv_mapping_serialize (mapping);
   return cohort_import_tx_save_csv_mapping (tx, signature, serialized, error);
 }
