@@ -479,6 +479,26 @@ test_messages_chinese (Fixture       *fx,
               "小明|1709668800|大家好;小红|1709668860|你好\n欢迎");
 }
 
+/* What Chinese Excel and WPS save as “CSV (逗号分隔)”: GB18030, CRLF. */
+static void
+test_messages_gb18030 (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(CohortCsvMapping) m = guessed_mapping ("messages-gbk.csv");
+  g_autoptr(CohortImportResult) result = NULL, again = NULL;
+
+  g_assert_cmpint (m->kind, ==, COHORT_CSV_KIND_MESSAGES);
+  g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_TS], ==, "时间");
+  g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_MEMBER_NAME], ==, "昵称");
+  result = import_ok (fx, "messages-gbk.csv", m, NULL);
+  g_assert_cmpint (result->counts.messages_added, ==, 2);
+  assert_sql (fx, "SELECT group_concat(u.display_name || '|' || m.ts || '|' || m.text, ';') FROM "
+                  "(SELECT * FROM message ORDER BY ts) m JOIN member u ON u.id = m.member",
+              "小明|1709668800|大家好;小红|1709668860|你好，欢迎");
+  again = import_ok (fx, "messages-gbk.csv", NULL, NULL);
+  g_assert_cmpint (again->counts.messages_added, ==, 0);
+}
+
 /* A roster: joins, a leave, an invitation, and a member with neither. */
 static void
 test_members (Fixture       *fx,
@@ -712,6 +732,7 @@ test_sniff (void)
     { "{\"a\": 1,\n\"b\": 2}\n", 0 },
     { "single column\nvalue\n", 0 },
     { "a,,c\n1,2,3\n", 0 },
+    { "\xCA\xB1\xBC\xE4,\xEA\xC7\xB3\xC6\n1,2\n", 5 },   /* 时间,昵称 in GB18030 */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -741,6 +762,7 @@ main (int    argc,
   ADD ("messages-with-ids", test_messages_with_ids);
   ADD ("messages-without-ids", test_messages_without_ids);
   ADD ("messages-chinese", test_messages_chinese);
+  ADD ("messages-gb18030", test_messages_gb18030);
   ADD ("members", test_members);
   ADD ("events", test_events);
   ADD ("orders", test_orders);

@@ -707,7 +707,7 @@ csv_sniff (const guchar       *head,
   if (p == end || *p == '{' || *p == '[' || *p == '<' || memchr (p, '\n', end - p) == NULL)
     return 0;
   first = g_strndup (p, (const char *)memchr (p, '\n', end - p) - p);
-  if (!g_utf8_validate (first, -1, NULL))
+  if (!g_utf8_validate (first, -1, NULL) && cohort_csv_detect_encoding (head, len) == NULL)
     return 0;
   delimiter = cohort_csv_detect_delimiter (first, -1);
   if ((columns = count_fields (&p, end, delimiter, TRUE)) < 2)

@@ -64,6 +64,63 @@ cohort_csv_detect_delimiter (const char *line,
   return best;
 }
 
+const char *
+cohort_csv_detect_encoding (const guchar *head,
+                            gsize         len)
+{
+  const char *end = NULL;
+  gsize upto = len;
+  g_autofree char *converted = NULL;
+
+  /* NUL bytes: no text in any encoding (the reader then says so). */
+  if (g_utf8_validate ((const char *)head, len, &end) || memchr (head, '\0', len) != NULL)
+    return NULL;
+  /* Valid up to a character the head cut in two. */
+  if (len - ((const guchar *)end - head) < 4 &&
+      g_utf8_get_char_validated (end, len - ((const guchar *)end - head)) == (gunichar)-2)
+    return NULL;
+  /* Up to the last line end, so that no character is cut in two. */
+  while (upto > 0 && head[upto - 1] != '\n')
+    upto--;
+  converted = g_convert ((const char *)head, upto > 0 ? upto : len, "UTF-8", "GB18030",
+                         NULL, NULL, NULL);
+  return converted != NULL ? "GB18030" : NULL;
+}
+
+/* Chinese Excel and WPS save “CSV (逗号分隔)” in GB18030 (GBK), not UTF-8: such a file is
+ * converted as it streams.  The encoding is decided from the first 64 KiB. */
+static GInputStream *
+open_text (GInputStream *stream,
+           GCancellable *cancellable)
+{
+  g_autoptr(GInputStream) buffered = NULL;
+  g_autoptr(GCharsetConverter) converter = NULL;
+  const guchar *head;
+  const char *encoding;
+  gsize len = 0;
+
+  if (G_IS_BUFFERED_INPUT_STREAM (stream))
+    buffered = g_object_ref (stream);
+  else
+    {
+      buffered = g_buffered_input_stream_new_sized (stream, 64 * 1024);
+      g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (buffered), FALSE);
+    }
+  head = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (buffered), &len);
+  if (len < 64 * 1024)
+    {
+      /* Errors show again when the rows are read. */
+      g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (buffered), 64 * 1024, cancellable, NULL);
+      head = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (buffered), &len);
+    }
+  if ((encoding = cohort_csv_detect_encoding (head, MIN (len, 64 * 1024))) == NULL ||
+      !(converter = g_charset_converter_new ("UTF-8", encoding, NULL)))
+    return g_steal_pointer (&buffered);
+  stream = g_converter_input_stream_new (buffered, G_CONVERTER (converter));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (stream), FALSE);
+  return stream;
+}
+
 CohortCsvReader *
 cohort_csv_reader_new (GInputStream *stream,
                        const char   *display_name,
@@ -71,8 +128,9 @@ cohort_csv_reader_new (GInputStream *stream,
                        GCancellable *cancellable)
 {
   CohortCsvReader *self = g_new0 (CohortCsvReader, 1);
+  g_autoptr(GInputStream) text = open_text (stream, cancellable);
 
-  self->in = g_data_input_stream_new (stream);
+  self->in = g_data_input_stream_new (text);
   g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (self->in), FALSE);
   g_data_input_stream_set_newline_type (self->in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
   self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
@@ -190,7 +248,15 @@ cohort_csv_reader_next (CohortCsvReader  *self,
       raw = g_data_input_stream_read_line (self->in, &len, self->cancellable, &local_error);
       if (raw == NULL)
         {
-          if (local_error != NULL)
+          if (local_error != NULL && local_error->domain == G_IO_ERROR &&
+              local_error->code == G_IO_ERROR_INVALID_DATA)
+            {
+              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                           _("%s cannot be read after line %" PRId64 ": %s"),
+                           self->display_name, self->line, local_error->message);
+              g_error_free (local_error);
+            }
+          else if (local_error != NULL)
             g_propagate_error (error, local_error);
           else if (s.in_quotes)
             g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,

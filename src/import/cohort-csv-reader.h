@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * COHORT_CSV_MAX_RECORD bytes), so memory stays bounded whatever the size of the file.
  * Quoted fields may hold delimiters, doubled quotes and line ends (CRLF, LF or CR); a
  * leading U+FEFF is dropped.  The delimiter (',', ';' or tab) is detected from the header,
- * the first record, unless it is given.
+ * the first record, unless it is given.  Text in GB18030 (what Chinese Excel and WPS write)
+ * is converted to UTF-8 as it streams.
  */
 
 #define COHORT_CSV_MAX_RECORD (4 * 1024 * 1024)
@@ -32,6 +33,9 @@ gint64           cohort_csv_reader_get_line     (CohortCsvReader  *self);
 /* Bytes consumed so far, for progress. */
 goffset          cohort_csv_reader_get_offset   (CohortCsvReader  *self);
 
+/* "GB18030" when the head of a file is no UTF-8 but reads as GB18030, else NULL (UTF-8). */
+const char      *cohort_csv_detect_encoding     (const guchar     *head,
+                                                 gsize             len);
 /* The delimiter that splits the first line of text into the most fields. */
 char             cohort_csv_detect_delimiter    (const char       *line,
                                                  gssize            len);
