@@ -229,6 +229,34 @@ options_to_json (const CohortImportOptions *options)
   return json_generator_to_data (generator, NULL);
 }
 
+static char *
+dup_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+void
+cohort_import_options_parse (const char  *json,
+                             char       **tz,
+                             char       **format,
+                             char       **date_order)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object = NULL;
+
+  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    object = json_node_get_object (json_parser_get_root (parser));
+  *tz = dup_member (object, "tz");
+  *format = dup_member (object, "format");
+  *date_order = dup_member (object, "date_order");
+}
+
 static CohortImportResult *
 import_file (CohortDb                  *db,
              GFile                     *file,

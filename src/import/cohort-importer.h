@@ -57,6 +57,13 @@ CohortImportResult *cohort_import_file         (CohortDb                  *db,
                                                 GError                   **error);
 void                cohort_import_result_free  (CohortImportResult        *result);
 
+/* The options a run was read with, as kept in its history row (see CohortImportRun.options):
+ * each out string is NULL when the run left that option to detection. */
+void                cohort_import_options_parse (const char               *json,
+                                                 char                    **tz,
+                                                 char                    **format,
+                                                 char                    **date_order);
+
 /* A dropped folder: the files in it (three levels down at most, sorted by path) that may be
  * exports by their names; each is then recognised by content like any other file, and those
  * that are not exports are passed over. */
