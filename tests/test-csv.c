@@ -202,6 +202,46 @@ test_reader_quoted_newline (void)
   g_assert_cmpstr (((char **)records->pdata[2])[1], ==, "");
 }
 
+/* A BOM before a quoted field, a line of nothing but a BOM, CR line ends and blank lines. */
+static void
+test_reader_boms_and_blank_lines (void)
+{
+  static const char text[] = "\xEF\xBB\xBF\"a\",b\n\xEF\xBB\xBF\n1,2\r\r3,\"x\ry\"\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  char delimiter;
+
+  records = read_all (text, strlen (text), &delimiter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 3);
+  g_assert_cmpstrv (records->pdata[0], ((const char * const[]) { "a", "b", NULL }));
+  g_assert_cmpstrv (records->pdata[1], ((const char * const[]) { "1", "2", NULL }));
+  g_assert_cmpstrv (records->pdata[2], ((const char * const[]) { "3", "x\ny", NULL }));
+}
+
+/* Memory stays bounded: a record longer than COHORT_CSV_MAX_RECORD is refused, quoted or not. */
+static void
+test_reader_long_record (void)
+{
+  gsize len = COHORT_CSV_MAX_RECORD + 100;
+  g_autofree char *plain = g_malloc (len + 1);
+  g_autofree char *quoted = NULL;
+  g_autoptr(GError) plain_error = NULL, quoted_error = NULL;
+  char delimiter;
+
+  memcpy (plain, "a,b\n", 4);
+  memset (plain + 4, 'x', len - 4);
+  plain[len] = '\0';
+  quoted = g_strdup (plain);
+  quoted[4] = '"';
+  g_assert_null (read_all (plain, len, &delimiter, &plain_error));
+  g_assert_error (plain_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (plain_error->message, "line 2: the line is too long"));
+  g_assert_null (read_all (quoted, len, &delimiter, &quoted_error));
+  g_assert_error (quoted_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (quoted_error->message, "a quoted field is never closed"));
+}
+
 static void
 test_reader_errors (void)
 {
@@ -750,6 +790,8 @@ main (int    argc,
 
   g_test_add_func ("/cohort/csv/reader-dialects", test_reader_dialects);
   g_test_add_func ("/cohort/csv/reader-quoted-newline", test_reader_quoted_newline);
+  g_test_add_func ("/cohort/csv/reader-boms-and-blank-lines", test_reader_boms_and_blank_lines);
+  g_test_add_func ("/cohort/csv/reader-long-record", test_reader_long_record);
   g_test_add_func ("/cohort/csv/reader-errors", test_reader_errors);
   g_test_add_func ("/cohort/csv/parse-time", test_parse_time);
   g_test_add_func ("/cohort/csv/guess", test_guess);

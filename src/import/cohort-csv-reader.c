@@ -12,27 +12,30 @@
 
 #include "cohort-importer.h"
 
+#define CHUNK (64 * 1024)
+
+/*
+ * The reader pulls CHUNK bytes at a time and runs a small state machine over them, so no
+ * line, however long, is read whole: a record is bounded by COHORT_CSV_MAX_RECORD.
+ */
 struct _CohortCsvReader
 {
-  GDataInputStream *in;            /* owned; does not close the caller's stream */
-  GCancellable     *cancellable;   /* owned, may be NULL */
-  char             *display_name;
-  char              delimiter;     /* 0 until the header is read */
-  gint64            line;          /* physical lines read so far */
-  gint64            record_line;   /* where the current record starts */
-  goffset           offset;
+  GInputStream *in;            /* owned: the text (buffered, maybe converted); leaves the
+                                * caller's stream open */
+  GCancellable *cancellable;   /* owned, may be NULL */
+  char         *display_name;
+  char          delimiter;     /* 0 until the header is read */
+  gint64        line;          /* line ends read so far */
+  gint64        record_line;   /* where the current record starts (1-based) */
+  gint64        records;
+  goffset       offset;
+  gboolean      after_cr;      /* the last byte was a CR: an LF now belongs to it */
+  gsize         pos;
+  gsize         len;
+  guchar        buf[CHUNK];
 };
 
 /* ------------------------------------------------------------------------------------------ */
-
-/* FORMATS.md §2: spreadsheet tools write U+FEFF at the start, some at the start of every line. */
-static const char *
-skip_bom (const char *line)
-{
-  while (g_str_has_prefix (line, "\xEF\xBB\xBF"))
-    line += 3;
-  return line;
-}
 
 char
 cohort_csv_detect_delimiter (const char *line,
@@ -128,11 +131,8 @@ cohort_csv_reader_new (GInputStream *stream,
                        GCancellable *cancellable)
 {
   CohortCsvReader *self = g_new0 (CohortCsvReader, 1);
-  g_autoptr(GInputStream) text = open_text (stream, cancellable);
 
-  self->in = g_data_input_stream_new (text);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (self->in), FALSE);
-  g_data_input_stream_set_newline_type (self->in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  self->in = open_text (stream, cancellable);
   self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   self->display_name = g_strdup (display_name);
   self->delimiter = delimiter;
@@ -168,64 +168,99 @@ cohort_csv_reader_get_offset (CohortCsvReader *self)
   return self->offset;
 }
 
-typedef struct
+/* ------------------------------------------------------------------------------------------ */
+/* Records                                                                                     */
+
+typedef enum
 {
-  GString *field;
-  gboolean in_quotes;
-  gboolean quoted;     /* the field opened with a quote */
-  gboolean closed;     /* … and that quote has been closed */
+  FIELD_START,
+  FIELD_PLAIN,
+  FIELD_QUOTED,
+  FIELD_QUOTE,      /* a quote inside a quoted field: doubled, or the closing one */
 } FieldState;
 
-static void
-end_field (FieldState *s,
-           GPtrArray  *fields)
+/* 1 with *c set, 0 at the end of the text, -1 with an error. */
+static int
+next_byte (CohortCsvReader  *self,
+           guchar           *c,
+           GError          **error)
 {
-  g_ptr_array_add (fields, g_utf8_make_valid (s->field->str, s->field->len));
-  g_string_truncate (s->field, 0);
-  s->quoted = s->closed = FALSE;
+  if (self->pos == self->len)
+    {
+      gssize n = g_input_stream_read (self->in, self->buf, CHUNK, self->cancellable, error);
+
+      if (n <= 0)
+        return (int)MIN (n, 0);
+      self->pos = 0;
+      self->len = n;
+    }
+  *c = self->buf[self->pos++];
+  self->offset++;
+  return 1;
 }
 
-/* Splits one physical line; FALSE with an error on text after a closing quote. */
+/* The delimiter of the header: from the first non-blank line in the first chunk. */
+static void
+detect_header_delimiter (CohortCsvReader *self,
+                         GError         **error)
+{
+  const char *start, *end;
+  guchar c;
+
+  if (self->delimiter != 0 || next_byte (self, &c, error) <= 0)
+    return;
+  self->pos--;
+  self->offset--;
+  start = (const char *)self->buf + self->pos;
+  end = (const char *)self->buf + self->len;
+  while (start < end && (*start == '\n' || *start == '\r'))
+    start++;
+  self->delimiter = cohort_csv_detect_delimiter (start, end - start);
+}
+
 static gboolean
-scan_line (CohortCsvReader  *self,
-           FieldState       *s,
-           const char       *line,
+not_text (CohortCsvReader  *self,
+          GError          **error)
+{
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+               _("%s is not a UTF-8 text table (line %" PRId64 " holds other bytes). "
+                 "If it is a spreadsheet, save it again as “CSV UTF-8”."),
+               self->display_name, self->line + 1);
+  return FALSE;
+}
+
+/* FORMATS.md §2: spreadsheet tools write U+FEFF at the start, some at the start of every
+ * line.  The header must be UTF-8 (GB18030 was converted already); later fields are made
+ * valid. */
+static gboolean
+end_field (CohortCsvReader  *self,
+           GString          *field,
+           gboolean          quoted,
            GPtrArray        *fields,
            GError          **error)
 {
-  for (const char *c = line; *c != '\0'; c++)
-    {
-      if (s->in_quotes)
-        {
-          if (*c != '"')
-            g_string_append_c (s->field, *c);
-          else if (c[1] == '"')
-            {
-              g_string_append_c (s->field, '"');
-              c++;
-            }
-          else
-            {
-              s->in_quotes = FALSE;
-              s->closed = TRUE;
-            }
-        }
-      else if (*c == self->delimiter)
-        end_field (s, fields);
-      else if (*c == '"' && s->field->len == 0 && !s->quoted)
-        s->in_quotes = s->quoted = TRUE;
-      else if (s->closed)
-        {
-          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                       _("%s is not valid CSV at line %" PRId64 ", column %u: text follows a "
-                         "closing quote."),
-                       self->display_name, self->line, fields->len + 1);
-          return FALSE;
-        }
-      else
-        g_string_append_c (s->field, *c);
-    }
+  const char *text = field->str;
+  gsize len = field->len;
+
+  if (fields->len == 0 && !quoted)
+    while (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+      text += 3, len -= 3;
+  if (self->records == 0 && !g_utf8_validate (text, len, NULL))
+    return not_text (self, error);
+  g_ptr_array_add (fields, g_utf8_make_valid (text, len));
+  g_string_truncate (field, 0);
   return TRUE;
+}
+
+/* Only a byte-order mark (or nothing) so far: a blank line when it ends here. */
+static gboolean
+only_bom (GString *field)
+{
+  gsize i = 0;
+
+  while (i + 3 <= field->len && memcmp (field->str + i, "\xEF\xBB\xBF", 3) == 0)
+    i += 3;
+  return i == field->len;
 }
 
 gboolean
@@ -233,79 +268,149 @@ cohort_csv_reader_next (CohortCsvReader  *self,
                         GPtrArray        *fields,
                         GError          **error)
 {
-  g_autoptr(GString) buffer = g_string_new (NULL);
-  FieldState s = { buffer, FALSE, FALSE, FALSE };
-  gsize record_size = 0;
+  g_autoptr(GString) field = g_string_new (NULL);
+  FieldState state = FIELD_START;
+  gboolean started = FALSE, quoted = FALSE;
+  gsize size = 0;
+  GError *local_error = NULL;
+  guchar c = 0;
+  int r;
 
   g_ptr_array_set_size (fields, 0);
+  detect_header_delimiter (self, error);
   for (;;)
     {
-      g_autofree char *raw = NULL;
-      GError *local_error = NULL;
-      const char *line;
-      gsize len = 0;
+      gboolean line_end;
 
-      raw = g_data_input_stream_read_line (self->in, &len, self->cancellable, &local_error);
-      if (raw == NULL)
+      if ((r = next_byte (self, &c, &local_error)) < 0)
         {
-          if (local_error != NULL && local_error->domain == G_IO_ERROR &&
-              local_error->code == G_IO_ERROR_INVALID_DATA)
+          if (local_error->domain == G_IO_ERROR && local_error->code == G_IO_ERROR_INVALID_DATA)
             {
               g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
                            _("%s cannot be read after line %" PRId64 ": %s"),
                            self->display_name, self->line, local_error->message);
               g_error_free (local_error);
             }
-          else if (local_error != NULL)
+          else
             g_propagate_error (error, local_error);
-          else if (s.in_quotes)
-            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
-                         _("%s ends inside a quoted field that starts at line %" PRId64 ". "
-                           "The file was cut off: export it again."),
-                         self->display_name, self->record_line);
           return FALSE;
         }
-      /* A spreadsheet saved in a legacy code page (GBK, Latin-1) would import as garbage;
-       * the header tells, before anything is written. */
-      if (strlen (raw) != len || (self->line == 0 && !g_utf8_validate (raw, len, NULL)))
+      if (r == 0)
         {
-          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                       _("%s is not a UTF-8 text table (line %" PRId64 " holds other bytes). "
-                         "If it is a spreadsheet, save it again as “CSV UTF-8”."),
-                       self->display_name, self->line + 1);
-          return FALSE;
+          if (!started)
+            return FALSE;
+          if (state == FIELD_QUOTED)
+            {
+              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                           _("%s ends inside a quoted field that starts at line %" PRId64 ". "
+                             "The file was cut off: export it again."),
+                           self->display_name, self->record_line);
+              return FALSE;
+            }
+          break;
         }
-      self->line++;
-      self->offset += len + 1;
-      /* GDataInputStream keeps a lone CR that ends the file. */
-      if (len > 0 && raw[len - 1] == '\r')
-        raw[--len] = '\0';
-      line = raw;
-      if (!s.in_quotes)
+
+      /* CRLF, LF and CR each end one line; the LF of a CRLF was counted with its CR. */
+      if (c == '\n' && self->after_cr)
         {
-          line = skip_bom (line);
-          if (*line == '\0')
-            continue;    /* blank line between records */
-          self->record_line = self->line;
-          if (self->delimiter == 0)
-            self->delimiter = cohort_csv_detect_delimiter (line, -1);
-        }
-      record_size += len;
-      if (record_size > COHORT_CSV_MAX_RECORD)
-        {
-          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                       _("%s is not valid CSV at line %" PRId64 ": a quoted field is never "
-                         "closed."), self->display_name, self->record_line);
-          return FALSE;
-        }
-      if (!scan_line (self, &s, line, fields, error))
-        return FALSE;
-      if (s.in_quotes)
-        {
-          g_string_append_c (s.field, '\n');
+          self->after_cr = FALSE;
           continue;
         }
-      end_field (&s, fields);
-      return TRUE;
+      self->after_cr = c == '\r';
+      line_end = c == '\n' || c == '\r';
+      if (line_end)
+        self->line++;
+      if (c == '\0')
+        return not_text (self, error);
+
+      if (!started)
+        {
+          if (line_end)
+            continue;    /* blank line between records */
+          started = TRUE;
+          self->record_line = self->line + 1;
+        }
+      if (++size > COHORT_CSV_MAX_RECORD)
+        {
+          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                       state == FIELD_QUOTED
+                         ? _("%s is not valid CSV at line %" PRId64 ": a quoted field is never closed.")
+                         : _("%s is not valid CSV at line %" PRId64 ": the line is too long."),
+                       self->display_name, self->record_line);
+          return FALSE;
+        }
+
+      switch (state)
+        {
+        case FIELD_START:
+        case FIELD_PLAIN:
+          if (c == '"' && (state == FIELD_START || (fields->len == 0 && only_bom (field))))
+            {
+              g_string_truncate (field, 0);
+              state = FIELD_QUOTED;
+              quoted = TRUE;
+            }
+          else if (c == (guchar)self->delimiter || line_end)
+            {
+              if (line_end && fields->len == 0 && only_bom (field))
+                {
+                  /* a line of nothing but a byte-order mark */
+                  g_string_truncate (field, 0);
+                  started = FALSE;
+                  size = 0;
+                  state = FIELD_START;
+                  continue;
+                }
+              if (!end_field (self, field, FALSE, fields, error))
+                return FALSE;
+              if (line_end)
+                goto done;
+              state = FIELD_START;
+            }
+          else
+            {
+              g_string_append_c (field, c);
+              state = FIELD_PLAIN;
+            }
+          break;
+        case FIELD_QUOTED:
+          if (c == '"')
+            state = FIELD_QUOTE;
+          else
+            g_string_append_c (field, line_end ? '\n' : c);
+          break;
+        case FIELD_QUOTE:
+        default:
+          if (c == '"')
+            {
+              g_string_append_c (field, '"');
+              state = FIELD_QUOTED;
+            }
+          else if (c == (guchar)self->delimiter || line_end)
+            {
+              if (!end_field (self, field, TRUE, fields, error))
+                return FALSE;
+              if (line_end)
+                goto done;
+              state = FIELD_START;
+              quoted = FALSE;
+            }
+          else
+            {
+              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                           _("%s is not valid CSV at line %" PRId64 ", column %u: text follows a "
+                             "closing quote."),
+                           self->display_name, self->line + 1, fields->len + 1);
+              return FALSE;
+            }
+          break;
+        }
     }
+
+  /* The end of the text ends the last record. */
+  if (!end_field (self, field, quoted && state == FIELD_QUOTE, fields, error))
+    return FALSE;
+done:
+  self->records++;
+  return TRUE;
 }
