@@ -312,6 +312,8 @@ test_guess (void)
   static const char * const members[] = { "UserID", "Nickname", "Joined", "Left", "Invited by",
                                           "Channel", NULL };
   static const char * const events[] = { "user_id", "Name", "Time", "Event", "Inviter", NULL };
+  /* Full-width letters, an ideographic space and a no-break space, as spreadsheets write them. */
+  static const char * const wide[] = { "用户ＩＤ", "昵\u3000称", "Time\u00a0", "金额", NULL };
   g_autoptr(CohortCsvMapping) m = NULL;
 
   g_assert_cmpint (cohort_csv_guess_kind (english), ==, COHORT_CSV_KIND_MESSAGES);
@@ -359,6 +361,13 @@ test_guess (void)
   g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_MEMBER_ID], ==, "user_id");
   g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_EVENT_TYPE], ==, "Event");
   g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_INVITER], ==, "Inviter");
+  g_clear_pointer (&m, cohort_csv_mapping_free);
+
+  m = cohort_csv_mapping_guess (COHORT_CSV_KIND_ORDERS, wide);
+  g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_MEMBER_ID], ==, "用户ＩＤ");
+  g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_MEMBER_NAME], ==, "昵\u3000称");
+  g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_TS], ==, "Time\u00a0");
+  g_assert_cmpstr (m->columns[COHORT_CSV_FIELD_AMOUNT], ==, "金额");
 }
 
 static void

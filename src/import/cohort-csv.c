@@ -314,15 +314,24 @@ cohort_csv_header_signature (const char * const *header)
 /* ------------------------------------------------------------------------------------------ */
 /* Guessing                                                                                    */
 
+/* NFKC first, so that full-width “用户ＩＤ” is “用户ID”; then no case, no spaces of any kind
+ * (FORMATS.md §2: NBSP, ideographic space, direction marks, BOMs), no '_', '-' or '.'. */
 static char *
 normalize_header (const char *name)
 {
-  g_autofree char *folded = g_utf8_casefold (name, -1);
+  g_autofree char *nfkc = g_utf8_normalize (name, -1, G_NORMALIZE_ALL);
+  g_autofree char *folded = g_utf8_casefold (nfkc ? nfkc : name, -1);
   GString *out = g_string_new (NULL);
 
-  for (const char *c = folded; *c != '\0'; c++)
-    if (!g_ascii_isspace (*c) && *c != '_' && *c != '-' && *c != '.')
-      g_string_append_c (out, *c);
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || c == '_' || c == '-' || c == '.' || c == 0xFEFF ||
+          c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E))
+        continue;
+      g_string_append_unichar (out, c);
+    }
   return g_string_free (out, FALSE);
 }
 
