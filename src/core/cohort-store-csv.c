@@ -53,25 +53,6 @@ save_mapping (CohortDb    *db,
 }
 
 char *
-cohort_db_load_csv_mapping (CohortDb   *db,
-                            const char *signature)
-{
-  cohort_db_assert_owner (db);
-  return load_mapping (db, signature);
-}
-
-gboolean
-cohort_db_save_csv_mapping (CohortDb    *db,
-                            const char  *signature,
-                            const char  *mapping,
-                            GError     **error)
-{
-  cohort_db_assert_owner (db);
-  g_return_val_if_fail (!db->read_only, FALSE);
-  return save_mapping (db, signature, mapping, error);
-}
-
-char *
 cohort_import_tx_load_csv_mapping (CohortImportTx *tx,
                                    const char     *signature)
 {

@@ -10,13 +10,6 @@ G_BEGIN_DECLS
  * column mappings.  A mapping is opaque text here; src/import gives it its meaning.
  */
 
-char     *cohort_db_load_csv_mapping        (CohortDb        *db,
-                                             const char      *signature);
-gboolean  cohort_db_save_csv_mapping        (CohortDb        *db,
-                                             const char      *signature,
-                                             const char      *mapping,
-                                             GError         **error);
-
 /* Orders go in through a writer that keeps its statement prepared for the whole import (one
  * per CSV file, freed before the transaction commits).  status: "paid", "refunded" or
  * "cancelled"; re-importing an order with the same id updates its status and amount and
@@ -37,6 +30,7 @@ gboolean  cohort_order_writer_add           (CohortOrderWriter *writer,
                                              GError           **error);
 void      cohort_order_writer_free          (CohortOrderWriter *writer);
 
+/* The mapping saved for a header signature, read and written inside the import. */
 char     *cohort_import_tx_load_csv_mapping (CohortImportTx  *tx,
                                              const char      *signature);
 gboolean  cohort_import_tx_save_csv_mapping (CohortImportTx  *tx,

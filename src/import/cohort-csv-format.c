@@ -568,84 +568,106 @@ import_rows (CsvImport        *im,
   return TRUE;
 }
 
-static gboolean
-csv_import (CohortImportTx      *tx,
-            CohortImportContext *ctx,
-            GError             **error)
+/* The header row, as a GStrv. */
+static char **
+read_header (CohortCsvReader      *reader,
+             CohortImportContext  *ctx,
+             GError              **error)
 {
-  g_autoptr(CohortCsvReader) reader = NULL;
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(CohortCsvMapping) mapping = NULL;
-  g_autofree char *signature = NULL;
-  g_autofree char *problem = NULL;
-  g_autofree char *serialized = NULL;
-  g_autofree char *default_community = NULL;
-  g_autofree char *zone = NULL;
-  g_auto(GStrv) header = NULL;
   GError *local_error = NULL;
-  CsvImport im = { 0, };
-  gboolean ok;
 
-  reader = cohort_csv_reader_new (ctx->stream, ctx->display_name, 0, ctx->cancellable);
   if (!cohort_csv_reader_next (reader, fields, &local_error))
     {
       if (local_error == NULL)
         g_set_error (&local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_EMPTY,
                      _("%s is empty."), ctx->display_name);
       g_propagate_error (error, local_error);
-      return FALSE;
+      return NULL;
     }
   g_ptr_array_add (fields, NULL);
-  header = (char **)g_ptr_array_steal (fields, NULL);
-  fields = g_ptr_array_new_with_free_func (g_free);
-  signature = cohort_csv_header_signature ((const char * const *)header);
-  if (!(mapping = find_mapping (tx, ctx, signature, error)))
-    return FALSE;
-  if ((problem = resolve_columns (mapping, (const char * const *)header, &im.cols)))
+  return (char **)g_ptr_array_steal (fields, NULL);
+}
+
+static gboolean
+csv_import_init (CsvImport               *im,
+                 CohortImportTx          *tx,
+                 CohortImportContext     *ctx,
+                 const CohortCsvMapping  *mapping,
+                 const char * const      *header,
+                 GError                 **error)
+{
+  g_autofree char *problem = NULL;
+  char *dot;
+
+  if ((problem = resolve_columns (mapping, header, &im->cols)))
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
                    _("%s cannot be imported with this mapping: %s"), ctx->display_name, problem);
       return FALSE;
     }
-
-  im.tx = tx;
-  im.ctx = ctx;
-  im.mapping = mapping;
-  im.zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz : "UTC");
-  if (!(im.tz = g_time_zone_new_identifier (im.zone)))
+  im->tx = tx;
+  im->ctx = ctx;
+  im->mapping = mapping;
+  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz : "UTC");
+  if (!(im->tz = g_time_zone_new_identifier (im->zone)))
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                   _("“%s” is not a time zone; use an IANA name such as Asia/Shanghai."), im.zone);
+                   _("“%s” is not a time zone; use an IANA name such as Asia/Shanghai."), im->zone);
       return FALSE;
     }
-  im.default_community = g_strdup (ctx->display_name);
-  if (strrchr (im.default_community, '.') != NULL && strrchr (im.default_community, '.') != im.default_community)
-    *strrchr (im.default_community, '.') = '\0';
-  im.communities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  im.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  im.mech = cohort_mech_new ();
-  if (mapping->kind == COHORT_CSV_KIND_ORDERS && !(im.orders = cohort_order_writer_new (tx, error)))
-    {
-      csv_import_clear (&im);
-      return FALSE;
-    }
+  im->default_community = g_strdup (ctx->display_name);
+  if ((dot = strrchr (im->default_community, '.')) != NULL && dot != im->default_community)
+    *dot = '\0';
+  im->communities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im->mech = cohort_mech_new ();
+  return mapping->kind != COHORT_CSV_KIND_ORDERS || (im->orders = cohort_order_writer_new (tx, error));
+}
 
-  ok = import_rows (&im, reader, (const char **)header, error);
-  default_community = g_steal_pointer (&im.default_community);
-  zone = g_strdup (im.zone);
-  csv_import_clear (&im);
-  if (!ok)
-    return FALSE;
-  /* Remembered only once it worked, in the same transaction as the rows.  With the
-   * community it went to, so next month's export of the same table lands beside it. */
-  if (mapping->community == NULL && im.cols.col[COHORT_CSV_FIELD_COMMUNITY] < 0)
-    mapping->community = g_strdup (default_community);
-  /* And with the zone its naive times were read in: read in another, the same rows would get
-   * other times, other content keys, and import twice. */
+/* Remembered only once the rows are in, in the same transaction.  With the community they
+ * went to, so next month's export of the same table lands beside them; and with the zone
+ * their naive times were read in: read in another, the same rows would get other times,
+ * other content keys, and import twice. */
+static gboolean
+remember_mapping (CsvImport         *im,
+                  CohortCsvMapping  *mapping,
+                  const char        *signature,
+                  GError           **error)
+{
+  g_autofree char *serialized = NULL;
+
+  if (mapping->community == NULL && im->cols.col[COHORT_CSV_FIELD_COMMUNITY] < 0)
+    mapping->community = g_strdup (im->default_community);
   if (mapping->tz == NULL)
-    mapping->tz = g_steal_pointer (&zone);
+    mapping->tz = g_strdup (im->zone);
   serialized = cohort_csv_mapping_serialize (mapping);
-  return cohort_import_tx_save_csv_mapping (tx, signature, serialized, error);
+  return cohort_import_tx_save_csv_mapping (im->tx, signature, serialized, error);
+}
+
+static gboolean
+csv_import (CohortImportTx      *tx,
+            CohortImportContext *ctx,
+            GError             **error)
+{
+  g_autoptr(CohortCsvReader) reader = NULL;
+  g_autoptr(CohortCsvMapping) mapping = NULL;
+  g_autofree char *signature = NULL;
+  g_auto(GStrv) header = NULL;
+  CsvImport im = { 0, };
+  gboolean ok;
+
+  reader = cohort_csv_reader_new (ctx->stream, ctx->display_name, 0, ctx->cancellable);
+  if (!(header = read_header (reader, ctx, error)))
+    return FALSE;
+  signature = cohort_csv_header_signature ((const char * const *)header);
+  if (!(mapping = find_mapping (tx, ctx, signature, error)))
+    return FALSE;
+  ok = csv_import_init (&im, tx, ctx, mapping, (const char * const *)header, error) &&
+       import_rows (&im, reader, (const char **)header, error) &&
+       remember_mapping (&im, mapping, signature, error);
+  csv_import_clear (&im);
+  return ok;
 }
 
 /* Counts the fields of the record at *p (quote-aware) and moves *p past it; -1 when a
