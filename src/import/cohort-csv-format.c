@@ -534,6 +534,24 @@ find_mapping (CohortImportTx      *tx,
   return mapping;
 }
 
+/* Rows, not messages: a table may hold members or orders. */
+static void
+report_rows (CsvImport       *im,
+             CohortCsvReader *reader)
+{
+  CohortImportContext *ctx = im->ctx;
+  goffset done = cohort_csv_reader_get_offset (reader);
+  g_autofree char *message = NULL;
+
+  if (ctx->progress == NULL)
+    return;
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " row",
+                                          "Reading %s: %" PRId64 " rows", im->rows),
+                             ctx->display_name, im->rows);
+  ctx->progress (ctx->size > 0 ? MIN (1.0, (double)done / ctx->size) : -1, message,
+                 ctx->progress_data);
+}
+
 static gboolean
 import_rows (CsvImport        *im,
              CohortCsvReader  *reader,
@@ -549,7 +567,7 @@ import_rows (CsvImport        *im,
         return FALSE;
       if (++im->rows % 2000 == 0)
         {
-          cohort_import_context_progress (im->ctx, cohort_csv_reader_get_offset (reader), im->rows);
+          report_rows (im, reader);
           if (g_cancellable_set_error_if_cancelled (im->ctx->cancellable, error))
             return FALSE;
         }
