@@ -27,6 +27,7 @@ cohort_import_result_free (CohortImportResult *result)
   g_free (result->format);
   g_clear_pointer (&result->community_ids, g_ptr_array_unref);
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->zone_questions, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -288,6 +289,7 @@ import_file (CohortDb                  *db,
     result->path = g_file_get_uri (file);
   result->community_ids = g_ptr_array_new_with_free_func (g_free);
   result->warnings = g_ptr_array_new_with_free_func (g_free);
+  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
   name = g_file_get_basename (file);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -346,6 +348,13 @@ import_file (CohortDb                  *db,
       return NULL;
     }
   result->counts = *cohort_import_tx_get_counts (tx);
+  {
+    GArray *created = cohort_import_tx_get_created_wall_clock (tx);
+
+    for (guint i = 0; i < created->len; i++)
+      g_ptr_array_add (result->zone_questions,
+                       g_memdup2 (&g_array_index (created, gint64, i), sizeof (gint64)));
+  }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       cohort_import_tx_rollback (tx);

@@ -39,6 +39,8 @@ typedef struct
   guint              personal_chats_skipped;
   GPtrArray         *community_ids;     /* gint64* of communities this file touched */
   GPtrArray         *warnings;          /* data-quality notes, translated */
+  GPtrArray         *zone_questions;    /* gint64* of new communities with wall-clock times,
+                                         * whose zone the user should confirm once */
 } CohortImportResult;
 
 /* Called from the importing thread; fraction is 0..1 (or < 0 when unknown). */
