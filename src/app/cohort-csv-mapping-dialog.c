@@ -26,7 +26,6 @@ struct _CohortCsvMappingDialog
   GtkLabel *preview_label;
   GtkColumnView *preview_view;
   GtkStack *stack;
-  AdwEntryRow *tz_row;
   AdwWindowTitle *window_title;
 
   /* owned */
@@ -106,7 +105,6 @@ cohort_csv_mapping_dialog_dup_mapping (CohortCsvMappingDialog *self)
   CohortCsvMapping *mapping;
   guint format = adw_combo_row_get_selected (self->date_format_row);
   g_autofree char *community = NULL;
-  g_autofree char *tz = NULL;
 
   g_return_val_if_fail (COHORT_IS_CSV_MAPPING_DIALOG (self), NULL);
   if (self->preview == NULL)
@@ -117,9 +115,7 @@ cohort_csv_mapping_dialog_dup_mapping (CohortCsvMappingDialog *self)
     if (cohort_csv_field_applies (mapping->kind, f))
       cohort_csv_mapping_set_column (mapping, f, selected_column (self, f));
   community = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->community_row))));
-  tz = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tz_row))));
   mapping->community = *community != '\0' ? g_steal_pointer (&community) : NULL;
-  mapping->tz = *tz != '\0' ? g_steal_pointer (&tz) : NULL;
   if (format < G_N_ELEMENTS (date_formats))
     mapping->date_format = g_strdup (date_formats[format].value);
   return mapping;
@@ -357,24 +353,12 @@ fill_preview (CohortCsvMappingDialog *self)
     adw_combo_row_set_model (self->field_rows[f], G_LIST_MODEL (columns));
 }
 
-static char *
-default_zone (void)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  const char *id = g_time_zone_get_identifier (local);
-
-  /* "Local" or a file path is no name the import can look up again. */
-  return g_strdup (id != NULL && (strchr (id, '/') != NULL || g_str_equal (id, "UTC")) &&
-                   id[0] != '/' && id[0] != ':' ? id : "UTC");
-}
-
 static void
 show_preview (CohortCsvMappingDialog *self)
 {
   g_autoptr(CohortCsvMapping) guess = NULL;
   g_autofree char *name = g_file_get_basename (self->file);
   g_autofree char *stem = g_strdup (name);
-  g_autofree char *zone = default_zone ();
   g_autofree char *heading = NULL;
   const char * const *header = (const char * const *)self->preview->header;
 
@@ -389,7 +373,6 @@ show_preview (CohortCsvMappingDialog *self)
   self->updating = TRUE;
   fill_preview (self);
   gtk_editable_set_text (GTK_EDITABLE (self->community_row), stem);
-  gtk_editable_set_text (GTK_EDITABLE (self->tz_row), zone);
   self->updating = FALSE;
 
   guess = cohort_csv_mapping_guess (cohort_csv_guess_kind (header), header);
@@ -523,7 +506,6 @@ cohort_csv_mapping_dialog_class_init (CohortCsvMappingDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortCsvMappingDialog, preview_label);
   gtk_widget_class_bind_template_child (widget_class, CohortCsvMappingDialog, preview_view);
   gtk_widget_class_bind_template_child (widget_class, CohortCsvMappingDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, CohortCsvMappingDialog, tz_row);
   gtk_widget_class_bind_template_child (widget_class, CohortCsvMappingDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_import_clicked_cb);
@@ -560,7 +542,6 @@ cohort_csv_mapping_dialog_init (CohortCsvMappingDialog *self)
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_kind_selected_cb), self);
   g_signal_connect_swapped (self->date_format_row, "notify::selected", G_CALLBACK (revalidate), self);
   g_signal_connect_swapped (self->community_row, "changed", G_CALLBACK (revalidate), self);
-  g_signal_connect_swapped (self->tz_row, "changed", G_CALLBACK (revalidate), self);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -366,6 +366,7 @@ typedef struct
   GHashTable             *seen;          /* content keys */
   CohortMech             *mech;
   CohortOrderWriter      *orders;        /* orders tables only */
+  gboolean                zone_decided;  /* wall-clock or not, from the first row */
   gint64                  rows;
 } CsvImport;
 
@@ -472,6 +473,21 @@ add_order (CsvImport   *im,
                                   row->campaign, row->channel, error);
 }
 
+/* Naive times are wall-clock times (METRICS.md §0.2): the store then lets the community's
+ * zone move them later.  The first row decides, before any community is made. */
+static void
+decide_wall_clock (CsvImport *im,
+                   GPtrArray *fields)
+{
+  CohortCsvField field = im->mapping->kind == COHORT_CSV_KIND_MEMBERS ? COHORT_CSV_FIELD_JOIN_TS
+                                                                       : COHORT_CSV_FIELD_TS;
+  const char *text = value (fields, &im->cols, field);
+
+  im->zone_decided = TRUE;
+  if (text != NULL && cohort_csv_time_is_wall_clock (text, im->mapping->date_format))
+    cohort_import_tx_set_wall_clock (im->tx, TRUE);
+}
+
 static gboolean
 add_row (CsvImport        *im,
          CohortCsvReader  *reader,
@@ -493,6 +509,8 @@ add_row (CsvImport        *im,
                    header[im->cols.col[bad]], problem);
       return FALSE;
     }
+  if (!im->zone_decided)
+    decide_wall_clock (im, fields);
   if ((community = community_for (im, row.community, error)) == 0)
     return FALSE;
   if (row.member_name != NULL &&
@@ -627,7 +645,7 @@ csv_import_init (CsvImport               *im,
   im->tx = tx;
   im->ctx = ctx;
   im->mapping = mapping;
-  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz : "UTC");
+  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz : cohort_csv_default_zone ());
   if (!(im->tz = g_time_zone_new_identifier (im->zone)))
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,

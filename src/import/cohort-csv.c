@@ -543,6 +543,44 @@ cohort_csv_parse_time (const char *raw,
   return FALSE;
 }
 
+const char *
+cohort_csv_default_zone (void)
+{
+  static gsize once;
+  static char *zone;
+
+  if (g_once_init_enter (&once))
+    {
+      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+      const char *id = g_time_zone_get_identifier (local);
+
+      /* "Local" or a file path is no name the store can look up again. */
+      if (id == NULL || *id == '\0' || *id == '/' || *id == ':' || strcmp (id, "Local") == 0)
+        id = "UTC";
+      zone = g_strdup (id);
+      g_once_init_leave (&once, 1);
+    }
+  return zone;
+}
+
+gboolean
+cohort_csv_time_is_wall_clock (const char *raw,
+                               const char *date_format)
+{
+  g_autofree char *text = g_strstrip (g_strdup (raw));
+  g_autoptr(GDateTime) with_offset = NULL;
+
+  if (g_strcmp0 (date_format, "epoch") == 0 || g_strcmp0 (date_format, "epoch_ms") == 0)
+    return FALSE;
+  if (date_format != NULL && *date_format != '\0' && g_strcmp0 (date_format, "auto") != 0)
+    return TRUE;
+  if (all_digits (text) && (strlen (text) == 10 || strlen (text) == 13))
+    return FALSE;
+  /* Without a default zone, only a time that names its offset parses. */
+  with_offset = g_date_time_new_from_iso8601 (text, NULL);
+  return with_offset == NULL;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Preview                                                                                     */
 

@@ -50,7 +50,8 @@ struct _CohortCsvMapping
   char *columns[COHORT_CSV_N_FIELDS];  /* header names; NULL = not in the file */
   char *community;                     /* community name when no column holds it; NULL = file name */
   char *date_format;                   /* NULL/"auto", "epoch", "epoch_ms" or e.g. "DD/MM/YYYY HH:mm" */
-  char *tz;                            /* IANA zone for naive times; NULL = the import's zone, else UTC */
+  char *tz;                            /* IANA zone for naive times; NULL = the import's zone, else
+                                        * this computer's */
 };
 
 /* The rows a dialog shows before the import, read off the main thread. */
@@ -100,6 +101,12 @@ char             *cohort_csv_mapping_check    (const CohortCsvMapping  *mapping,
 
 /* The key a mapping is saved under: the header's column names, in order. */
 char             *cohort_csv_header_signature (const char * const      *header);
+/* The zone naive times are read in when neither the mapping nor the import names one: this
+ * computer's, as for other exports with wall-clock times. */
+const char       *cohort_csv_default_zone     (void);
+/* Whether a time as the table writes it is a wall-clock time (no offset, no epoch). */
+gboolean          cohort_csv_time_is_wall_clock (const char            *text,
+                                                 const char            *date_format);
 /* Parses a time with the mapping's date format; FALSE when it does not fit. */
 gboolean          cohort_csv_parse_time       (const char              *text,
                                                const char              *date_format,
