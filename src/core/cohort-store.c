@@ -202,10 +202,33 @@ static const char migration_v3[] =
   "CREATE INDEX invite_import_run ON invite (import_run);"
   "CREATE INDEX reaction_import_run ON reaction (import_run);";
 
+/* v4: generic CSV imports (issue 3).  orders holds the purchases of METRICS.md §0.1, keyed by
+ * the shop's order id or a content key so that re-importing adds nothing; csv_mapping
+ * remembers which column is which, keyed by the signature of the header row. */
+static const char migration_v4[] =
+  "CREATE TABLE orders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  platform_order_id TEXT NOT NULL,"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  amount REAL NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'cancelled')),"
+  "  campaign TEXT,"
+  "  channel TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL,"
+  "  UNIQUE (community, platform_order_id));"
+  "CREATE INDEX orders_member_ts ON orders (member, ts);"
+  "CREATE TABLE csv_mapping ("
+  "  signature TEXT PRIMARY KEY,"
+  "  mapping TEXT NOT NULL,"
+  "  updated_ts INTEGER);";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
+  migration_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -430,6 +453,7 @@ cohort_db_count (CohortDb   *db,
 {
   static const char * const tables[] = {
     "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
+    "orders", "csv_mapping",
   };
 
   cohort_db_assert_owner (db);
@@ -1289,6 +1313,30 @@ ensure_member (CohortImportTx  *tx,
   if (id == 0 && cohort_import_tx_member (tx, community, uid, NULL, FALSE, error))
     id = lookup_member (tx, community, uid);
   return id;
+}
+
+/* For the other files of the store that add rows inside the import transaction. */
+CohortDb *
+_cohort_import_tx_get_db (CohortImportTx *tx)
+{
+  cohort_db_assert_owner (tx->db);
+  g_assert (tx->open);
+  return tx->db;
+}
+
+CohortImportCounts *
+_cohort_import_tx_counts (CohortImportTx *tx)
+{
+  return &tx->counts;
+}
+
+gint64
+_cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                 gint64           community,
+                                 const char      *uid,
+                                 GError         **error)
+{
+  return ensure_member (tx, community, uid, error);
 }
 
 gboolean
