@@ -117,11 +117,13 @@ test_migrate_from_v1 (Fixture       *f,
   cohort_db_close (db);
   g_assert_cmpint (raw_exec (f->path, "DROP INDEX message_member_ts;"
                                       "CREATE INDEX message_member ON message (member);"
+                                      "DROP TABLE note; DROP TABLE member_tag; DROP TABLE tag;"
+                                      "ALTER TABLE member DROP COLUMN reach;"
                                       "PRAGMA user_version = 1;"), ==, SQLITE_OK);
 
   db = cohort_db_open (f->path, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (cohort_db_schema_version (db), ==, 2);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
   g_assert_cmpint (cohort_db_count (db, "message"), ==, 3);
   g_assert_cmpint (cohort_db_count (db, "span"), ==, 3);
   g_assert_true (cohort_db_check_integrity (db, &error));
