@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-cli-members.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
@@ -412,6 +413,13 @@ cmd_demo (int    argc,
   return 0;
 }
 
+static int
+cmd_members (int    argc,
+             char **argv)
+{
+  return cohort_cli_members (argc, argv, opt_db, opt_json);
+}
+
 typedef struct
 {
   const char *name;
@@ -427,6 +435,7 @@ static const Command commands[] = {
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
+  { "members", cmd_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
 };
 
 static void
