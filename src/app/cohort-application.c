@@ -17,6 +17,7 @@ struct _CohortApplication
 
   char *db_path;
   char *screenshot;
+  char *page;
   gboolean demo;
 };
 
@@ -82,6 +83,8 @@ cohort_application_activate (GApplication *app)
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
       g_signal_connect (window, "overview-loaded", G_CALLBACK (on_overview_loaded_cb), self);
     }
+  if (self->page != NULL)
+    cohort_window_show_page (window, self->page);
   gtk_window_present (GTK_WINDOW (window));
   if (self->demo)
     {
@@ -110,6 +113,7 @@ cohort_application_handle_local_options (GApplication *app,
 
   g_variant_dict_lookup (options, "db", "^ay", &self->db_path);
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
+  g_variant_dict_lookup (options, "page", "s", &self->page);
   self->demo = g_variant_dict_contains (options, "demo");
   /* A private database or a screenshot run must not hand over to a running instance. */
   if (self->db_path != NULL || self->screenshot != NULL)
@@ -177,6 +181,7 @@ cohort_application_finalize (GObject *object)
 
   g_free (self->db_path);
   g_free (self->screenshot);
+  g_free (self->page);
   G_OBJECT_CLASS (cohort_application_parent_class)->finalize (object);
 }
 
@@ -200,6 +205,7 @@ cohort_application_init (CohortApplication *self)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use this database file"), N_("PATH") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the demo community"), NULL },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Save the window to a PNG once loaded, then quit"), N_("FILE") },
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show this page first (overview, members, …)"), N_("PAGE-NAME") },
     { NULL }
   };
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "cohort-import-job.h"
+#include "cohort-members-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
 
@@ -29,6 +30,7 @@ struct _CohortWindow
   GtkDropDown *community_dropdown;
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
+  CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
@@ -139,6 +141,7 @@ update_communities (CohortWindow *self,
 static void
 update_pages (CohortWindow *self)
 {
+  cohort_members_page_set_community (self->members_page, self->db_path, self->community);
 }
 
 static void
@@ -578,11 +581,13 @@ cohort_window_class_init (CohortWindowClass *klass)
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, members_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
@@ -634,6 +639,8 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
+  /* staff and bot flags change who every metric counts */
+  g_signal_connect_swapped (self->members_page, "data-changed", G_CALLBACK (cohort_window_reload), self);
 }
 
 CohortWindow *
