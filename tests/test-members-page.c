@@ -249,6 +249,20 @@ test_demo (void)
   for (guint i = 0; i < fans; i++)
     g_assert_cmpint (data->table->rows[member_at (model, i)].tier, ==, COHORT_TIER_FAN);
 
+  /* a threshold from Settings: with F ≥ 100000 nobody is a KOC any more, and the former KOC
+   * fall back to 铁粉 or 活跃 */
+  g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], >, 0);
+  g_settings_set_int (settings, "koc-min-messages", 100000);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (template_child (page, "koc_min_messages_spin"))),
+                     ==, 100000);
+  g_assert_true (cohort_members_page_is_busy (page));
+  wait_until (page_idle, page, 60);
+  data = cohort_members_page_get_data (page);
+  g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], ==, 0);
+  g_assert_cmpuint (data->table->n_koc, ==, 0);
+  g_settings_reset (settings, "koc-min-messages");
+  wait_until (page_idle, page, 60);
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   remove_db (db_path);
