@@ -159,9 +159,10 @@ test_notes_reach_identities (CohortTestDb  *fx,
   g_assert_cmpint (inv->ts, ==, 90000);
 }
 
-/* A schema-2 database (before tags, notes and reach) migrates forward and keeps its rows. */
+/* A database of the schema just before tags, notes and reach migrates forward and keeps its
+ * rows. */
 static void
-test_migrate_from_v2 (CohortTestDb  *fx,
+test_migrate_to_tags (CohortTestDb  *fx,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -174,9 +175,11 @@ test_migrate_from_v2 (CohortTestDb  *fx,
     sqlite3 *raw = NULL;
 
     g_assert_cmpint (sqlite3_open_v2 (fx->path, &raw, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (raw, "DROP TABLE note; DROP TABLE member_tag; DROP TABLE tag;"
-                                        "ALTER TABLE member DROP COLUMN reach;"
-                                        "PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_autofree char *sql = g_strdup_printf ("DROP TABLE note; DROP TABLE member_tag; DROP TABLE tag;"
+                                            "ALTER TABLE member DROP COLUMN reach;"
+                                            "PRAGMA user_version = %d;", COHORT_SCHEMA_VERSION - 1);
+
+    g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (raw);
   }
   fx->db = cohort_db_open (fx->path, FALSE, &error);
@@ -198,7 +201,7 @@ main (int    argc,
   ADD ("/cohort/store-members/tags", test_tags);
   ADD ("/cohort/store-members/flags", test_flags);
   ADD ("/cohort/store-members/notes-reach-identities", test_notes_reach_identities);
-  ADD ("/cohort/store-members/migrate-from-v2", test_migrate_from_v2);
+  ADD ("/cohort/store-members/migrate-to-tags", test_migrate_to_tags);
 #undef ADD
   return g_test_run ();
 }

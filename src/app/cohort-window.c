@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "cohort-import-job.h"
+#include "cohort-imports-page.h"
 #include "cohort-members-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
@@ -30,6 +31,7 @@ struct _CohortWindow
   GtkDropDown *community_dropdown;
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
+  CohortImportsPage *imports_page;
   CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
   GtkProgressBar *progress_bar;
@@ -132,7 +134,8 @@ update_communities (CohortWindow *self,
   gtk_drop_down_set_model (self->community_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->community_dropdown, selected);
   self->updating_dropdown = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 1);
+  /* Always shown once there is a community: the view switcher takes the title's place. */
+  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), communities->len > 0);
 }
 
@@ -141,6 +144,7 @@ update_communities (CohortWindow *self,
 static void
 update_pages (CohortWindow *self)
 {
+  cohort_imports_page_set_db (self->imports_page, self->db_path);
   cohort_members_page_set_community (self->members_page, self->db_path, self->community);
 }
 
@@ -281,6 +285,16 @@ static void
 on_job_finished_cb (CohortImportJob *job,
                     CohortWindow    *self)
 {
+  guint skipped = cohort_import_job_get_skipped (job);
+
+  if (skipped > 0 && self->imported_files > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u file in the folder was no export and was passed over",
+                                                            "%u files in the folder were no exports and were passed over",
+                                                            skipped), skipped);
+      show_toast (self, text);
+    }
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   g_signal_handlers_disconnect_by_data (job, self);
   g_clear_object (&self->job);
@@ -329,10 +343,13 @@ run_job (CohortWindow    *self,
 }
 
 void
-cohort_window_import_files (CohortWindow  *self,
-                            GFile        **files,
-                            guint          n_files)
+cohort_window_import_files_with_options (CohortWindow              *self,
+                                         GFile                    **files,
+                                         guint                      n_files,
+                                         const CohortImportOptions *options)
 {
+  CohortImportJob *job;
+
   g_return_if_fail (COHORT_IS_WINDOW (self));
 
   if (n_files == 0)
@@ -342,7 +359,43 @@ cohort_window_import_files (CohortWindow  *self,
       show_toast (self, _("Another import is running; try again when it has finished"));
       return;
     }
-  run_job (self, cohort_import_job_new (self->db_path, files, n_files));
+  job = cohort_import_job_new (self->db_path, files, n_files);
+  cohort_import_job_set_options (job, options);
+  run_job (self, job);
+}
+
+void
+cohort_window_import_files (CohortWindow  *self,
+                            GFile        **files,
+                            guint          n_files)
+{
+  cohort_window_import_files_with_options (self, files, n_files, NULL);
+}
+
+/* "Run Again" on the Imports page: the same file, read the way it was read before. */
+static void
+on_rerun_cb (CohortWindow *self,
+             GFile        *file,
+             const char   *options_json)
+{
+  g_autofree char *tz = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *date_order = NULL;
+  CohortImportOptions options = { 0, };
+
+  cohort_import_options_parse (options_json, &tz, &format, &date_order);
+  options.tz = tz;
+  options.format = format;
+  options.date_order = date_order;
+  cohort_window_import_files_with_options (self, &file, 1, &options);
+}
+
+static void
+on_imports_changed_cb (CohortWindow *self,
+                       const char   *sentence)
+{
+  show_toast (self, sentence);
+  cohort_window_reload (self);
 }
 
 void
@@ -488,9 +541,18 @@ cohort_window_show_page (CohortWindow *self,
 }
 
 gboolean
+cohort_window_is_importing (CohortWindow *self)
+{
+  return self->job != NULL;
+}
+
+/* Importing, loading the Overview, or a page loading or changing its data. */
+gboolean
 cohort_window_is_busy (CohortWindow *self)
 {
-  return self->job != NULL || self->load_cancellable != NULL;
+  return self->job != NULL || self->load_cancellable != NULL ||
+         cohort_imports_page_is_busy (self->imports_page) ||
+         cohort_members_page_is_busy (self->members_page);
 }
 
 const char *
@@ -509,6 +571,12 @@ GtkWidget *
 cohort_window_get_overview_page (CohortWindow *self)
 {
   return GTK_WIDGET (self->overview_page);
+}
+
+GtkWidget *
+cohort_window_get_imports_page (CohortWindow *self)
+{
+  return GTK_WIDGET (self->imports_page);
 }
 
 GtkDropTarget *
@@ -580,6 +648,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   signals[OVERVIEW_LOADED] = g_signal_new ("overview-loaded", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
   g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
@@ -587,6 +656,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, members_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
@@ -639,6 +709,8 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
+  g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
+  g_signal_connect_swapped (self->imports_page, "changed", G_CALLBACK (on_imports_changed_cb), self);
   /* staff and bot flags change who every metric counts */
   g_signal_connect_swapped (self->members_page, "data-changed", G_CALLBACK (cohort_window_reload), self);
 }

@@ -3,11 +3,10 @@
 
 #include "config.h"
 
-#include "cohort-cli-members.h"
+#include "cohort-cli.h"
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
-#include <json-glib/json-glib.h>
 
 #include "cohort-member-loader.h"
 
@@ -129,10 +128,8 @@ print_json (CohortMembersData *data,
             guint              limit)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *asof = cohort_day_format (data->asof);
-  g_autofree char *text = NULL;
   const CohortMemberTable *t = data->table;
 
   json_builder_begin_object (b);
@@ -168,10 +165,7 @@ print_json (CohortMembersData *data,
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+  cohort_cli_print_json (root);
 }
 
 /* Pads to a terminal width: CJK characters take two columns, which printf's %-24s cannot
@@ -234,10 +228,10 @@ print_text (CohortMembersData *data,
 }
 
 static CohortMembersData *
-load (const char  *db_path,
-      const char  *community,
+load (const char  *community,
       GError     **error)
 {
+  g_autofree char *path = NULL;
   CohortDb *db;
   gint64 id;
   int asof = COHORT_DAY_NONE;
@@ -248,31 +242,25 @@ load (const char  *db_path,
                    _("Days are written YYYY-MM-DD, for example 2024-03-04"));
       return NULL;
     }
-  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_OPEN,
-                   _("No database at %s yet: import an export first (cohort-cli import FILE)."), db_path);
-      return NULL;
-    }
-  if (!(db = cohort_db_open (db_path, TRUE, error)))
+  if (!(db = cohort_cli_open_db (TRUE, error)))
     return NULL;
   id = cohort_db_find_community (db, community, error);
+  path = g_strdup (cohort_db_get_path (db));
   cohort_db_close (db);
   if (id == 0)
     return NULL;
-  return cohort_members_data_load (db_path, id, asof, g_get_real_time () / G_USEC_PER_SEC, NULL, error);
+  /* the loader reads on a connection of its own, as the window's worker does */
+  return cohort_members_data_load (path, id, asof, g_get_real_time () / G_USEC_PER_SEC, NULL, error);
 }
 
 int
-cohort_cli_members (int          argc,
-                    char       **argv,
-                    const char  *db_path,
-                    gboolean     json)
+cohort_cli_members (int    argc,
+                    char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortMembersData) data = NULL;
   g_autoptr(GArray) rows = NULL;
-  g_autofree char *default_path = NULL;
+  gboolean json = cohort_cli_want_json ();
   CohortMemberQuery query;
 
   if (argc != 1 || (json && opt_csv != NULL))
@@ -295,9 +283,7 @@ cohort_cli_members (int          argc,
   query.search = opt_search;
   query.tag = opt_tag;
 
-  if (db_path == NULL)
-    db_path = default_path = cohort_db_default_path ();
-  if (!(data = load (db_path, argv[0], &error)))
+  if (!(data = load (argv[0], &error)))
     {
       g_printerr ("%s\n", error->message);
       return error->domain == G_OPTION_ERROR ? 2 : 1;
