@@ -249,6 +249,31 @@ test_demo (void)
   for (guint i = 0; i < fans; i++)
     g_assert_cmpint (data->table->rows[member_at (model, i)].tier, ==, COHORT_TIER_FAN);
 
+  /* a click on the Tenure header (the 5th column) sorts by tenure, shortest first, and the
+   * sort dropdown follows */
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (template_child (page, "column_view"));
+    g_autoptr(GtkColumnViewColumn) tenure = g_list_model_get_item (gtk_column_view_get_columns (view), 4);
+    guint n;
+
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (template_child (page, "tier_dropdown")), 0);
+    wait_until (page_idle, page, 30);
+    gtk_column_view_sort_by_column (view, tenure, GTK_SORT_ASCENDING);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (template_child (page, "sort_dropdown"))), ==, 3);
+    g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (template_child (page, "ascending_button"))));
+    wait_until (page_idle, page, 30);
+    n = g_list_model_get_n_items (model);
+    g_assert_cmpuint (n, ==, data->table->n_rows);
+    for (guint i = 1; i < n; i++)
+      g_assert_cmpint (data->table->rows[member_at (model, i - 1)].tenure, <=,
+                       data->table->rows[member_at (model, i)].tenure);
+    gtk_column_view_sort_by_column (view, tenure, GTK_SORT_DESCENDING);
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (template_child (page, "ascending_button"))));
+    wait_until (page_idle, page, 30);
+    g_assert_cmpint (data->table->rows[member_at (model, 0)].tenure, >=,
+                     data->table->rows[member_at (model, n - 1)].tenure);
+  }
+
   /* a threshold from Settings: with F ≥ 100000 nobody is a KOC any more, and the former KOC
    * fall back to 铁粉 or 活跃 */
   g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], >, 0);

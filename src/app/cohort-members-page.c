@@ -82,7 +82,11 @@ struct _CohortMembersPage
   GCancellable *load_cancellable;
   GCancellable *query_cancellable;
   char *detail_uid;              /* shown in the detail pane, kept across reloads */
+  GObject *probe_items[2];       /* compared to read the header sort, see below */
+  GtkColumnViewColumn *columns[N_COLUMNS];   /* borrowed from the column view */
+  int probed_column;
   gboolean updating_tags;
+  gboolean syncing_sort;
 };
 
 enum {
@@ -218,6 +222,74 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (label), text);
 }
 
+/* The sort dropdown position each column header sorts by, -1 if it does not sort. */
+static const int column_sort[N_COLUMNS] = {
+  [COLUMN_NAME] = 7, [COLUMN_MESSAGES] = 0, [COLUMN_ACTIVE_DAYS] = 1, [COLUMN_LAST_SEEN] = 2,
+  [COLUMN_TENURE] = 3, [COLUMN_SILENT] = 6, [COLUMN_SCORE] = 4, [COLUMN_POINTS] = 5,
+  [COLUMN_LIFECYCLE] = -1, [COLUMN_TIER] = -1, [COLUMN_CHURN] = -1, [COLUMN_RFM] = -1,
+  [COLUMN_TAGS] = -1,
+};
+
+/*
+ * Header clicks.  The worker sorts, not a GtkSortListModel, and GTK 4.8 cannot tell which
+ * column the column view sorts by (that API is 4.10).  So each sortable column gets a sorter
+ * that only notes that it was asked: comparing two probe items through the view's sorter
+ * asks the primary column first, and the sign of the answer gives the direction.  (Two:
+ * gtk_sorter_compare answers "equal" for an item and itself without asking.)
+ */
+typedef struct
+{
+  CohortMembersPage *self;   /* borrowed: the sorters live no longer than the page */
+  int                column;
+} ProbeData;
+
+static int
+probe_compare_cb (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  ProbeData *probe = user_data;
+
+  if (probe->self->probed_column < 0)
+    probe->self->probed_column = probe->column;
+  return GTK_ORDERING_SMALLER;
+}
+
+static void
+on_header_sort_changed_cb (GtkSorter         *sorter,
+                           GtkSorterChange    change,
+                           CohortMembersPage *self)
+{
+  GtkOrdering order;
+
+  if (self->syncing_sort)
+    return;
+  self->probed_column = -1;
+  order = gtk_sorter_compare (sorter, self->probe_items[0], self->probe_items[1]);
+  if (self->probed_column < 0 || column_sort[self->probed_column] < 0)
+    return;
+  self->syncing_sort = TRUE;
+  gtk_toggle_button_set_active (self->ascending_button, order == GTK_ORDERING_SMALLER);
+  gtk_drop_down_set_selected (self->sort_dropdown, column_sort[self->probed_column]);
+  self->syncing_sort = FALSE;
+  run_query (self);
+}
+
+/* The other way: the dropdown and the order button move the header's sort arrow. */
+static void
+sync_header_sort (CohortMembersPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->sort_dropdown);
+  gboolean ascending = gtk_toggle_button_get_active (self->ascending_button);
+
+  self->syncing_sort = TRUE;
+  for (int c = 0; c < N_COLUMNS; c++)
+    if (column_sort[c] == (int)selected && self->columns[c] != NULL)
+      gtk_column_view_sort_by_column (self->column_view, self->columns[c],
+                                      ascending ? GTK_SORT_ASCENDING : GTK_SORT_DESCENDING);
+  self->syncing_sort = FALSE;
+}
+
 static void
 add_columns (CohortMembersPage *self)
 {
@@ -248,8 +320,23 @@ add_columns (CohortMembersPage *self)
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_fixed_width (column, columns[c].width);
       gtk_column_view_column_set_expand (column, c == COLUMN_NAME || c == COLUMN_TAGS);
+      if (column_sort[c] >= 0)
+        {
+          ProbeData *probe = g_new0 (ProbeData, 1);
+          g_autoptr(GtkCustomSorter) sorter = NULL;
+
+          probe->self = self;
+          probe->column = c;
+          sorter = gtk_custom_sorter_new (probe_compare_cb, probe, g_free);
+          gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+        }
       gtk_column_view_append_column (self->column_view, column);
+      self->columns[c] = column;
     }
+  self->probe_items[0] = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probe_items[1] = g_object_new (G_TYPE_OBJECT, NULL);
+  g_signal_connect (gtk_column_view_get_sorter (self->column_view), "changed",
+                    G_CALLBACK (on_header_sort_changed_cb), self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -386,8 +473,10 @@ run_query (CohortMembersPage *self)
 static void
 on_filter_changed_cb (CohortMembersPage *self)
 {
-  if (!self->updating_tags)
-    run_query (self);
+  if (self->updating_tags || self->syncing_sort)
+    return;
+  sync_header_sort (self);
+  run_query (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -857,6 +946,8 @@ cohort_members_page_dispose (GObject *object)
     g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->query_cancellable);
+  /* removing the columns changes the view's sorter: nothing to follow any more */
+  self->syncing_sort = TRUE;
   gtk_widget_dispose_template (GTK_WIDGET (object), COHORT_TYPE_MEMBERS_PAGE);
   /* the template's outer box has no id, so dispose_template leaves it */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
@@ -865,6 +956,8 @@ cohort_members_page_dispose (GObject *object)
   g_clear_object (&self->list);
   g_clear_object (&self->tag_names);
   g_clear_object (&self->settings);
+  g_clear_object (&self->probe_items[0]);
+  g_clear_object (&self->probe_items[1]);
   G_OBJECT_CLASS (cohort_members_page_parent_class)->dispose (object);
 }
 
@@ -938,6 +1031,7 @@ cohort_members_page_init (CohortMembersPage *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   add_columns (self);
+  sync_header_sort (self);
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self);
 
   self->tag_names = gtk_string_list_new ((const char * const[]) { C_("members", "Any tag"), NULL });
