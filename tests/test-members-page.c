@@ -249,6 +249,28 @@ test_demo (void)
   for (guint i = 0; i < fans; i++)
     g_assert_cmpint (data->table->rows[member_at (model, i)].tier, ==, COHORT_TIER_FAN);
 
+  /* 800 followers elsewhere, typed into the detail pane, make a member a KOL (≥ 500) */
+  {
+    CohortMembersData *before = data;
+    guint m = G_MAXUINT, position = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (model) && m == G_MAXUINT; i++)
+      if (data->table->rows[member_at (model, i)].counted && !data->table->rows[member_at (model, i)].is_kol)
+        m = member_at (model, position = i);
+    g_assert_cmpuint (m, !=, G_MAXUINT);
+    select_only (page, position);
+    wait_until (detail_idle, detail, 30);
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (detail), COHORT_TYPE_MEMBER_DETAIL,
+                                                                        "reach_entry")), "800");
+    g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (detail), COHORT_TYPE_MEMBER_DETAIL, "reach_entry"),
+                           "activate");
+    while (cohort_members_page_get_data (page) == before || cohort_members_page_is_busy (page))
+      g_main_context_iteration (NULL, TRUE);
+    data = cohort_members_page_get_data (page);
+    g_assert_cmpint (data->table->rows[m].reach, ==, 800);
+    g_assert_true (data->table->rows[m].is_kol);
+  }
+
   /* a click on the Tenure header (the 5th column) sorts by tenure, shortest first, and the
    * sort dropdown follows */
   {

@@ -32,6 +32,7 @@ struct _CohortMemberDetail
   GtkLabel *identities_label;
   GtkLabel *invites_label;
   GtkLabel *name_label;
+  GtkEntry *reach_entry;
   GtkEntry *note_entry;
   GtkBox *notes_box;
   GtkBox *reasons_box;
@@ -320,6 +321,15 @@ on_remove_tag_clicked_cb (GtkButton          *button,
                           CohortMemberDetail *self);
 
 static void
+fill_reach (CohortMemberDetail *self)
+{
+  gint64 reach = self->data->table->rows[self->member].reach;
+  g_autofree char *text = reach >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, reach) : g_strdup ("");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->reach_entry), text);
+}
+
+static void
 fill_tags (CohortMemberDetail *self)
 {
   char **tags = self->data->extras->tags[self->member];
@@ -585,10 +595,11 @@ on_edit_done_cb (GObject      *object,
 static void
 run_edit (CohortMemberDetail   *self,
           CohortMemberEditKind  kind,
-          const char           *text)
+          const char           *text,
+          gint64                number)
 {
   const char *uids[] = { self->data->snapshot->member_uid[self->member], NULL };
-  CohortMemberEdit edit = { .kind = kind, .uids = uids, .text = text };
+  CohortMemberEdit edit = { .kind = kind, .uids = uids, .text = text, .number = number };
 
   cohort_member_edit_async (self->db_path, self->data->community, &edit, NULL, on_edit_done_cb,
                             g_object_ref (self));
@@ -598,7 +609,7 @@ static void
 on_remove_tag_clicked_cb (GtkButton          *button,
                           CohortMemberDetail *self)
 {
-  run_edit (self, COHORT_MEMBER_EDIT_REMOVE_TAG, g_object_get_data (G_OBJECT (button), "tag"));
+  run_edit (self, COHORT_MEMBER_EDIT_REMOVE_TAG, g_object_get_data (G_OBJECT (button), "tag"), 0);
 }
 
 static void
@@ -609,7 +620,7 @@ on_tag_entry_activate_cb (GtkEntry           *entry,
 
   if (*tag == '\0' || self->data == NULL)
     return;
-  run_edit (self, COHORT_MEMBER_EDIT_ADD_TAG, tag);
+  run_edit (self, COHORT_MEMBER_EDIT_ADD_TAG, tag, 0);
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
@@ -621,8 +632,26 @@ on_note_entry_activate_cb (GtkEntry           *entry,
 
   if (*note == '\0' || self->data == NULL)
     return;
-  run_edit (self, COHORT_MEMBER_EDIT_ADD_NOTE, note);
+  run_edit (self, COHORT_MEMBER_EDIT_ADD_NOTE, note, 0);
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+/* An empty entry forgets the number; anything else must be a whole number. */
+static void
+on_reach_entry_activate_cb (GtkEntry           *entry,
+                            CohortMemberDetail *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  guint64 reach = 0;
+
+  if (self->data == NULL)
+    return;
+  if (*text != '\0' && !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &reach, NULL))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (entry));
+      return;
+    }
+  run_edit (self, COHORT_MEMBER_EDIT_SET_REACH, NULL, *text != '\0' ? (gint64)reach : -1);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -670,6 +699,7 @@ cohort_member_detail_class_init (CohortMemberDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, identities_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, invites_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, name_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, reach_entry);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, note_entry);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, notes_box);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, reasons_box);
@@ -684,6 +714,7 @@ cohort_member_detail_class_init (CohortMemberDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, weekly_area);
   gtk_widget_class_bind_template_callback (widget_class, on_tag_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_note_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reach_entry_activate_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -727,6 +758,7 @@ cohort_member_detail_show (CohortMemberDetail *self,
   self->member = member;
   fill_summary (self);
   fill_tags (self);
+  fill_reach (self);
   gtk_stack_set_visible_child_name (self->stack, "member");
   start_load (self);
 }

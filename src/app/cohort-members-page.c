@@ -893,6 +893,14 @@ export_selection_action (GtkWidget  *widget,
     choose_export_file (self, selected_members (self));
 }
 
+static gboolean
+focus_search (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (COHORT_MEMBERS_PAGE (widget)->search_entry));
+}
+
 static void
 on_detail_tags_changed_cb (CohortMembersPage *self)
 {
@@ -992,6 +1000,8 @@ cohort_members_page_class_init (CohortMembersPageClass *klass)
   gtk_widget_class_install_action (widget_class, "members.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "members.export-selection", NULL,
                                    export_selection_action);
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, focus_search, NULL);
 
   g_type_ensure (COHORT_TYPE_MEMBER_DETAIL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-members-page.ui");
