@@ -177,6 +177,30 @@ template_child (gpointer    page,
   return child;
 }
 
+/* The Segments popover's button for one cell (see update_segments_view); every button in
+ * that box is one. */
+static GtkWidget *
+segment_button (GtkWidget *root,
+                int        lifecycle,
+                int        tier,
+                int        rfm)
+{
+  if (GTK_IS_BUTTON (root) &&
+      GPOINTER_TO_INT (g_object_get_data (G_OBJECT (root), "lifecycle")) == lifecycle &&
+      GPOINTER_TO_INT (g_object_get_data (G_OBJECT (root), "tier")) == tier &&
+      GPOINTER_TO_INT (g_object_get_data (G_OBJECT (root), "rfm")) == rfm)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = segment_button (child, lifecycle, tier, rfm);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint
 member_at (GListModel *model,
            guint       position)
@@ -248,6 +272,33 @@ test_demo (void)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, fans);
   for (guint i = 0; i < fans; i++)
     g_assert_cmpint (data->table->rows[member_at (model, i)].tier, ==, COHORT_TIER_FAN);
+
+  /* the Segments popover: 老粉 × 铁粉 (lifecycle 2, level 3) lists exactly that cell, and the
+   * 潜在流失 RFM segment (position 3) exactly its members */
+  {
+    GtkWidget *box = GTK_WIDGET (template_child (page, "segments_box"));
+    GtkWidget *cell = segment_button (box, COHORT_LIFECYCLE_OLD, COHORT_TIER_FAN, 0);
+    GtkWidget *at_risk = segment_button (box, 0, 0, COHORT_RFM_AT_RISK);
+    guint expected = data->table->lifecycle_tier_counts[COHORT_LIFECYCLE_OLD][COHORT_TIER_FAN];
+
+    g_assert_nonnull (cell);
+    g_assert_cmpuint (expected, >, 0);
+    gtk_popover_popup (GTK_POPOVER (template_child (page, "segments_popover")));
+    image = render (GTK_WIDGET (template_child (page, "segments_popover")), "members-segments.png");
+    /* 2 + 4 + 4 rows of labels and counts */
+    g_assert_cmpint (count_text_lines (&image, 0, image.width), >, 100);
+    g_free (image.pixels);
+    g_signal_emit_by_name (cell, "clicked");
+    wait_until (page_idle, page, 30);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
+    g_assert_cmpint (data->table->rows[member_at (model, 0)].lifecycle, ==, COHORT_LIFECYCLE_OLD);
+    g_assert_nonnull (at_risk);
+    g_signal_emit_by_name (at_risk, "clicked");
+    wait_until (page_idle, page, 30);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, data->table->rfm_counts[COHORT_RFM_AT_RISK]);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (template_child (page, "rfm_dropdown")), 0);
+    wait_until (page_idle, page, 30);
+  }
 
   /* 800 followers elsewhere, typed into the detail pane, make a member a KOL (≥ 500) */
   {

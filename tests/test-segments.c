@@ -236,6 +236,11 @@ test_tiers_example (void)
   g_assert_cmpint (t->tier_counts[COHORT_TIER_ACTIVE], ==, 1);
   g_assert_cmpint (t->tier_counts[COHORT_TIER_FAN], ==, 1);
   g_assert_cmpint (t->tier_counts[COHORT_TIER_LURKER], ==, 1);
+  /* the 新粉/老粉 × level matrix: X new × active, Y old × fan, Z old × lurker */
+  g_assert_cmpint (t->lifecycle_tier_counts[COHORT_LIFECYCLE_NEW][COHORT_TIER_ACTIVE], ==, 1);
+  g_assert_cmpint (t->lifecycle_tier_counts[COHORT_LIFECYCLE_OLD][COHORT_TIER_FAN], ==, 1);
+  g_assert_cmpint (t->lifecycle_tier_counts[COHORT_LIFECYCLE_OLD][COHORT_TIER_LURKER], ==, 1);
+  g_assert_cmpint (t->lifecycle_tier_counts[COHORT_LIFECYCLE_NEW][COHORT_TIER_LURKER], ==, 0);
 }
 
 /* Downgrades wait for the 1st.  W (joined 2024-01-01) is active 03-03…03-09, 7 days.

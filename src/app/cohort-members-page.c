@@ -65,6 +65,8 @@ struct _CohortMembersPage
   GtkPaned *paned;
   GtkDropDown *rfm_dropdown;
   GtkSearchEntry *search_entry;
+  GtkBox *segments_box;
+  GtkPopover *segments_popover;
   GtkLabel *selection_label;
   GtkDropDown *sort_dropdown;
   GtkLabel *summary_label;
@@ -85,7 +87,7 @@ struct _CohortMembersPage
   GObject *probe_items[2];       /* compared to read the header sort, see below */
   GtkColumnViewColumn *columns[N_COLUMNS];   /* borrowed from the column view */
   int probed_column;
-  gboolean updating_tags;
+  gboolean updating_tags;        /* filters move together: one query at the end */
   gboolean syncing_sort;
 };
 
@@ -480,6 +482,131 @@ on_filter_changed_cb (CohortMembersPage *self)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Segments view                                                                               */
+
+/*
+ * The Segments popover: the 新粉/老粉 × level matrix of §5.1 and the counts of both RFM views
+ * of §5.3, each count a button that filters the list to exactly those members.
+ */
+
+static void
+on_segment_clicked_cb (GtkButton         *button,
+                       CohortMembersPage *self)
+{
+  int lifecycle = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "lifecycle"));
+  int tier = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "tier"));
+  int rfm = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "rfm"));
+
+  self->updating_tags = TRUE;
+  gtk_drop_down_set_selected (self->lifecycle_dropdown, lifecycle);
+  gtk_drop_down_set_selected (self->tier_dropdown, tier);
+  gtk_drop_down_set_selected (self->rfm_dropdown, rfm);
+  gtk_drop_down_set_selected (self->churn_dropdown, 0);
+  self->updating_tags = FALSE;
+  gtk_popover_popdown (self->segments_popover);
+  run_query (self);
+}
+
+static GtkWidget *
+segment_button (CohortMembersPage *self,
+                guint              count,
+                int                lifecycle,
+                int                tier,
+                int                rfm)
+{
+  g_autofree char *text = g_strdup_printf ("%'u", count);
+  GtkWidget *button = gtk_button_new_with_label (text);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "numeric");
+  gtk_widget_set_sensitive (button, count > 0);
+  g_object_set_data (G_OBJECT (button), "lifecycle", GINT_TO_POINTER (lifecycle));
+  g_object_set_data (G_OBJECT (button), "tier", GINT_TO_POINTER (tier));
+  g_object_set_data (G_OBJECT (button), "rfm", GINT_TO_POINTER (rfm));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_segment_clicked_cb), self);
+  return button;
+}
+
+static GtkWidget *
+segment_heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  return label;
+}
+
+static GtkWidget *
+grid_label (const char *text,
+            gboolean    dim)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+static GtkWidget *
+lifecycle_matrix (CohortMembersPage *self)
+{
+  const CohortMemberTable *t = self->data->table;
+  GtkWidget *grid = gtk_grid_new ();
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  for (int tier = COHORT_TIER_LURKER; tier <= COHORT_TIER_KOC; tier++)
+    gtk_grid_attach (GTK_GRID (grid), grid_label (cohort_tier_name (tier), TRUE), tier, 0, 1, 1);
+  for (int l = COHORT_LIFECYCLE_NEW; l <= COHORT_LIFECYCLE_OLD; l++)
+    {
+      gtk_grid_attach (GTK_GRID (grid), grid_label (cohort_lifecycle_name (l), FALSE), 0, l, 1, 1);
+      for (int tier = COHORT_TIER_LURKER; tier <= COHORT_TIER_KOC; tier++)
+        gtk_grid_attach (GTK_GRID (grid),
+                         segment_button (self, t->lifecycle_tier_counts[l][tier], l, tier, 0),
+                         tier, l, 1, 1);
+    }
+  return grid;
+}
+
+static GtkWidget *
+rfm_list (CohortMembersPage *self,
+          gboolean           median_view)
+{
+  const CohortMemberTable *t = self->data->table;
+  GtkWidget *grid = gtk_grid_new ();
+  guint n = median_view ? G_N_ELEMENTS (rfm8_values) : COHORT_RFM_N_SEGMENTS - 1;
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = median_view ? cohort_rfm8_name (rfm8_values[i]) : cohort_rfm_segment_name (i + 1);
+      guint count = median_view ? t->rfm8_counts[rfm8_values[i]] : t->rfm_counts[i + 1];
+      int position = median_view ? COHORT_RFM_N_SEGMENTS + (int)i : (int)i + 1;
+
+      gtk_grid_attach (GTK_GRID (grid), grid_label (name, FALSE), (i % 2) * 2, i / 2, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), segment_button (self, count, 0, 0, position),
+                       (i % 2) * 2 + 1, i / 2, 1, 1);
+    }
+  return grid;
+}
+
+static void
+update_segments_view (CohortMembersPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->segments_box))) != NULL)
+    gtk_box_remove (self->segments_box, child);
+  gtk_box_append (self->segments_box, segment_heading (C_("members", "Lifecycle × level (members in the group)")));
+  gtk_box_append (self->segments_box, lifecycle_matrix (self));
+  gtk_box_append (self->segments_box, segment_heading (C_("members", "RFM segments")));
+  gtk_box_append (self->segments_box, rfm_list (self, FALSE));
+  gtk_box_append (self->segments_box, segment_heading (C_("members", "RFM, 8-class median view")));
+  gtk_box_append (self->segments_box, rfm_list (self, TRUE));
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                     */
 
 static void
@@ -525,6 +652,7 @@ on_data_loaded_cb (GObject      *object,
   g_clear_pointer (&self->data, cohort_members_data_unref);
   self->data = data;
   update_tag_dropdown (self);
+  update_segments_view (self);
   run_query (self);
 }
 
@@ -1023,6 +1151,8 @@ cohort_members_page_class_init (CohortMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, paned);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, rfm_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, segments_box);
+  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, segments_popover);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, summary_label);

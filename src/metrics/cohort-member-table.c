@@ -507,6 +507,7 @@ fill_tiers (Ctx               *ctx,
         }
       row->tier = held;
       table->tier_counts[held]++;
+      table->lifecycle_tier_counts[row->lifecycle][held]++;
     }
 }
 

@@ -68,6 +68,7 @@ typedef struct
   guint            n_koc;
   guint            n_rfm;
   guint            tier_counts[COHORT_TIER_KOC + 1];
+  guint            lifecycle_tier_counts[COHORT_LIFECYCLE_OLD + 1][COHORT_TIER_KOC + 1];
   guint            rfm_counts[COHORT_RFM_N_SEGMENTS];
   guint            rfm8_counts[COHORT_RFM8_N_CLASSES];
 } CohortMemberTable;
