@@ -252,7 +252,8 @@ fill_spans (CohortMemberDetail *self)
         {
           g_autofree char *end = format_day (end_day);
 
-          g_string_append_printf (text, " → %s %s", span_end_name (g_array_index (kinds, guint8, i + 1)), end);
+          g_string_append_printf (text, " → %s %s",
+                                  span_end_name (g_array_index (kinds, guint8, i + 1)), end);
         }
       else
         g_string_append_printf (text, " → %s", C_("members", "still a member"));

@@ -104,7 +104,9 @@ static void run_query (CohortMembersPage *self);
 static void start_load (CohortMembersPage *self);
 
 /* Filter dropdown positions → query values; position 0 is always "any". */
-static const int tier_values[] = { -1, COHORT_TIER_LURKER, COHORT_TIER_ACTIVE, COHORT_TIER_FAN, COHORT_TIER_KOC };
+static const int tier_values[] = {
+  -1, COHORT_TIER_LURKER, COHORT_TIER_ACTIVE, COHORT_TIER_FAN, COHORT_TIER_KOC,
+};
 static const int kind_values[] = {
   COHORT_MEMBER_KIND_ANY, COHORT_MEMBER_KIND_PRESENT, COHORT_MEMBER_KIND_COUNTED,
   COHORT_MEMBER_KIND_STAFF, COHORT_MEMBER_KIND_BOT,
@@ -598,7 +600,8 @@ update_segments_view (CohortMembersPage *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->segments_box))) != NULL)
     gtk_box_remove (self->segments_box, child);
-  gtk_box_append (self->segments_box, segment_heading (C_("members", "Lifecycle × level (members in the group)")));
+  gtk_box_append (self->segments_box,
+                  segment_heading (C_("members", "Lifecycle × level (members in the group)")));
   gtk_box_append (self->segments_box, lifecycle_matrix (self));
   gtk_box_append (self->segments_box, segment_heading (C_("members", "RFM segments")));
   gtk_box_append (self->segments_box, rfm_list (self, FALSE));

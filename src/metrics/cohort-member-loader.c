@@ -428,12 +428,14 @@ append_row (CohortMembersData *data,
   else
     append_field (line, NULL);
   append_field (line, churn_name (row->churn));
-  append_field (line, row->lifecycle != COHORT_LIFECYCLE_UNKNOWN ? cohort_lifecycle_name (row->lifecycle) : NULL);
+  append_field (line, row->lifecycle != COHORT_LIFECYCLE_UNKNOWN
+                      ? cohort_lifecycle_name (row->lifecycle) : NULL);
   append_field (line, row->tier != COHORT_TIER_NONE ? cohort_tier_name (row->tier) : NULL);
   append_field (line, score);
   append_field (line, row->is_koc ? "1" : "0");
   append_field (line, row->is_kol ? "1" : "0");
-  append_field (line, row->rfm_segment != COHORT_RFM_NONE ? cohort_rfm_segment_name (row->rfm_segment) : NULL);
+  append_field (line, row->rfm_segment != COHORT_RFM_NONE
+                      ? cohort_rfm_segment_name (row->rfm_segment) : NULL);
   append_field (line, row->rfm8 != COHORT_RFM8_NONE ? cohort_rfm8_name (row->rfm8) : NULL);
   append_int (line, row->points);
   append_int (line, row->invites);
