@@ -12,6 +12,7 @@
 #include "cohort-csv-mapping-dialog.h"
 #include "cohort-import-job.h"
 #include "cohort-imports-page.h"
+#include "cohort-members-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
 #include "cohort-zone-dialog.h"
@@ -33,6 +34,7 @@ struct _CohortWindow
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
   CohortImportsPage *imports_page;
+  CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
@@ -301,6 +303,7 @@ static void
 update_pages (CohortWindow *self)
 {
   cohort_imports_page_set_db (self->imports_page, self->db_path);
+  cohort_members_page_set_community (self->members_page, self->db_path, self->community);
 }
 
 static void
@@ -753,7 +756,8 @@ gboolean
 cohort_window_is_busy (CohortWindow *self)
 {
   return self->job != NULL || self->load_cancellable != NULL || self->changing_zone ||
-         cohort_imports_page_is_busy (self->imports_page);
+         cohort_imports_page_is_busy (self->imports_page) ||
+         cohort_members_page_is_busy (self->members_page);
 }
 
 const char *
@@ -853,12 +857,14 @@ cohort_window_class_init (CohortWindowClass *klass)
 
   g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, members_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
@@ -916,6 +922,8 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", FALSE);
   g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
   g_signal_connect_swapped (self->imports_page, "changed", G_CALLBACK (on_imports_changed_cb), self);
+  /* staff and bot flags change who every metric counts */
+  g_signal_connect_swapped (self->members_page, "data-changed", G_CALLBACK (cohort_window_reload), self);
 }
 
 CohortWindow *

@@ -224,11 +224,31 @@ static const char migration_v4[] =
   "  mapping TEXT NOT NULL,"
   "  updated_ts INTEGER);";
 
+/* v5: the operator's own labels (METRICS.md §0.1, DESIGN.md §3): tags shared by every
+ * community, a member's tags and dated notes, and the external reach that makes a KOL. */
+static const char migration_v5[] =
+  "CREATE TABLE tag ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE);"
+  "CREATE TABLE member_tag ("
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  tag INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (member, tag));"
+  "CREATE INDEX member_tag_tag ON member_tag (tag);"
+  "CREATE TABLE note ("
+  "  id INTEGER PRIMARY KEY,"
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  ts INTEGER NOT NULL,"
+  "  text TEXT NOT NULL);"
+  "CREATE INDEX note_member ON note (member, ts);"
+  "ALTER TABLE member ADD COLUMN reach INTEGER;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
   migration_v4,
+  migration_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
