@@ -610,6 +610,22 @@ test_events (Fixture       *fx,
               "u3|1712059200|1712318400|join|kick;u2|1712739600|open|rejoin|-");
 }
 
+/* Inviters named by display name: Alice is u1 (seen with her id above); Dana never appears
+ * with an id, so she is known by her name. */
+static void
+test_events_inviter_names (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CohortCsvMapping) m = guessed_mapping ("events-inviter-names.csv");
+  g_autoptr(CohortImportResult) result = import_ok (fx, "events-inviter-names.csv", m, NULL);
+
+  g_assert_cmpint (result->counts.invites_added, ==, 2);
+  assert_sql (fx, "SELECT group_concat(a.platform_uid || '>' || b.platform_uid, ';') FROM "
+                  "(SELECT * FROM invite ORDER BY ts) i JOIN member a ON a.id = i.inviter "
+                  "JOIN member b ON b.id = i.invitee", "u1>u2;Dana>u3");
+  g_assert_cmpint (cohort_db_count (fx->db, "member"), ==, 4);
+}
+
 /* Chinese headers and statuses, a currency sign with grouping, then a later export where the
  * first order was refunded: same header, so the saved mapping reads it. */
 static void
@@ -818,6 +834,7 @@ main (int    argc,
   ADD ("messages-gb18030", test_messages_gb18030);
   ADD ("members", test_members);
   ADD ("events", test_events);
+  ADD ("events-inviter-names", test_events_inviter_names);
   ADD ("orders", test_orders);
   ADD ("orders-without-ids", test_orders_without_ids);
   ADD ("orders-remove-import", test_orders_remove_import);
