@@ -5,6 +5,8 @@
 
 #include "cohort-store-private.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ enum {
   STMT_MEMBER_INSERT,
   STMT_MEMBER_RENAME,
   STMT_MESSAGE_INSERT,
+  STMT_MESSAGE_RUN,
   STMT_REACTION_UPSERT,
   STMT_EVENT_INSERT,
   STMT_INVITE_INSERT,
@@ -59,6 +62,7 @@ static const char *stmt_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
     "forwarded, edited_ts, is_mech, mech_reason, text, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+  [STMT_MESSAGE_RUN] = "SELECT import_run FROM message WHERE community = ?1 AND platform_msg_id = ?2",
   [STMT_REACTION_UPSERT] =
     "INSERT INTO reaction (message, emoji, count, import_run) "
     "SELECT id, ?3, ?4, ?5 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
@@ -240,13 +244,28 @@ cohort_db_assert_owner (CohortDb *db)
   g_assert (db->owner == g_thread_self ());
 }
 
+/* A full disk (or a file-size limit) is the one SQL failure an operator can fix, so it gets
+ * its own code and words; the rest stay technical. */
+static gboolean
+is_disk_full (int code)
+{
+  /* SQLite says FULL on ENOSPC and on a short write; a write refused outright at a size
+   * limit (EFBIG) comes back as IOERR_WRITE. */
+  return code == SQLITE_FULL || code == SQLITE_IOERR_WRITE;
+}
+
 gboolean
 cohort_db_set_sql_error (CohortDb    *db,
                          GError     **error,
                          const char  *what)
 {
-  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
-               "%s: %s", what, sqlite3_errmsg (db->db));
+  if (is_disk_full (sqlite3_extended_errcode (db->db)))
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_DISK_FULL,
+                 _("Cohort could not write to %s: the disk is full. Nothing was changed; free "
+                   "some space and try again."), db->path);
+  else
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+                 "%s: %s", what, sqlite3_errmsg (db->db));
   return FALSE;
 }
 
@@ -259,6 +278,11 @@ cohort_db_exec (CohortDb    *db,
 
   if (sqlite3_exec (db->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
+      if (is_disk_full (sqlite3_extended_errcode (db->db)))
+        {
+          sqlite3_free (msg);
+          return cohort_db_set_sql_error (db, error, NULL);
+        }
       g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL, "%s", msg ? msg : "SQL error");
       sqlite3_free (msg);
       return FALSE;
@@ -1153,6 +1177,48 @@ cohort_import_tx_member (CohortImportTx  *tx,
   return TRUE;
 }
 
+/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
+ * more than a year from now (a garbled year such as 2100).  One such record means the export
+ * is damaged, and the whole file is refused rather than skewing every chart. */
+#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
+
+static gboolean
+check_timestamp (gint64   ts,
+                 GError **error)
+{
+  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *day = NULL;
+
+  if (ts >= EARLIEST_TS && ts <= latest)
+    return TRUE;
+  when = g_date_time_new_from_unix_utc (ts);
+  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, ts);
+  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+               _("a message is dated %s, which no chat platform can produce"), day);
+  return FALSE;
+}
+
+/* INSERT OR IGNORE skipped the message: fine when an earlier import brought it, a damaged
+ * (or hand-merged) export when this same import already added that id. */
+static gboolean
+check_not_repeated (CohortImportTx             *tx,
+                    const CohortMessageRecord  *r,
+                    GError                    **error)
+{
+  sqlite3_stmt *stmt = tx_stmt (tx, STMT_MESSAGE_RUN);
+
+  sqlite3_bind_int64 (stmt, 1, r->community);
+  sqlite3_bind_text (stmt, 2, r->platform_msg_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == tx->run_id)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                   _("the message id %s appears twice"), r->platform_msg_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cohort_import_tx_message (CohortImportTx             *tx,
                           const CohortMessageRecord  *r,
@@ -1160,6 +1226,9 @@ cohort_import_tx_message (CohortImportTx             *tx,
 {
   sqlite3_stmt *stmt;
   gint64 member = 0;
+
+  if (!check_timestamp (r->ts, error))
+    return FALSE;
 
   if (r->member_uid != NULL && (member = lookup_member (tx, r->community, r->member_uid)) == 0)
     {
@@ -1188,7 +1257,11 @@ cohort_import_tx_message (CohortImportTx             *tx,
     return cohort_db_set_sql_error (tx->db, error, "add message");
 
   if (sqlite3_changes (tx->db->db) == 0)
-    tx->counts.messages_present++;
+    {
+      if (!check_not_repeated (tx, r, error))
+        return FALSE;
+      tx->counts.messages_present++;
+    }
   else if (r->kind == COHORT_MESSAGE_SYSTEM)
     tx->counts.system_added++;
   else
@@ -1204,13 +1277,23 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
                            gint64           count,
                            GError         **error)
 {
-  sqlite3_stmt *stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
-  gint64 before = sqlite3_last_insert_rowid (tx->db->db);
+  sqlite3_stmt *stmt;
+  gint64 before;
+
+  if (count < 0)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                   _("a reaction is counted %" PRId64 " times; a count is never "
+                     "negative in a real export"), count);
+      return FALSE;
+    }
+  stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
+  before = sqlite3_last_insert_rowid (tx->db->db);
 
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
+  sqlite3_bind_int64 (stmt, 4, count);
   sqlite3_bind_int64 (stmt, 5, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add reaction");
@@ -1266,9 +1349,11 @@ cohort_import_tx_event (CohortImportTx  *tx,
                         GError         **error)
 {
   sqlite3_stmt *stmt;
-  gint64 member = ensure_member (tx, community, member_uid, error);
+  gint64 member;
 
-  if (member == 0)
+  if (!check_timestamp (ts, error))
+    return FALSE;
+  if ((member = ensure_member (tx, community, member_uid, error)) == 0)
     return FALSE;
   stmt = tx_stmt (tx, STMT_EVENT_INSERT);
   sqlite3_bind_int64 (stmt, 1, community);

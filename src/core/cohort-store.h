@@ -27,6 +27,8 @@ typedef enum
   COHORT_STORE_ERROR_NEWER_SCHEMA,
   COHORT_STORE_ERROR_SQL,
   COHORT_STORE_ERROR_NOT_FOUND,
+  COHORT_STORE_ERROR_INVALID_DATA,   /* a record no real export can hold (date, count, id) */
+  COHORT_STORE_ERROR_DISK_FULL,      /* the disk or the file-size limit ran out */
 } CohortStoreError;
 
 typedef struct _CohortDb CohortDb;
