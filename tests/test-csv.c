@@ -153,9 +153,9 @@ read_all (const char  *text,
 
   while (cohort_csv_reader_next (reader, fields, error))
     {
+      /* The emptied array takes the next record. */
       g_ptr_array_add (fields, NULL);
       g_ptr_array_add (records, g_ptr_array_steal (fields, NULL));
-      fields = g_ptr_array_new_with_free_func (g_free);
     }
   *delimiter = cohort_csv_reader_get_delimiter (reader);
   return error != NULL && *error != NULL ? NULL : g_steal_pointer (&records);
