@@ -670,7 +670,8 @@ csv_import_init (CsvImport               *im,
   im->tx = tx;
   im->ctx = ctx;
   im->mapping = mapping;
-  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz : cohort_csv_default_zone ());
+  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz
+                                                        : cohort_csv_default_zone ());
   if (!(im->tz = g_time_zone_new_identifier (im->zone)))
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
@@ -684,7 +685,9 @@ csv_import_init (CsvImport               *im,
   im->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im->uid_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im->mech = cohort_mech_new ();
-  return mapping->kind != COHORT_CSV_KIND_ORDERS || (im->orders = cohort_order_writer_new (tx, error));
+  if (mapping->kind == COHORT_CSV_KIND_ORDERS)
+    return (im->orders = cohort_order_writer_new (tx, error)) != NULL;
+  return TRUE;
 }
 
 /* Remembered only once the rows are in, in the same transaction.  With the community they
