@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-store"
+
+#include "config.h"
+
+#include "cohort-store-activity.h"
+#include "cohort-store-private.h"
+
+/* The SQL of the Activity & Content page: message texts for one date range. */
+
+static const char load_texts_sql[] =
+  "SELECT m.ts, s.platform_uid, r.member, rs.platform_uid, m.kind, m.is_mech, m.mech_reason, "
+  "       m.text "
+  "FROM message m "
+  "JOIN member s ON s.id = m.member "
+  "LEFT JOIN message r ON r.community = m.community AND r.platform_msg_id = m.reply_to "
+  "LEFT JOIN member rs ON rs.id = r.member "
+  "WHERE m.community = ?1 AND m.ts >= ?2 AND m.ts < ?3 AND m.kind != ?4 "
+  "ORDER BY m.ts, m.id";
+
+CohortTextMessage *
+cohort_text_message_new (gint64      ts,
+                         guint       member,
+                         int         reply_member,
+                         int         kind,
+                         gboolean    is_mech,
+                         const char *mech_reason,
+                         const char *text)
+{
+  CohortTextMessage *message = g_new0 (CohortTextMessage, 1);
+
+  message->ts = ts;
+  message->member = member;
+  message->reply_member = reply_member;
+  message->kind = (guint8)kind;
+  message->is_mech = is_mech ? 1 : 0;
+  message->mech_reason = g_strdup (mech_reason);
+  message->text = g_strdup (text);
+  return message;
+}
+
+void
+cohort_text_message_free (CohortTextMessage *message)
+{
+  if (message == NULL)
+    return;
+  g_free (message->mech_reason);
+  g_free (message->text);
+  g_free (message);
+}
+
+static int
+member_index (CohortSnapshot *snapshot,
+              sqlite3_stmt   *stmt,
+              int             col)
+{
+  const char *uid = (const char *)sqlite3_column_text (stmt, col);
+
+  return uid != NULL ? cohort_snapshot_find_member (snapshot, uid) : -1;
+}
+
+GPtrArray *
+cohort_db_load_texts (CohortDb        *db,
+                      gint64           community,
+                      CohortSnapshot  *snapshot,
+                      gint64           ts0,
+                      gint64           ts1,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  if (sqlite3_prepare_v2 (db->db, load_texts_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "load texts"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_int64 (stmt, 2, ts0);
+  sqlite3_bind_int64 (stmt, 3, ts1);
+  sqlite3_bind_int (stmt, 4, COHORT_MESSAGE_SYSTEM);
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_text_message_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int member = member_index (snapshot, stmt, 1);
+      int reply = sqlite3_column_type (stmt, 2) == SQLITE_NULL ? -1
+                  : member_index (snapshot, stmt, 3);
+
+      if (member < 0)
+        continue;
+      g_ptr_array_add (rows, cohort_text_message_new (sqlite3_column_int64 (stmt, 0),
+                                                      (guint)member, reply,
+                                                      sqlite3_column_int (stmt, 4),
+                                                      sqlite3_column_int (stmt, 5),
+                                                      (const char *)sqlite3_column_text (stmt, 6),
+                                                      (const char *)sqlite3_column_text (stmt, 7)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "load texts"), NULL;
+  return g_steal_pointer (&rows);
+}
