@@ -23,7 +23,8 @@ static const char * const stopwords[] = {
   "可能", "这样", "那样", "这么", "那么", "时候", "一起", "一直", "真的", "其实", "比较",
   "非常", "还有", "以及", "关于", "对于", "进行", "需要", "一样", "有没有", "是不是",
   "不要", "不会", "不能", "能不能", "可不可以", "吗", "呢", "吧", "啊", "呀", "哇", "嘛",
-  "么", "哦", "嗯", "哈", "啦", "喔", "噢", "诶", "哎", "老师", "请问", "一般",
+  "么", "哦", "嗯", "哈", "啦", "喔", "噢", "诶", "哎", "老师", "请问", "一般", "我的",
+  "你的", "他的", "有人", "左右", "大概", "一点", "怎么办", "多少", "东西",
   /* §A rule 3 */
   "收到", "收到收到", "收到了", "好", "好的", "好滴", "好哒", "好嘞", "好吧", "嗯嗯", "恩恩",
   "哦哦", "了解", "明白", "明白了", "知道了", "懂了", "行", "同上", "同意", "支持", "顶",
@@ -165,7 +166,8 @@ add_token (GPtrArray *tokens,
     g_ptr_array_add (tokens, token);
 }
 
-/* A run of single Han characters the dictionary could not join: its bigrams. */
+/* A run of single Han characters the dictionary could not join: two characters are taken
+ * as one unknown word, a longer run gives its bigrams. */
 static void
 flush_single_run (GPtrArray *tokens,
                   GString   *run)
@@ -173,6 +175,12 @@ flush_single_run (GPtrArray *tokens,
   glong n = g_utf8_strlen (run->str, -1);
   const char *p = run->str;
 
+  if (n == 2)
+    {
+      add_token (tokens, g_strdup (run->str));
+      g_string_truncate (run, 0);
+      return;
+    }
   for (glong i = 0; i + 1 < n; i++)
     {
       const char *next = g_utf8_next_char (p);
