@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cohort-activity-page.h"
+#include "cohort-chart-view.h"
+#include "cohort-demo.h"
+#include "cohort-render.h"
+#include "cohort-retention-page.h"
+#include "cohort-test-ui.h"
+
+/*
+ * The Activity & Content and Retention pages on the demo community, under Xvfb: each page
+ * loads off the main thread, renders to PNG, and the pixels show its charts; switching the
+ * retention period recomputes and replaces the data.
+ */
+
+typedef struct
+{
+  char      *dir;
+  char      *db_path;
+  gint64     community;
+  GtkWidget *window;
+} Fixture;
+
+typedef struct
+{
+  int     width, height;
+  guchar *pixels;
+  gsize   stride;
+} Image;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GPtrArray) communities = NULL;
+  CohortDb *db;
+
+  f->dir = g_dir_make_tmp ("cohort-activity-ui-XXXXXX", NULL);
+  f->db_path = g_build_filename (f->dir, "cohort.db", NULL);
+  /* the test thread plays the import worker here: nothing else runs yet */
+  db = cohort_db_open (f->db_path, FALSE, &error);
+  g_assert_no_error (error);
+  result = cohort_demo_import (db, g_get_real_time () / G_USEC_PER_SEC, NULL, &error);
+  g_assert_no_error (error);
+  communities = cohort_db_list_communities (db, &error);
+  g_assert_no_error (error);
+  f->community = ((CohortCommunityInfo *)communities->pdata[0])->id;
+  cohort_db_close (db);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1500);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->db_path, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_unlink (f->db_path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+static void
+wait_for (gboolean (*ready) (gpointer),
+          gpointer   page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!ready (page) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (ready (page));
+}
+
+static Image
+render (GtkWidget  *widget,
+        const char *png_name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
+  Image image = { 0, };
+
+  cohort_test_wait_for_frame (widget);
+  texture = cohort_widget_render (widget);
+  g_assert_nonnull (texture);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+  image.width = gdk_texture_get_width (texture);
+  image.height = gdk_texture_get_height (texture);
+  image.stride = image.width * 4;
+  image.pixels = g_malloc (image.stride * image.height);
+  gdk_texture_download (texture, image.pixels, image.stride);
+  return image;
+}
+
+/* Pixels close to an RGB colour inside a rectangle (texture bytes are B, G, R, A). */
+static int
+count_colour (const Image *image,
+              int          x0,
+              int          y0,
+              int          x1,
+              int          y1,
+              int          r,
+              int          g,
+              int          b,
+              int          tolerance)
+{
+  int n = 0;
+
+  for (int y = MAX (y0, 0); y < MIN (y1, image->height); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, image->width); x++)
+      {
+        const guchar *p = image->pixels + y * image->stride + x * 4;
+
+        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
+            ABS (p[0] - b) <= tolerance)
+          n++;
+      }
+  return n;
+}
+
+/* The widget's bounds in the window, for looking at its pixels only. */
+static void
+bounds_in_window (GtkWidget       *widget,
+                  GtkWidget       *window,
+                  graphene_rect_t *rect)
+{
+  g_assert_true (gtk_widget_compute_bounds (widget, window, rect));
+}
+
+static gboolean
+activity_ready (gpointer page)
+{
+  return cohort_activity_page_get_data (page) != NULL;
+}
+
+static void
+test_activity_page (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *page = g_object_new (COHORT_TYPE_ACTIVITY_PAGE, NULL);
+  const CohortActivity *a;
+  GtkWidget *network, *stickiness;
+  graphene_rect_t box;
+  g_autofree char *csv = NULL;
+  Image image;
+
+  gtk_window_set_child (GTK_WINDOW (f->window), page);
+  gtk_window_present (GTK_WINDOW (f->window));
+  cohort_activity_page_set_community (COHORT_ACTIVITY_PAGE (page), f->db_path, f->community);
+  wait_for (activity_ready, page);
+
+  a = cohort_activity_page_get_data (COHORT_ACTIVITY_PAGE (page))->activity;
+  g_assert_cmpint (a->n_days, ==, 30);
+  g_assert_cmpint (a->active, >, 50);
+  g_assert_cmpint (a->interactions, >, 0);
+  g_assert_cmpuint (a->nodes->len, ==, COHORT_ACTIVITY_NETWORK_NODES);
+  g_assert_cmpuint (a->keywords->len, >, 5);
+  g_assert_cmpuint (a->mech_texts->len, >, 5);
+
+  /* the network draws its nodes in the accent blue (#3584e4) */
+  image = render (f->window, "activity-page.png");
+  network = cohort_activity_page_get_chart (COHORT_ACTIVITY_PAGE (page), COHORT_CHART_NETWORK);
+  bounds_in_window (network, f->window, &box);
+  g_assert_cmpfloat (box.size.height, >=, 300);
+  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
+                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
+                                 0x35, 0x84, 0xe4, 30), >, 1500);
+  /* the stickiness line and its orange (#ff7800) range average */
+  stickiness = cohort_activity_page_get_chart (COHORT_ACTIVITY_PAGE (page), COHORT_CHART_STICKINESS);
+  bounds_in_window (stickiness, f->window, &box);
+  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
+                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
+                                 0x35, 0x84, 0xe4, 30), >, 200);
+  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
+                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
+                                 0xff, 0x78, 0x00, 40), >, 100);
+  g_free (image.pixels);
+
+  /* hovering a node names the member with exact counts */
+  cohort_chart_view_set_hover_index (COHORT_CHART_VIEW (network), 0);
+  g_assert_nonnull (strstr (cohort_chart_view_get_hover_text (COHORT_CHART_VIEW (network)),
+                            ((CohortNetworkNode *)a->nodes->pdata[0])->name));
+
+  csv = cohort_activity_page_keywords_csv (COHORT_ACTIVITY_PAGE (page));
+  g_assert_true (g_str_has_prefix (csv, "term,members,occurrences,"));
+  g_assert_nonnull (strstr (csv, ((CohortKeyword *)a->keywords->pdata[0])->term));
+}
+
+static gboolean
+retention_ready (gpointer page)
+{
+  return cohort_retention_page_get_data (page) != NULL;
+}
+
+static gboolean
+retention_monthly (gpointer page)
+{
+  const CohortActivityData *d = cohort_retention_page_get_data (page);
+
+  return d != NULL && d->retention->period == COHORT_RETENTION_BY_MONTH &&
+         d->retention->mode == COHORT_RETENTION_ACTIVITY;
+}
+
+static void
+test_retention_page (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *page = g_object_new (COHORT_TYPE_RETENTION_PAGE, NULL);
+  const CohortRetention *r;
+  GtkWidget *curves;
+  graphene_rect_t box;
+  Image image;
+  int accent_cells;
+
+  gtk_window_set_child (GTK_WINDOW (f->window), page);
+  gtk_window_present (GTK_WINDOW (f->window));
+  cohort_retention_page_set_community (COHORT_RETENTION_PAGE (page), f->db_path, f->community);
+  wait_for (retention_ready, page);
+
+  r = cohort_retention_page_get_data (COHORT_RETENTION_PAGE (page))->retention;
+  g_assert_cmpint (r->period, ==, COHORT_RETENTION_BY_WEEK);
+  g_assert_cmpint (r->mode, ==, COHORT_RETENTION_MEMBERSHIP);
+  g_assert_cmpuint (r->n_rows, ==, COHORT_RETENTION_ROWS);
+
+  image = render (f->window, "retention-page.png");
+  curves = cohort_retention_page_get_chart (COHORT_RETENTION_PAGE (page));
+  bounds_in_window (curves, f->window, &box);
+  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
+                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
+                                 0x35, 0x84, 0xe4, 30), >, 40);
+  accent_cells = count_colour (&image, box.origin.x, box.origin.y,
+                               box.origin.x + box.size.width, box.origin.y + box.size.height,
+                               0x35, 0x84, 0xe4, 30);
+  g_free (image.pixels);
+
+  cohort_retention_page_set_view (COHORT_RETENTION_PAGE (page), COHORT_RETENTION_BY_MONTH,
+                                  COHORT_RETENTION_ACTIVITY);
+  wait_for (retention_monthly, page);
+  r = cohort_retention_page_get_data (COHORT_RETENTION_PAGE (page))->retention;
+  g_assert_cmpuint (r->n_rows, >=, 5);
+  image = render (f->window, "retention-page-monthly.png");
+  /* monthly activity curves are drawn too, and differ from the weekly membership ones */
+  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
+                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
+                                 0x35, 0x84, 0xe4, 30), !=, accent_cells);
+  g_assert_cmpint (r->rows[0].cells[0].den, >, 0);
+  g_free (image.pixels);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_test_add ("/cohort/activity-page/demo", Fixture, NULL, fixture_setup, test_activity_page,
+              fixture_teardown);
+  g_test_add ("/cohort/retention-page/demo", Fixture, NULL, fixture_setup, test_retention_page,
+              fixture_teardown);
+  return g_test_run ();
+}
