@@ -11,11 +11,13 @@
 #include "cohort-render.h"
 #include "cohort-retention-page.h"
 #include "cohort-test-ui.h"
+#include "cohort-window.h"
 
 /*
- * The Activity & Content and Retention pages on the demo community, under Xvfb: each page
- * loads off the main thread, renders to PNG, and the pixels show its charts; switching the
- * retention period recomputes and replaces the data.
+ * The Activity & Content and Retention pages on the demo community, under Xvfb, inside the
+ * real window (which hands them its database and community): each page loads off the main
+ * thread, renders to PNG, and the pixels show its charts; switching the retention period
+ * recomputes and replaces the data.
  */
 
 typedef struct
@@ -24,6 +26,7 @@ typedef struct
   char      *db_path;
   gint64     community;
   GtkWidget *window;
+  GtkWidget *page;
 } Fixture;
 
 typedef struct
@@ -54,8 +57,33 @@ fixture_setup (Fixture       *f,
   f->community = ((CohortCommunityInfo *)communities->pdata[0])->id;
   cohort_db_close (db);
 
-  f->window = gtk_window_new ();
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_string (settings, "date-range", "last-30");
+    g_settings_set_int64 (settings, "last-community", 0);
+  }
+  f->window = g_object_ref_sink (GTK_WIDGET (cohort_window_new (NULL, f->db_path)));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1500);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+/* The page of the given type inside the window. */
+static GtkWidget *
+find_page (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_page (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -66,6 +94,7 @@ fixture_teardown (Fixture       *f,
   g_autofree char *shm = g_strconcat (f->db_path, "-shm", NULL);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
+  g_object_unref (f->window);
   g_unlink (f->db_path);
   g_unlink (wal);
   g_unlink (shm);
@@ -147,21 +176,30 @@ activity_ready (gpointer page)
   return cohort_activity_page_get_data (page) != NULL;
 }
 
+static gboolean
+activity_ninety_days (gpointer page)
+{
+  const CohortActivityData *d = cohort_activity_page_get_data (page);
+
+  return d != NULL && d->activity->n_days == 90;
+}
+
 static void
 test_activity_page (Fixture       *f,
                     gconstpointer  data)
 {
-  GtkWidget *page = g_object_new (COHORT_TYPE_ACTIVITY_PAGE, NULL);
+  GtkWidget *page = find_page (f->window, COHORT_TYPE_ACTIVITY_PAGE);
   const CohortActivity *a;
   GtkWidget *network, *stickiness;
   graphene_rect_t box;
   g_autofree char *csv = NULL;
   Image image;
 
-  gtk_window_set_child (GTK_WINDOW (f->window), page);
-  gtk_window_present (GTK_WINDOW (f->window));
-  cohort_activity_page_set_community (COHORT_ACTIVITY_PAGE (page), f->db_path, f->community);
+  /* the window loads the Overview, then hands the community to the page */
+  g_assert_nonnull (page);
   wait_for (activity_ready, page);
+  cohort_window_show_page (COHORT_WINDOW (f->window), "activity");
+  g_assert_cmpstr (cohort_window_get_page_name (COHORT_WINDOW (f->window)), ==, "activity");
 
   a = cohort_activity_page_get_data (COHORT_ACTIVITY_PAGE (page))->activity;
   g_assert_cmpint (a->n_days, ==, 30);
@@ -198,6 +236,18 @@ test_activity_page (Fixture       *f,
   csv = cohort_activity_page_keywords_csv (COHORT_ACTIVITY_PAGE (page));
   g_assert_true (g_str_has_prefix (csv, "term,members,occurrences,"));
   g_assert_nonnull (strstr (csv, ((CohortKeyword *)a->keywords->pdata[0])->term));
+
+  /* the window's range applies to the page: a longer range recomputes it off-thread */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    gint64 messages = a->messages;
+
+    g_settings_set_string (settings, "date-range", "last-90");
+    wait_for (activity_ninety_days, page);
+    a = cohort_activity_page_get_data (COHORT_ACTIVITY_PAGE (page))->activity;
+    g_assert_cmpint (a->messages, >, messages);
+    g_settings_set_string (settings, "date-range", "last-30");
+  }
 }
 
 static gboolean
@@ -219,17 +269,16 @@ static void
 test_retention_page (Fixture       *f,
                      gconstpointer  data)
 {
-  GtkWidget *page = g_object_new (COHORT_TYPE_RETENTION_PAGE, NULL);
+  GtkWidget *page = find_page (f->window, COHORT_TYPE_RETENTION_PAGE);
   const CohortRetention *r;
   GtkWidget *curves;
   graphene_rect_t box;
   Image image;
-  int accent_cells;
+  int accent_cells, shaded;
 
-  gtk_window_set_child (GTK_WINDOW (f->window), page);
-  gtk_window_present (GTK_WINDOW (f->window));
-  cohort_retention_page_set_community (COHORT_RETENTION_PAGE (page), f->db_path, f->community);
+  g_assert_nonnull (page);
   wait_for (retention_ready, page);
+  cohort_window_show_page (COHORT_WINDOW (f->window), "retention");
 
   r = cohort_retention_page_get_data (COHORT_RETENTION_PAGE (page))->retention;
   g_assert_cmpint (r->period, ==, COHORT_RETENTION_BY_WEEK);
@@ -245,6 +294,9 @@ test_retention_page (Fixture       *f,
   accent_cells = count_colour (&image, box.origin.x, box.origin.y,
                                box.origin.x + box.size.width, box.origin.y + box.size.height,
                                0x35, 0x84, 0xe4, 30);
+  /* the highest shares of the table fill their cells with the solid accent */
+  shaded = count_colour (&image, 0, 0, image.width, box.origin.y, 0x35, 0x84, 0xe4, 12);
+  g_assert_cmpint (shaded, >, 1000);
   g_free (image.pixels);
 
   cohort_retention_page_set_view (COHORT_RETENTION_PAGE (page), COHORT_RETENTION_BY_MONTH,
@@ -258,6 +310,11 @@ test_retention_page (Fixture       *f,
                                  box.origin.x + box.size.width, box.origin.y + box.size.height,
                                  0x35, 0x84, 0xe4, 30), !=, accent_cells);
   g_assert_cmpint (r->rows[0].cells[0].den, >, 0);
+  /* a different table: its top cells are solid too, but not the same number of pixels */
+  g_assert_cmpint (count_colour (&image, 0, 0, image.width, box.origin.y, 0x35, 0x84, 0xe4, 12),
+                   >, 300);
+  g_assert_cmpint (count_colour (&image, 0, 0, image.width, box.origin.y, 0x35, 0x84, 0xe4, 12),
+                   !=, shaded);
   g_free (image.pixels);
 }
 
@@ -268,6 +325,14 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  {
+    /* AdwApplication loads the stylesheet in the app; without one, load it here */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/cohortapp/Cohort/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   g_test_add ("/cohort/activity-page/demo", Fixture, NULL, fixture_setup, test_activity_page,
               fixture_teardown);
   g_test_add ("/cohort/retention-page/demo", Fixture, NULL, fixture_setup, test_retention_page,

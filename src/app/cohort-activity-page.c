@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cohort-chart-view.h"
@@ -22,11 +23,11 @@ struct _CohortActivityPage
   GtkBox             *keywords_box;
   GtkBox             *mech_box;
   GtkBox             *mix_box;
-  GtkDropDown        *range_dropdown;
   GtkLabel           *range_label;
   GtkStack           *stack;
 
   /* owned */
+  GSettings          *settings;     /* the window's "date-range" applies to this page too */
   GtkWidget          *network;
   GtkWidget          *stickiness;
   char               *db_path;
@@ -37,7 +38,18 @@ struct _CohortActivityPage
 
 G_DEFINE_FINAL_TYPE (CohortActivityPage, cohort_activity_page, GTK_TYPE_WIDGET)
 
-static const int range_days[] = { 7, 30, 90 };
+/* Days of the "date-range" setting's choices (the window's range menu); 0 = all time. */
+static int
+setting_range_days (GSettings *settings)
+{
+  g_autofree char *range = g_settings_get_string (settings, "date-range");
+
+  if (g_str_equal (range, "all"))
+    return 0;
+  if (g_str_has_prefix (range, "last-"))
+    return MAX (atoi (range + strlen ("last-")), 1);
+  return 30;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Building blocks                                                                             */
@@ -363,7 +375,6 @@ on_loaded_cb (GObject      *object,
 static void
 reload (CohortActivityPage *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->range_dropdown);
   CohortSnapshotRef *shared = self->data != NULL ? self->data->snapshot : NULL;
 
   g_cancellable_cancel (self->cancellable);
@@ -375,7 +386,7 @@ reload (CohortActivityPage *self)
     }
   self->cancellable = g_cancellable_new ();
   cohort_activity_load_async (self->db_path, self->community, shared,
-                              range_days[MIN (selected, G_N_ELEMENTS (range_days) - 1)],
+                              setting_range_days (self->settings),
                               g_get_real_time () / G_USEC_PER_SEC, self->cancellable,
                               on_loaded_cb, g_object_ref (self));
 }
@@ -484,8 +495,7 @@ chart_card (GtkWidget *chart)
   gtk_widget_add_css_class (card, "chart-card");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "heading");
-  gtk_widget_set_size_request (chart, -1, 300);
-  gtk_widget_set_vexpand (chart, TRUE);
+  gtk_widget_set_size_request (chart, -1, 320);
   gtk_box_append (GTK_BOX (card), title);
   gtk_box_append (GTK_BOX (card), chart);
   return card;
@@ -506,6 +516,7 @@ cohort_activity_page_dispose (GObject *object)
   self->stickiness = self->network = NULL;
   g_clear_pointer (&self->data, cohort_activity_data_free);
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cohort_activity_page_parent_class)->dispose (object);
 }
@@ -526,7 +537,6 @@ cohort_activity_page_class_init (CohortActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, keywords_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mech_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mix_box);
-  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, range_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, range_label);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, stack);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -541,8 +551,9 @@ cohort_activity_page_init (CohortActivityPage *self)
   self->network = cohort_chart_view_new (COHORT_CHART_NETWORK);
   gtk_box_append (self->chart_row, chart_card (self->stickiness));
   gtk_box_append (self->chart_row, chart_card (self->network));
-  g_signal_connect_swapped (self->range_dropdown, "notify::selected",
-                            G_CALLBACK (on_range_changed_cb), self);
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::date-range",
+                           G_CALLBACK (on_range_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 

@@ -70,9 +70,35 @@ format_rate (const CohortRate *rate)
   return rate->den > 0 ? g_strdup_printf ("%.1f%%", 100.0 * rate->num / rate->den) : g_strdup ("—");
 }
 
-/* A shaded cell; the tooltip has the exact numbers. */
+/* The shares of a table's mature cells span [lo, hi]. */
+typedef struct
+{
+  double lo, hi;
+} Span;
+
+static Span
+table_span (const CohortRetention *r)
+{
+  Span span = { 1, 0 };
+
+  for (guint i = 0; i < r->n_rows; i++)
+    for (int k = 0; k < r->rows[i].n_cells; k++)
+      if (r->rows[i].cells[k].den > 0)
+        {
+          double v = (double)r->rows[i].cells[k].num / r->rows[i].cells[k].den;
+
+          span.lo = MIN (span.lo, v);
+          span.hi = MAX (span.hi, v);
+        }
+  return span;
+}
+
+/* A shaded cell; the tooltip has the exact numbers.  Shades run from the table's lowest to
+ * its highest share: membership shares all sit near 90 %, and an absolute scale would paint
+ * them one colour. */
 static GtkWidget *
-rate_cell (const CohortRate *rate)
+rate_cell (const CohortRate *rate,
+           Span              span)
 {
   g_autofree char *text = format_rate (rate);
   GtkWidget *label = cell_label (text, 1, rate->den == 0);
@@ -80,8 +106,9 @@ rate_cell (const CohortRate *rate)
   gtk_widget_add_css_class (label, "retention-cell");
   if (rate->den > 0)
     {
-      g_autofree char *level = g_strdup_printf ("level-%d",
-                                                (int)MIN (5, ceil (5.0 * rate->num / rate->den)));
+      double v = (double)rate->num / rate->den;
+      double t = span.hi > span.lo ? (v - span.lo) / (span.hi - span.lo) : 1;
+      g_autofree char *level = g_strdup_printf ("level-%d", 1 + (int)lround (4 * t));
       g_autofree char *tip = g_strdup_printf (_("%" PRId64 " of %" PRId64 " members"), rate->num,
                                               rate->den);
 
@@ -98,6 +125,7 @@ fill_table (CohortRetentionPage   *self,
             const CohortRetention *r)
 {
   gboolean weeks = r->period == COHORT_RETENTION_BY_WEEK;
+  Span span = table_span (r);
   int cols = 1;
 
   clear_grid (self->table);
@@ -122,7 +150,7 @@ fill_table (CohortRetentionPage   *self,
       gtk_grid_attach (self->table, first, 0, (int)i + 1, 1, 1);
       gtk_grid_attach (self->table, cell_label (size, 1, FALSE), 1, (int)i + 1, 1, 1);
       for (int k = 0; k < row->n_cells && row->size > 0; k++)
-        gtk_grid_attach (self->table, rate_cell (&row->cells[k]), k + 2, (int)i + 1, 1, 1);
+        gtk_grid_attach (self->table, rate_cell (&row->cells[k], span), k + 2, (int)i + 1, 1, 1);
     }
   gtk_label_set_text (self->table_title,
                       r->mode == COHORT_RETENTION_ACTIVITY
@@ -151,7 +179,9 @@ fill_day_table (CohortRetentionPage   *self,
         continue;
       gtk_grid_attach (self->day_table, cell_label (a, 1, TRUE), col++, 0, 1, 1);
       gtk_grid_attach (self->day_table, cell_label (b, 1, TRUE), col++, 0, 1, 1);
-      gtk_grid_attach (self->day_table, cell_label (c, 1, TRUE), col++, 0, 1, 1);
+      /* within 1 day is day 1 itself */
+      if (n > 1)
+        gtk_grid_attach (self->day_table, cell_label (c, 1, TRUE), col++, 0, 1, 1);
     }
   for (guint i = 0; i < r->n_rows; i++)
     {
@@ -172,7 +202,8 @@ fill_day_table (CohortRetentionPage   *self,
             continue;
           gtk_grid_attach (self->day_table, cell_label (a, 1, row->day_n[j].den == 0), col++, (int)i + 1, 1, 1);
           gtk_grid_attach (self->day_table, cell_label (b, 1, row->on_or_after[j].den == 0), col++, (int)i + 1, 1, 1);
-          gtk_grid_attach (self->day_table, cell_label (c, 1, row->within[j].den == 0), col++, (int)i + 1, 1, 1);
+          if (cohort_retention_day_points[j] > 1)
+            gtk_grid_attach (self->day_table, cell_label (c, 1, row->within[j].den == 0), col++, (int)i + 1, 1, 1);
         }
     }
 }
@@ -320,8 +351,8 @@ cohort_retention_page_init (CohortRetentionPage *self)
   gtk_widget_add_css_class (title, "heading");
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "chart-card");
-  gtk_widget_set_size_request (self->curves, -1, 300);
-  gtk_widget_set_vexpand (self->curves, TRUE);
+  gtk_widget_set_size_request (self->curves, 360, 340);
+  gtk_widget_set_hexpand (card, TRUE);
   gtk_box_append (GTK_BOX (card), title);
   gtk_box_append (GTK_BOX (card), self->curves);
   gtk_box_prepend (self->lower_row, card);

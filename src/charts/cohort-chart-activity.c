@@ -138,17 +138,18 @@ plot_area (double width,
   return p;
 }
 
-/* Percent gridlines 0 … top in steps of step. */
+/* Percent gridlines bottom … top in steps of step. */
 static void
 draw_percent_axis (Ctx        *c,
                    const Plot *p,
+                   double      bottom,
                    double      top,
                    double      step)
 {
   cairo_set_line_width (c->cr, 1);
-  for (double v = 0; v <= top + step / 2; v += step)
+  for (double v = bottom; v <= top + step / 2; v += step)
     {
-      double y = round (p->y + p->h - v / top * p->h) + 0.5;
+      double y = round (p->y + p->h - (v - bottom) / (top - bottom) * p->h) + 0.5;
       g_autofree char *label = g_strdup_printf ("%.0f%%", v * 100);
 
       set_color (c->cr, &c->style->grid, 1);
@@ -245,7 +246,7 @@ draw_stickiness (Ctx                  *c,
 
   if (a->stickiness.den > 0)
     legend_line (c, x0, &c->style->series[2], 1, TRUE, _("Average for the range"));
-  draw_percent_axis (c, &p, top, top / 4);
+  draw_percent_axis (c, &p, 0, top, top / 4);
 
   cairo_set_line_width (c->cr, 2);
   cairo_set_line_join (c->cr, CAIRO_LINE_JOIN_ROUND);
@@ -481,8 +482,23 @@ curves_empty (const CohortRetention *r)
   return TRUE;
 }
 
+/* The y axis starts at the quarter below the lowest share, so that curves near 90 % are
+ * not squeezed against the top. */
+static double
+curves_bottom (const CohortRetention *r)
+{
+  double lo = 1;
+
+  for (guint i = 0; i < r->n_rows; i++)
+    for (int k = 0; k < r->rows[i].n_cells; k++)
+      if (r->rows[i].cells[k].den > 0 && r->rows[i].size > 0)
+        lo = MIN (lo, rate_value (&r->rows[i].cells[k]));
+  return MIN (floor (lo * 4) / 4, 0.75);
+}
+
 static void
 curve_point (const Plot *p,
+             double      bottom,
              int         cols,
              int         k,
              double      v,
@@ -490,7 +506,7 @@ curve_point (const Plot *p,
              double     *y)
 {
   *x = cols > 1 ? p->x + p->w * k / (cols - 1) : p->x + p->w / 2;
-  *y = p->y + p->h - v * p->h;
+  *y = p->y + p->h - (v - bottom) / (1 - bottom) * p->h;
 }
 
 /* Older cohorts are drawn lighter, the newest in the full accent. */
@@ -522,7 +538,7 @@ draw_curve (Ctx                   *c,
 
       if (cohort->cells[k].den == 0)
         break;
-      curve_point (p, cols, k, rate_value (&cohort->cells[k]), &x, &y);
+      curve_point (p, curves_bottom (r), cols, k, rate_value (&cohort->cells[k]), &x, &y);
       if (pen)
         cairo_line_to (c->cr, x, y);
       else
@@ -530,6 +546,16 @@ draw_curve (Ctx                   *c,
       pen = TRUE;
     }
   cairo_stroke (c->cr);
+
+  /* a dot per point, so that a young cohort with a single period still shows */
+  for (int k = 0; k < cohort->n_cells && k < cols && cohort->cells[k].den > 0; k++)
+    {
+      double x, y;
+
+      curve_point (p, curves_bottom (r), cols, k, rate_value (&cohort->cells[k]), &x, &y);
+      cairo_arc (c->cr, x, y, lit ? 3.5 : 2.5, 0, 2 * G_PI);
+      cairo_fill (c->cr);
+    }
 }
 
 static void
@@ -547,14 +573,14 @@ draw_curves (Ctx                   *c,
 
   x = legend_line (c, p.x, &c->style->accent, 1, FALSE, _("Newest cohort"));
   legend_line (c, x, &c->style->accent, 0.3, FALSE, _("Oldest cohort"));
-  draw_percent_axis (c, &p, 1.0, 0.25);
+  draw_percent_axis (c, &p, curves_bottom (r), 1.0, curves_bottom (r) >= 0.5 ? 0.05 : 0.25);
 
   for (int k = 0; k < cols; k++)
     {
       g_autofree char *label = g_strdup_printf ("%d", k);
       double px, py;
 
-      curve_point (&p, cols, k, 0, &px, &py);
+      curve_point (&p, 0, cols, k, 0, &px, &py);
       text_at (c, c->small, label, px, p.y + p.h + 6, 0.5, 0, 0.6);
     }
   for (guint row = 0; row < r->n_rows; row++)
@@ -566,7 +592,7 @@ draw_curves (Ctx                   *c,
       double px, py;
 
       draw_curve (c, &p, r, hover_row, cols, TRUE);
-      curve_point (&p, cols, hover_k, rate_value (cell), &px, &py);
+      curve_point (&p, curves_bottom (r), cols, hover_k, rate_value (cell), &px, &py);
       draw_dot (c, px, py, 4, &c->style->series[2]);
     }
 }
@@ -593,7 +619,7 @@ hit_curves (double                 width,
 
         if (cell->den == 0 || r->rows[row].size == 0)
           break;
-        curve_point (&p, cols, k, rate_value (cell), &px, &py);
+        curve_point (&p, curves_bottom (r), cols, k, rate_value (cell), &px, &py);
         d = (x - px) * (x - px) + (y - py) * (y - py);
         if (d < best)
           {
