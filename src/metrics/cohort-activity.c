@@ -531,8 +531,8 @@ fill_keywords (Ctx            *ctx,
                CohortActivity *self,
                GPtrArray      *texts)
 {
-  g_autoptr(CohortKeywordCounter) current = cohort_keyword_counter_new ();
-  g_autoptr(CohortKeywordCounter) previous = cohort_keyword_counter_new ();
+  g_autoptr(CohortKeywordCounter) current = cohort_keyword_counter_new (NULL);
+  g_autoptr(CohortKeywordCounter) previous = cohort_keyword_counter_new (current);
 
   for (guint i = 0; i < texts->len; i++)
     {

@@ -50,6 +50,7 @@ static const char * const stopwords[] = {
 struct _CohortKeywordCounter
 {
   GHashTable      *terms;     /* term → TermCount */
+  GHashTable      *cache;     /* text → GPtrArray of its tokens; may be shared by counters */
   UBreakIterator  *words;
 };
 
@@ -217,6 +218,37 @@ add_word (GPtrArray  *tokens,
     add_token (tokens, g_utf8_strdown (word, -1));
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar)*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* ASCII text needs no dictionary: words are runs of letters, digits and inner apostrophes,
+ * as ICU's word rules have them, and only those starting with a letter are kept. */
+static void
+tokenize_ascii (const char *clean,
+                GPtrArray  *tokens)
+{
+  const char *p = clean;
+
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (*p != '\0' && !g_ascii_isalnum (*p))
+        p++;
+      start = p;
+      while (g_ascii_isalnum (*p) || (*p == '\'' && g_ascii_isalnum (p[1]) && p > start))
+        p++;
+      if (p - start >= 2 && g_ascii_isalpha (*start))
+        add_token (tokens, g_ascii_strdown (start, p - start));
+    }
+}
+
 static void
 tokenize_into (UBreakIterator *words,
                const char     *text,
@@ -231,6 +263,11 @@ tokenize_into (UBreakIterator *words,
   if (text == NULL || *text == '\0')
     return;
   clean = clean_text (text);
+  if (is_ascii (clean))
+    {
+      tokenize_ascii (clean, tokens);
+      return;
+    }
   u_strFromUTF8 (NULL, 0, &len, clean, -1, &status);
   if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE (status))
     return;
@@ -297,11 +334,15 @@ term_count_free (gpointer data)
 }
 
 CohortKeywordCounter *
-cohort_keyword_counter_new (void)
+cohort_keyword_counter_new (CohortKeywordCounter *share_cache_with)
 {
   CohortKeywordCounter *self = g_new0 (CohortKeywordCounter, 1);
 
   self->terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, term_count_free);
+  self->cache = share_cache_with != NULL
+                ? g_hash_table_ref (share_cache_with->cache)
+                : g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)g_ptr_array_unref);
   self->words = open_word_iterator ();
   return self;
 }
@@ -312,6 +353,7 @@ cohort_keyword_counter_free (CohortKeywordCounter *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->terms);
+  g_hash_table_unref (self->cache);
   ubrk_close (self->words);
   g_free (self);
 }
@@ -321,9 +363,17 @@ cohort_keyword_counter_add (CohortKeywordCounter *self,
                             guint                 member,
                             const char           *text)
 {
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *tokens;
 
-  tokenize_into (self->words, text, tokens);
+  if (text == NULL)
+    return;
+  /* chats repeat themselves: cut each distinct text once */
+  if ((tokens = g_hash_table_lookup (self->cache, text)) == NULL)
+    {
+      tokens = g_ptr_array_new_with_free_func (g_free);
+      tokenize_into (self->words, text, tokens);
+      g_hash_table_insert (self->cache, g_strdup (text), tokens);
+    }
   for (guint i = 0; i < tokens->len; i++)
     {
       const char *term = g_ptr_array_index (tokens, i);

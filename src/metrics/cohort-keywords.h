@@ -37,7 +37,9 @@ typedef struct _CohortKeywordCounter CohortKeywordCounter;
 GPtrArray            *cohort_keywords_tokenize     (const char           *text);
 gboolean              cohort_keywords_is_stopword  (const char           *token);
 
-CohortKeywordCounter *cohort_keyword_counter_new   (void);
+/* share_cache_with: another counter (e.g. of the previous period) whose cache of cut texts
+ * this one may use too, or NULL. */
+CohortKeywordCounter *cohort_keyword_counter_new   (CohortKeywordCounter *share_cache_with);
 void                  cohort_keyword_counter_free  (CohortKeywordCounter *self);
 void                  cohort_keyword_counter_add   (CohortKeywordCounter *self,
                                                     guint                 member,
