@@ -236,6 +236,16 @@ test_activity_page (Fixture       *f,
   csv = cohort_activity_page_keywords_csv (COHORT_ACTIVITY_PAGE (page));
   g_assert_true (g_str_has_prefix (csv, "term,members,occurrences,"));
   g_assert_nonnull (strstr (csv, ((CohortKeyword *)a->keywords->pdata[0])->term));
+  {
+    g_autofree char *kinds = cohort_activity_page_kinds_csv (COHORT_ACTIVITY_PAGE (page));
+    g_autofree char *text_line = g_strdup_printf ("\ntext,%" G_GINT64_FORMAT "\n",
+                                                  a->kinds[COHORT_MESSAGE_TEXT]);
+    g_autofree char *mech = cohort_activity_page_mech_csv (COHORT_ACTIVITY_PAGE (page));
+
+    g_assert_true (g_str_has_prefix (kinds, "kind,messages\n"));
+    g_assert_nonnull (strstr (kinds, text_line));
+    g_assert_nonnull (strstr (mech, ((CohortMechText *)a->mech_texts->pdata[1])->text));
+  }
 
   /* the window's range applies to the page: a longer range recomputes it off-thread */
   {

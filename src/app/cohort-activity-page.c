@@ -51,6 +51,15 @@ setting_range_days (GSettings *settings)
   return 30;
 }
 
+/* The tables with an Export CSV button. */
+enum
+{
+  TABLE_NONE = -1,
+  TABLE_MECH,
+  TABLE_KEYWORDS,
+  TABLE_KINDS,
+};
+
 /* ------------------------------------------------------------------------------------------ */
 /* Building blocks                                                                             */
 
@@ -118,11 +127,14 @@ on_export_csv_clicked_cb (GtkButton *button,
                           gpointer   user_data)
 {
   CohortActivityPage *self = user_data;
-  gboolean keywords = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "keywords"));
-  g_autofree char *csv = keywords ? cohort_activity_page_keywords_csv (self)
-                                  : cohort_activity_page_mech_csv (self);
+  int table = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "table"));
+  g_autofree char *csv = table == TABLE_KEYWORDS ? cohort_activity_page_keywords_csv (self)
+                         : table == TABLE_MECH ? cohort_activity_page_mech_csv (self)
+                         : cohort_activity_page_kinds_csv (self);
 
-  _cohort_save_csv_dialog (GTK_WIDGET (self), keywords ? "keywords.csv" : "mechanical-texts.csv",
+  _cohort_save_csv_dialog (GTK_WIDGET (self),
+                           table == TABLE_KEYWORDS ? "keywords.csv"
+                           : table == TABLE_MECH ? "mechanical-texts.csv" : "message-kinds.csv",
                            csv);
 }
 
@@ -131,7 +143,7 @@ static GtkGrid *
 add_section (CohortActivityPage *self,
              GtkBox             *box,
              const char         *title,
-             int                 export_kind)
+             int                 table)
 {
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (title);
@@ -141,12 +153,12 @@ add_section (CohortActivityPage *self,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_box_append (GTK_BOX (header), label);
-  if (export_kind >= 0)
+  if (table != TABLE_NONE)
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("Export _CSV…"));
 
       gtk_widget_add_css_class (button, "flat");
-      g_object_set_data (G_OBJECT (button), "keywords", GINT_TO_POINTER (export_kind));
+      g_object_set_data (G_OBJECT (button), "table", GINT_TO_POINTER (table));
       g_signal_connect (button, "clicked", G_CALLBACK (on_export_csv_clicked_cb), self);
       gtk_box_append (GTK_BOX (header), button);
     }
@@ -239,7 +251,7 @@ fill_keywords (CohortActivityPage   *self,
   GtkGrid *grid;
 
   clear_box (GTK_WIDGET (self->keywords_box));
-  grid = add_section (self, self->keywords_box, _("Hot Keywords"), 1);
+  grid = add_section (self, self->keywords_box, _("Hot Keywords"), TABLE_KEYWORDS);
   if (a->keywords->len == 0)
     grid_empty (grid, _("No word was used by three or more members in this range."));
   grid_row (grid, 0, _("Word"), _("Members"), _("Times"), TRUE);
@@ -253,7 +265,7 @@ fill_keywords (CohortActivityPage   *self,
       grid_row (grid, (int)i + 1, term, members, times, FALSE);
     }
 
-  grid = add_section (self, self->keywords_box, _("Rising vs the Previous Period"), -1);
+  grid = add_section (self, self->keywords_box, _("Rising vs the Previous Period"), TABLE_NONE);
   if (a->rising->len == 0)
     grid_empty (grid, _("No word is rising three times faster than activity."));
   for (guint i = 0; i < MIN (a->rising->len, 8); i++)
@@ -274,7 +286,7 @@ fill_mech (CohortActivityPage   *self,
   GtkGrid *grid;
 
   clear_box (GTK_WIDGET (self->mech_box));
-  grid = add_section (self, self->mech_box, _("Top Mechanical Replies"), 0);
+  grid = add_section (self, self->mech_box, _("Top Mechanical Replies"), TABLE_MECH);
   if (a->mech_texts->len == 0)
     grid_empty (grid, _("No mechanical replies in this range."));
   for (guint i = 0; i < a->mech_texts->len; i++)
@@ -295,7 +307,7 @@ fill_mix (CohortActivityPage   *self,
   int row = 0;
 
   clear_box (GTK_WIDGET (self->mix_box));
-  grid = add_section (self, self->mix_box, _("Message Kinds"), -1);
+  grid = add_section (self, self->mix_box, _("Message Kinds"), TABLE_KINDS);
   for (int k = 0; k < COHORT_ACTIVITY_N_KINDS; k++)
     {
       CohortRate share = { a->kinds[k], a->raw_messages };
@@ -308,7 +320,7 @@ fill_mix (CohortActivityPage   *self,
   if (row == 0)
     grid_empty (grid, _("No messages in this range."));
 
-  grid = add_section (self, self->mix_box, _("Active Days in the Last 7 Days"), -1);
+  grid = add_section (self, self->mix_box, _("Active Days in the Last 7 Days"), TABLE_NONE);
   for (int d = 1; d <= 7; d++)
     {
       g_autofree char *days = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", d), d);
@@ -445,6 +457,24 @@ cohort_activity_page_mech_csv (CohortActivityPage *self)
       g_string_append_printf (out, ",%d,%s,%" PRId64 ",%" PRId64 "\n", m->kind,
                               m->reason != NULL ? m->reason : "", m->count, m->members);
     }
+  return g_string_free (out, FALSE);
+}
+
+char *
+cohort_activity_page_kinds_csv (CohortActivityPage *self)
+{
+  static const char * const keys[COHORT_ACTIVITY_N_KINDS] = {
+    "text", "sticker", "image", "voice", "video", "file", "link", "system", "other",
+  };
+  GString *out = g_string_new ("kind,messages\n");
+  const CohortActivity *a = self->data != NULL ? self->data->activity : NULL;
+
+  for (int k = 0; a != NULL && k < COHORT_ACTIVITY_N_KINDS; k++)
+    if (k != COHORT_MESSAGE_SYSTEM)
+      g_string_append_printf (out, "%s,%" PRId64 "\n", keys[k], a->kinds[k]);
+  g_string_append (out, "\nactive_days_last_7,members\n");
+  for (int d = 1; a != NULL && d <= 7; d++)
+    g_string_append_printf (out, "%d,%" PRId64 "\n", d, a->active_days[d]);
   return g_string_free (out, FALSE);
 }
 

@@ -29,6 +29,8 @@ GtkWidget                *cohort_activity_page_get_chart     (CohortActivityPage
 /* The CSV of the hot keywords and of the top mechanical texts (for Export CSV and tests). */
 char                     *cohort_activity_page_keywords_csv  (CohortActivityPage *self);
 char                     *cohort_activity_page_mech_csv      (CohortActivityPage *self);
+/* Message kinds, then members by active days in the last 7 days. */
+char                     *cohort_activity_page_kinds_csv     (CohortActivityPage *self);
 
 /* Shared with the Retention page: asks for a file name and writes csv there. */
 void                      _cohort_save_csv_dialog            (GtkWidget          *widget,

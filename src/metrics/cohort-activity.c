@@ -486,18 +486,28 @@ fill_mech_texts (Ctx            *ctx,
 {
   g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                         mech_group_free);
+  /* raw text → its group (borrowed): normalising every copy of "收到" again is most of the
+   * audit's cost */
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   gpointer value;
 
   for (guint i = 0; i < texts->len; i++)
     {
       const CohortTextMessage *msg = g_ptr_array_index (texts, i);
+      const char *raw = msg->text != NULL ? msg->text : "";
       g_autofree char *key = NULL;
       MechGroup *group;
 
       if (!in_period (ctx, msg) || !msg->is_mech || msg->member >= ctx->s->n_members ||
           !ctx->is_h[msg->member])
         continue;
+      if ((group = g_hash_table_lookup (seen, raw)) != NULL)
+        {
+          group->entry->count++;
+          g_hash_table_add (group->senders, GUINT_TO_POINTER (msg->member + 1));
+          continue;
+        }
       key = audit_key (msg->text);
       if ((group = g_hash_table_lookup (groups, key)) == NULL)
         {
@@ -511,6 +521,7 @@ fill_mech_texts (Ctx            *ctx,
         }
       group->entry->count++;
       g_hash_table_add (group->senders, GUINT_TO_POINTER (msg->member + 1));
+      g_hash_table_insert (seen, (gpointer)raw, group);
     }
 
   g_hash_table_iter_init (&iter, groups);
