@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-imports-page.h"
 #include "cohort-kpi-card.h"
 #include "cohort-overview-page.h"
 #include "cohort-render.h"
@@ -242,6 +243,70 @@ count_rows (const char *db_path,
   cohort_db_close (db);
 }
 
+/* The Imports page lists both runs, the failed one with its reason; removing the good run
+ * from the page empties the database and the window; running the file again from the page
+ * brings the community back. */
+static gint64
+first_ok_run (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  CohortDb *db = cohort_db_open (db_path, TRUE, &error);
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  runs = cohort_db_list_imports (db, &error);
+  for (guint i = 0; i < runs->len && id == 0; i++)
+    if (g_str_equal (((CohortImportRun *)runs->pdata[i])->status, "ok"))
+      id = ((CohortImportRun *)runs->pdata[i])->id;
+  cohort_db_close (db);
+  return id;
+}
+
+static void
+test_imports_page (Fixture       *f,
+                   gconstpointer  data)
+{
+  CohortImportsPage *page;
+  g_autoptr(GFile) file = fixture_file ("single-supergroup.json");
+  gint64 communities, messages;
+  Image image;
+
+  drop_file (f, "single-supergroup.json");
+  drop_file (f, "truncated.json");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+
+  cohort_window_show_page (f->window, "imports");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "imports");
+  page = COHORT_IMPORTS_PAGE (cohort_window_get_imports_page (f->window));
+  wait_until (window_idle, f->window, 20);
+  g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 2);
+
+  image = render (GTK_WIDGET (page), "imports-page.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 60);
+  /* The failed run's icon is Adwaita's error red, the good run's tick its success green. */
+  g_assert_cmpint (count_colour (&image, 0xc0, 0x1c, 0x28, 40), >, 20);
+  g_assert_cmpint (count_colour (&image, 0x26, 0xa2, 0x69, 50), >, 10);
+  g_free (image.pixels);
+
+  cohort_imports_page_remove_run (page, first_ok_run (f->db_path));
+  wait_until (window_idle, f->window, 20);
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "26"));
+  count_rows (f->db_path, &communities, &messages);
+  g_assert_cmpint (communities, ==, 0);
+  g_assert_cmpint (messages, ==, 0);
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
+  g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 1);
+
+  /* Run Again, as the page's button asks the window to. */
+  g_signal_emit_by_name (page, "rerun", file, "{\"tz\":\"Asia/Shanghai\"}");
+  wait_until (window_idle, f->window, 20);
+  count_rows (f->db_path, &communities, &messages);
+  g_assert_cmpint (communities, ==, 1);
+  g_assert_cmpint (messages, ==, 26);
+  g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 2);
+}
+
 static void
 test_bad_file (Fixture       *f,
                gconstpointer  data)
@@ -339,6 +404,7 @@ main (int    argc,
   g_test_add ("/cohort/window/drop-import", Fixture, NULL, fixture_setup, test_drop_import, fixture_teardown);
   g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cohort/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/cohort/window/imports-page", Fixture, NULL, fixture_setup, test_imports_page, fixture_teardown);
   g_test_add ("/cohort/window/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "cohort-activity-page.h"
 #include "cohort-import-job.h"
+#include "cohort-imports-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
 #include "cohort-retention-page.h"
@@ -32,6 +33,7 @@ struct _CohortWindow
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
   CohortActivityPage *activity_page;
+  CohortImportsPage *imports_page;
   CohortOverviewPage *overview_page;
   CohortRetentionPage *retention_page;
   GtkProgressBar *progress_bar;
@@ -134,7 +136,8 @@ update_communities (CohortWindow *self,
   gtk_drop_down_set_model (self->community_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->community_dropdown, selected);
   self->updating_dropdown = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 1);
+  /* Always shown once there is a community: the view switcher takes the title's place. */
+  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), communities->len > 0);
 }
 
@@ -145,6 +148,7 @@ update_pages (CohortWindow *self)
 {
   cohort_activity_page_set_community (self->activity_page, self->db_path, self->community);
   cohort_retention_page_set_community (self->retention_page, self->db_path, self->community);
+  cohort_imports_page_set_db (self->imports_page, self->db_path);
 }
 
 static void
@@ -284,6 +288,16 @@ static void
 on_job_finished_cb (CohortImportJob *job,
                     CohortWindow    *self)
 {
+  guint skipped = cohort_import_job_get_skipped (job);
+
+  if (skipped > 0 && self->imported_files > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u file in the folder was no export and was passed over",
+                                                            "%u files in the folder were no exports and were passed over",
+                                                            skipped), skipped);
+      show_toast (self, text);
+    }
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   g_signal_handlers_disconnect_by_data (job, self);
   g_clear_object (&self->job);
@@ -332,10 +346,13 @@ run_job (CohortWindow    *self,
 }
 
 void
-cohort_window_import_files (CohortWindow  *self,
-                            GFile        **files,
-                            guint          n_files)
+cohort_window_import_files_with_options (CohortWindow              *self,
+                                         GFile                    **files,
+                                         guint                      n_files,
+                                         const CohortImportOptions *options)
 {
+  CohortImportJob *job;
+
   g_return_if_fail (COHORT_IS_WINDOW (self));
 
   if (n_files == 0)
@@ -345,7 +362,43 @@ cohort_window_import_files (CohortWindow  *self,
       show_toast (self, _("Another import is running; try again when it has finished"));
       return;
     }
-  run_job (self, cohort_import_job_new (self->db_path, files, n_files));
+  job = cohort_import_job_new (self->db_path, files, n_files);
+  cohort_import_job_set_options (job, options);
+  run_job (self, job);
+}
+
+void
+cohort_window_import_files (CohortWindow  *self,
+                            GFile        **files,
+                            guint          n_files)
+{
+  cohort_window_import_files_with_options (self, files, n_files, NULL);
+}
+
+/* "Run Again" on the Imports page: the same file, read the way it was read before. */
+static void
+on_rerun_cb (CohortWindow *self,
+             GFile        *file,
+             const char   *options_json)
+{
+  g_autofree char *tz = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *date_order = NULL;
+  CohortImportOptions options = { 0, };
+
+  cohort_import_options_parse (options_json, &tz, &format, &date_order);
+  options.tz = tz;
+  options.format = format;
+  options.date_order = date_order;
+  cohort_window_import_files_with_options (self, &file, 1, &options);
+}
+
+static void
+on_imports_changed_cb (CohortWindow *self,
+                       const char   *sentence)
+{
+  show_toast (self, sentence);
+  cohort_window_reload (self);
 }
 
 void
@@ -491,9 +544,17 @@ cohort_window_show_page (CohortWindow *self,
 }
 
 gboolean
+cohort_window_is_importing (CohortWindow *self)
+{
+  return self->job != NULL;
+}
+
+/* Importing, loading the Overview, or a page loading or changing its data. */
+gboolean
 cohort_window_is_busy (CohortWindow *self)
 {
-  return self->job != NULL || self->load_cancellable != NULL;
+  return self->job != NULL || self->load_cancellable != NULL ||
+         cohort_imports_page_is_busy (self->imports_page);
 }
 
 const char *
@@ -512,6 +573,12 @@ GtkWidget *
 cohort_window_get_overview_page (CohortWindow *self)
 {
   return GTK_WIDGET (self->overview_page);
+}
+
+GtkWidget *
+cohort_window_get_imports_page (CohortWindow *self)
+{
+  return GTK_WIDGET (self->imports_page);
 }
 
 GtkDropTarget *
@@ -584,6 +651,7 @@ cohort_window_class_init (CohortWindowClass *klass)
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (COHORT_TYPE_ACTIVITY_PAGE);
+  g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
   g_type_ensure (COHORT_TYPE_RETENTION_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
@@ -592,6 +660,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, activity_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, retention_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
@@ -644,6 +713,8 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
+  g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
+  g_signal_connect_swapped (self->imports_page, "changed", G_CALLBACK (on_imports_changed_cb), self);
 }
 
 CohortWindow *

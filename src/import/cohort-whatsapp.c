@@ -1660,6 +1660,8 @@ whatsapp_import (CohortImportTx      *tx,
   {
     g_autofree char *platform_id = g_strdup_printf ("name:%s", im.chat_name);
 
+    /* WhatsApp writes the phone's local times without an offset. */
+    cohort_import_tx_set_wall_clock (tx, TRUE);
     im.community = cohort_import_tx_community (tx, "whatsapp", platform_id, im.chat_name, "group",
                                                im.tz_id, error);
     if (im.community == 0)
