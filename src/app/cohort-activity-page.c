@@ -279,6 +279,28 @@ fill_keywords (CohortActivityPage   *self,
     }
 }
 
+/* What each §A rule means to an operator; the code itself stays in the tooltip and CSV. */
+static const char *
+reason_label (const char *code)
+{
+  static const struct { const char *code; const char *label; } reasons[] = {
+    { "STICKER", N_("Sticker") },
+    { "EMOJI_ONLY", N_("Emoji only") },
+    { "STOPLIST_ZH", N_("Chinese stop list") },
+    { "STOPLIST_EN", N_("English stop list") },
+    { "PATTERN", N_("Pattern") },
+    { "SHORT", N_("Too short") },
+    { "DUP_SELF", N_("Repeated by the sender") },
+    { "ECHO", N_("Echo of others") },
+    { "CHAIN", N_("Sign-up chain") },
+  };
+
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (reasons); i++)
+    if (g_str_equal (code, reasons[i].code))
+      return _(reasons[i].label);
+  return code != NULL ? code : "";
+}
+
 static void
 fill_mech (CohortActivityPage   *self,
            const CohortActivity *a)
@@ -295,7 +317,7 @@ fill_mech (CohortActivityPage   *self,
       g_autofree char *count = g_strdup_printf ("%" PRId64, m->count);
 
       grid_row (grid, (int)i, *m->text != '\0' ? m->text : cohort_message_kind_label (m->kind),
-                m->reason != NULL ? m->reason : "", count, FALSE);
+                reason_label (m->reason), count, FALSE);
     }
 }
 

@@ -131,7 +131,7 @@ fill_table (CohortRetentionPage   *self,
   clear_grid (self->table);
   for (guint i = 0; i < r->n_rows; i++)
     cols = MAX (cols, r->rows[i].n_cells);
-  gtk_grid_attach (self->table, cell_label (_("Cohort"), 0, TRUE), 0, 0, 1, 1);
+  gtk_grid_attach (self->table, cell_label (_("Join Cohort"), 0, TRUE), 0, 0, 1, 1);
   gtk_grid_attach (self->table, cell_label (_("Members"), 1, TRUE), 1, 0, 1, 1);
   for (int k = 0; k < cols; k++)
     {
@@ -167,7 +167,7 @@ fill_day_table (CohortRetentionPage   *self,
   int col = 1;
 
   clear_grid (self->day_table);
-  gtk_grid_attach (self->day_table, cell_label (_("Cohort"), 0, TRUE), 0, 0, 1, 1);
+  gtk_grid_attach (self->day_table, cell_label (_("Join Cohort"), 0, TRUE), 0, 0, 1, 1);
   for (int j = 0; j < COHORT_RETENTION_N_DAYS; j += 1)
     {
       int n = cohort_retention_day_points[j];
