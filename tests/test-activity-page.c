@@ -328,6 +328,49 @@ test_retention_page (Fixture       *f,
   g_free (image.pixels);
 }
 
+static const char *
+page_state (GtkWidget *page)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (page)));
+}
+
+static gboolean
+page_failed (gpointer page)
+{
+  return g_strcmp0 (page_state (page), "empty") == 0;
+}
+
+/* Without a community the pages say so; a community that is not there is an error shown on
+ * the page, not a crash or an endless spinner. */
+static void
+test_page_states (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *activity = g_object_new (COHORT_TYPE_ACTIVITY_PAGE, NULL);
+  GtkWidget *retention = g_object_new (COHORT_TYPE_RETENTION_PAGE, NULL);
+  g_autoptr(GtkWidget) window = g_object_ref_sink (gtk_window_new ());
+
+  gtk_box_append (GTK_BOX (box), activity);
+  gtk_box_append (GTK_BOX (box), retention);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+
+  cohort_activity_page_set_community (COHORT_ACTIVITY_PAGE (activity), f->db_path, 0);
+  cohort_retention_page_set_community (COHORT_RETENTION_PAGE (retention), f->db_path, 0);
+  g_assert_cmpstr (page_state (activity), ==, "empty");
+  g_assert_cmpstr (page_state (retention), ==, "empty");
+
+  cohort_activity_page_set_community (COHORT_ACTIVITY_PAGE (activity), f->db_path, 999);
+  cohort_retention_page_set_community (COHORT_RETENTION_PAGE (retention), f->db_path, 999);
+  g_assert_cmpstr (page_state (activity), ==, "loading");
+  wait_for (page_failed, activity);
+  wait_for (page_failed, retention);
+  g_assert_null (cohort_activity_page_get_data (COHORT_ACTIVITY_PAGE (activity)));
+  g_assert_null (cohort_retention_page_get_data (COHORT_RETENTION_PAGE (retention)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -346,6 +389,8 @@ main (int    argc,
   g_test_add ("/cohort/activity-page/demo", Fixture, NULL, fixture_setup, test_activity_page,
               fixture_teardown);
   g_test_add ("/cohort/retention-page/demo", Fixture, NULL, fixture_setup, test_retention_page,
+              fixture_teardown);
+  g_test_add ("/cohort/activity-page/states", Fixture, NULL, fixture_setup, test_page_states,
               fixture_teardown);
   return g_test_run ();
 }

@@ -24,7 +24,9 @@ struct _CohortActivityPage
   GtkBox             *mech_box;
   GtkBox             *mix_box;
   GtkLabel           *range_label;
+  GtkSpinner         *spinner;
   GtkStack           *stack;
+  AdwStatusPage      *status_page;
 
   /* owned */
   GSettings          *settings;     /* the window's "date-range" applies to this page too */
@@ -380,6 +382,18 @@ show_data (CohortActivityPage *self)
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                     */
 
+/* The status page with a title and, when description is NULL, the page's own hint. */
+static void
+show_status (CohortActivityPage *self,
+             const char         *title,
+             const char         *description)
+{
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page,
+                                   description != NULL ? description : _("Import a chat export to see its activity and content."));
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
 static void
 on_loaded_cb (GObject      *object,
               GAsyncResult *result,
@@ -393,9 +407,10 @@ on_loaded_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
+  gtk_spinner_stop (self->spinner);
   if (data == NULL)
     {
-      g_warning ("Activity: %s", error->message);
+      show_status (self, _("Could Not Compute This Page"), error->message);
       return;
     }
   /* the charts borrow the old data: hand them the new one before freeing it */
@@ -415,8 +430,15 @@ reload (CohortActivityPage *self)
   g_clear_object (&self->cancellable);
   if (self->db_path == NULL || self->community == 0)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_spinner_stop (self->spinner);
+      show_status (self, _("No Community Yet"), NULL);
       return;
+    }
+  /* the first load shows a spinner; later ones keep the old numbers until the new arrive */
+  if (self->data == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      gtk_spinner_start (self->spinner);
     }
   self->cancellable = g_cancellable_new ();
   cohort_activity_load_async (self->db_path, self->community, shared,
@@ -590,7 +612,9 @@ cohort_activity_page_class_init (CohortActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mech_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mix_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, status_page);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

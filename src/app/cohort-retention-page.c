@@ -23,7 +23,9 @@ struct _CohortRetentionPage
   GtkBox             *lower_row;
   GtkDropDown        *mode_dropdown;
   GtkDropDown        *period_dropdown;
+  GtkSpinner         *spinner;
   GtkStack           *stack;
+  AdwStatusPage      *status_page;
   GtkLabel           *summary_label;
   GtkGrid            *table;
   GtkLabel           *table_title;
@@ -231,6 +233,18 @@ show_data (CohortRetentionPage *self)
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                     */
 
+/* The status page with a title and, when description is NULL, the page's own hint. */
+static void
+show_status (CohortRetentionPage *self,
+             const char          *title,
+             const char          *description)
+{
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page,
+                                   description != NULL ? description : _("Import a chat export to see how its members stay."));
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
 static void
 on_loaded_cb (GObject      *object,
               GAsyncResult *result,
@@ -244,9 +258,10 @@ on_loaded_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
+  gtk_spinner_stop (self->spinner);
   if (data == NULL)
     {
-      g_warning ("Retention: %s", error->message);
+      show_status (self, _("Could Not Compute This Page"), error->message);
       return;
     }
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->curves), NULL);
@@ -264,8 +279,15 @@ reload (CohortRetentionPage *self)
   g_clear_object (&self->cancellable);
   if (self->db_path == NULL || self->community == 0)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_spinner_stop (self->spinner);
+      show_status (self, _("No Community Yet"), NULL);
       return;
+    }
+  /* the first load shows a spinner; later ones keep the old numbers until the new arrive */
+  if (self->data == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      gtk_spinner_start (self->spinner);
     }
   self->cancellable = g_cancellable_new ();
   cohort_retention_load_async (self->db_path, self->community, shared,
@@ -330,7 +352,9 @@ cohort_retention_page_class_init (CohortRetentionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, lower_row);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, table);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, table_title);
