@@ -398,14 +398,19 @@ cohort_retention_page_set_community (CohortRetentionPage *self,
                                      const char          *db_path,
                                      gint64               community)
 {
+  g_autofree char *old_path = NULL;
+
   g_return_if_fail (COHORT_IS_RETENTION_PAGE (self));
 
-  if (self->data != NULL)
+  /* a different community starts from a spinner; the same one (after an import, a range
+   * change) keeps its numbers until the worker has checked whether the snapshot is stale */
+  if (self->data != NULL && (community != self->community ||
+                             g_strcmp0 (db_path, self->db_path) != 0))
     {
       cohort_chart_view_set_data (COHORT_CHART_VIEW (self->curves), NULL);
       g_clear_pointer (&self->data, cohort_activity_data_free);
     }
-  g_free (self->db_path);
+  old_path = g_steal_pointer (&self->db_path);
   self->db_path = g_strdup (db_path);
   self->community = community;
   reload (self);

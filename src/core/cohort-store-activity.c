@@ -21,6 +21,15 @@ static const char load_texts_sql[] =
   "AND m.member IS NOT NULL "
   "ORDER BY m.ts, m.id";
 
+/* Counts and largest ids answer from the indexes; the flags are summed over the members. */
+static const char fingerprint_sql[] =
+  "SELECT c.tz, c.week_start, "
+  "  (SELECT count(*) || ':' || coalesce(max(id), 0) FROM message WHERE community = c.id), "
+  "  (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(sum(is_bot), 0) || ':' "
+  "          || coalesce(sum(is_staff), 0) FROM member WHERE community = c.id), "
+  "  (SELECT count(*) || ':' || coalesce(max(id), 0) FROM event WHERE community = c.id) "
+  "FROM community c WHERE c.id = ?1";
+
 CohortTextMessage *
 cohort_text_message_new (gint64      ts,
                          guint       member,
@@ -138,4 +147,34 @@ cohort_db_load_texts (CohortDb        *db,
   if (rc != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "load texts"), NULL;
   return g_steal_pointer (&rows);
+}
+
+char *
+cohort_db_community_fingerprint (CohortDb  *db,
+                                 gint64     community,
+                                 GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *fingerprint = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+
+  if (sqlite3_prepare_v2 (db->db, fingerprint_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "community fingerprint"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    fingerprint = g_strdup_printf ("%s|%d|%s|%s|%s", (const char *)sqlite3_column_text (stmt, 0),
+                                   sqlite3_column_int (stmt, 1),
+                                   (const char *)sqlite3_column_text (stmt, 2),
+                                   (const char *)sqlite3_column_text (stmt, 3),
+                                   (const char *)sqlite3_column_text (stmt, 4));
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
+                 "Community %" G_GINT64_FORMAT " does not exist", community);
+  else if (rc != SQLITE_ROW)
+    cohort_db_set_sql_error (db, error, "community fingerprint");
+  return fingerprint;
 }

@@ -51,4 +51,20 @@ GPtrArray         *cohort_db_load_texts     (CohortDb          *db,
                                              gint64             ts1,
                                              GError           **error);
 
+/**
+ * cohort_db_community_fingerprint:
+ * @db: a connection owned by the calling thread
+ * @community: the community id
+ * @error: return location for an error
+ *
+ * A text that changes whenever anything a snapshot is built from changes: an import, a
+ * removed import, a member flagged as staff or bot, a new time zone.  A page can keep its
+ * snapshot across recomputes while the fingerprint stays the same.
+ *
+ * Returns: (transfer full): the fingerprint, or %NULL on error.
+ */
+char              *cohort_db_community_fingerprint (CohortDb *db,
+                                                    gint64    community,
+                                                    GError  **error);
+
 G_END_DECLS

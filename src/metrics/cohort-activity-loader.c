@@ -9,6 +9,7 @@ struct _CohortSnapshotRef
 {
   CohortSnapshot *snapshot;   /* owned; read-only once shared */
   gint64          community;
+  char           *fingerprint;/* cohort_db_community_fingerprint () when it was loaded */
 };
 
 typedef struct
@@ -32,16 +33,19 @@ snapshot_ref_clear (gpointer data)
   CohortSnapshotRef *ref = data;
 
   cohort_snapshot_free (ref->snapshot);
+  g_free (ref->fingerprint);
 }
 
 static CohortSnapshotRef *
 snapshot_ref_new (CohortSnapshot *snapshot,
-                  gint64          community)
+                  gint64          community,
+                  char           *fingerprint)
 {
   CohortSnapshotRef *ref = g_atomic_rc_box_new0 (CohortSnapshotRef);
 
   ref->snapshot = snapshot;
   ref->community = community;
+  ref->fingerprint = fingerprint;
   return ref;
 }
 
@@ -83,8 +87,9 @@ cohort_activity_data_free (CohortActivityData *data)
 /* ------------------------------------------------------------------------------------------ */
 /* Loading (worker thread)                                                                     */
 
-/* The shared snapshot when it is of this community, else a fresh one from the database.
- * *db is opened on demand and left open for the caller. */
+/* The shared snapshot when it is of this community and nothing it was built from has
+ * changed since (one indexed query), else a fresh one from the database.  *db is opened
+ * here and left open for the caller. */
 static CohortSnapshotRef *
 obtain_snapshot (const char         *db_path,
                  gint64              community,
@@ -92,15 +97,19 @@ obtain_snapshot (const char         *db_path,
                  CohortDb          **db,
                  GError            **error)
 {
+  g_autofree char *fingerprint = NULL;
   CohortSnapshot *snapshot;
 
-  if (shared != NULL && shared->community == community)
-    return cohort_snapshot_ref_ref (shared);
   if (*db == NULL && !(*db = cohort_db_open (db_path, TRUE, error)))
     return NULL;
+  if (!(fingerprint = cohort_db_community_fingerprint (*db, community, error)))
+    return NULL;
+  if (shared != NULL && shared->community == community &&
+      g_strcmp0 (shared->fingerprint, fingerprint) == 0)
+    return cohort_snapshot_ref_ref (shared);
   if (!(snapshot = cohort_db_load_snapshot (*db, community, error)))
     return NULL;
-  return snapshot_ref_new (snapshot, community);
+  return snapshot_ref_new (snapshot, community, g_steal_pointer (&fingerprint));
 }
 
 CohortActivityData *

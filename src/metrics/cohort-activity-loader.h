@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 /*
  * Loads the Activity & Content and Retention pages off the main thread, each worker on its
  * own read-only connection.  The snapshot is loaded once per community and then shared
- * (reference-counted, read-only) by every later recompute, so switching the range, the
- * period or the mode costs one computation, not a reload.
+ * (reference-counted, read-only) by every later recompute while the community's
+ * fingerprint (cohort_db_community_fingerprint ()) is unchanged, so switching the range,
+ * the period or the mode costs one computation, not a reload; an import is noticed.
  */
 
 typedef struct _CohortSnapshotRef CohortSnapshotRef;
