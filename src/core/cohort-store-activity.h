@@ -57,8 +57,9 @@ GPtrArray         *cohort_db_load_texts     (CohortDb          *db,
  * @community: the community id
  * @error: return location for an error
  *
- * A text that changes whenever anything a snapshot is built from changes: an import, a
- * removed import, a member flagged as staff or bot, a new time zone.  A page can keep its
+ * A text that changes whenever anything a snapshot is built from may have changed: any
+ * import or removed import (of any community), a member flagged as staff or bot, a new
+ * time zone or week start.  A page can keep its
  * snapshot across recomputes while the fingerprint stays the same.
  *
  * Returns: (transfer full): the fingerprint, or %NULL on error.
