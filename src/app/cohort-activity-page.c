@@ -476,13 +476,24 @@ cohort_activity_page_keywords_csv (CohortActivityPage *self)
   GString *out = g_string_new ("term,members,occurrences,previous_members,rising,is_rising\n");
   const CohortActivity *a = self->data != NULL ? self->data->activity : NULL;
 
-  for (guint i = 0; a != NULL && i < a->keywords->len; i++)
-    {
-      const CohortKeyword *k = a->keywords->pdata[i];
+  g_autoptr(GHashTable) written = g_hash_table_new (g_str_hash, g_str_equal);
 
-      csv_field (out, k->term);
-      g_string_append_printf (out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.3f,%d\n", k->members,
-                              k->occurrences, k->prev_members, k->rising, k->is_rising ? 1 : 0);
+  /* the hot list, then the rising terms that did not make it */
+  for (guint list = 0; a != NULL && list < 2; list++)
+    {
+      GPtrArray *keywords = list == 0 ? a->keywords : a->rising;
+
+      for (guint i = 0; i < keywords->len; i++)
+        {
+          const CohortKeyword *k = keywords->pdata[i];
+
+          if (!g_hash_table_add (written, k->term))
+            continue;
+          csv_field (out, k->term);
+          g_string_append_printf (out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.3f,%d\n",
+                                  k->members, k->occurrences, k->prev_members, k->rising,
+                                  k->is_rising ? 1 : 0);
+        }
     }
   return g_string_free (out, FALSE);
 }

@@ -447,7 +447,8 @@ cmd_chart (int    argc,
 
   if (argc != 2 || (opt_png == NULL && opt_pdf == NULL && opt_svg == NULL))
     {
-      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention COMMUNITY "
+      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention|"
+                    "stickiness|network|retention-curves COMMUNITY "
                     "--png OUT.png [--pdf OUT.pdf] [--svg OUT.svg]\n"));
       return 2;
     }
