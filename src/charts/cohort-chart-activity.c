@@ -231,6 +231,55 @@ draw_date_labels (Ctx        *c,
     }
 }
 
+/* DAU/MAU30 per day; a day with no 30-day actives has no ratio (§0.6): a gap, not 0 %. */
+static void
+draw_ratio_line (Ctx                  *c,
+                 const Plot           *p,
+                 const CohortActivity *a,
+                 double                top)
+{
+  gboolean pen = FALSE;
+
+  cairo_set_line_width (c->cr, 2);
+  cairo_set_line_join (c->cr, CAIRO_LINE_JOIN_ROUND);
+  set_color (c->cr, &c->style->series[0], 1);
+  for (guint i = 0; i < a->n_days; i++)
+    {
+      double x = slot_x (p, a->n_days, i);
+
+      if (a->mau30[i] == 0)
+        {
+          pen = FALSE;
+          continue;
+        }
+      if (pen)
+        cairo_line_to (c->cr, x, ratio_y (p, top, (double)a->dau[i] / a->mau30[i]));
+      else
+        cairo_move_to (c->cr, x, ratio_y (p, top, (double)a->dau[i] / a->mau30[i]));
+      pen = TRUE;
+    }
+  cairo_stroke (c->cr);
+}
+
+/* The range's stickiness as a dashed level. */
+static void
+draw_average_line (Ctx                  *c,
+                   const Plot           *p,
+                   const CohortActivity *a,
+                   double                top)
+{
+  static const double dash[] = { 4, 3 };
+  double y = round (ratio_y (p, top, rate_value (&a->stickiness))) + 0.5;
+
+  set_color (c->cr, &c->style->series[2], 1);
+  cairo_set_line_width (c->cr, 2);
+  cairo_set_dash (c->cr, dash, 2, 0);
+  cairo_move_to (c->cr, p->x, y);
+  cairo_line_to (c->cr, p->x + p->w, y);
+  cairo_stroke (c->cr);
+  cairo_set_dash (c->cr, NULL, 0, 0);
+}
+
 static void
 draw_stickiness (Ctx                  *c,
                  double                width,
@@ -240,47 +289,15 @@ draw_stickiness (Ctx                  *c,
 {
   Plot p = plot_area (width, height);
   double top = stickiness_top (a);
-  const CohortRgba *line = &c->style->series[0];
-  gboolean pen = FALSE;
-  double x0 = legend_line (c, p.x, line, 1, FALSE, _("Daily active ÷ 30-day active"));
+  double x0 = legend_line (c, p.x, &c->style->series[0], 1, FALSE,
+                           _("Daily active ÷ 30-day active"));
 
   if (a->stickiness.den > 0)
     legend_line (c, x0, &c->style->series[2], 1, TRUE, _("Average for the range"));
   draw_percent_axis (c, &p, 0, top, top / 4);
-
-  cairo_set_line_width (c->cr, 2);
-  cairo_set_line_join (c->cr, CAIRO_LINE_JOIN_ROUND);
-  set_color (c->cr, line, 1);
-  for (guint i = 0; i < a->n_days; i++)
-    {
-      double x = slot_x (&p, a->n_days, i);
-
-      /* a day with no 30-day actives has no ratio (§0.6): a gap, not 0 % */
-      if (a->mau30[i] == 0)
-        {
-          pen = FALSE;
-          continue;
-        }
-      if (pen)
-        cairo_line_to (c->cr, x, ratio_y (&p, top, (double)a->dau[i] / a->mau30[i]));
-      else
-        cairo_move_to (c->cr, x, ratio_y (&p, top, (double)a->dau[i] / a->mau30[i]));
-      pen = TRUE;
-    }
-  cairo_stroke (c->cr);
-
+  draw_ratio_line (c, &p, a, top);
   if (a->stickiness.den > 0)
-    {
-      static const double dash[] = { 4, 3 };
-      double y = round (ratio_y (&p, top, rate_value (&a->stickiness))) + 0.5;
-
-      set_color (c->cr, &c->style->series[2], 1);
-      cairo_set_dash (c->cr, dash, 2, 0);
-      cairo_move_to (c->cr, p.x, y);
-      cairo_line_to (c->cr, p.x + p.w, y);
-      cairo_stroke (c->cr);
-      cairo_set_dash (c->cr, NULL, 0, 0);
-    }
+    draw_average_line (c, &p, a, top);
   draw_date_labels (c, &p, a->day0, a->n_days);
 
   if (hover >= 0 && (guint)hover < a->n_days)
@@ -293,7 +310,8 @@ draw_stickiness (Ctx                  *c,
       cairo_line_to (c->cr, x, p.y + p.h);
       cairo_stroke (c->cr);
       if (a->mau30[hover] > 0)
-        draw_dot (c, x, ratio_y (&p, top, (double)a->dau[hover] / a->mau30[hover]), 4, line);
+        draw_dot (c, x, ratio_y (&p, top, (double)a->dau[hover] / a->mau30[hover]), 4,
+                  &c->style->series[0]);
     }
 }
 
