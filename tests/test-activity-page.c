@@ -309,6 +309,18 @@ test_retention_page (Fixture       *f,
   g_assert_cmpint (shaded, >, 1000);
   g_free (image.pixels);
 
+  /* keyboard-style hover on the first cohort's week 1 names its exact share */
+  cohort_chart_view_set_hover_index (COHORT_CHART_VIEW (curves), 1);
+  g_assert_cmpint (cohort_chart_view_get_hover_index (COHORT_CHART_VIEW (curves)), ==, 1);
+  {
+    g_autofree char *label = cohort_retention_row_label (r, 0);
+    g_autofree char *share = g_strdup_printf ("(%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")",
+                                              r->rows[0].cells[1].num, r->rows[0].cells[1].den);
+
+    g_assert_nonnull (strstr (cohort_chart_view_get_hover_text (COHORT_CHART_VIEW (curves)), label));
+    g_assert_nonnull (strstr (cohort_chart_view_get_hover_text (COHORT_CHART_VIEW (curves)), share));
+  }
+
   cohort_retention_page_set_view (COHORT_RETENTION_PAGE (page), COHORT_RETENTION_BY_MONTH,
                                   COHORT_RETENTION_ACTIVITY);
   wait_for (retention_monthly, page);

@@ -541,6 +541,7 @@ draw_curve (Ctx                   *c,
             const CohortRetention *r,
             guint                  row,
             int                    cols,
+            double                 bottom,
             gboolean               lit)
 {
   const CohortRetentionCohort *cohort = &r->rows[row];
@@ -556,7 +557,7 @@ draw_curve (Ctx                   *c,
 
       if (cohort->cells[k].den == 0)
         break;
-      curve_point (p, curves_bottom (r), cols, k, rate_value (&cohort->cells[k]), &x, &y);
+      curve_point (p, bottom, cols, k, rate_value (&cohort->cells[k]), &x, &y);
       if (pen)
         cairo_line_to (c->cr, x, y);
       else
@@ -570,7 +571,7 @@ draw_curve (Ctx                   *c,
     {
       double x, y;
 
-      curve_point (p, curves_bottom (r), cols, k, rate_value (&cohort->cells[k]), &x, &y);
+      curve_point (p, bottom, cols, k, rate_value (&cohort->cells[k]), &x, &y);
       cairo_arc (c->cr, x, y, lit ? 3.5 : 2.5, 0, 2 * G_PI);
       cairo_fill (c->cr);
     }
@@ -585,13 +586,14 @@ draw_curves (Ctx                   *c,
 {
   Plot p = plot_area (width, height);
   int cols = curve_columns (r);
+  double bottom = curves_bottom (r);
   int hover_row = hover >= 0 ? hover / COHORT_RETENTION_COLUMNS : -1;
   int hover_k = hover >= 0 ? hover % COHORT_RETENTION_COLUMNS : -1;
   double x;
 
   x = legend_line (c, p.x, &c->style->accent, 1, FALSE, _("Newest cohort"));
   legend_line (c, x, &c->style->accent, 0.3, FALSE, _("Oldest cohort"));
-  draw_percent_axis (c, &p, curves_bottom (r), 1.0, curves_bottom (r) >= 0.5 ? 0.05 : 0.25);
+  draw_percent_axis (c, &p, bottom, 1.0, bottom >= 0.5 ? 0.05 : 0.25);
 
   for (int k = 0; k < cols; k++)
     {
@@ -603,14 +605,14 @@ draw_curves (Ctx                   *c,
     }
   for (guint row = 0; row < r->n_rows; row++)
     if ((int)row != hover_row)
-      draw_curve (c, &p, r, row, cols, FALSE);
+      draw_curve (c, &p, r, row, cols, bottom, FALSE);
   if (hover_row >= 0 && (guint)hover_row < r->n_rows)
     {
       const CohortRate *cell = &r->rows[hover_row].cells[hover_k];
       double px, py;
 
-      draw_curve (c, &p, r, hover_row, cols, TRUE);
-      curve_point (&p, curves_bottom (r), cols, hover_k, rate_value (cell), &px, &py);
+      draw_curve (c, &p, r, hover_row, cols, bottom, TRUE);
+      curve_point (&p, bottom, cols, hover_k, rate_value (cell), &px, &py);
       draw_dot (c, px, py, 4, &c->style->series[2]);
     }
 }
@@ -625,6 +627,7 @@ hit_curves (double                 width,
 {
   Plot p = plot_area (width, height);
   int cols = curve_columns (r);
+  double bottom = curves_bottom (r);
   double best = HIT_R * HIT_R;
   int found = -1;
 
@@ -637,7 +640,7 @@ hit_curves (double                 width,
 
         if (cell->den == 0 || r->rows[row].size == 0)
           break;
-        curve_point (&p, curves_bottom (r), cols, k, rate_value (cell), &px, &py);
+        curve_point (&p, bottom, cols, k, rate_value (cell), &px, &py);
         d = (x - px) * (x - px) + (y - py) * (y - py);
         if (d < best)
           {
