@@ -326,6 +326,24 @@ test_retention_page (Fixture       *f,
   wait_for (retention_monthly, page);
   r = cohort_retention_page_get_data (COHORT_RETENTION_PAGE (page))->retention;
   g_assert_cmpuint (r->n_rows, >=, 5);
+  /* 次月留存 over every cohort that has completed its first month */
+  {
+    gint64 num = 0, den = 0;
+    g_autofree char *expected = NULL;
+
+    for (guint i = 0; i < r->n_rows; i++)
+      if (r->rows[i].n_cells > 1)
+        {
+          num += r->rows[i].cells[1].num;
+          den += r->rows[i].cells[1].den;
+        }
+    g_assert_cmpint (den, >, 0);
+    expected = g_strdup_printf ("(%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")", num, den);
+    g_assert_true (g_str_has_prefix (cohort_retention_page_get_summary (COHORT_RETENTION_PAGE (page)),
+                                     "Next-month retention"));
+    g_assert_nonnull (strstr (cohort_retention_page_get_summary (COHORT_RETENTION_PAGE (page)),
+                              expected));
+  }
   image = render (f->window, "retention-page-monthly.png");
   /* monthly activity curves are drawn too, and differ from the weekly membership ones */
   g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,

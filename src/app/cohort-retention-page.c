@@ -26,6 +26,7 @@ struct _CohortRetentionPage
   GtkSpinner         *spinner;
   GtkStack           *stack;
   AdwStatusPage      *status_page;
+  GtkLabel           *period_one_label;
   GtkLabel           *summary_label;
   GtkGrid            *table;
   GtkLabel           *table_title;
@@ -210,21 +211,51 @@ fill_day_table (CohortRetentionPage   *self,
     }
 }
 
+/* Period 1 summed over the cohorts that have completed it: with months this is 次月留存. */
+static char *
+describe_period_one (const CohortRetention *r)
+{
+  CohortRate sum = { 0, 0 };
+
+  for (guint i = 0; i < r->n_rows; i++)
+    if (r->rows[i].n_cells > 1)
+      {
+        sum.num += r->rows[i].cells[1].num;
+        sum.den += r->rows[i].cells[1].den;
+      }
+  if (sum.den == 0)
+    return g_strdup (r->period == COHORT_RETENTION_BY_WEEK
+                     ? _("No cohort has completed its first week yet.")
+                     : _("No cohort has completed its first month yet."));
+  if (r->period == COHORT_RETENTION_BY_WEEK)
+    return g_strdup_printf (r->mode == COHORT_RETENTION_ACTIVITY
+                            ? _("Week 1, all cohorts: %.1f%% active (%" PRId64 " of %" PRId64 ")")
+                            : _("Week 1, all cohorts: %.1f%% still members (%" PRId64 " of %" PRId64 ")"),
+                            100.0 * sum.num / sum.den, sum.num, sum.den);
+  return g_strdup_printf (r->mode == COHORT_RETENTION_ACTIVITY
+                          ? _("Next-month retention, all cohorts: %.1f%% active (%" PRId64 " of %" PRId64 ")")
+                          : _("Next-month retention, all cohorts: %.1f%% still members (%" PRId64 " of %" PRId64 ")"),
+                          100.0 * sum.num / sum.den, sum.num, sum.den);
+}
+
 static void
 show_data (CohortRetentionPage *self)
 {
   const CohortRetention *r = self->data != NULL ? self->data->retention : NULL;
   g_autofree char *asof = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *period_one = NULL;
 
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->curves), r);
   if (r == NULL)
     return;
   asof = cohort_day_format (r->asof);
   /* Translators: the last complete day the cohorts are measured up to */
+  period_one = describe_period_one (r);
   summary = g_strdup_printf (_("Join cohorts up to %s · members without bots and staff · a "
                                "period that has not ended shows “—”"), asof);
   gtk_label_set_text (self->summary_label, summary);
+  gtk_label_set_text (self->period_one_label, period_one);
   fill_table (self, r);
   fill_day_table (self, r);
   gtk_stack_set_visible_child_name (self->stack, "content");
@@ -352,6 +383,7 @@ cohort_retention_page_class_init (CohortRetentionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, lower_row);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, period_one_label);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, status_page);
@@ -414,6 +446,14 @@ cohort_retention_page_set_community (CohortRetentionPage *self,
   self->db_path = g_strdup (db_path);
   self->community = community;
   reload (self);
+}
+
+const char *
+cohort_retention_page_get_summary (CohortRetentionPage *self)
+{
+  g_return_val_if_fail (COHORT_IS_RETENTION_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->period_one_label);
 }
 
 const CohortActivityData *

@@ -23,6 +23,8 @@ void                      cohort_retention_page_set_community (CohortRetentionPa
                                                                gint64               community);
 const CohortActivityData *cohort_retention_page_get_data      (CohortRetentionPage *self);
 GtkWidget                *cohort_retention_page_get_chart     (CohortRetentionPage *self);
+/* The line above the table: period 1 over all cohorts (next-month retention by month). */
+const char               *cohort_retention_page_get_summary   (CohortRetentionPage *self);
 /* period: CohortRetentionPeriod, mode: CohortRetentionMode (as the two switches). */
 void                      cohort_retention_page_set_view      (CohortRetentionPage *self,
                                                                int                  period,
