@@ -1044,6 +1044,8 @@ on_start_map (void *ctx)
     return 1;
   if (p->builder != NULL)
     {
+      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return fail (p, cohort_json_depth_error (p->display_name));
       p->capture_level++;
       json_builder_begin_object (p->builder);
       return 1;
@@ -1096,6 +1098,8 @@ on_start_array (void *ctx)
 
   if (p->builder != NULL)
     {
+      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return fail (p, cohort_json_depth_error (p->display_name));
       p->capture_level++;
       json_builder_begin_array (p->builder);
       return 1;
