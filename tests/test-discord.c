@@ -728,6 +728,31 @@ test_unread_members (Fixture       *fx,
               "6 build 42 passed on main");
 }
 
+/* A skipped member is refused as deep as a built one would be. */
+static void
+test_unread_member_too_deep (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"guild\":{\"id\":\"5\",\"name\":\"G\"},"
+                                          "\"channel\":{\"id\":\"6\",\"name\":\"c\"},"
+                                          "\"messages\":[{\"id\":\"9\",\"roles\":");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, '[');
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}]}");
+  path = write_temp (fx, "deep-roles.json", text->str);
+  result = import_path (fx->db, path, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "levels deep"));
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+}
+
 /* Every prefix of a valid export either imports or fails cleanly, leaving no trace. */
 static void
 test_every_cut (Fixture       *fx,
@@ -809,6 +834,7 @@ main (int   argc,
   ADD ("tolerant", test_tolerant);
   ADD ("every-cut", test_every_cut);
   ADD ("unread-members", test_unread_members);
+  ADD ("unread-member-too-deep", test_unread_member_too_deep);
   ADD ("cancel", test_cancel);
 #undef ADD
 

@@ -937,6 +937,32 @@ test_text_entities (Fixture       *fx,
   g_assert_cmpstr (t3, ==, "a bold move there");
 }
 
+/* Skipped text_entities are refused as deep as built ones would be. */
+static void
+test_text_entities_too_deep (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"name\": \"Deep\", \"type\": \"private_supergroup\", "
+                                          "\"id\": 52, \"messages\": [{\"id\": 1, \"type\": \"message\", "
+                                          "\"date_unixtime\": \"1704067200\", \"from_id\": \"user1\", "
+                                          "\"text\": \"plain words here\", \"text_entities\": ");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, '[');
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}]}");
+  path = write_temp (fx, "deep-entities.json", text->str, (gssize) text->len);
+  result = import_path (fx->db, path, "UTC", NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "levels deep"));
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+}
+
 /* Cut exactly after a complete message: still TRUNCATED, nothing written. */
 static void
 test_truncated_at_message_boundary (Fixture       *fx,
@@ -1127,6 +1153,7 @@ main (int   argc,
   ADD ("error-missing-file", test_error_missing_file);
   ADD ("cancelled", test_cancelled);
   ADD ("text-entities", test_text_entities);
+  ADD ("text-entities-too-deep", test_text_entities_too_deep);
   ADD ("bom", test_bom);
   ADD ("chat-without-id", test_chat_without_id);
   ADD ("bot-seen-first-in-service", test_bot_seen_first_in_service);

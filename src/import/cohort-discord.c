@@ -304,6 +304,13 @@ is_unread_key (const char *key,
 
 /* Called by every yajl callback first: TRUE when the event belongs to a skipped value.
  * opens is +1 for the start of a container, -1 for its end, 0 for a scalar or a key. */
+/* A skipped value is refused as deep as a built one would be. */
+static gboolean
+skipped_too_deep (Parser *p)
+{
+  return p->capture_level + p->skip_level > COHORT_JSON_MAX_DEPTH;
+}
+
 static gboolean
 skip_event (Parser *p,
             int     opens)
@@ -800,7 +807,7 @@ on_start_map (void *ctx)
   Parser *p = ctx;
 
   if (skip_event (p, 1))
-    return 1;
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->sink.ctx->display_name)) : 1;
 
   if (p->builder != NULL)
     {
@@ -827,7 +834,7 @@ on_start_array (void *ctx)
   Parser *p = ctx;
 
   if (skip_event (p, 1))
-    return 1;
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->sink.ctx->display_name)) : 1;
 
   if (p->builder != NULL)
     {

@@ -106,6 +106,13 @@ typedef struct
 
 /* Called by every yajl callback first: TRUE when the event belongs to the skipped value.
  * opens is +1 for the start of a container, -1 for its end, 0 for a scalar or a key. */
+/* A skipped value is refused as deep as a built one would be. */
+static gboolean
+skipped_too_deep (Parser *p)
+{
+  return p->capture_level + p->skip_level > COHORT_JSON_MAX_DEPTH;
+}
+
 static gboolean
 skip_event (Parser *p,
             int     opens)
@@ -1041,7 +1048,7 @@ on_start_map (void *ctx)
   Frame *f = top (p);
 
   if (skip_event (p, 1))
-    return 1;
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->display_name)) : 1;
   if (p->builder != NULL)
     {
       if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
@@ -1094,7 +1101,7 @@ on_start_array (void *ctx)
   Frame *f = top (p);
 
   if (skip_event (p, 1))
-    return 1;
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->display_name)) : 1;
 
   if (p->builder != NULL)
     {
