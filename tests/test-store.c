@@ -115,19 +115,21 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (write_sample (db, TRUE, &counts));
   cohort_db_close (db);
-  g_assert_cmpint (raw_exec (f->path, "DROP INDEX message_member_ts;"
+  g_assert_cmpint (raw_exec (f->path, "DROP TABLE platform_stats; DROP TABLE source;"
+                                      "DROP INDEX message_member_ts;"
                                       "CREATE INDEX message_member ON message (member);"
                                       "PRAGMA user_version = 1;"), ==, SQLITE_OK);
 
   db = cohort_db_open (f->path, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (cohort_db_schema_version (db), ==, 2);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
   g_assert_cmpint (cohort_db_count (db, "message"), ==, 3);
   g_assert_cmpint (cohort_db_count (db, "span"), ==, 3);
   g_assert_true (cohort_db_check_integrity (db, &error));
   cohort_db_close (db);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_member_ts'"), ==, 1);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_member'"), ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name IN ('source', 'platform_stats')"), ==, 2);
 }
 
 static void

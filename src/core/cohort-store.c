@@ -168,9 +168,38 @@ static const char migration_v2[] =
   "DROP INDEX message_member;"
   "CREATE INDEX message_member_ts ON message (member, ts);";
 
+/* v3: online sources (Discourse, WeCom, chatlog) and the statistics their platforms report
+ * about themselves.  A source's secret is never here: `uid` is the key of its keyring entry.
+ * platform_stats keeps the platform's own numbers raw, next to ours (METRICS.md §11); `scope`
+ * names what a value is about when it is not the whole community (a user, a group owner). */
+static const char migration_v3[] =
+  "CREATE TABLE source ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('discourse', 'wecom', 'chatlog')),"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  base_url TEXT NOT NULL,"
+  "  username TEXT,"
+  "  cursor TEXT NOT NULL DEFAULT '{}',"
+  "  last_sync INTEGER,"
+  "  status TEXT NOT NULL DEFAULT 'never',"
+  "  error TEXT,"
+  "  created_ts INTEGER);"
+  "CREATE TABLE platform_stats ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  source INTEGER REFERENCES source (id) ON DELETE SET NULL,"
+  "  metric TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  scope TEXT NOT NULL DEFAULT '',"
+  "  value REAL,"
+  "  raw TEXT,"
+  "  UNIQUE (community, metric, day, scope));";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
+  migration_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
