@@ -66,6 +66,7 @@ test_platform_stats_upsert (CohortTestDb  *fx,
   g_autoptr(GPtrArray) stats = NULL;
   CohortImportTx *tx;
   gint64 community;
+  gboolean changed = FALSE;
   CohortPlatformStat *stat;
 
   tx = cohort_db_begin_import (fx->db, "test", "test", &error);
@@ -75,13 +76,17 @@ test_platform_stats_upsert (CohortTestDb  *fx,
   g_assert_no_error (error);
 
   g_assert_true (cohort_db_put_platform_stat (fx->db, community, 0, "wecom.member_total", "2026-11-01",
-                                              NULL, 10, "{\"member_total\":10}", &error));
+                                              NULL, 10, "{\"member_total\":10}", NULL, &error));
   g_assert_true (cohort_db_put_platform_stat (fx->db, community, 0, "wecom.member_total", "2026-11-01",
-                                              NULL, 12, "{\"member_total\":12}", &error));
+                                              NULL, 12, "{\"member_total\":12}", &changed, &error));
+  g_assert_true (changed);
+  g_assert_true (cohort_db_put_platform_stat (fx->db, community, 0, "wecom.member_total", "2026-11-01",
+                                              NULL, 12, "{\"member_total\":12}", &changed, &error));
+  g_assert_false (changed);
   g_assert_true (cohort_db_put_platform_stat (fx->db, community, 0, "wecom.member_total", "2026-11-02",
-                                              NULL, 13, NULL, &error));
+                                              NULL, 13, NULL, NULL, &error));
   g_assert_true (cohort_db_put_platform_stat (fx->db, community, 0, "discourse.likes", "2026-11-02",
-                                              "alice", 4, NULL, &error));
+                                              "alice", 4, NULL, NULL, &error));
   g_assert_no_error (error);
 
   stats = cohort_db_list_platform_stats (fx->db, community, "wecom.", &error);

@@ -226,6 +226,7 @@ cohort_db_put_platform_stat (CohortDb    *db,
                              const char  *scope,
                              double       value,
                              const char  *raw,
+                             gboolean    *changed,
                              GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
@@ -236,7 +237,8 @@ cohort_db_put_platform_stat (CohortDb    *db,
                           "INSERT INTO platform_stats (community, source, metric, day, scope, value, raw) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                           "ON CONFLICT (community, metric, day, scope) DO UPDATE SET "
-                          "source = excluded.source, value = excluded.value, raw = excluded.raw",
+                          "source = excluded.source, value = excluded.value, raw = excluded.raw "
+                          "WHERE value IS NOT excluded.value OR raw IS NOT excluded.raw",
                           -1, &stmt, NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (db, error, "add platform statistic");
   sqlite3_bind_int64 (stmt, 1, community);
@@ -251,6 +253,8 @@ cohort_db_put_platform_stat (CohortDb    *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "add platform statistic");
+  if (changed != NULL)
+    *changed = sqlite3_changes (db->db) > 0;
   return TRUE;
 }
 

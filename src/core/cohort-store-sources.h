@@ -61,7 +61,8 @@ gboolean          cohort_db_set_source_result    (CohortDb     *db,
                                                   const char   *cursor,
                                                   gint64        when,
                                                   GError      **error);
-/* Upserts by (community, metric, day, scope); raw is the platform's JSON for the value. */
+/* Upserts by (community, metric, day, scope); raw is the platform's JSON for the value.
+ * changed (optional) tells whether a row was added or its value differed. */
 gboolean          cohort_db_put_platform_stat    (CohortDb     *db,
                                                   gint64        community,
                                                   gint64        source,
@@ -70,6 +71,7 @@ gboolean          cohort_db_put_platform_stat    (CohortDb     *db,
                                                   const char   *scope,
                                                   double        value,
                                                   const char   *raw,
+                                                  gboolean     *changed,
                                                   GError      **error);
 GPtrArray        *cohort_db_list_platform_stats  (CohortDb     *db,
                                                   gint64        community,
