@@ -11,6 +11,7 @@
 
 #include "cohort-chart.h"
 #include "cohort-cli-report.h"
+#include "cohort-cli-sync.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
@@ -412,6 +413,20 @@ cmd_demo (int    argc,
   return 0;
 }
 
+static int
+cmd_source (int    argc,
+            char **argv)
+{
+  return cohort_cli_source (opt_db, opt_json, argc, argv);
+}
+
+static int
+cmd_sync (int    argc,
+          char **argv)
+{
+  return cohort_cli_sync (opt_db, opt_json, argc, argv);
+}
+
 typedef struct
 {
   const char *name;
@@ -427,6 +442,8 @@ static const Command commands[] = {
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
+  { "source", cmd_source, { cohort_cli_source_entries, NULL }, N_("add|list|remove …"), N_("Configure online sources: Discourse, WeCom, chatlog") },
+  { "sync", cmd_sync, { NULL, NULL }, N_("SOURCE"), N_("Fetch what is new from an online source") },
 };
 
 static void
