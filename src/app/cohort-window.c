@@ -12,6 +12,7 @@
 #include "cohort-import-job.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
+#include "cohort-sources-page.h"
 
 /*
  * The window switches between the empty state, a loading spinner and the Overview, hosts the
@@ -30,6 +31,7 @@ struct _CohortWindow
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
   CohortOverviewPage *overview_page;
+  CohortSourcesPage *sources_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
   GtkRevealer *progress_revealer;
@@ -139,6 +141,7 @@ update_communities (CohortWindow *self,
 static void
 update_pages (CohortWindow *self)
 {
+  cohort_sources_page_set_database (self->sources_page, self->db_path, self->community);
 }
 
 static void
@@ -578,6 +581,7 @@ cohort_window_class_init (CohortWindowClass *klass)
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (COHORT_TYPE_SOURCES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
@@ -588,6 +592,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, range_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, sources_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, view_stack);

@@ -294,3 +294,29 @@ cohort_db_list_platform_stats (CohortDb    *db,
     return cohort_db_set_sql_error (db, error, "list platform statistics"), NULL;
   return g_steal_pointer (&list);
 }
+
+GArray *
+cohort_db_source_communities (CohortDb  *db,
+                              gint64     source,
+                              GError   **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT DISTINCT community FROM platform_stats WHERE source = ?1 "
+                          "ORDER BY community", -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "source communities"), NULL;
+  sqlite3_bind_int64 (stmt, 1, source);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "source communities"), NULL;
+  return g_steal_pointer (&ids);
+}

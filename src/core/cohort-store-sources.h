@@ -73,6 +73,10 @@ gboolean          cohort_db_put_platform_stat    (CohortDb     *db,
                                                   const char   *raw,
                                                   gboolean     *changed,
                                                   GError      **error);
+/* The communities a source has written statistics for (gint64 ids). */
+GArray           *cohort_db_source_communities   (CohortDb     *db,
+                                                  gint64        source,
+                                                  GError      **error);
 GPtrArray        *cohort_db_list_platform_stats  (CohortDb     *db,
                                                   gint64        community,
                                                   const char   *metric_prefix,

@@ -898,3 +898,9 @@ cohort_sync_default_session (void)
                                              NULL);
   return session;
 }
+
+gboolean
+cohort_sync_kind_supported (const char *kind)
+{
+  return cohort_sync_driver_find (kind) != NULL;
+}
