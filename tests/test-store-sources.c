@@ -65,7 +65,7 @@ test_platform_stats_upsert (CohortTestDb  *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) stats = NULL;
   CohortImportTx *tx;
-  gint64 community;
+  gint64 community, source;
   gboolean changed = FALSE;
   CohortPlatformStat *stat;
 
@@ -97,6 +97,33 @@ test_platform_stats_upsert (CohortTestDb  *fx,
   g_assert_cmpfloat (stat->value, ==, 12);
   g_assert_cmpstr (stat->scope, ==, "");
   g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 1);
+
+  /* Numbers about no one group (WeCom reports per owner) are keyed by their source. */
+  source = cohort_db_add_source (fx->db, "wecom", "Corp", "https://qyapi.weixin.qq.com", "ww1", &error);
+  g_assert_no_error (error);
+  g_assert_true (cohort_db_put_platform_stat (fx->db, 0, source, "wecom.member_total", "2026-11-01",
+                                              "zhangsan", 40, NULL, &changed, &error));
+  g_assert_true (changed);
+  g_assert_true (cohort_db_put_platform_stat (fx->db, 0, source, "wecom.member_total", "2026-11-01",
+                                              "zhangsan", 40, NULL, &changed, &error));
+  g_assert_false (changed);
+  g_assert_no_error (error);
+  g_clear_pointer (&stats, g_ptr_array_unref);
+  stats = cohort_db_list_source_stats (fx->db, source, "wecom.", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->len, ==, 1);
+  stat = g_ptr_array_index (stats, 0);
+  g_assert_cmpint (stat->community, ==, 0);
+  g_assert_cmpfloat (stat->value, ==, 40);
+  g_clear_pointer (&stats, g_ptr_array_unref);
+  stats = cohort_db_list_platform_stats (fx->db, community, "wecom.", &error);
+  g_assert_cmpuint (stats->len, ==, 2);
+
+  /* Removing the source takes its own rows with it. */
+  g_assert_true (cohort_db_remove_source (fx->db, source, &error));
+  g_clear_pointer (&stats, g_ptr_array_unref);
+  stats = cohort_db_list_source_stats (fx->db, source, "", &error);
+  g_assert_cmpuint (stats->len, ==, 0);
 }
 
 int

@@ -470,7 +470,8 @@ remove_action (GtkWidget  *widget,
     return;
   heading = g_strdup_printf (_("Remove “%s”?"), info->name);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("Its key is deleted from the keyring. Members and messages "
+                                   _("Its key is deleted from the keyring, and the platform "
+                                     "statistics it brought go with it. Members and messages "
                                      "already synced stay in Cohort."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),

@@ -281,6 +281,16 @@ static void
 on_job_finished_cb (CohortImportJob *job,
                     CohortWindow    *self)
 {
+  guint skipped = cohort_import_job_get_skipped (job);
+
+  if (skipped > 0 && self->imported_files > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u file in the folder was no export and was passed over",
+                                                            "%u files in the folder were no exports and were passed over",
+                                                            skipped), skipped);
+      show_toast (self, text);
+    }
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   g_signal_handlers_disconnect_by_data (job, self);
   g_clear_object (&self->job);

@@ -217,6 +217,8 @@ cohort_db_set_source_result (CohortDb    *db,
   return TRUE;
 }
 
+/* Two keys: a community's own numbers, or (community 0) a source's numbers about no one
+ * group; each has its partial unique index. */
 gboolean
 cohort_db_put_platform_stat (CohortDb    *db,
                              gint64       community,
@@ -229,19 +231,29 @@ cohort_db_put_platform_stat (CohortDb    *db,
                              gboolean    *changed,
                              GError     **error)
 {
+  static const char *by_community =
+    "INSERT INTO platform_stats (community, source, metric, day, scope, value, raw) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (community, metric, day, scope) WHERE community IS NOT NULL DO UPDATE SET "
+    "source = excluded.source, value = excluded.value, raw = excluded.raw "
+    "WHERE value IS NOT excluded.value OR raw IS NOT excluded.raw";
+  static const char *by_source =
+    "INSERT INTO platform_stats (community, source, metric, day, scope, value, raw) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (source, metric, day, scope) WHERE community IS NULL DO UPDATE SET "
+    "value = excluded.value, raw = excluded.raw "
+    "WHERE value IS NOT excluded.value OR raw IS NOT excluded.raw";
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   cohort_db_assert_owner (db);
-  if (sqlite3_prepare_v2 (db->db,
-                          "INSERT INTO platform_stats (community, source, metric, day, scope, value, raw) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                          "ON CONFLICT (community, metric, day, scope) DO UPDATE SET "
-                          "source = excluded.source, value = excluded.value, raw = excluded.raw "
-                          "WHERE value IS NOT excluded.value OR raw IS NOT excluded.raw",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  g_return_val_if_fail (community != 0 || source != 0, FALSE);
+
+  if (sqlite3_prepare_v2 (db->db, community != 0 ? by_community : by_source, -1, &stmt,
+                          NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (db, error, "add platform statistic");
-  sqlite3_bind_int64 (stmt, 1, community);
+  if (community != 0)
+    sqlite3_bind_int64 (stmt, 1, community);
   if (source != 0)
     sqlite3_bind_int64 (stmt, 2, source);
   sqlite3_bind_text (stmt, 3, metric, -1, SQLITE_TRANSIENT);
@@ -258,11 +270,12 @@ cohort_db_put_platform_stat (CohortDb    *db,
   return TRUE;
 }
 
-GPtrArray *
-cohort_db_list_platform_stats (CohortDb    *db,
-                               gint64       community,
-                               const char  *metric_prefix,
-                               GError     **error)
+static GPtrArray *
+list_stats (CohortDb    *db,
+            const char  *sql,
+            gint64       key,
+            const char  *metric_prefix,
+            GError     **error)
 {
   g_autoptr(GPtrArray) list =
     g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_platform_stat_free);
@@ -271,18 +284,15 @@ cohort_db_list_platform_stats (CohortDb    *db,
   int rc;
 
   cohort_db_assert_owner (db);
-  if (sqlite3_prepare_v2 (db->db,
-                          "SELECT community, metric, day, scope, value FROM platform_stats "
-                          "WHERE community = ?1 AND metric LIKE ?2 ESCAPE '\\' "
-                          "ORDER BY metric, day, scope", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (db, error, "list platform statistics"), NULL;
-  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_int64 (stmt, 1, key);
   sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CohortPlatformStat *stat = g_new0 (CohortPlatformStat, 1);
 
-      stat->community = sqlite3_column_int64 (stmt, 0);
+      stat->community = sqlite3_column_int64 (stmt, 0);  /* 0 for a source's own rows */
       stat->metric = cohort_db_column_strdup (stmt, 1);
       stat->day = cohort_db_column_strdup (stmt, 2);
       stat->scope = cohort_db_column_strdup (stmt, 3);
@@ -293,6 +303,31 @@ cohort_db_list_platform_stats (CohortDb    *db,
   if (rc != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "list platform statistics"), NULL;
   return g_steal_pointer (&list);
+}
+
+GPtrArray *
+cohort_db_list_platform_stats (CohortDb    *db,
+                               gint64       community,
+                               const char  *metric_prefix,
+                               GError     **error)
+{
+  return list_stats (db,
+                     "SELECT community, metric, day, scope, value FROM platform_stats "
+                     "WHERE community = ?1 AND metric LIKE ?2 ORDER BY metric, day, scope",
+                     community, metric_prefix, error);
+}
+
+GPtrArray *
+cohort_db_list_source_stats (CohortDb    *db,
+                             gint64       source,
+                             const char  *metric_prefix,
+                             GError     **error)
+{
+  return list_stats (db,
+                     "SELECT 0, metric, day, scope, value FROM platform_stats "
+                     "WHERE source = ?1 AND community IS NULL AND metric LIKE ?2 "
+                     "ORDER BY metric, day, scope",
+                     source, metric_prefix, error);
 }
 
 GArray *

@@ -61,7 +61,8 @@ gboolean          cohort_db_set_source_result    (CohortDb     *db,
                                                   const char   *cursor,
                                                   gint64        when,
                                                   GError      **error);
-/* Upserts by (community, metric, day, scope); raw is the platform's JSON for the value.
+/* Upserts by (community, metric, day, scope), or for community 0 by (source, metric, day,
+ * scope): numbers that belong to no one group.  raw is the platform's JSON for the value.
  * changed (optional) tells whether a row was added or its value differed. */
 gboolean          cohort_db_put_platform_stat    (CohortDb     *db,
                                                   gint64        community,
@@ -79,6 +80,12 @@ GArray           *cohort_db_source_communities   (CohortDb     *db,
                                                   GError      **error);
 GPtrArray        *cohort_db_list_platform_stats  (CohortDb     *db,
                                                   gint64        community,
+                                                  const char   *metric_prefix,
+                                                  GError      **error);
+
+/* A source's rows that belong to no community. */
+GPtrArray        *cohort_db_list_source_stats    (CohortDb     *db,
+                                                  gint64        source,
                                                   const char   *metric_prefix,
                                                   GError      **error);
 

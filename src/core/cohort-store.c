@@ -34,6 +34,8 @@ struct _CohortImportTx
   GHashTable        *member_ids;   /* community → (uid → MemberEntry) seen in this import */
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
   gint64             run_id;
+  gint64             started_us;   /* monotonic, for the run's duration */
+  char              *options;      /* how the file was read, to re-run it the same way */
   CohortImportCounts counts;
   gboolean           open;
 };
@@ -41,26 +43,28 @@ struct _CohortImportTx
 static const char *stmt_sql[N_STMTS] = {
   [STMT_COMMUNITY_GET] = "SELECT id FROM community WHERE platform = ?1 AND platform_id = ?2",
   [STMT_COMMUNITY_INSERT] =
-    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))",
+    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6)",
   [STMT_COMMUNITY_UPDATE] = "UPDATE community SET name = ?2, kind = coalesce(?3, kind) WHERE id = ?1",
   [STMT_MEMBER_GET] = "SELECT id, display_name FROM member WHERE community = ?1 AND platform_uid = ?2",
   [STMT_MEMBER_INSERT] =
-    "INSERT INTO member (community, platform_uid, display_name, is_bot) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO member (community, platform_uid, display_name, is_bot, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_MEMBER_RENAME] = "UPDATE member SET display_name = ?2, is_bot = max(is_bot, ?3) WHERE id = ?1",
   [STMT_MESSAGE_INSERT] =
     "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
     "forwarded, edited_ts, is_mech, mech_reason, text, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
   [STMT_REACTION_UPSERT] =
-    "INSERT INTO reaction (message, emoji, count) "
-    "SELECT id, ?3, ?4 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
+    "INSERT INTO reaction (message, emoji, count, import_run) "
+    "SELECT id, ?3, ?4, ?5 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
     "ON CONFLICT (message, emoji) DO UPDATE SET count = excluded.count WHERE count != excluded.count",
   [STMT_EVENT_INSERT] =
     "INSERT OR IGNORE INTO event (community, member, ts, type, ref, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_INVITE_INSERT] =
-    "INSERT OR IGNORE INTO invite (community, inviter, invitee, ts, channel) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT OR IGNORE INTO invite (community, inviter, invitee, ts, channel, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -168,11 +172,35 @@ static const char migration_v2[] =
   "DROP INDEX message_member;"
   "CREATE INDEX message_member_ts ON message (member, ts);";
 
-/* v3: online sources (Discourse, WeCom, chatlog) and the statistics their platforms report
+/* v3: the Imports page lists every run, failed ones too, and removing a run removes exactly
+ * what it added, so every row an import can add records its run.  A community whose exports
+ * carry wall-clock times without offsets (WhatsApp, QQ and WeChat text) says so: changing its
+ * zone later moves those times with it. */
+static const char migration_v3[] =
+  "ALTER TABLE community ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE community ADD COLUMN wall_clock INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE member ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE invite ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE reaction ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE import_run ADD COLUMN system_added INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN invites_added INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN reactions_added INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN messages_present INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN duration_ms INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN options TEXT;"
+  "CREATE INDEX member_import_run ON member (import_run);"
+  "CREATE INDEX message_import_run ON message (import_run);"
+  "CREATE INDEX event_import_run ON event (import_run);"
+  "CREATE INDEX invite_import_run ON invite (import_run);"
+  "CREATE INDEX reaction_import_run ON reaction (import_run);";
+
+/* v4: online sources (Discourse, WeCom, chatlog) and the statistics their platforms report
  * about themselves.  A source's secret is never here: `uid` is the key of its keyring entry.
  * platform_stats keeps the platform's own numbers raw, next to ours (METRICS.md §11); `scope`
- * names what a value is about when it is not the whole community (a user, a group owner). */
-static const char migration_v3[] =
+ * names what a value is about when it is not the whole community (a user, a group owner).
+ * Some numbers belong to no one group (WeCom reports per group owner): those rows have no
+ * community and are keyed by their source instead. */
+static const char migration_v4[] =
   "CREATE TABLE source ("
   "  id INTEGER PRIMARY KEY,"
   "  uid TEXT NOT NULL UNIQUE,"
@@ -187,19 +215,24 @@ static const char migration_v3[] =
   "  created_ts INTEGER);"
   "CREATE TABLE platform_stats ("
   "  id INTEGER PRIMARY KEY,"
-  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
-  "  source INTEGER REFERENCES source (id) ON DELETE SET NULL,"
+  "  community INTEGER REFERENCES community (id) ON DELETE CASCADE,"
+  "  source INTEGER REFERENCES source (id) ON DELETE CASCADE,"
   "  metric TEXT NOT NULL,"
   "  day TEXT NOT NULL,"
   "  scope TEXT NOT NULL DEFAULT '',"
   "  value REAL,"
   "  raw TEXT,"
-  "  UNIQUE (community, metric, day, scope));";
+  "  CHECK (community IS NOT NULL OR source IS NOT NULL));"
+  "CREATE UNIQUE INDEX platform_stats_community ON platform_stats (community, metric, day, scope) "
+  "  WHERE community IS NOT NULL;"
+  "CREATE UNIQUE INDEX platform_stats_source ON platform_stats (source, metric, day, scope) "
+  "  WHERE community IS NULL;";
 
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
+  migration_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -265,6 +298,7 @@ cohort_db_schema_version (CohortDb *db)
 
 static gboolean
 migrate (CohortDb  *db,
+         int        target,
          GError   **error)
 {
   int version = cohort_db_schema_version (db);
@@ -277,7 +311,7 @@ migrate (CohortDb  *db,
       return FALSE;
     }
 
-  for (int v = version; v < COHORT_SCHEMA_VERSION; v++)
+  for (int v = version; v < target; v++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
@@ -309,6 +343,15 @@ CohortDb *
 cohort_db_open (const char  *path,
                 gboolean     read_only,
                 GError     **error)
+{
+  return cohort_db_open_at_version (path, read_only, COHORT_SCHEMA_VERSION, error);
+}
+
+CohortDb *
+cohort_db_open_at_version (const char  *path,
+                           gboolean     read_only,
+                           int          target,
+                           GError     **error)
 {
   g_autofree char *dir = NULL;
   CohortDb *db;
@@ -350,7 +393,7 @@ cohort_db_open (const char  *path,
     {
       if (!cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) ||
           !cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
-          !migrate (db, error))
+          !migrate (db, target, error))
         goto fail;
     }
   else if (cohort_db_schema_version (db) != COHORT_SCHEMA_VERSION)
@@ -759,6 +802,7 @@ cohort_db_begin_import (CohortDb    *db,
   sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   tx->run_id = sqlite3_last_insert_rowid (db->db);
+  tx->started_us = g_get_monotonic_time ();
 
   tx->member_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify)g_hash_table_unref);
@@ -831,6 +875,7 @@ cohort_import_tx_community (CohortImportTx  *tx,
       sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
       bind_text_or_null (stmt, 4, kind);
       sqlite3_bind_text (stmt, 5, tz ? tz : "UTC", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 6, tx->run_id);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return cohort_db_set_sql_error (tx->db, error, "add community"), 0;
       id = sqlite3_last_insert_rowid (tx->db->db);
@@ -931,6 +976,7 @@ cohort_import_tx_member (CohortImportTx  *tx,
       sqlite3_bind_text (stmt, 2, platform_uid, -1, SQLITE_TRANSIENT);
       bind_text_or_null (stmt, 3, display_name);
       sqlite3_bind_int (stmt, 4, is_bot ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 5, tx->run_id);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return cohort_db_set_sql_error (tx->db, error, "add member");
       id = sqlite3_last_insert_rowid (tx->db->db);
@@ -1011,6 +1057,7 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
   sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
+  sqlite3_bind_int64 (stmt, 5, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add reaction");
   if (sqlite3_changes (tx->db->db) > 0 && sqlite3_last_insert_rowid (tx->db->db) != before)
@@ -1081,6 +1128,7 @@ cohort_import_tx_invite (CohortImportTx  *tx,
   sqlite3_bind_int64 (stmt, 3, invitee);
   sqlite3_bind_int64 (stmt, 4, ts);
   bind_text_or_null (stmt, 5, channel);
+  sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add invite");
   tx->counts.invites_added += sqlite3_changes (tx->db->db);
@@ -1247,12 +1295,11 @@ out:
   return ok;
 }
 
-static gboolean
-rebuild_spans (CohortImportTx  *tx,
-               gint64           community,
-               GError         **error)
+gboolean
+cohort_db_rebuild_spans (CohortDb  *db,
+                         gint64     community,
+                         GError   **error)
 {
-  CohortDb *db = tx->db;
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (SpanItem));
   g_autoptr(GHashTable) ended = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   sqlite3_stmt *del = NULL, *ins = NULL, *seen = NULL;
@@ -1324,7 +1371,22 @@ tx_free (CohortImportTx *tx)
     sqlite3_finalize (tx->stmts[i]);
   g_clear_pointer (&tx->member_ids, g_hash_table_unref);
   g_clear_pointer (&tx->touched, g_hash_table_unref);
+  g_free (tx->options);
   g_free (tx);
+}
+
+void
+cohort_import_tx_set_options (CohortImportTx *tx,
+                              const char     *options)
+{
+  g_free (tx->options);
+  tx->options = g_strdup (options);
+}
+
+gint64
+cohort_import_tx_get_run (CohortImportTx *tx)
+{
+  return tx->run_id;
 }
 
 gboolean
@@ -1339,7 +1401,7 @@ cohort_import_tx_commit (CohortImportTx  *tx,
 
   g_hash_table_iter_init (&iter, tx->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!rebuild_spans (tx, *(gint64 *)key, error))
+    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error))
       {
         cohort_import_tx_rollback (tx);
         return FALSE;
@@ -1348,15 +1410,26 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   if (sqlite3_prepare_v2 (tx->db->db,
                           "UPDATE import_run SET status = 'ok', finished_ts = strftime('%s','now'), "
                           "communities = ?2, members_added = ?3, messages_added = ?4, "
-                          "events_added = ?5 WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK)
+                          "events_added = ?5, system_added = ?6, invites_added = ?7, "
+                          "reactions_added = ?8, messages_present = ?9, duration_ms = ?10, "
+                          "options = ?11 WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
     {
-      sqlite3_bind_int64 (stmt, 1, tx->run_id);
-      sqlite3_bind_int64 (stmt, 2, tx->counts.communities);
-      sqlite3_bind_int64 (stmt, 3, tx->counts.members_added);
-      sqlite3_bind_int64 (stmt, 4, tx->counts.messages_added);
-      sqlite3_bind_int64 (stmt, 5, tx->counts.events_added);
-      sqlite3_step (stmt);
+      cohort_db_set_sql_error (tx->db, error, "record import");
+      cohort_import_tx_rollback (tx);
+      return FALSE;
     }
+  sqlite3_bind_int64 (stmt, 1, tx->run_id);
+  sqlite3_bind_int64 (stmt, 2, tx->counts.communities);
+  sqlite3_bind_int64 (stmt, 3, tx->counts.members_added);
+  sqlite3_bind_int64 (stmt, 4, tx->counts.messages_added);
+  sqlite3_bind_int64 (stmt, 5, tx->counts.events_added);
+  sqlite3_bind_int64 (stmt, 6, tx->counts.system_added);
+  sqlite3_bind_int64 (stmt, 7, tx->counts.invites_added);
+  sqlite3_bind_int64 (stmt, 8, tx->counts.reactions_added);
+  sqlite3_bind_int64 (stmt, 9, tx->counts.messages_present);
+  sqlite3_bind_int64 (stmt, 10, (g_get_monotonic_time () - tx->started_us) / 1000);
+  bind_text_or_null (stmt, 11, tx->options);
+  sqlite3_step (stmt);
   sqlite3_finalize (stmt);
 
   for (guint i = 0; i < N_STMTS; i++)

@@ -45,6 +45,10 @@ typedef struct
   char                   *db_path;
   const CohortSyncDriver *driver;     /* set by the main thread before OP_BEGIN */
   CohortSyncContext       ctx;
+  char                   *run_source; /* "source:NAME", as the Imports history shows it */
+  char                   *kind;
+  gint64                  started_ts;
+  gint64                  started_us;
 } Worker;
 
 static void
@@ -96,6 +100,8 @@ worker_open (Worker *w,
     }
   w->ctx.source_id = info->id;
   w->ctx.base_url = g_strdup (info->base_url);
+  w->run_source = g_strdup_printf ("source:%s", info->name);
+  w->kind = g_strdup (info->kind);
   g_task_return_pointer (task, info, (GDestroyNotify)cohort_source_info_free);
 }
 
@@ -104,10 +110,9 @@ worker_begin (Worker *w,
               GTask  *task,
               Op     *op)
 {
-  g_autofree char *source = g_strdup_printf ("source:%s", op->text);
   GError *error = NULL;
 
-  w->ctx.tx = cohort_db_begin_import (w->ctx.db, source, w->driver->kind, &error);
+  w->ctx.tx = cohort_db_begin_import (w->ctx.db, w->run_source, w->driver->kind, &error);
   if (w->ctx.tx == NULL)
     g_task_return_error (task, error);
   else
@@ -185,9 +190,16 @@ worker_abort (Worker *w,
               Op     *op)
 {
   g_clear_pointer (&w->ctx.tx, cohort_import_tx_rollback);
+  /* After the rollback: the history and the source say why, the data is as it was. */
   if (w->ctx.db != NULL && w->ctx.source_id != 0)
-    cohort_db_set_source_result (w->ctx.db, w->ctx.source_id, op->status, op->text, NULL,
-                                 g_get_real_time () / G_USEC_PER_SEC, NULL);
+    {
+      cohort_db_set_source_result (w->ctx.db, w->ctx.source_id, op->status, op->text, NULL,
+                                   g_get_real_time () / G_USEC_PER_SEC, NULL);
+      cohort_db_record_failed_import (w->ctx.db, w->run_source, w->kind,
+                                      g_str_equal (op->status, "cancelled"), op->text,
+                                      w->started_ts,
+                                      (g_get_monotonic_time () - w->started_us) / 1000, NULL, NULL);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -234,6 +246,8 @@ worker_new (const char *db_path)
 
   w->queue = g_async_queue_new ();
   w->db_path = g_strdup (db_path);
+  w->started_ts = g_get_real_time () / G_USEC_PER_SEC;
+  w->started_us = g_get_monotonic_time ();
   w->ctx.communities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w->thread = g_thread_new ("cohort-sync", worker_main, w);
   return w;
@@ -267,6 +281,8 @@ worker_free (Worker *w)
   g_hash_table_unref (w->ctx.communities);
   g_free (w->ctx.base_url);
   g_free (w->ctx.today);
+  g_free (w->run_source);
+  g_free (w->kind);
   g_free (w->db_path);
   g_free (w);
 }
