@@ -12,6 +12,7 @@
 #include "cohort-test-discourse.h"
 #include "cohort-test-secrets.h"
 #include "cohort-test-ui.h"
+#include "cohort-test-wecom.h"
 
 /*
  * The Sources page and the Add Source dialog under Xvfb, against the fake forum of
@@ -145,6 +146,25 @@ visible_page (Fixture *f)
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
+static CohortSourceDialog *
+open_dialog (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  CohortSourceDialog *dialog = NULL;
+
+  /* The page's own action opens the dialog, wired to reload the page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "sources.add", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (COHORT_IS_SOURCE_DIALOG (window))
+        dialog = COHORT_SOURCE_DIALOG (window);
+    }
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
 static void
 source_added_cb (CohortSourceDialog *dialog,
                  gint64              id,
@@ -159,22 +179,11 @@ add_through_dialog (Fixture    *f,
                     const char *secret,
                     const char *png_name)
 {
-  CohortSourceDialog *dialog = NULL;
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  CohortSourceDialog *dialog = open_dialog (f);
   GtkLabel *result;
   gint64 id = 0;
   Image image;
 
-  /* The page's own action opens the dialog, wired to reload the page. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "sources.add", NULL));
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (COHORT_IS_SOURCE_DIALOG (window))
-        dialog = COHORT_SOURCE_DIALOG (window);
-    }
-  g_assert_nonnull (dialog);
   result = GTK_LABEL (cohort_source_dialog_get_result_label (dialog));
   g_signal_connect (dialog, "source-added", G_CALLBACK (source_added_cb), &id);
   cohort_source_dialog_fill (dialog, "Test forum", f->forum->base_url, "system", secret);
@@ -332,6 +341,52 @@ test_cancel_and_error (Fixture       *f,
   cohort_db_close (db);
 }
 
+/* WeCom through the same page: the dialog relabels its rows, the row compares numbers. */
+static void
+test_wecom (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(CohortTestWecom) corp = cohort_test_wecom_new ("ww-ui", "wecom-s3cret");
+  CohortSourceDialog *dialog;
+  GtkLabel *result;
+  const char *subtitle;
+  gint64 id = 0;
+  Image image;
+
+  cohort_sources_page_set_database (f->page, f->db_path, 0);
+  wait_idle (f);
+  dialog = open_dialog (f);
+  result = GTK_LABEL (cohort_source_dialog_get_result_label (dialog));
+  g_signal_connect (dialog, "source-added", G_CALLBACK (source_added_cb), &id);
+  gtk_window_present (GTK_WINDOW (dialog));
+  cohort_source_dialog_set_kind (dialog, "wecom");
+  cohort_source_dialog_fill (dialog, "Corp", corp->base_url, "ww-ui", "wecom-s3cret");
+  cohort_source_dialog_test (dialog);
+  while (cohort_source_dialog_is_busy (dialog))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_label_get_text (result), ==, "Connected: WeCom accepted the corp ID and app secret.");
+  image = render (GTK_WIDGET (dialog), "sources-dialog-wecom.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 60);
+  g_free (image.pixels);
+  cohort_source_dialog_save (dialog);
+  while (id == 0)
+    g_main_context_iteration (NULL, TRUE);
+  wait_idle (f);
+
+  g_assert_true (cohort_sources_page_sync (f->page, id));
+  wait_idle (f);
+  g_assert_cmpstr (cohort_sources_page_get_status (f->page), ==,
+                   "Done: 7 new members, 7 joins and leaves, 2 invites, 98 platform statistics.");
+  wait_idle (f);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (cohort_sources_page_get_row (f->page, 0)));
+  g_assert_nonnull (strstr (subtitle, "WeCom · "));
+  g_assert_nonnull (strstr (subtitle, "WeCom reports 7 members in 2 groups on "));
+  g_assert_nonnull (strstr (subtitle, "Cohort has 7 members in 2 groups from it"));
+  image = render (GTK_WIDGET (f->window), "sources-wecom.png");
+  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 1000);
+  g_free (image.pixels);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -346,5 +401,6 @@ main (int    argc,
               test_add_sync_remove, fixture_teardown);
   g_test_add ("/sources-page/cancel-and-error", Fixture, NULL, fixture_setup,
               test_cancel_and_error, fixture_teardown);
+  g_test_add ("/sources-page/wecom", Fixture, NULL, fixture_setup, test_wecom, fixture_teardown);
   return g_test_run ();
 }

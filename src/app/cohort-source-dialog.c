@@ -43,14 +43,20 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CohortSourceDialog, cohort_source_dialog, ADW_TYPE_WINDOW)
 
+/* What each platform calls the fields, and the address most users have. */
 static const struct
 {
   const char *kind;
   const char *label;
+  const char *url_title;
+  const char *username_title;
+  const char *secret_title;
+  const char *default_url;
 } kinds[] = {
-  { "discourse", N_("Discourse forum") },
-  { "wecom", N_("WeCom (企业微信) customer groups") },
-  { "chatlog", N_("chatlog (WeChat, local)") },
+  { "discourse", N_("Discourse forum"), N_("Forum Address"), N_("API User Name"), N_("API Key"), NULL },
+  { "wecom", N_("WeCom (企业微信) customer groups"), N_("API Address"), N_("Corp ID"),
+    N_("App Secret (自建应用, 客户联系)"), "https://qyapi.weixin.qq.com" },
+  { "chatlog", N_("chatlog (WeChat, local)"), N_("chatlog Address"), NULL, NULL, "http://127.0.0.1:5030" },
 };
 
 static const char *
@@ -59,6 +65,42 @@ selected_kind (CohortSourceDialog *self)
   guint i = adw_combo_row_get_selected (self->kind_row);
 
   return i < self->kinds->len ? g_ptr_array_index (self->kinds, i) : NULL;
+}
+
+/* The address is replaced only while it is empty or still some platform's default. */
+static gboolean
+url_is_default (CohortSourceDialog *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+
+  if (*url == '\0')
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_strcmp0 (url, kinds[i].default_url) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_kind_changed_cb (CohortSourceDialog *self)
+{
+  const char *kind = selected_kind (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      if (g_strcmp0 (kinds[i].kind, kind) != 0)
+        continue;
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), _(kinds[i].url_title));
+      if (kinds[i].username_title != NULL)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->username_row),
+                                       _(kinds[i].username_title));
+      if (kinds[i].secret_title != NULL)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->secret_row),
+                                       _(kinds[i].secret_title));
+      if (url_is_default (self))
+        gtk_editable_set_text (GTK_EDITABLE (self->url_row),
+                               kinds[i].default_url ? kinds[i].default_url : "");
+    }
 }
 
 static const char *
@@ -261,6 +303,9 @@ cohort_source_dialog_init (CohortSourceDialog *self)
         g_ptr_array_add (self->kinds, (gpointer)kinds[i].kind);
         gtk_string_list_append (self->kind_list, _(kinds[i].label));
       }
+  g_signal_connect_object (self->kind_row, "notify::selected", G_CALLBACK (on_kind_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_kind_changed_cb (self);
 }
 
 CohortSourceDialog *
@@ -280,6 +325,17 @@ cohort_source_dialog_new (GtkWindow         *parent,
   self->session = g_object_ref (session);
   self->secrets = g_object_ref (secrets);
   return self;
+}
+
+void
+cohort_source_dialog_set_kind (CohortSourceDialog *self,
+                               const char         *kind)
+{
+  g_return_if_fail (COHORT_IS_SOURCE_DIALOG (self));
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->kinds, i), kind))
+      adw_combo_row_set_selected (self->kind_row, i);
 }
 
 void

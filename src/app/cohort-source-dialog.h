@@ -22,6 +22,8 @@ CohortSourceDialog *cohort_source_dialog_new (GtkWindow         *parent,
                                               const char        *db_path,
                                               SoupSession       *session,
                                               CohortSecretStore *secrets);
+void                cohort_source_dialog_set_kind (CohortSourceDialog *self,
+                                                   const char         *kind);
 /* For tests: fill the form as a user would. */
 void                cohort_source_dialog_fill (CohortSourceDialog *self,
                                                const char         *name,

@@ -225,18 +225,36 @@ job_progress_cb (CohortSyncJob     *job,
   gtk_label_set_text (self->progress_label, cohort_sync_job_get_message (job));
 }
 
+static void
+append_count (GString    *out,
+              const char *format,
+              gint64      count)
+{
+  g_autofree char *number = NULL;
+
+  if (count == 0)
+    return;
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  if (out->len > 0)
+    g_string_append (out, _(", "));
+  g_string_append_printf (out, format, number);
+}
+
+/* Only what a sync brought: a forum has no invites, WeCom has no messages. */
 static char *
 describe_summary (const CohortSyncSummary *s)
 {
-  g_autofree char *members = g_strdup_printf ("%" G_GINT64_FORMAT, s->members_added);
-  g_autofree char *messages = g_strdup_printf ("%" G_GINT64_FORMAT, s->messages_added);
-  g_autofree char *reactions = g_strdup_printf ("%" G_GINT64_FORMAT, s->reactions_added);
-  g_autofree char *stats = g_strdup_printf ("%" G_GINT64_FORMAT, s->stats_added);
+  g_autoptr(GString) parts = g_string_new (NULL);
 
   if (s->items == 0)
     return g_strdup (_("Up to date: nothing new since the last sync."));
-  return g_strdup_printf (_("Done: %s new members, %s new messages, %s reactions, %s platform statistics."),
-                          members, messages, reactions, stats);
+  append_count (parts, _("%s new members"), s->members_added);
+  append_count (parts, _("%s new messages"), s->messages_added);
+  append_count (parts, _("%s reactions"), s->reactions_added);
+  append_count (parts, _("%s joins and leaves"), s->events_added);
+  append_count (parts, _("%s invites"), s->invites_added);
+  append_count (parts, _("%s platform statistics"), s->stats_added);
+  return g_strdup_printf (_("Done: %s."), parts->str);
 }
 
 static void

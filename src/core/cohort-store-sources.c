@@ -341,7 +341,7 @@ cohort_db_source_communities (CohortDb  *db,
 
   cohort_db_assert_owner (db);
   if (sqlite3_prepare_v2 (db->db,
-                          "SELECT DISTINCT community FROM platform_stats WHERE source = ?1 "
+                          "SELECT DISTINCT community FROM platform_stats WHERE source = ?1 AND community IS NOT NULL "
                           "ORDER BY community", -1, &stmt, NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (db, error, "source communities"), NULL;
   sqlite3_bind_int64 (stmt, 1, source);
@@ -354,4 +354,31 @@ cohort_db_source_communities (CohortDb  *db,
   if (rc != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "source communities"), NULL;
   return g_steal_pointer (&ids);
+}
+
+GPtrArray *
+cohort_db_list_present_members (CohortDb    *db,
+                                gint64       community,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+  /* At equal times a leave follows the join, as in the span builder. */
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT m.platform_uid FROM member m WHERE m.community = ?1 AND "
+                          "(SELECT e.type FROM event e WHERE e.member = m.id "
+                          "   AND e.type IN ('join', 'leave', 'kick') "
+                          "   ORDER BY e.ts DESC, e.type = 'join' ASC LIMIT 1) = 'join' "
+                          "ORDER BY m.platform_uid", -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "present members"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (uids, cohort_db_column_strdup (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "present members"), NULL;
+  return g_steal_pointer (&uids);
 }

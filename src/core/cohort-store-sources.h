@@ -83,6 +83,12 @@ GPtrArray        *cohort_db_list_platform_stats  (CohortDb     *db,
                                                   const char   *metric_prefix,
                                                   GError      **error);
 
+/* Members whose latest join/leave/kick event is a join: who the store thinks is in the group
+ * now, to diff against a platform's member list (platform_uid strings). */
+GPtrArray        *cohort_db_list_present_members (CohortDb     *db,
+                                                  gint64        community,
+                                                  GError      **error);
+
 /* A source's rows that belong to no community. */
 GPtrArray        *cohort_db_list_source_stats    (CohortDb     *db,
                                                   gint64        source,

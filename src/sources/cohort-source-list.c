@@ -74,6 +74,54 @@ describe_discourse (CohortDb                  *db,
                                       members, messages, reactions);
 }
 
+/* WeCom's corp-wide numbers of the latest day next to the groups Cohort has from it. */
+static void
+describe_wecom (CohortDb        *db,
+                CohortSourceRow *row,
+                GPtrArray       *communities,
+                GArray          *ids)
+{
+  g_autoptr(GPtrArray) stats = cohort_db_list_source_stats (db, row->info->id, "wecom.", NULL);
+  g_autofree char *members = NULL, *groups = NULL, *day = NULL;
+  g_autofree char *own_members = NULL, *own_groups = NULL;
+  gboolean found = FALSE;
+  gint64 member_sum = 0;
+  double member_total, chat_total;
+
+  if (stats == NULL)
+    return;
+  member_total = latest_stat (stats, "wecom.member_total", &found);
+  chat_total = latest_stat (stats, "wecom.chat_total", &found);
+  if (!found)
+    return;
+  for (guint i = stats->len; i > 0; i--)
+    {
+      const CohortPlatformStat *stat = g_ptr_array_index (stats, i - 1);
+
+      if (g_str_equal (stat->metric, "wecom.member_total"))
+        {
+          day = g_strdup (stat->day);
+          break;
+        }
+    }
+  for (guint i = 0; i < communities->len; i++)
+    {
+      const CohortCommunityInfo *community = g_ptr_array_index (communities, i);
+
+      for (guint j = 0; j < ids->len; j++)
+        if (community->id == g_array_index (ids, gint64, j))
+          member_sum += community->members;
+    }
+  members = format_count (member_total);
+  groups = format_count (chat_total);
+  own_members = format_count (member_sum);
+  own_groups = format_count (ids->len);
+  row->platform_line = g_strdup_printf (_("WeCom reports %s members in %s groups on %s"),
+                                        members, groups, day ? day : "?");
+  row->cohort_line = g_strdup_printf (_("Cohort has %s members in %s groups from it"),
+                                      own_members, own_groups);
+}
+
 static void
 describe_numbers (CohortDb        *db,
                   CohortSourceRow *row,
@@ -83,6 +131,11 @@ describe_numbers (CohortDb        *db,
 
   if (ids == NULL || ids->len == 0)
     return;
+  if (g_str_equal (row->info->kind, "wecom"))
+    {
+      describe_wecom (db, row, communities, ids);
+      return;
+    }
   for (guint i = 0; i < communities->len; i++)
     {
       const CohortCommunityInfo *community = g_ptr_array_index (communities, i);

@@ -55,6 +55,7 @@ typedef struct
   gint64          community;   /* set by the driver once it knows it */
   GHashTable     *communities; /* platform id → community id (gint64 *), for multi-group sources */
   gint64          stats_added;
+  gint64          now;         /* when the sync started, epoch seconds */
 } CohortSyncContext;
 
 typedef struct
@@ -91,6 +92,7 @@ void               cohort_sync_page_clear    (CohortSyncPage    *page);
 const CohortSyncDriver *cohort_sync_driver_find (const char *kind);
 
 extern const CohortSyncDriver cohort_discourse_driver;
+extern const CohortSyncDriver cohort_wecom_driver;
 
 /* Helpers shared by the drivers (worker side). */
 const char *cohort_sync_json_string (JsonObject  *object,

@@ -667,6 +667,7 @@ start_with_secret (CohortSyncJob *self)
   self->state = self->driver->state_new (self->source, self->secret, cursor,
                                          g_date_time_to_unix (now));
   self->worker->ctx.today = g_date_time_format (now, "%Y-%m-%d");
+  self->worker->ctx.now = g_date_time_to_unix (now);
 
   op = g_new0 (Op, 1);
   op->kind = OP_BEGIN;
