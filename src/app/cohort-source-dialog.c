@@ -56,7 +56,8 @@ static const struct
   { "discourse", N_("Discourse forum"), N_("Forum Address"), N_("API User Name"), N_("API Key"), NULL },
   { "wecom", N_("WeCom (企业微信) customer groups"), N_("API Address"), N_("Corp ID"),
     N_("App Secret (自建应用, 客户联系)"), "https://qyapi.weixin.qq.com" },
-  { "chatlog", N_("chatlog (WeChat, local)"), N_("chatlog Address"), NULL, NULL, "http://127.0.0.1:5030" },
+  { "chatlog", N_("chatlog (WeChat, local)"), N_("chatlog Address"),
+    N_("Group Chat ID, e.g. 12345678@chatroom"), NULL, "http://127.0.0.1:5030" },
 };
 
 static const char *
@@ -97,6 +98,7 @@ on_kind_changed_cb (CohortSourceDialog *self)
       if (kinds[i].secret_title != NULL)
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->secret_row),
                                        _(kinds[i].secret_title));
+      gtk_widget_set_visible (GTK_WIDGET (self->secret_row), cohort_sync_kind_needs_secret (kind));
       if (url_is_default (self))
         gtk_editable_set_text (GTK_EDITABLE (self->url_row),
                                kinds[i].default_url ? kinds[i].default_url : "");
@@ -112,8 +114,10 @@ field (AdwEntryRow *row)
 static gboolean
 form_complete (CohortSourceDialog *self)
 {
-  return selected_kind (self) != NULL && *field (self->url_row) != '\0' &&
-         *field (self->username_row) != '\0' && *field (self->secret_row) != '\0';
+  const char *kind = selected_kind (self);
+
+  return kind != NULL && *field (self->url_row) != '\0' && *field (self->username_row) != '\0' &&
+         (*field (self->secret_row) != '\0' || !cohort_sync_kind_needs_secret (kind));
 }
 
 static void
@@ -232,8 +236,9 @@ on_add_clicked_cb (CohortSourceDialog *self)
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
   cohort_source_add_async (self->db_path, self->secrets, selected_kind (self), name, url,
-                           username, field (self->secret_row), self->cancellable, add_done_cb,
-                           g_object_ref (self));
+                           username,
+                           cohort_sync_kind_needs_secret (selected_kind (self)) ? field (self->secret_row) : NULL,
+                           self->cancellable, add_done_cb, g_object_ref (self));
 }
 
 static void
@@ -304,6 +309,8 @@ cohort_source_dialog_init (CohortSourceDialog *self)
         gtk_string_list_append (self->kind_list, _(kinds[i].label));
       }
   g_signal_connect_object (self->kind_row, "notify::selected", G_CALLBACK (on_kind_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->kind_row, "notify::selected", G_CALLBACK (on_field_changed_cb),
                            self, G_CONNECT_SWAPPED);
   on_kind_changed_cb (self);
 }

@@ -23,7 +23,7 @@ static char *opt_username;
 static gboolean opt_secret_stdin;
 
 const GOptionEntry cohort_cli_source_entries[] = {
-  { "username", 0, 0, G_OPTION_ARG_STRING, &opt_username, N_("Discourse API user name, or WeCom corp id"), N_("NAME") },
+  { "username", 0, 0, G_OPTION_ARG_STRING, &opt_username, N_("Discourse API user name, WeCom corp id, or chatlog group id"), N_("NAME") },
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, N_("Read the API key or app secret from the first line of standard input"), NULL },
   { NULL }
 };
@@ -101,9 +101,9 @@ source_add (CohortDb  *db,
       g_printerr (_("Usage: cohort-cli source add discourse|wecom|chatlog NAME URL [--username NAME] [--secret-stdin]\n"));
       return 2;
     }
-  if (!g_str_equal (argv[0], "chatlog") && opt_username == NULL)
+  if (opt_username == NULL)
     {
-      g_printerr (_("--username is needed: the Discourse API user, or the WeCom corp id.\n"));
+      g_printerr (_("--username is needed: the Discourse API user, the WeCom corp id, or the chatlog group id (…@chatroom).\n"));
       return 2;
     }
   id = cohort_db_add_source (db, argv[0], argv[1], argv[2], opt_username, &error);
@@ -114,6 +114,11 @@ source_add (CohortDb  *db,
     }
   info = cohort_db_find_source (db, argv[1], &error);
   secret = read_secret ();
+  if (secret == NULL && g_str_equal (argv[0], "chatlog"))
+    {
+      g_print (_("Added “%s”.\n"), info->name);
+      return 0;
+    }
   if (secret == NULL)
     {
       g_print (_("Added “%s”. No secret was given: set %s when running cohort-cli sync.\n"),
@@ -235,16 +240,19 @@ source_remove (CohortDb  *db,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  secrets = cohort_secret_libsecret_new ();
-  cohort_secret_store_clear_async (secrets, info->uid, NULL, wait_cb, &wait);
-  wait_run (&wait);
-  if (!cohort_secret_store_clear_finish (secrets, wait.result, &error))
+  if (cohort_sync_kind_needs_secret (info->kind))
     {
-      g_printerr (_("Warning: the keyring could not be reached to delete the secret (%s).\n"),
-                  error->message);
-      g_clear_error (&error);
+      secrets = cohort_secret_libsecret_new ();
+      cohort_secret_store_clear_async (secrets, info->uid, NULL, wait_cb, &wait);
+      wait_run (&wait);
+      if (!cohort_secret_store_clear_finish (secrets, wait.result, &error))
+        {
+          g_printerr (_("Warning: the keyring could not be reached to delete the secret (%s).\n"),
+                      error->message);
+          g_clear_error (&error);
+        }
+      g_object_unref (wait.result);
     }
-  g_object_unref (wait.result);
   if (!cohort_db_remove_source (db, info->id, &error))
     {
       g_printerr ("%s\n", error->message);

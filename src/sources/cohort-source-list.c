@@ -7,6 +7,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cohort-sync-job.h"
+
 void
 cohort_source_row_free (CohortSourceRow *row)
 {
@@ -345,6 +347,12 @@ row_added_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  /* chatlog has no key: nothing goes to the keyring. */
+  if (change->secret == NULL || *change->secret == '\0')
+    {
+      g_task_return_int (task, change->id);
+      return;
+    }
   cohort_secret_store_store_async (change->secrets, change->uid, change->name, change->secret,
                                    cancellable, secret_stored_cb, g_steal_pointer (&task));
 }
@@ -371,7 +379,7 @@ cohort_source_add_async (const char          *db_path,
   change->name = g_strdup (name);
   change->base_url = g_strdup (base_url);
   change->username = username && *username ? g_strdup (username) : NULL;
-  change->secret = g_strdup (secret);
+  change->secret = secret && *secret ? g_strdup (secret) : NULL;
   g_task_set_source_tag (task, cohort_source_add_async);
   g_task_set_task_data (task, change, (GDestroyNotify)change_free);
 
@@ -438,6 +446,14 @@ cohort_source_remove_async (const char             *db_path,
   change->id = source->id;
   g_task_set_source_tag (task, cohort_source_remove_async);
   g_task_set_task_data (task, change, (GDestroyNotify)change_free);
+  if (!cohort_sync_kind_needs_secret (source->kind))
+    {
+      g_autoptr(GTask) row = g_task_new (NULL, NULL, row_removed_cb, g_steal_pointer (&task));
+
+      g_task_set_task_data (row, change, NULL);
+      g_task_run_in_thread (row, remove_row_in_thread);
+      return;
+    }
   cohort_secret_store_clear_async (secrets, source->uid, cancellable, secret_cleared_cb,
                                    g_steal_pointer (&task));
 }

@@ -50,6 +50,7 @@ cohort_sync_driver_find (const char *kind)
   static const CohortSyncDriver * const drivers[] = {
     &cohort_discourse_driver,
     &cohort_wecom_driver,
+    &cohort_chatlog_driver,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (drivers); i++)

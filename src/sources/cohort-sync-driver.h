@@ -61,6 +61,7 @@ typedef struct
 typedef struct
 {
   const char *kind;
+  gboolean    secret_optional;   /* chatlog runs locally without a key */
   gpointer          (*state_new)    (const CohortSourceInfo *source,
                                      const char             *secret,
                                      JsonObject             *cursor,
@@ -93,6 +94,7 @@ const CohortSyncDriver *cohort_sync_driver_find (const char *kind);
 
 extern const CohortSyncDriver cohort_discourse_driver;
 extern const CohortSyncDriver cohort_wecom_driver;
+extern const CohortSyncDriver cohort_chatlog_driver;
 
 /* Helpers shared by the drivers (worker side). */
 const char *cohort_sync_json_string (JsonObject  *object,

@@ -653,7 +653,7 @@ start_with_secret (CohortSyncJob *self)
   JsonObject *cursor = NULL;
   Op *op;
 
-  if (self->secret == NULL || *self->secret == '\0')
+  if (!self->driver->secret_optional && (self->secret == NULL || *self->secret == '\0'))
     {
       fail (self, g_error_new (COHORT_SYNC_ERROR, COHORT_SYNC_ERROR_CONFIG,
                                _("no key or secret is stored for “%s”; add the source again."),
@@ -664,7 +664,7 @@ start_with_secret (CohortSyncJob *self)
   if (json_parser_load_from_data (parser, self->source->cursor, -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     cursor = json_node_get_object (json_parser_get_root (parser));
-  self->state = self->driver->state_new (self->source, self->secret, cursor,
+  self->state = self->driver->state_new (self->source, self->secret ? self->secret : "", cursor,
                                          g_date_time_to_unix (now));
   self->worker->ctx.today = g_date_time_format (now, "%Y-%m-%d");
   self->worker->ctx.now = g_date_time_to_unix (now);
@@ -722,7 +722,7 @@ open_done_cb (GObject      *object,
       return;
     }
   self->worker->driver = self->driver;
-  if (self->secret_given || self->secrets == NULL)
+  if (self->secret_given || self->secrets == NULL || self->driver->secret_optional)
     start_with_secret (self);
   else
     cohort_secret_store_lookup_async (self->secrets, self->source->uid, job_cancellable (self),
@@ -920,4 +920,12 @@ gboolean
 cohort_sync_kind_supported (const char *kind)
 {
   return cohort_sync_driver_find (kind) != NULL;
+}
+
+gboolean
+cohort_sync_kind_needs_secret (const char *kind)
+{
+  const CohortSyncDriver *driver = cohort_sync_driver_find (kind);
+
+  return driver != NULL && !driver->secret_optional;
 }

@@ -57,6 +57,7 @@ const CohortSourceInfo *cohort_sync_job_get_source (CohortSyncJob *self);
 
 /* Whether this version can sync sources of kind ("discourse", "wecom", "chatlog"). */
 gboolean           cohort_sync_kind_supported  (const char        *kind);
+gboolean           cohort_sync_kind_needs_secret (const char      *kind);
 
 /* The process's one HTTP session for sources: created on first use, on the main thread. */
 SoupSession       *cohort_sync_default_session (void);
