@@ -166,6 +166,38 @@ open_dialog (Fixture *f)
 }
 
 static void
+source_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gboolean     *done)
+{
+  g_assert_true (cohort_secret_store_store_finish (COHORT_SECRET_STORE (object), result, NULL));
+  *done = TRUE;
+}
+
+static GtkWidget *
+find_interval_row (Fixture *f)
+{
+  GtkWidget *widget = GTK_WIDGET (f->page);
+
+  /* Depth-first through the page for its only combo row. */
+  while (widget != NULL)
+    {
+      if (ADW_IS_COMBO_ROW (widget))
+        return widget;
+      if (gtk_widget_get_first_child (widget) != NULL)
+        widget = gtk_widget_get_first_child (widget);
+      else
+        {
+          while (widget != NULL && gtk_widget_get_next_sibling (widget) == NULL)
+            widget = widget == GTK_WIDGET (f->page) ? NULL : gtk_widget_get_parent (widget);
+          if (widget != NULL)
+            widget = gtk_widget_get_next_sibling (widget);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
 source_added_cb (CohortSourceDialog *dialog,
                  gint64              id,
                  gint64             *out)
@@ -387,6 +419,70 @@ test_wecom (Fixture       *f,
   g_free (image.pixels);
 }
 
+/* Automatic sync: off by default; the setting and the row follow each other; a tick syncs
+ * every source in turn. */
+static void
+test_periodic (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(CohortTestWecom) corp = cohort_test_wecom_new ("ww-auto", "auto-s3cret");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  AdwComboRow *row;
+  CohortDb *db;
+
+  g_assert_cmpuint (g_settings_get_uint (settings, "source-sync-interval"), ==, 0);
+  g_assert_cmpuint (cohort_sources_page_get_interval (f->page), ==, 0);
+  g_settings_set_uint (settings, "source-sync-interval", 60);
+  g_assert_cmpuint (cohort_sources_page_get_interval (f->page), ==, 60);
+
+  db = cohort_db_open (f->db_path, FALSE, &error);
+  g_assert_no_error (error);
+  cohort_db_add_source (db, "discourse", "Forum", f->forum->base_url, "system", &error);
+  cohort_db_add_source (db, "wecom", "Corp", corp->base_url, "ww-auto", &error);
+  g_assert_no_error (error);
+  sources = cohort_db_list_sources (db, &error);
+  g_assert_cmpuint (sources->len, ==, 2);
+  cohort_db_close (db);
+  /* The keyring has both secrets, as Add Source would have left it. */
+  {
+    gboolean done = FALSE;
+
+    for (guint i = 0; i < sources->len; i++)
+      {
+        const CohortSourceInfo *info = g_ptr_array_index (sources, i);
+
+        done = FALSE;
+        cohort_secret_store_store_async (f->secrets, info->uid, info->name,
+                                         i == 0 ? SECRET : "auto-s3cret", NULL,
+                                         (GAsyncReadyCallback)source_stored_cb, &done);
+        while (!done)
+          g_main_context_iteration (NULL, TRUE);
+      }
+  }
+
+  cohort_sources_page_set_database (f->page, f->db_path, 0);
+  wait_idle (f);
+  row = ADW_COMBO_ROW (find_interval_row (f));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 2);
+  adw_combo_row_set_selected (row, 1);
+  g_assert_cmpuint (g_settings_get_uint (settings, "source-sync-interval"), ==, 15);
+
+  g_assert_true (cohort_sources_page_sync_all (f->page));
+  wait_idle (f);
+  db = cohort_db_open (f->db_path, FALSE, &error);
+  g_clear_pointer (&sources, g_ptr_array_unref);
+  sources = cohort_db_list_sources (db, &error);
+  for (guint i = 0; i < sources->len; i++)
+    g_assert_cmpstr (((CohortSourceInfo *)g_ptr_array_index (sources, i))->status, ==, "ok");
+  g_assert_cmpint (cohort_db_count (db, "community"), ==, 3);
+  cohort_db_close (db);
+
+  g_settings_set_uint (settings, "source-sync-interval", 0);
+  g_assert_cmpuint (cohort_sources_page_get_interval (f->page), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -402,5 +498,6 @@ main (int    argc,
   g_test_add ("/sources-page/cancel-and-error", Fixture, NULL, fixture_setup,
               test_cancel_and_error, fixture_teardown);
   g_test_add ("/sources-page/wecom", Fixture, NULL, fixture_setup, test_wecom, fixture_teardown);
+  g_test_add ("/sources-page/periodic", Fixture, NULL, fixture_setup, test_periodic, fixture_teardown);
   return g_test_run ();
 }

@@ -346,19 +346,27 @@ sync_next_queued (CohortSourcesPage *self)
     }
 }
 
-static gboolean
-timer_cb (gpointer user_data)
+/* Returns FALSE when a sync is already running or queued: the next tick tries again. */
+gboolean
+cohort_sources_page_sync_all (CohortSourcesPage *self)
 {
-  CohortSourcesPage *self = user_data;
+  g_return_val_if_fail (COHORT_IS_SOURCES_PAGE (self), FALSE);
 
-  if (self->queue->len > 0 || self->job != NULL || self->rows == NULL)
-    return G_SOURCE_CONTINUE;
+  if (self->queue->len > 0 || self->job != NULL || self->rows == NULL || self->rows->len == 0)
+    return FALSE;
   for (guint i = 0; i < self->rows->len; i++)
     {
       const CohortSourceRow *row = g_ptr_array_index (self->rows, i);
       g_array_append_val (self->queue, row->info->id);
     }
   sync_next_queued (self);
+  return TRUE;
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  cohort_sources_page_sync_all (COHORT_SOURCES_PAGE (user_data));
   return G_SOURCE_CONTINUE;
 }
 
@@ -617,7 +625,15 @@ cohort_sources_page_is_busy (CohortSourcesPage *self)
 {
   g_return_val_if_fail (COHORT_IS_SOURCES_PAGE (self), FALSE);
 
-  return self->loading || self->job != NULL;
+  return self->loading || self->job != NULL || self->queue->len > 0;
+}
+
+guint
+cohort_sources_page_get_interval (CohortSourcesPage *self)
+{
+  g_return_val_if_fail (COHORT_IS_SOURCES_PAGE (self), 0);
+
+  return self->timer != 0 ? intervals[adw_combo_row_get_selected (self->interval_row)] : 0;
 }
 
 guint

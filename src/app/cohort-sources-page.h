@@ -28,7 +28,11 @@ void        cohort_sources_page_set_services  (CohortSourcesPage *self,
 void        cohort_sources_page_reload        (CohortSourcesPage *self);
 gboolean    cohort_sources_page_sync          (CohortSourcesPage *self,
                                                gint64             source_id);
+/* Every source in turn, as the automatic sync does. */
+gboolean    cohort_sources_page_sync_all      (CohortSourcesPage *self);
 void        cohort_sources_page_cancel        (CohortSourcesPage *self);
+/* Minutes between automatic syncs while a timer runs, 0 when off. */
+guint       cohort_sources_page_get_interval  (CohortSourcesPage *self);
 void        cohort_sources_page_remove        (CohortSourcesPage *self,
                                                gint64             source_id);
 gboolean    cohort_sources_page_is_busy       (CohortSourcesPage *self);
