@@ -1009,6 +1009,33 @@ test_import_folder (Fixture       *f,
   }
 }
 
+/* set-zone moves a WhatsApp community's wall-clock times with its zone (see test-zone.c for
+ * the arithmetic: UTC+8 → UTC+1 in winter is 7 hours later in UTC). */
+static void
+test_set_zone (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "whatsapp", "android-en-12h.txt", NULL);
+  g_auto(Run) import = cli (f, "import", path, "--tz", "Asia/Shanghai", NULL);
+  g_auto(Run) set = cli (f, "set-zone", "Book Club", "Europe/Berlin", NULL);
+  g_auto(Run) list = cli (f, "communities", "--json", NULL);
+  g_auto(Run) bad = cli (f, "set-zone", "Book Club", "Mars/Olympus_Mons", NULL);
+  g_auto(Run) missing = cli (f, "set-zone", "No Such Group", "Europe/Berlin", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_cmpint (set.status, ==, 0);
+  g_assert_nonnull (strstr (set.out, "Europe/Berlin"));
+  root = parse (list.out);
+  o = json_array_get_object_element (root_array (root), 0);
+  g_assert_cmpstr (member_str (o, "tz"), ==, "Europe/Berlin");
+  g_assert_cmpstr (member_str (o, "first_message"), ==, "2018-01-29T11:24:00Z");
+  g_assert_cmpstr (member_str (o, "last_message"), ==, "2018-02-02T22:11:00Z");
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpint (missing.status, ==, 1);
+}
+
 /* The imports history and removal: a good and a truncated file are both listed, the failed
  * one with its reason; removing the good one takes away every row the import_json test
  * counts, and the community with them. */
@@ -1142,6 +1169,7 @@ main (int    argc,
   ADD ("demo", test_demo);
   ADD ("imports-history", test_imports_history);
   ADD ("import-folder", test_import_folder);
+  ADD ("set-zone", test_set_zone);
   ADD ("help", test_help);
 #undef ADD
 

@@ -521,6 +521,7 @@ static const Command commands[] = {
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
+  { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
   { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
   { "source", cmd_source, { cohort_cli_source_entries, NULL }, N_("add|list|remove …"), N_("Configure online sources: Discourse, WeCom, chatlog") },
   { "sync", cmd_sync, { NULL, NULL }, N_("SOURCE"), N_("Fetch what is new from an online source") },

@@ -23,5 +23,7 @@ int       cohort_cli_imports        (int    argc,
                                      char **argv);
 int       cohort_cli_remove_import  (int    argc,
                                      char **argv);
+int       cohort_cli_set_zone       (int    argc,
+                                     char **argv);
 
 G_END_DECLS

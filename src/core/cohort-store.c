@@ -33,6 +33,10 @@ struct _CohortImportTx
   sqlite3_stmt      *stmts[N_STMTS];
   GHashTable        *member_ids;   /* community → (uid → MemberEntry) seen in this import */
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
+  gboolean           wall_clock;   /* this file's times carry no offset */
+  GHashTable        *shifts;       /* community → ZoneShift, for wall-clock times read in
+                                    * another zone than the community's */
+  GArray            *created_wall_clock;  /* gint64: new communities with wall-clock times */
   gint64             run_id;
   gint64             started_us;   /* monotonic, for the run's duration */
   char              *options;      /* how the file was read, to re-run it the same way */
@@ -41,10 +45,10 @@ struct _CohortImportTx
 };
 
 static const char *stmt_sql[N_STMTS] = {
-  [STMT_COMMUNITY_GET] = "SELECT id FROM community WHERE platform = ?1 AND platform_id = ?2",
+  [STMT_COMMUNITY_GET] = "SELECT id, tz FROM community WHERE platform = ?1 AND platform_id = ?2",
   [STMT_COMMUNITY_INSERT] =
-    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts, import_run) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6)",
+    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts, import_run, wall_clock) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6, ?7)",
   [STMT_COMMUNITY_UPDATE] = "UPDATE community SET name = ?2, kind = coalesce(?3, kind) WHERE id = ?1",
   [STMT_MEMBER_GET] = "SELECT id, display_name FROM member WHERE community = ?1 AND platform_uid = ?2",
   [STMT_MEMBER_INSERT] =
@@ -535,7 +539,8 @@ cohort_db_list_communities (CohortDb  *db,
     " (SELECT count(*) FROM invite WHERE community = c.id),"
     " (SELECT count(*) FROM reaction r JOIN message m ON m.id = r.message WHERE m.community = c.id),"
     " (SELECT min(ts) FROM message WHERE community = c.id AND kind != ?1),"
-    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1)"
+    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1),"
+    " c.wall_clock"
     " FROM community c ORDER BY c.id";
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_community_info_free);
   sqlite3_stmt *stmt = NULL;
@@ -566,6 +571,7 @@ cohort_db_list_communities (CohortDb  *db,
       info->reactions = sqlite3_column_int64 (stmt, 14);
       info->first_message = sqlite3_column_int64 (stmt, 15);
       info->last_message = sqlite3_column_int64 (stmt, 16);
+      info->wall_clock = sqlite3_column_int (stmt, 17) != 0;
       g_ptr_array_add (list, info);
     }
   sqlite3_finalize (stmt);
@@ -643,14 +649,64 @@ span_end_from_string (const char *s)
   return COHORT_SPAN_OPEN;
 }
 
+/* Snapshot positions of a community's member ids, for the million message rows of a cold
+ * load.  The ids arrive sorted and, within a community, nearly contiguous: a table indexed
+ * by id - first id answers with one load, a binary search when they are spread out. */
+typedef struct
+{
+  const gint64 *ids;
+  guint         n;
+  guint        *dense;      /* position + 1 by id - ids[0], or NULL */
+  gint64        n_dense;
+} MemberIndex;
+
+static void
+member_index_init (MemberIndex *mi,
+                   GArray      *ids)
+{
+  mi->ids = (const gint64 *)ids->data;
+  mi->n = ids->len;
+  mi->dense = NULL;
+  mi->n_dense = mi->n ? mi->ids[mi->n - 1] - mi->ids[0] + 1 : 0;
+  if (mi->n == 0 || mi->n_dense > 4 * (gint64)mi->n + 4096)
+    return;
+  mi->dense = g_new0 (guint, mi->n_dense);
+  for (guint i = 0; i < mi->n; i++)
+    mi->dense[mi->ids[i] - mi->ids[0]] = i + 1;
+}
+
+/* The member's position + 1, or 0 for an id outside the community. */
+static guint
+member_index_lookup (const MemberIndex *mi,
+                     gint64             id)
+{
+  guint lo = 0, hi = mi->n;
+
+  if (mi->n == 0 || id < mi->ids[0])
+    return 0;
+  if (mi->dense != NULL)
+    return id - mi->ids[0] < mi->n_dense ? mi->dense[id - mi->ids[0]] : 0;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (mi->ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < mi->n && mi->ids[lo] == id ? lo + 1 : 0;
+}
+
 CohortSnapshot *
 cohort_db_load_snapshot (CohortDb  *db,
                          gint64     community,
                          GError   **error)
 {
   g_autoptr(CohortSnapshot) snap = NULL;
-  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree guint *dense = NULL;
+  MemberIndex index;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -694,10 +750,10 @@ cohort_db_load_snapshot (CohortDb  *db,
     return cohort_db_set_sql_error (db, error, "load members"), NULL;
 
   /* Index the ids only now: the GArray may move while it grows. */
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_insert (index, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i + 1));
+  member_index_init (&index, ids);
+  dense = index.dense;
 
-#define MEMBER_INDEX(id) (GPOINTER_TO_UINT (g_hash_table_lookup (index, &(id))))
+#define MEMBER_INDEX(id) (member_index_lookup (&index, (id)))
 
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
@@ -762,6 +818,33 @@ cohort_db_load_snapshot (CohortDb  *db,
 /* ------------------------------------------------------------------------------------------ */
 /* The import transaction                                                                      */
 
+/*
+ * The connection's settings for the length of an import transaction, restored after commit
+ * or rollback by end_bulk_mode ():
+ * - No foreign-key checks: the import writes only ids it has just read or inserted in the
+ *   same transaction, and deletes only spans, which nothing references, so the checks (three
+ *   index probes per message) can only ever pass.  The pragma is a no-op inside a
+ *   transaction, hence before BEGIN.
+ * - A 32 MB page cache instead of 2 MB: a million messages are four B-trees of tens of MB,
+ *   and keys without order (WhatsApp's content keys) touch pages all over the unique index;
+ *   with the small cache every such page went out to the WAL and back in again (100k
+ *   WhatsApp messages: 97k pread/pwrite calls, 16k with the large cache).
+ */
+static gboolean
+begin_bulk_mode (CohortDb  *db,
+                 GError   **error)
+{
+  return cohort_db_exec (db, "PRAGMA foreign_keys = OFF", error) &&
+         cohort_db_exec (db, "PRAGMA cache_size = -32768", error);
+}
+
+static void
+end_bulk_mode (CohortDb *db)
+{
+  cohort_db_exec (db, "PRAGMA foreign_keys = ON", NULL);
+  cohort_db_exec (db, "PRAGMA cache_size = -2000", NULL);
+}
+
 CohortImportTx *
 cohort_db_begin_import (CohortDb    *db,
                         const char  *source,
@@ -774,8 +857,11 @@ cohort_db_begin_import (CohortDb    *db,
   cohort_db_assert_owner (db);
   g_return_val_if_fail (!db->read_only, NULL);
 
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
-    return NULL;
+  if (!begin_bulk_mode (db, error) || !cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+    {
+      end_bulk_mode (db);
+      return NULL;
+    }
 
   tx = g_new0 (CohortImportTx, 1);
   tx->db = db;
@@ -807,6 +893,7 @@ cohort_db_begin_import (CohortDb    *db,
   tx->member_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify)g_hash_table_unref);
   tx->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  tx->created_wall_clock = g_array_new (FALSE, FALSE, sizeof (gint64));
   return g_steal_pointer (&tx);
 }
 
@@ -829,15 +916,86 @@ tx_stmt (CohortImportTx *tx,
   return stmt;
 }
 
+/* The import statements are stepped before the add_* call returns and rebound before their
+ * next step, so the caller's strings outlive every use: SQLITE_STATIC spares SQLite a copy
+ * of each message text. */
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           col,
                    const char   *text)
 {
   if (text != NULL)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, col);
+}
+
+typedef struct
+{
+  GTimeZone *from;
+  GTimeZone *to;
+} ZoneShift;
+
+static void
+zone_shift_free (ZoneShift *shift)
+{
+  g_time_zone_unref (shift->from);
+  g_time_zone_unref (shift->to);
+  g_free (shift);
+}
+
+/* A wall-clock export read in one zone for a community that lives in another (the operator
+ * chose its zone after the first import): its times are moved to the community's zone as
+ * they are written.  Content keys stay those of the export as read, so re-imports match. */
+static void
+note_zone_shift (CohortImportTx *tx,
+                 gint64          community,
+                 const char     *read_in,
+                 const char     *lives_in)
+{
+  ZoneShift *shift;
+
+  if (read_in == NULL || lives_in == NULL || g_str_equal (read_in, lives_in))
+    return;
+  shift = g_new0 (ZoneShift, 1);
+  shift->from = g_time_zone_new_identifier (read_in);
+  shift->to = g_time_zone_new_identifier (lives_in);
+  if (shift->from == NULL || shift->to == NULL)
+    {
+      g_clear_pointer (&shift->from, g_time_zone_unref);
+      g_clear_pointer (&shift->to, g_time_zone_unref);
+      g_free (shift);
+      return;
+    }
+  if (tx->shifts == NULL)
+    tx->shifts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify)zone_shift_free);
+  g_hash_table_insert (tx->shifts, g_memdup2 (&community, sizeof community), shift);
+}
+
+static gint64
+tx_time (CohortImportTx *tx,
+         gint64          community,
+         gint64          ts)
+{
+  ZoneShift *shift;
+
+  if (tx->shifts == NULL || ts == 0 || !(shift = g_hash_table_lookup (tx->shifts, &community)))
+    return ts;
+  return cohort_zone_shift (shift->from, shift->to, ts);
+}
+
+void
+cohort_import_tx_set_wall_clock (CohortImportTx *tx,
+                                 gboolean        wall_clock)
+{
+  tx->wall_clock = wall_clock;
+}
+
+GArray *
+cohort_import_tx_get_created_wall_clock (CohortImportTx *tx)
+{
+  return tx->created_wall_clock;
 }
 
 gint64
@@ -855,7 +1013,11 @@ cohort_import_tx_community (CohortImportTx  *tx,
   sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      if (tx->wall_clock)
+        note_zone_shift (tx, id, tz, (const char *)sqlite3_column_text (stmt, 1));
+    }
 
   if (id != 0)
     {
@@ -876,9 +1038,12 @@ cohort_import_tx_community (CohortImportTx  *tx,
       bind_text_or_null (stmt, 4, kind);
       sqlite3_bind_text (stmt, 5, tz ? tz : "UTC", -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 6, tx->run_id);
+      sqlite3_bind_int (stmt, 7, tx->wall_clock ? 1 : 0);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return cohort_db_set_sql_error (tx->db, error, "add community"), 0;
       id = sqlite3_last_insert_rowid (tx->db->db);
+      if (tx->wall_clock)
+        g_array_append_val (tx->created_wall_clock, id);
     }
 
   if (!g_hash_table_contains (tx->touched, &id))
@@ -1018,14 +1183,14 @@ cohort_import_tx_message (CohortImportTx             *tx,
   sqlite3_bind_int64 (stmt, 1, r->community);
   if (member != 0)
     sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, r->ts);
+  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, tx_time (tx, r->community, r->ts));
   sqlite3_bind_int (stmt, 5, r->kind);
   sqlite3_bind_int (stmt, 6, r->length);
   bind_text_or_null (stmt, 7, r->reply_to);
   sqlite3_bind_int (stmt, 8, r->forwarded ? 1 : 0);
   if (r->edited_ts != 0)
-    sqlite3_bind_int64 (stmt, 9, r->edited_ts);
+    sqlite3_bind_int64 (stmt, 9, tx_time (tx, r->community, r->edited_ts));
   sqlite3_bind_int (stmt, 10, r->is_mech ? 1 : 0);
   bind_text_or_null (stmt, 11, r->mech_reason);
   bind_text_or_null (stmt, 12, r->text);
@@ -1054,8 +1219,8 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
   gint64 before = sqlite3_last_insert_rowid (tx->db->db);
 
   sqlite3_bind_int64 (stmt, 1, community);
-  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
   sqlite3_bind_int64 (stmt, 5, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -1095,8 +1260,8 @@ cohort_import_tx_event (CohortImportTx  *tx,
   stmt = tx_stmt (tx, STMT_EVENT_INSERT);
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_int64 (stmt, 3, ts);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, tx_time (tx, community, ts));
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 5, ref);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -1126,7 +1291,7 @@ cohort_import_tx_invite (CohortImportTx  *tx,
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, inviter);
   sqlite3_bind_int64 (stmt, 3, invitee);
-  sqlite3_bind_int64 (stmt, 4, ts);
+  sqlite3_bind_int64 (stmt, 4, tx_time (tx, community, ts));
   bind_text_or_null (stmt, 5, channel);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -1371,6 +1536,8 @@ tx_free (CohortImportTx *tx)
     sqlite3_finalize (tx->stmts[i]);
   g_clear_pointer (&tx->member_ids, g_hash_table_unref);
   g_clear_pointer (&tx->touched, g_hash_table_unref);
+  g_clear_pointer (&tx->shifts, g_hash_table_unref);
+  g_clear_pointer (&tx->created_wall_clock, g_array_unref);
   g_free (tx->options);
   g_free (tx);
 }
@@ -1438,9 +1605,11 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   if (!cohort_db_exec (tx->db, "COMMIT", error))
     {
       cohort_db_exec (tx->db, "ROLLBACK", NULL);
+      end_bulk_mode (tx->db);
       tx_free (tx);
       return FALSE;
     }
+  end_bulk_mode (tx->db);
   tx_free (tx);
   return TRUE;
 }
@@ -1454,5 +1623,6 @@ cohort_import_tx_rollback (CohortImportTx *tx)
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
   cohort_db_exec (tx->db, "ROLLBACK", NULL);
+  end_bulk_mode (tx->db);
   tx_free (tx);
 }

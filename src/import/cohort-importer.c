@@ -27,6 +27,7 @@ cohort_import_result_free (CohortImportResult *result)
   g_free (result->format);
   g_clear_pointer (&result->community_ids, g_ptr_array_unref);
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->zone_questions, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -224,6 +225,34 @@ options_to_json (const CohortImportOptions *options)
   return json_generator_to_data (generator, NULL);
 }
 
+static char *
+dup_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+void
+cohort_import_options_parse (const char  *json,
+                             char       **tz,
+                             char       **format,
+                             char       **date_order)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object = NULL;
+
+  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    object = json_node_get_object (json_parser_get_root (parser));
+  *tz = dup_member (object, "tz");
+  *format = dup_member (object, "format");
+  *date_order = dup_member (object, "date_order");
+}
+
 static CohortImportResult *
 import_file (CohortDb                  *db,
              GFile                     *file,
@@ -255,6 +284,7 @@ import_file (CohortDb                  *db,
     result->path = g_file_get_uri (file);
   result->community_ids = g_ptr_array_new_with_free_func (g_free);
   result->warnings = g_ptr_array_new_with_free_func (g_free);
+  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
   name = g_file_get_basename (file);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -313,6 +343,13 @@ import_file (CohortDb                  *db,
       return NULL;
     }
   result->counts = *cohort_import_tx_get_counts (tx);
+  {
+    GArray *created = cohort_import_tx_get_created_wall_clock (tx);
+
+    for (guint i = 0; i < created->len; i++)
+      g_ptr_array_add (result->zone_questions,
+                       g_memdup2 (&g_array_index (created, gint64, i), sizeof (gint64)));
+  }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       cohort_import_tx_rollback (tx);
