@@ -310,6 +310,14 @@ test_wrong_key (Fixture       *fx,
   words = cohort_sync_error_describe (error);
   g_assert_nonnull (strstr (words, "API key"));
   assert_failed_cleanly (fx, "error");
+  {
+    /* The row keeps the category, so it can be described in the reader's language later. */
+    g_autoptr(CohortSourceInfo) after = reload_source (fx);
+    g_autofree char *again = cohort_sync_error_describe_stored (after->error);
+
+    g_assert_true (g_str_has_prefix (after->error, "sync-error:0\t"));
+    g_assert_cmpstr (again, ==, words);
+  }
 }
 
 static void

@@ -80,13 +80,14 @@ static char *
 status_text (const CohortSourceInfo *info)
 {
   g_autofree char *when = info->last_sync > 0 ? format_local (info->last_sync) : NULL;
+  g_autofree char *error = cohort_sync_error_describe_stored (info->error);
 
   if (g_strcmp0 (info->status, "ok") == 0)
     return g_strdup_printf (_("Last synced %s"), when);
   if (g_strcmp0 (info->status, "cancelled") == 0)
     return g_strdup_printf (_("Sync cancelled %s; nothing was changed"), when);
   if (g_strcmp0 (info->status, "error") == 0)
-    return g_strdup_printf (_("Sync failed %s: %s"), when, info->error ? info->error : "");
+    return g_strdup_printf (_("Sync failed %s: %s"), when, error ? error : "");
   return g_strdup (_("Never synced"));
 }
 

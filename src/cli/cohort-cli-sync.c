@@ -147,6 +147,7 @@ static JsonNode *
 source_to_json (const CohortSourceInfo *info)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *error = cohort_sync_error_describe_stored (info->error);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -162,7 +163,7 @@ source_to_json (const CohortSourceInfo *info)
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, info->status);
   json_builder_set_member_name (b, "error");
-  json_builder_add_string_value (b, info->error);
+  json_builder_add_string_value (b, error);
   json_builder_set_member_name (b, "last_sync");
   json_builder_add_int_value (b, info->last_sync);
   json_builder_set_member_name (b, "cursor");
@@ -215,7 +216,10 @@ source_list (CohortDb *db,
       g_print ("%3" G_GINT64_FORMAT "  %-10s %-24s %-8s %s\n", info->id, info->kind, info->name,
                info->status, info->base_url);
       if (info->error != NULL)
-        g_print ("     %s\n", info->error);
+        {
+          g_autofree char *words = cohort_sync_error_describe_stored (info->error);
+          g_print ("     %s\n", words);
+        }
     }
   return 0;
 }

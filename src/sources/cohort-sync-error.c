@@ -6,6 +6,7 @@
 #include "cohort-sync-error.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 G_DEFINE_QUARK (cohort-sync-error, cohort_sync_error)
 
@@ -97,4 +98,31 @@ cohort_sync_error_describe (const GError *error)
     default:
       return g_strdup (error->message);
     }
+}
+
+char *
+cohort_sync_error_to_stored (const GError *error)
+{
+  if (error->domain != COHORT_SYNC_ERROR)
+    return g_strdup (error->message);
+  return g_strdup_printf ("sync-error:%d\t%s", error->code, error->message);
+}
+
+char *
+cohort_sync_error_describe_stored (const char *stored)
+{
+  g_autoptr(GError) error = NULL;
+  const char *tab;
+  char *end = NULL;
+  gint64 code;
+
+  if (stored == NULL)
+    return NULL;
+  if (!g_str_has_prefix (stored, "sync-error:") || (tab = strchr (stored, '\t')) == NULL)
+    return g_strdup (stored);
+  code = g_ascii_strtoll (stored + strlen ("sync-error:"), &end, 10);
+  if (end != tab || code < 0 || code > COHORT_SYNC_ERROR_CANCELLED)
+    return g_strdup (stored);
+  error = g_error_new_literal (COHORT_SYNC_ERROR, (int)code, tab + 1);
+  return cohort_sync_error_describe (error);
 }

@@ -42,5 +42,9 @@ GError   *cohort_sync_error_from_status  (guint         status,
 /* A sentence for the window or the terminal: what went wrong and what to do about it. */
 char     *cohort_sync_error_describe     (const GError *error);
 gboolean  cohort_sync_error_is_cancelled (const GError *error);
+/* The source row keeps the error as code and technical text, not as a sentence, so that it
+ * is described in the language of whoever reads it later. */
+char     *cohort_sync_error_to_stored    (const GError *error);
+char     *cohort_sync_error_describe_stored (const char *stored);
 
 G_END_DECLS

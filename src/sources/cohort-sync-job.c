@@ -34,6 +34,7 @@ typedef struct
   OpKind                   kind;
   char                    *text;      /* OPEN: source name; COMMIT: cursor; ABORT: error text */
   char                    *status;    /* ABORT: "error" or "cancelled" */
+  char                    *stored;    /* ABORT: the error as the source row keeps it */
   const CohortSyncRequest *request;   /* PAGE: owned by the job, alive until the reply */
   GBytes                  *body;      /* PAGE */
 } Op;
@@ -56,6 +57,7 @@ op_free (Op *op)
 {
   g_free (op->text);
   g_free (op->status);
+  g_free (op->stored);
   g_clear_pointer (&op->body, g_bytes_unref);
   g_free (op);
 }
@@ -193,7 +195,7 @@ worker_abort (Worker *w,
   /* After the rollback: the history and the source say why, the data is as it was. */
   if (w->ctx.db != NULL && w->ctx.source_id != 0)
     {
-      cohort_db_set_source_result (w->ctx.db, w->ctx.source_id, op->status, op->text, NULL,
+      cohort_db_set_source_result (w->ctx.db, w->ctx.source_id, op->status, op->stored, NULL,
                                    g_get_real_time () / G_USEC_PER_SEC, NULL);
       cohort_db_record_failed_import (w->ctx.db, w->run_source, w->kind,
                                       g_str_equal (op->status, "cancelled"), op->text,
@@ -408,6 +410,7 @@ fail (CohortSyncJob *self,
   op->kind = OP_ABORT;
   op->status = g_strdup (cohort_sync_error_is_cancelled (error) ? "cancelled" : "error");
   op->text = cohort_sync_error_describe (error);
+  op->stored = cohort_sync_error_to_stored (error);
   worker_post (self->worker, self, op, abort_done_cb, error);
 }
 
