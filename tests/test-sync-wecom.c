@@ -261,9 +261,12 @@ test_wrong_secret (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   g_autofree CohortSyncSummary *summary = run_sync (fx, "a system-app secret", &error);
+  g_autofree char *words = NULL;
 
   g_assert_null (summary);
   g_assert_error (error, COHORT_SYNC_ERROR, COHORT_SYNC_ERROR_AUTH);
+  words = cohort_sync_error_describe (error);
+  g_assert_true (g_str_has_prefix (words, "WeCom refused the corp ID or app secret."));
   assert_clean (fx, "error");
 }
 

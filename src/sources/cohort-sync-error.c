@@ -67,6 +67,11 @@ cohort_sync_error_describe (const GError *error)
   switch ((CohortSyncError)error->code)
     {
     case COHORT_SYNC_ERROR_AUTH:
+      /* WeCom accepts only a self-built app's secret since 2023-12 (FORMATS.md §2g). */
+      if (strstr (error->message, "WeCom") != NULL)
+        return g_strdup (_("WeCom refused the corp ID or app secret. Use the secret of a "
+                           "self-built app listed under 客户联系 → 可调用接口的应用, and check that "
+                           "this computer's IP address is allowed."));
       return g_strdup (_("The server refused the key. Check the API key (or app secret) and the "
                          "user name, and that the key is allowed to read this data."));
     case COHORT_SYNC_ERROR_RATE_LIMIT:
