@@ -64,7 +64,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gtk_window_destroy (f->window);
+  if (f->window != NULL)
+    gtk_window_destroy (f->window);
   g_clear_object (&f->session);
   g_clear_object (&f->secrets);
   cohort_test_discourse_free (f->forum);
@@ -419,6 +420,50 @@ test_wecom (Fixture       *f,
   g_free (image.pixels);
 }
 
+static char *
+source_status (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (f->db_path, FALSE, &error);
+  g_autoptr(CohortSourceInfo) info = NULL;
+
+  g_assert_no_error (error);
+  info = cohort_db_find_source (db, "Test forum", NULL);
+  cohort_db_close (db);
+  return g_strdup (info ? info->status : NULL);
+}
+
+/* Closing the window in the middle of a sync cancels it; the rollback finishes on its own and
+ * the page, gone by then, is not touched. */
+static void
+test_close_while_syncing (Fixture       *f,
+                          gconstpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autofree char *status = NULL;
+  gint64 id;
+
+  cohort_sources_page_set_database (f->page, f->db_path, 0);
+  wait_idle (f);
+  id = add_through_dialog (f, SECRET, "sources-dialog-close.png");
+  wait_idle (f);
+  cohort_test_discourse_set_fault (f->forum, TEST_FAULT_HANG, "/posts.json", "before=5", 0, 1);
+  g_assert_true (cohort_sources_page_sync (f->page, id));
+  while (cohort_test_discourse_hits (f->forum, "/posts.json?before=5") == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_window_destroy (f->window);
+  f->window = NULL;
+  f->page = NULL;
+  while ((status = source_status (f)) != NULL && g_str_equal (status, "never") &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&status, g_free);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_cmpstr (status, ==, "cancelled");
+}
+
 /* Automatic sync: off by default; the setting and the row follow each other; a tick syncs
  * every source in turn. */
 static void
@@ -498,6 +543,8 @@ main (int    argc,
   g_test_add ("/sources-page/cancel-and-error", Fixture, NULL, fixture_setup,
               test_cancel_and_error, fixture_teardown);
   g_test_add ("/sources-page/wecom", Fixture, NULL, fixture_setup, test_wecom, fixture_teardown);
+  g_test_add ("/sources-page/close-while-syncing", Fixture, NULL, fixture_setup,
+              test_close_while_syncing, fixture_teardown);
   g_test_add ("/sources-page/periodic", Fixture, NULL, fixture_setup, test_periodic, fixture_teardown);
   return g_test_run ();
 }

@@ -271,6 +271,9 @@ sync_done_cb (GObject      *object,
   const CohortSourceInfo *source = cohort_sync_job_get_source (COHORT_SYNC_JOB (object));
 
   summary = cohort_sync_job_run_finish (COHORT_SYNC_JOB (object), result, &error);
+  /* The page went away while the sync rolled back: nothing left to show it on. */
+  if (self->stack == NULL)
+    return;
   title = summary != NULL ? g_strdup_printf (_("Synced “%s”"), source ? source->name : "")
                           : g_strdup_printf (_("Sync of “%s” did not finish"), source ? source->name : "");
   gtk_label_set_text (self->progress_title, title);
@@ -447,7 +450,7 @@ remove_done_cb (GObject      *object,
   g_autoptr(CohortSourcesPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!cohort_source_remove_finish (result, &error))
+  if (!cohort_source_remove_finish (result, &error) && self->stack != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not remove the source: %s"), error->message);
 
@@ -455,7 +458,8 @@ remove_done_cb (GObject      *object,
       gtk_label_set_text (self->progress_label, text);
       gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
     }
-  cohort_sources_page_reload (self);
+  if (self->stack != NULL)
+    cohort_sources_page_reload (self);
 }
 
 void
@@ -513,6 +517,26 @@ remove_action (GtkWidget  *widget,
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* A page taken out of its window (the window closed) stops its sync: the rollback runs in the
+ * background and nothing waits for a server that may never answer. */
+static void
+cohort_sources_page_unroot (GtkWidget *widget)
+{
+  CohortSourcesPage *self = COHORT_SOURCES_PAGE (widget);
+
+  cohort_sources_page_cancel (self);
+  g_clear_handle_id (&self->timer, g_source_remove);
+  GTK_WIDGET_CLASS (cohort_sources_page_parent_class)->unroot (widget);
+}
+
+static void
+cohort_sources_page_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (cohort_sources_page_parent_class)->root (widget);
+  /* Re-arms the automatic sync that unroot stopped. */
+  interval_changed_cb (COHORT_SOURCES_PAGE (widget));
+}
+
 static void
 cohort_sources_page_dispose (GObject *object)
 {
@@ -552,6 +576,8 @@ cohort_sources_page_class_init (CohortSourcesPageClass *klass)
 
   object_class->dispose = cohort_sources_page_dispose;
   object_class->finalize = cohort_sources_page_finalize;
+  widget_class->root = cohort_sources_page_root;
+  widget_class->unroot = cohort_sources_page_unroot;
 
   /* "synced" (gboolean changed): a sync finished; changed when it added anything. */
   signals[SYNCED] =
