@@ -221,6 +221,15 @@ test_first_sync (Fixture       *fx,
   text = cohort_db_get_message_text (fx->db.db, info->id, "11/1");
   g_assert_cmpstr (text, ==, "每周打卡：今天读了两章");
 
+  /* Alice's posts say she is an admin: staff, not audience; Bob is neither. */
+  {
+    g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db.db, info->id);
+
+    for (guint i = 0; i < snap->n_members; i++)
+      if (g_str_equal (snap->member_uid[i], "alice") || g_str_equal (snap->member_uid[i], "bob"))
+        g_assert_cmpint (snap->member_is_staff[i], ==, g_str_equal (snap->member_uid[i], "alice"));
+  }
+
   after = reload_source (fx);
   g_assert_cmpstr (after->status, ==, "ok");
   g_assert_null (after->error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "cohort-source-probe.h"
@@ -96,6 +97,28 @@ find_community (GPtrArray  *communities,
   g_assert_not_reached ();
 }
 
+/* The join channel is not in any list the store hands out yet: read it as another program
+ * would. */
+static char *
+join_channel (Fixture    *fx,
+              const char *uid)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *channel = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fx->db.path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT join_channel FROM member m JOIN community c "
+                                           "ON c.id = m.community WHERE c.platform_id = 'wrReadingClub1' "
+                                           "AND m.platform_uid = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    channel = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return channel;
+}
+
 static gint64
 cst_today (void)
 {
@@ -141,6 +164,18 @@ test_first_sync (Fixture       *fx,
   g_assert_cmpint (one->invites, ==, 2);
   g_assert_cmpint (two->members, ==, 3);
   g_assert_cmpint (two->invites, ==, 0);
+
+  /* Internal members (type 1) are staff; the channel is the state tag, else the join scene. */
+  {
+    g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db.db, one->id);
+    g_autofree char *bob = join_channel (fx, "wmBob");
+    g_autofree char *alice = join_channel (fx, "wmAlice");
+
+    for (guint i = 0; i < snap->n_members; i++)
+      g_assert_cmpint (snap->member_is_staff[i], ==, g_str_equal (snap->member_uid[i], "zhangsan"));
+    g_assert_cmpstr (bob, ==, "qr-autumn");
+    g_assert_cmpstr (alice, ==, "invited");
+  }
 
   /* Windows: CST midnights, at most 30 days, from 180 days back to yesterday, no gaps. */
   windows = fx->corp->stats_windows->len / 2;

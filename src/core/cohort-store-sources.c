@@ -382,3 +382,33 @@ cohort_db_list_present_members (CohortDb    *db,
     return cohort_db_set_sql_error (db, error, "present members"), NULL;
   return g_steal_pointer (&uids);
 }
+
+gboolean
+cohort_db_set_member_facts (CohortDb    *db,
+                            gint64       community,
+                            const char  *platform_uid,
+                            gboolean     is_staff,
+                            const char  *join_channel,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db,
+                          "UPDATE member SET is_staff = max(is_staff, ?3), "
+                          "join_channel = coalesce(?4, join_channel) "
+                          "WHERE community = ?1 AND platform_uid = ?2 "
+                          "AND (is_staff < ?3 OR join_channel IS NOT coalesce(?4, join_channel))",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "member facts");
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_text (stmt, 2, platform_uid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, is_staff ? 1 : 0);
+  bind_optional_text (stmt, 4, join_channel);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "member facts");
+  return TRUE;
+}

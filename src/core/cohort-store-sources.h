@@ -83,6 +83,16 @@ GPtrArray        *cohort_db_list_platform_stats  (CohortDb     *db,
                                                   const char   *metric_prefix,
                                                   GError      **error);
 
+/* What a platform says about a member beyond the import API: staff (WeCom internal members,
+ * Discourse moderators and admins) and the join channel (WeCom's 入群方式 state).  Only ever
+ * raises is_staff; join_channel NULL keeps the stored one. */
+gboolean          cohort_db_set_member_facts     (CohortDb     *db,
+                                                  gint64        community,
+                                                  const char   *platform_uid,
+                                                  gboolean      is_staff,
+                                                  const char   *join_channel,
+                                                  GError      **error);
+
 /* Members whose latest join/leave/kick event is a join: who the store thinks is in the group
  * now, to diff against a platform's member list (platform_uid strings). */
 GPtrArray        *cohort_db_list_present_members (CohortDb     *db,

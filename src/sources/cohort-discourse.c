@@ -342,6 +342,16 @@ post_likes (JsonObject *post)
 }
 
 static gboolean
+post_flag (JsonObject *post,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (post, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+static gboolean
 import_post (CohortSyncContext  *ctx,
              JsonObject         *post,
              GError            **error)
@@ -370,6 +380,10 @@ import_post (CohortSyncContext  *ctx,
   if (!cohort_import_tx_member (ctx->tx, ctx->community, username,
                                 name && *name ? name : username,
                                 g_strcmp0 (username, "system") == 0, error))
+    return FALSE;
+  /* Moderators and admins run the forum: staff, not audience, in the metrics. */
+  if ((post_flag (post, "staff") || post_flag (post, "moderator") || post_flag (post, "admin")) &&
+      !cohort_db_set_member_facts (ctx->db, ctx->community, username, TRUE, NULL, error))
     return FALSE;
 
   record.community = ctx->community;

@@ -532,9 +532,12 @@ import_member (CohortSyncContext  *ctx,
   if (uid == NULL || joined <= 0)
     return malformed (error, "group member");
   g_hash_table_add (present, g_strdup (uid));
+  /* Type 1 is the corp's own staff; 2 an external contact (the customers). */
   if (!cohort_import_tx_member (ctx->tx, community, uid,
                                 nickname && *nickname ? nickname : name && *name ? name : uid,
                                 FALSE, error) ||
+      !cohort_db_set_member_facts (ctx->db, community, uid,
+                                   cohort_sync_json_int (member, "type") == 1, channel, error) ||
       !cohort_import_tx_event (ctx->tx, community, uid, joined, "join", ref, error))
     return FALSE;
   if (invitor != NULL && *invitor != '\0' &&
