@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cohort-csv-mapping-dialog.h"
 #include "cohort-import-job.h"
 #include "cohort-imports-page.h"
 #include "cohort-overview-loader.h"
@@ -401,6 +402,40 @@ on_range_selected_cb (CohortWindow *self)
 /* ------------------------------------------------------------------------------------------ */
 /* Importing                                                                                   */
 
+static void run_job (CohortWindow    *self,
+                     CohortImportJob *job);
+
+/* The operator said which column is which: import that table again with the mapping (the
+ * import remembers it for later files with the same columns). */
+static void
+on_csv_mapping_import_cb (CohortCsvMappingDialog *dialog,
+                          CohortWindow           *self)
+{
+  g_autoptr(CohortCsvMapping) mapping = cohort_csv_mapping_dialog_dup_mapping (dialog);
+  GFile *file = cohort_csv_mapping_dialog_get_file (dialog);
+  CohortImportOptions options = { .csv_mapping = mapping };
+  CohortImportJob *job;
+
+  if (self->job != NULL)
+    {
+      show_toast (self, _("Another import is running; try again when it has finished"));
+      return;
+    }
+  job = cohort_import_job_new (self->db_path, &file, 1);
+  cohort_import_job_set_options (job, &options);
+  run_job (self, job);
+}
+
+static void
+ask_csv_mapping (CohortWindow *self,
+                 GFile        *file)
+{
+  CohortCsvMappingDialog *dialog = cohort_csv_mapping_dialog_new (GTK_WINDOW (self), file);
+
+  g_signal_connect_object (dialog, "import", G_CALLBACK (on_csv_mapping_import_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_job_file_done_cb (CohortImportJob    *job,
                      GFile              *file,
@@ -412,6 +447,8 @@ on_job_file_done_cb (CohortImportJob    *job,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_toast (self, _("Import cancelled: nothing from that file was added"));
+      else if (g_error_matches (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_NEEDS_MAPPING))
+        ask_csv_mapping (self, file);
       else
         show_import_error (self, file, error);
       return;
@@ -425,10 +462,17 @@ on_job_file_done_cb (CohortImportJob    *job,
     self->community = *(gint64 *)result->community_ids->pdata[0];
 
   if (result->counts.messages_added == 0 && result->counts.members_added == 0 &&
-      result->counts.events_added == 0 && result->counts.system_added == 0)
+      result->counts.events_added == 0 && result->counts.system_added == 0 &&
+      result->counts.orders_added == 0)
     {
       g_autofree char *name = file ? g_file_get_basename (file) : g_strdup (_("Demo community"));
       g_autofree char *text = g_strdup_printf (_("%s was already imported: nothing new was added"), name);
+      show_toast (self, text);
+    }
+  else if (result->counts.messages_added == 0)
+    {
+      /* A roster, membership events or orders: say what came in, not "0 new messages". */
+      g_autofree char *text = cohort_import_result_describe (result);
       show_toast (self, text);
     }
   else

@@ -5,6 +5,8 @@
 
 #include "cohort-store-private.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ enum {
   STMT_MEMBER_INSERT,
   STMT_MEMBER_RENAME,
   STMT_MESSAGE_INSERT,
+  STMT_MESSAGE_RUN,
   STMT_REACTION_UPSERT,
   STMT_EVENT_INSERT,
   STMT_INVITE_INSERT,
@@ -59,6 +62,7 @@ static const char *stmt_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
     "forwarded, edited_ts, is_mech, mech_reason, text, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+  [STMT_MESSAGE_RUN] = "SELECT import_run FROM message WHERE community = ?1 AND platform_msg_id = ?2",
   [STMT_REACTION_UPSERT] =
     "INSERT INTO reaction (message, emoji, count, import_run) "
     "SELECT id, ?3, ?4, ?5 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
@@ -198,13 +202,35 @@ static const char migration_v3[] =
   "CREATE INDEX invite_import_run ON invite (import_run);"
   "CREATE INDEX reaction_import_run ON reaction (import_run);";
 
-/* v4: online sources (Discourse, WeCom, chatlog) and the statistics their platforms report
+/* v4: generic CSV imports (issue 3).  orders holds the purchases of METRICS.md §0.1, keyed by
+ * the shop's order id or a content key so that re-importing adds nothing; csv_mapping
+ * remembers which column is which, keyed by the signature of the header row. */
+static const char migration_v4[] =
+  "CREATE TABLE orders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  platform_order_id TEXT NOT NULL,"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  amount REAL NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'cancelled')),"
+  "  campaign TEXT,"
+  "  channel TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL,"
+  "  UNIQUE (community, platform_order_id));"
+  "CREATE INDEX orders_member_ts ON orders (member, ts);"
+  "CREATE TABLE csv_mapping ("
+  "  signature TEXT PRIMARY KEY,"
+  "  mapping TEXT NOT NULL,"
+  "  updated_ts INTEGER);";
+
+/* v5: online sources (Discourse, WeCom, chatlog) and the statistics their platforms report
  * about themselves.  A source's secret is never here: `uid` is the key of its keyring entry.
  * platform_stats keeps the platform's own numbers raw, next to ours (METRICS.md §11); `scope`
  * names what a value is about when it is not the whole community (a user, a group owner).
  * Some numbers belong to no one group (WeCom reports per group owner): those rows have no
  * community and are keyed by their source instead. */
-static const char migration_v4[] =
+static const char migration_v5[] =
   "CREATE TABLE source ("
   "  id INTEGER PRIMARY KEY,"
   "  uid TEXT NOT NULL UNIQUE,"
@@ -237,6 +263,7 @@ static const char * const migrations[] = {
   migration_v2,
   migration_v3,
   migration_v4,
+  migration_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -252,13 +279,28 @@ cohort_db_assert_owner (CohortDb *db)
   g_assert (db->owner == g_thread_self ());
 }
 
+/* A full disk (or a file-size limit) is the one SQL failure an operator can fix, so it gets
+ * its own code and words; the rest stay technical. */
+static gboolean
+is_disk_full (int code)
+{
+  /* SQLite says FULL on ENOSPC and on a short write; a write refused outright at a size
+   * limit (EFBIG) comes back as IOERR_WRITE. */
+  return code == SQLITE_FULL || code == SQLITE_IOERR_WRITE;
+}
+
 gboolean
 cohort_db_set_sql_error (CohortDb    *db,
                          GError     **error,
                          const char  *what)
 {
-  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
-               "%s: %s", what, sqlite3_errmsg (db->db));
+  if (is_disk_full (sqlite3_extended_errcode (db->db)))
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_DISK_FULL,
+                 _("Cohort could not write to %s: the disk is full. Nothing was changed; free "
+                   "some space and try again."), db->path);
+  else
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+                 "%s: %s", what, sqlite3_errmsg (db->db));
   return FALSE;
 }
 
@@ -271,6 +313,11 @@ cohort_db_exec (CohortDb    *db,
 
   if (sqlite3_exec (db->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
+      if (is_disk_full (sqlite3_extended_errcode (db->db)))
+        {
+          sqlite3_free (msg);
+          return cohort_db_set_sql_error (db, error, NULL);
+        }
       g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL, "%s", msg ? msg : "SQL error");
       sqlite3_free (msg);
       return FALSE;
@@ -441,6 +488,7 @@ cohort_db_count (CohortDb   *db,
 {
   static const char * const tables[] = {
     "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
+    "orders", "csv_mapping",
   };
 
   cohort_db_assert_owner (db);
@@ -1164,6 +1212,48 @@ cohort_import_tx_member (CohortImportTx  *tx,
   return TRUE;
 }
 
+/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
+ * more than a year from now (a garbled year such as 2100).  One such record means the export
+ * is damaged, and the whole file is refused rather than skewing every chart. */
+#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
+
+static gboolean
+check_timestamp (gint64   ts,
+                 GError **error)
+{
+  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *day = NULL;
+
+  if (ts >= EARLIEST_TS && ts <= latest)
+    return TRUE;
+  when = g_date_time_new_from_unix_utc (ts);
+  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, ts);
+  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+               _("a message is dated %s, which no chat platform can produce"), day);
+  return FALSE;
+}
+
+/* INSERT OR IGNORE skipped the message: fine when an earlier import brought it, a damaged
+ * (or hand-merged) export when this same import already added that id. */
+static gboolean
+check_not_repeated (CohortImportTx             *tx,
+                    const CohortMessageRecord  *r,
+                    GError                    **error)
+{
+  sqlite3_stmt *stmt = tx_stmt (tx, STMT_MESSAGE_RUN);
+
+  sqlite3_bind_int64 (stmt, 1, r->community);
+  sqlite3_bind_text (stmt, 2, r->platform_msg_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == tx->run_id)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                   _("the message id %s appears twice"), r->platform_msg_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cohort_import_tx_message (CohortImportTx             *tx,
                           const CohortMessageRecord  *r,
@@ -1171,6 +1261,9 @@ cohort_import_tx_message (CohortImportTx             *tx,
 {
   sqlite3_stmt *stmt;
   gint64 member = 0;
+
+  if (!check_timestamp (r->ts, error))
+    return FALSE;
 
   if (r->member_uid != NULL && (member = lookup_member (tx, r->community, r->member_uid)) == 0)
     {
@@ -1199,7 +1292,11 @@ cohort_import_tx_message (CohortImportTx             *tx,
     return cohort_db_set_sql_error (tx->db, error, "add message");
 
   if (sqlite3_changes (tx->db->db) == 0)
-    tx->counts.messages_present++;
+    {
+      if (!check_not_repeated (tx, r, error))
+        return FALSE;
+      tx->counts.messages_present++;
+    }
   else if (r->kind == COHORT_MESSAGE_SYSTEM)
     tx->counts.system_added++;
   else
@@ -1215,13 +1312,23 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
                            gint64           count,
                            GError         **error)
 {
-  sqlite3_stmt *stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
-  gint64 before = sqlite3_last_insert_rowid (tx->db->db);
+  sqlite3_stmt *stmt;
+  gint64 before;
+
+  if (count < 0)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                   _("a reaction is counted %" PRId64 " times; a count is never "
+                     "negative in a real export"), count);
+      return FALSE;
+    }
+  stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
+  before = sqlite3_last_insert_rowid (tx->db->db);
 
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
+  sqlite3_bind_int64 (stmt, 4, count);
   sqlite3_bind_int64 (stmt, 5, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add reaction");
@@ -1243,6 +1350,30 @@ ensure_member (CohortImportTx  *tx,
   return id;
 }
 
+/* For the other files of the store that add rows inside the import transaction. */
+CohortDb *
+_cohort_import_tx_get_db (CohortImportTx *tx)
+{
+  cohort_db_assert_owner (tx->db);
+  g_assert (tx->open);
+  return tx->db;
+}
+
+CohortImportCounts *
+_cohort_import_tx_counts (CohortImportTx *tx)
+{
+  return &tx->counts;
+}
+
+gint64
+_cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                 gint64           community,
+                                 const char      *uid,
+                                 GError         **error)
+{
+  return ensure_member (tx, community, uid, error);
+}
+
 gboolean
 cohort_import_tx_event (CohortImportTx  *tx,
                         gint64           community,
@@ -1253,9 +1384,11 @@ cohort_import_tx_event (CohortImportTx  *tx,
                         GError         **error)
 {
   sqlite3_stmt *stmt;
-  gint64 member = ensure_member (tx, community, member_uid, error);
+  gint64 member;
 
-  if (member == 0)
+  if (!check_timestamp (ts, error))
+    return FALSE;
+  if ((member = ensure_member (tx, community, member_uid, error)) == 0)
     return FALSE;
   stmt = tx_stmt (tx, STMT_EVENT_INSERT);
   sqlite3_bind_int64 (stmt, 1, community);

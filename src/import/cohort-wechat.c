@@ -1645,6 +1645,8 @@ on_start_map (void *data)
 
   if (jr->builder != NULL)
     {
+      if (jr->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return json_fail (jr, cohort_json_depth_error (jr->im->ctx->display_name));
       jr->capture_level++;
       json_builder_begin_object (jr->builder);
       return 1;
@@ -1684,6 +1686,8 @@ on_start_array (void *data)
 
   if (jr->builder != NULL)
     {
+      if (jr->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return json_fail (jr, cohort_json_depth_error (jr->im->ctx->display_name));
       jr->capture_level++;
       json_builder_begin_array (jr->builder);
       return 1;

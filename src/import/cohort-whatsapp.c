@@ -49,6 +49,7 @@ typedef struct
   gboolean        eof;
   gboolean        skip_lf;      /* the previous line ended in CR: a following LF belongs to it */
   GString        *line;
+  const char     *display_name; /* for errors */
   guint64         line_no;
   goffset         bytes;
 } LineReader;
@@ -112,6 +113,7 @@ line_reader_next (LineReader  *r,
                   GError     **error)
 {
   gboolean any = FALSE;
+  gsize line_bytes = 0;
 
   g_string_truncate (r->line, 0);
   for (;;)
@@ -145,6 +147,14 @@ line_reader_next (LineReader  *r,
           }
         if (r->line->len < MAX_LINE)
           g_string_append_c (r->line, c);
+        else if (++line_bytes > COHORT_MAX_LINE)
+          {
+            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                         _("%s has a line longer than %d MB. No chat export has lines "
+                           "that long: the file is damaged or is not a chat export."),
+                         r->display_name, COHORT_MAX_LINE >> 20);
+            return -1;
+          }
       }
     }
   if (!any)
@@ -1093,6 +1103,7 @@ reader_open (Import      *im,
   CohortImportContext *ctx = im->ctx;
 
   line_reader_init (r, ctx->cancellable);
+  r->display_name = ctx->display_name;
   if (im->is_zip)
     {
       g_autofree char *path = g_file_get_path (ctx->file);
