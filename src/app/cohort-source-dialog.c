@@ -230,14 +230,14 @@ on_add_clicked_cb (CohortSourceDialog *self)
   g_autofree char *name = g_strstrip (g_strdup (field (self->name_row)));
   g_autofree char *url = g_strstrip (g_strdup (field (self->url_row)));
   g_autofree char *username = g_strstrip (g_strdup (field (self->username_row)));
+  const char *kind = selected_kind (self);
+  const char *secret = cohort_sync_kind_needs_secret (kind) ? field (self->secret_row) : NULL;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
-  cohort_source_add_async (self->db_path, self->secrets, selected_kind (self), name, url,
-                           username,
-                           cohort_sync_kind_needs_secret (selected_kind (self)) ? field (self->secret_row) : NULL,
+  cohort_source_add_async (self->db_path, self->secrets, kind, name, url, username, secret,
                            self->cancellable, add_done_cb, g_object_ref (self));
 }
 

@@ -140,9 +140,11 @@ build_row (const CohortSourceRow *row)
                                 g_strcmp0 (info->status, "error") == 0 ? "dialog-warning-symbolic"
                                                                         : "network-server-symbolic");
   adw_action_row_add_suffix (ADW_ACTION_ROW (action_row),
-                             row_button ("view-refresh-symbolic", _("Sync Now"), "sources.sync", info->id));
+                             row_button ("view-refresh-symbolic", _("Sync Now"), "sources.sync",
+                                         info->id));
   adw_action_row_add_suffix (ADW_ACTION_ROW (action_row),
-                             row_button ("user-trash-symbolic", _("Remove"), "sources.remove", info->id));
+                             row_button ("user-trash-symbolic", _("Remove"), "sources.remove",
+                                         info->id));
   return action_row;
 }
 
@@ -269,13 +271,15 @@ sync_done_cb (GObject      *object,
   g_autofree char *text = NULL;
   g_autofree char *title = NULL;
   const CohortSourceInfo *source = cohort_sync_job_get_source (COHORT_SYNC_JOB (object));
+  const char *name;
 
   summary = cohort_sync_job_run_finish (COHORT_SYNC_JOB (object), result, &error);
   /* The page went away while the sync rolled back: nothing left to show it on. */
   if (self->stack == NULL)
     return;
-  title = summary != NULL ? g_strdup_printf (_("Synced “%s”"), source ? source->name : "")
-                          : g_strdup_printf (_("Sync of “%s” did not finish"), source ? source->name : "");
+  name = source != NULL ? source->name : "";
+  title = summary != NULL ? g_strdup_printf (_("Synced “%s”"), name)
+                          : g_strdup_printf (_("Sync of “%s” did not finish"), name);
   gtk_label_set_text (self->progress_title, title);
   g_signal_handlers_disconnect_by_data (object, self);
   g_clear_object (&self->job);

@@ -341,7 +341,8 @@ cohort_db_source_communities (CohortDb  *db,
 
   cohort_db_assert_owner (db);
   if (sqlite3_prepare_v2 (db->db,
-                          "SELECT DISTINCT community FROM platform_stats WHERE source = ?1 AND community IS NOT NULL "
+                          "SELECT DISTINCT community FROM platform_stats "
+                          "WHERE source = ?1 AND community IS NOT NULL "
                           "ORDER BY community", -1, &stmt, NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (db, error, "source communities"), NULL;
   sqlite3_bind_int64 (stmt, 1, source);

@@ -176,10 +176,10 @@ import_message (CohortSyncContext  *ctx,
     return malformed (error, "message");
   if ((community = g_hash_table_lookup (ctx->communities, talker)) == NULL)
     {
+      const char *kind = g_str_has_suffix (talker, "@chatroom") ? "group" : "private";
       gint64 id = cohort_import_tx_community (ctx->tx, "wechat", talker,
                                               talker_name && *talker_name ? talker_name : talker,
-                                              g_str_has_suffix (talker, "@chatroom") ? "group" : "private",
-                                              "Asia/Shanghai", error);
+                                              kind, "Asia/Shanghai", error);
       if (id == 0)
         return FALSE;
       community = g_memdup2 (&id, sizeof id);

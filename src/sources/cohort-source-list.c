@@ -55,7 +55,8 @@ describe_discourse (CohortDb                  *db,
                     CohortSourceRow           *row,
                     const CohortCommunityInfo *community)
 {
-  g_autoptr(GPtrArray) stats = cohort_db_list_platform_stats (db, community->id, "discourse.about.", NULL);
+  g_autoptr(GPtrArray) stats =
+    cohort_db_list_platform_stats (db, community->id, "discourse.about.", NULL);
   gboolean found = FALSE;
   g_autofree char *users = NULL, *posts = NULL, *likes = NULL;
   g_autofree char *members = NULL, *messages = NULL, *reactions = NULL;
