@@ -141,6 +141,7 @@ test_migrate_from_v1 (Fixture       *f,
   /* Rows from before schema 3 have no run for members and communities: nothing claims them. */
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM member WHERE import_run IS NULL"), ==, 1);
   g_assert_cmpint (raw_int (f->path, "SELECT wall_clock FROM community WHERE id = 1"), ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name IN ('source', 'platform_stats')"), ==, 2);
 }
 
 static void

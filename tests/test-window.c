@@ -296,7 +296,12 @@ test_imports_page (Fixture       *f,
   count_rows (f->db_path, &communities, &messages);
   g_assert_cmpint (communities, ==, 0);
   g_assert_cmpint (messages, ==, 0);
+  /* The history stays in view with no community left; the Overview would fall back to the
+   * empty state. */
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "imports");
+  cohort_window_show_page (f->window, "overview");
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
+  cohort_window_show_page (f->window, "imports");
   g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 1);
 
   /* Run Again, as the page's button asks the window to. */

@@ -18,6 +18,7 @@
 #include "cohort-overview-page.h"
 #include "cohort-retention-page.h"
 #include "cohort-zone-dialog.h"
+#include "cohort-sources-page.h"
 
 /*
  * The window switches between the empty state, a loading spinner and the Overview, hosts the
@@ -40,6 +41,7 @@ struct _CohortWindow
   CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
   CohortRetentionPage *retention_page;
+  CohortSourcesPage *sources_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
   GtkRevealer *progress_revealer;
@@ -149,6 +151,46 @@ update_communities (CohortWindow *self,
   /* Always shown once there is a community: the view switcher takes the title's place. */
   gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), communities->len > 0);
+}
+
+/* The community switcher shares the header bar with the page switcher: a long group name is
+ * cut short on the button, and shown whole in the list. */
+static void
+setup_name_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 10);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_name_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  ellipsize)
+{
+  GtkStringObject *name = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (name));
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), gtk_string_object_get_string (name));
+}
+
+static GtkListItemFactory *
+name_factory (gboolean ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_name_cb), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_name_cb), GINT_TO_POINTER (ellipsize));
+  return factory;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -310,6 +352,35 @@ update_pages (CohortWindow *self)
   cohort_retention_page_set_community (self->retention_page, self->db_path, self->community);
   cohort_imports_page_set_db (self->imports_page, self->db_path);
   cohort_members_page_set_community (self->members_page, self->db_path, self->community);
+  cohort_sources_page_set_database (self->sources_page, self->db_path, self->community);
+}
+
+static gboolean
+page_needs_community (const char *page)
+{
+  return g_strcmp0 (page, "imports") != 0 && g_strcmp0 (page, "sources") != 0;
+}
+
+/* With no community yet, only Imports and Sources can be shown; the others fall back to the
+ * empty state with its choices. */
+static void
+on_page_changed_cb (CohortWindow *self)
+{
+  if (self->community == 0 &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") == 0 &&
+      page_needs_community (adw_view_stack_get_visible_child_name (self->view_stack)))
+    gtk_stack_set_visible_child_name (self->main_stack, "empty");
+}
+
+static void
+cohort_window_show_sources_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "sources");
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
 }
 
 static void
@@ -344,7 +415,12 @@ on_overview_loaded_cb (GObject      *object,
     {
       adw_view_switcher_title_set_subtitle (self->window_title, NULL);
       cohort_overview_data_free (data);
-      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      self->community = 0;
+      update_pages (self);
+      /* Imports and Sources make sense before any community exists; the rest need one. */
+      if (page_needs_community (cohort_window_get_page_name (self)) ||
+          g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") != 0)
+        gtk_stack_set_visible_child_name (self->main_stack, "empty");
       g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
       return;
     }
@@ -866,6 +942,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
   g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
   g_type_ensure (COHORT_TYPE_RETENTION_PAGE);
+  g_type_ensure (COHORT_TYPE_SOURCES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
@@ -880,6 +957,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, range_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, sources_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, view_stack);
@@ -887,6 +965,8 @@ cohort_window_class_init (CohortWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, cohort_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, cohort_window_open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sources", NULL,
+                                   cohort_window_show_sources_action);
   gtk_widget_class_install_action (widget_class, "win.community-settings", NULL,
                                    cohort_window_community_settings_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cohort_window_cancel_import_action);
@@ -919,6 +999,13 @@ cohort_window_init (CohortWindow *self)
   self->updating_dropdown = FALSE;
   g_signal_connect_swapped (self->range_dropdown, "notify::selected",
                             G_CALLBACK (on_range_selected_cb), self);
+  {
+    g_autoptr(GtkListItemFactory) button = name_factory (TRUE);
+    g_autoptr(GtkListItemFactory) list = name_factory (FALSE);
+
+    gtk_drop_down_set_factory (self->community_dropdown, button);
+    gtk_drop_down_set_list_factory (self->community_dropdown, list);
+  }
   g_signal_connect_swapped (self->community_dropdown, "notify::selected",
                             G_CALLBACK (on_community_selected_cb), self);
 
@@ -931,6 +1018,9 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", FALSE);
   g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
+  g_signal_connect_swapped (self->sources_page, "synced", G_CALLBACK (cohort_window_reload), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
+                            G_CALLBACK (on_page_changed_cb), self);
   g_signal_connect_swapped (self->imports_page, "changed", G_CALLBACK (on_imports_changed_cb), self);
   /* staff and bot flags change who every metric counts */
   g_signal_connect_swapped (self->members_page, "data-changed", G_CALLBACK (cohort_window_reload), self);

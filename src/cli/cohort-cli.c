@@ -14,6 +14,7 @@
 #include "cohort-cli.h"
 #include "cohort-cli-csv.h"
 #include "cohort-cli-report.h"
+#include "cohort-cli-sync.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
@@ -540,6 +541,20 @@ cmd_demo (int    argc,
   return 0;
 }
 
+static int
+cmd_source (int    argc,
+            char **argv)
+{
+  return cohort_cli_source (opt_db, opt_json, argc, argv);
+}
+
+static int
+cmd_sync (int    argc,
+          char **argv)
+{
+  return cohort_cli_sync (opt_db, opt_json, argc, argv);
+}
+
 typedef struct
 {
   const char *name;
@@ -561,6 +576,8 @@ static const Command commands[] = {
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
   { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
   { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
+  { "source", cmd_source, { cohort_cli_source_entries, NULL }, N_("add|list|remove …"), N_("Configure online sources: Discourse, WeCom, chatlog") },
+  { "sync", cmd_sync, { NULL, NULL }, N_("SOURCE"), N_("Fetch what is new from an online source") },
 };
 
 static void

@@ -243,12 +243,47 @@ static const char migration_v5[] =
   "CREATE INDEX note_member ON note (member, ts);"
   "ALTER TABLE member ADD COLUMN reach INTEGER;";
 
+/* v6: online sources (Discourse, WeCom, chatlog) and the statistics their platforms report
+ * about themselves.  A source's secret is never here: `uid` is the key of its keyring entry.
+ * platform_stats keeps the platform's own numbers raw, next to ours (METRICS.md §11); `scope`
+ * names what a value is about when it is not the whole community (a user, a group owner).
+ * Some numbers belong to no one group (WeCom reports per group owner): those rows have no
+ * community and are keyed by their source instead. */
+static const char migration_v6[] =
+  "CREATE TABLE source ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('discourse', 'wecom', 'chatlog')),"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  base_url TEXT NOT NULL,"
+  "  username TEXT,"
+  "  cursor TEXT NOT NULL DEFAULT '{}',"
+  "  last_sync INTEGER,"
+  "  status TEXT NOT NULL DEFAULT 'never',"
+  "  error TEXT,"
+  "  created_ts INTEGER);"
+  "CREATE TABLE platform_stats ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER REFERENCES community (id) ON DELETE CASCADE,"
+  "  source INTEGER REFERENCES source (id) ON DELETE CASCADE,"
+  "  metric TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  scope TEXT NOT NULL DEFAULT '',"
+  "  value REAL,"
+  "  raw TEXT,"
+  "  CHECK (community IS NOT NULL OR source IS NOT NULL));"
+  "CREATE UNIQUE INDEX platform_stats_community ON platform_stats (community, metric, day, scope) "
+  "  WHERE community IS NOT NULL;"
+  "CREATE UNIQUE INDEX platform_stats_source ON platform_stats (source, metric, day, scope) "
+  "  WHERE community IS NULL;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
   migration_v4,
   migration_v5,
+  migration_v6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
