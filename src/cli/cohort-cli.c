@@ -585,7 +585,7 @@ usage (FILE *out)
 {
   fprintf (out, "%s\n\n", _("Usage: cohort-cli COMMAND [OPTION…]"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Run cohort-cli COMMAND --help for the options of a command."));
 }
 
