@@ -187,6 +187,9 @@ test_foreign_keys (Fixture       *f,
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM member"), ==, 0);
 }
 
+/* The sample's clock starts on 2024-01-01 UTC: the store refuses dates no export can hold. */
+#define T0 G_GINT64_CONSTANT (1704067200)
+
 static gboolean
 write_sample (CohortDb *db,
               gboolean  commit,
@@ -202,26 +205,26 @@ write_sample (CohortDb *db,
   g_assert_no_error (error);
   g_assert_true (cohort_import_tx_member (tx, c, "user1", "Ann", FALSE, &error));
   g_assert_true (cohort_import_tx_member (tx, c, "user2", "Ben", FALSE, &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "user1", 1000, "join", "link", &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "user2", 1500, "join", "invite", &error));
-  g_assert_true (cohort_import_tx_invite (tx, c, "user1", "user2", 1500, "invite", &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "user1", T0 + 1000, "join", "link", &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "user2", T0 + 1500, "join", "invite", &error));
+  g_assert_true (cohort_import_tx_invite (tx, c, "user1", "user2", T0 + 1500, "invite", &error));
   m.community = c;
   m.platform_msg_id = "1";
   m.member_uid = "user1";
-  m.ts = 2000;
+  m.ts = T0 + 2000;
   m.text = "hello";
   m.length = 5;
   g_assert_true (cohort_import_tx_message (tx, &m, &error));
   m.platform_msg_id = "2";
   m.member_uid = "user2";
-  m.ts = 2100;
+  m.ts = T0 + 2100;
   m.reply_to = "1";
   g_assert_true (cohort_import_tx_message (tx, &m, &error));
   g_assert_true (cohort_import_tx_reaction (tx, c, "1", "👍", 3, &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "user2", 5000, "leave", NULL, &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "user2", T0 + 5000, "leave", NULL, &error));
   /* Ben speaks after leaving without a rejoin: an inferred span (§0.4). */
   m.platform_msg_id = "3";
-  m.ts = 6000;
+  m.ts = T0 + 6000;
   m.reply_to = NULL;
   g_assert_true (cohort_import_tx_message (tx, &m, &error));
   *counts = *cohort_import_tx_get_counts (tx);
@@ -287,7 +290,7 @@ test_rollback (Fixture       *f,
   {
     CohortImportTx *tx = cohort_db_begin_import (db, "second", "test", &error);
     gint64 c = cohort_import_tx_community (tx, "telegram", "88", "Other", NULL, "UTC", &error);
-    CohortMessageRecord m = { c, "9", "user9", 100, COHORT_MESSAGE_TEXT, 1, NULL, FALSE, 0, FALSE, NULL, "x" };
+    CohortMessageRecord m = { c, "9", "user9", T0 + 100, COHORT_MESSAGE_TEXT, 1, NULL, FALSE, 0, FALSE, NULL, "x" };
 
     g_assert_true (cohort_import_tx_message (tx, &m, &error));
     cohort_import_tx_rollback (tx);
@@ -321,8 +324,8 @@ test_spans_and_snapshot (Fixture       *f,
   g_assert_cmpint (info->leaves, ==, 1);
   g_assert_cmpint (info->invites, ==, 1);
   g_assert_cmpint (info->reactions, ==, 1);
-  g_assert_cmpint (info->first_message, ==, 2000);
-  g_assert_cmpint (info->last_message, ==, 6000);
+  g_assert_cmpint (info->first_message, ==, T0 + 2000);
+  g_assert_cmpint (info->last_message, ==, T0 + 6000);
   g_assert_cmpint (cohort_db_find_community (db, "Sample", &error), ==, info->id);
   g_assert_cmpint (cohort_db_find_community (db, "77", &error), ==, info->id);
   g_assert_cmpint (cohort_db_find_community (db, "nope", &error), ==, 0);
@@ -337,18 +340,18 @@ test_spans_and_snapshot (Fixture       *f,
   g_assert_cmpint (snap->n_messages, ==, 3);
   /* Ben replied to Ann. */
   g_assert_cmpint (snap->msg_reply_member[1], ==, ann);
-  /* Spans: Ann joined at 1000 (open); Ben joined at 1500, left at 5000, spoke at 6000. */
+  /* Spans (after T0): Ann joined at 1000 (open); Ben joined at 1500, left at 5000, spoke at 6000. */
   g_assert_cmpint (snap->n_spans, ==, 3);
   g_assert_cmpint (snap->span_member[0], ==, ann);
-  g_assert_cmpint (snap->span_start[0], ==, 1000);
+  g_assert_cmpint (snap->span_start[0], ==, T0 + 1000);
   g_assert_cmpint (snap->span_end[0], ==, COHORT_TS_OPEN);
   g_assert_cmpint (snap->span_member[1], ==, ben);
-  g_assert_cmpint (snap->span_start[1], ==, 1500);
-  g_assert_cmpint (snap->span_end[1], ==, 5000);
+  g_assert_cmpint (snap->span_start[1], ==, T0 + 1500);
+  g_assert_cmpint (snap->span_end[1], ==, T0 + 5000);
   g_assert_cmpint (snap->span_end_kind[1], ==, COHORT_SPAN_LEAVE);
-  g_assert_cmpint (snap->span_start[2], ==, 6000);
+  g_assert_cmpint (snap->span_start[2], ==, T0 + 6000);
   g_assert_cmpint (snap->span_start_kind[2], ==, COHORT_SPAN_INFERRED);
-  g_assert_cmpint (snap->member_first_join[ben], ==, 1500);
+  g_assert_cmpint (snap->member_first_join[ben], ==, T0 + 1500);
   cohort_db_close (db);
 
   /* A read-only connection sees the same. */

@@ -12,6 +12,7 @@
 #include "cohort-test-ui.h"
 #include "cohort-store.h"
 #include "cohort-window.h"
+#include "cohort-zone-dialog.h"
 
 /*
  * The window under Xvfb: the empty state, an import through the drop handler, a repeated
@@ -307,6 +308,80 @@ test_imports_page (Fixture       *f,
   g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 2);
 }
 
+/* A WhatsApp export has no zone: after it created its community the window asks once, and
+ * choosing another zone moves the times (7 hours later in UTC from Shanghai to Berlin in
+ * winter, see test-zone.c); importing it again asks nothing. */
+static CohortZoneDialog *
+find_zone_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (COHORT_IS_ZONE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return COHORT_ZONE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gint64
+first_message (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CohortDb *db = cohort_db_open (db_path, TRUE, &error);
+  gint64 ts;
+
+  g_assert_no_error (error);
+  list = cohort_db_list_communities (db, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  ts = ((CohortCommunityInfo *)list->pdata[0])->first_message;
+  cohort_db_close (db);
+  return ts;
+}
+
+static void
+test_zone_question (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "whatsapp", "android-en-12h.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  CohortImportOptions options = { .tz = "Asia/Shanghai" };
+  CohortZoneDialog *dialog;
+  Image image;
+
+  cohort_window_import_files_with_options (f->window, &file, 1, &options);
+  wait_until (window_idle, f->window, 20);
+  g_assert_cmpint (first_message (f->db_path), ==, 1517199840);
+
+  dialog = find_zone_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (cohort_zone_dialog_get_zone (dialog), ==, "Asia/Shanghai");
+  cohort_test_wait_for_frame (GTK_WIDGET (dialog));
+  image = render (GTK_WIDGET (dialog), "zone-dialog.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 40);
+  /* The suggested "Use This Zone" response is accent blue. */
+  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 50);
+  g_free (image.pixels);
+
+  cohort_zone_dialog_set_zone (dialog, "Europe/Berlin");
+  /* What the button does: respond, then close. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (window_idle, f->window, 20);
+  g_assert_cmpint (first_message (f->db_path), ==, 1517225040);
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "Europe/Berlin"));
+  g_assert_null (find_zone_dialog ());
+
+  /* Once per community: the same export again asks nothing and moves nothing. */
+  cohort_window_import_files_with_options (f->window, &file, 1, &options);
+  wait_until (window_idle, f->window, 20);
+  g_assert_null (find_zone_dialog ());
+  g_assert_cmpint (first_message (f->db_path), ==, 1517225040);
+}
+
 static void
 test_bad_file (Fixture       *f,
                gconstpointer  data)
@@ -405,6 +480,7 @@ main (int    argc,
   g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cohort/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/cohort/window/imports-page", Fixture, NULL, fixture_setup, test_imports_page, fixture_teardown);
+  g_test_add ("/cohort/window/zone-question", Fixture, NULL, fixture_setup, test_zone_question, fixture_teardown);
   g_test_add ("/cohort/window/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
   return g_test_run ();
 }

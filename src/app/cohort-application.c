@@ -79,6 +79,16 @@ on_overview_loaded_cb (CohortWindow      *window,
   gtk_widget_queue_draw (GTK_WIDGET (window));
 }
 
+/* COHORT_BENCH_FIRST_FRAME set: quit as soon as the first frame has been painted, so that
+ * bench/run can time start-up to first frame (the Overview keeps loading on its worker). */
+static void
+on_first_frame_cb (GdkFrameClock     *clock,
+                   CohortApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_cb, self);
+  g_application_quit (G_APPLICATION (self));
+}
+
 static void
 cohort_application_activate (GApplication *app)
 {
@@ -92,6 +102,9 @@ cohort_application_activate (GApplication *app)
       g_signal_connect (window, "overview-loaded", G_CALLBACK (on_overview_loaded_cb), self);
     }
   gtk_window_present (GTK_WINDOW (window));
+  if (g_getenv ("COHORT_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                             G_CALLBACK (on_first_frame_cb), self, 0);
   if (self->demo)
     {
       self->demo = FALSE;

@@ -11,6 +11,7 @@
 
 #include "cohort-chart.h"
 #include "cohort-cli.h"
+#include "cohort-cli-csv.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
@@ -135,6 +136,7 @@ add_result_json (JsonBuilder              *out,
   ADD ("events_added", result->counts.events_added);
   ADD ("invites_added", result->counts.invites_added);
   ADD ("reactions_added", result->counts.reactions_added);
+  ADD ("orders_added", result->counts.orders_added);
   ADD ("personal_chats_skipped", result->personal_chats_skipped);
 #undef ADD
   json_builder_end_object (out);
@@ -163,10 +165,15 @@ import_one (CohortDb                  *db,
 {
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CohortCsvMapping) mapping = NULL;
   CohortImportOptions file_options = *options;
 
   file_options.in_folder = in_folder;
-  result = cohort_import_file (db, file, &file_options, print_progress, NULL, NULL, &error);
+  if (cohort_cli_csv_mapping_for (file, &mapping, &error))
+    {
+      file_options.csv_mapping = mapping;
+      result = cohort_import_file (db, file, &file_options, print_progress, NULL, NULL, &error);
+    }
   if (isatty (fileno (stderr)))
     g_printerr ("\r\033[K");
   if (result == NULL)
@@ -174,6 +181,7 @@ import_one (CohortDb                  *db,
       if (in_folder && g_error_matches (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
         return IMPORT_SKIPPED;
       g_printerr (_("Error: %s\n"), error->message);
+      cohort_cli_csv_explain (error);
       return IMPORT_FAILED;
     }
   if (opt_json)
@@ -258,6 +266,11 @@ cmd_import (int    argc,
       for (guint i = 0; formats[i] != NULL; i++)
         g_printerr (" %s", formats[i]->name);
       g_printerr ("\n");
+      return 2;
+    }
+  if (!cohort_cli_csv_check_options (&error))
+    {
+      g_printerr ("%s\n", error->message);
       return 2;
     }
   if (!(db = cohort_cli_open_db (FALSE, &error)))
@@ -500,13 +513,14 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "import", cmd_import, { import_entries, NULL }, N_("FILE…"), N_("Import chat exports into the database") },
+  { "import", cmd_import, { import_entries, cohort_cli_csv_entries }, N_("FILE…"), N_("Import chat exports into the database") },
   { "communities", cmd_communities, { NULL, NULL }, "", N_("List the communities with their totals") },
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
+  { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
   { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
 };
 

@@ -23,6 +23,8 @@ int       cohort_cli_imports        (int    argc,
                                      char **argv);
 int       cohort_cli_remove_import  (int    argc,
                                      char **argv);
+int       cohort_cli_set_zone       (int    argc,
+                                     char **argv);
 int       cohort_cli_members        (int    argc,
                                      char **argv);
 

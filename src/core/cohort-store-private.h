@@ -33,6 +33,10 @@ gint64    cohort_db_query_int      (CohortDb      *db,
                                     gint64         fallback);
 char     *cohort_db_column_strdup  (sqlite3_stmt  *stmt,
                                     int            col);
+/* The UTC time whose wall-clock reading in to equals that of ts in from. */
+gint64    cohort_zone_shift        (GTimeZone     *from,
+                                    GTimeZone     *to,
+                                    gint64         ts);
 /* Opens and migrates no further than schema target: migration tests build old databases
  * with it.  Everything else opens through cohort_db_open(). */
 CohortDb *cohort_db_open_at_version (const char   *path,
@@ -44,5 +48,13 @@ CohortDb *cohort_db_open_at_version (const char   *path,
 gboolean  cohort_db_rebuild_spans  (CohortDb      *db,
                                     gint64         community,
                                     GError       **error);
+
+/* The import transaction, for the area files that add rows to it (cohort-store-csv.c). */
+CohortDb           *_cohort_import_tx_get_db        (CohortImportTx  *tx);
+CohortImportCounts *_cohort_import_tx_counts        (CohortImportTx  *tx);
+gint64              _cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                                     gint64           community,
+                                                     const char      *uid,
+                                                     GError         **error);
 
 G_END_DECLS

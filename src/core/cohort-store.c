@@ -5,6 +5,8 @@
 
 #include "cohort-store-private.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ enum {
   STMT_MEMBER_INSERT,
   STMT_MEMBER_RENAME,
   STMT_MESSAGE_INSERT,
+  STMT_MESSAGE_RUN,
   STMT_REACTION_UPSERT,
   STMT_EVENT_INSERT,
   STMT_INVITE_INSERT,
@@ -33,6 +36,10 @@ struct _CohortImportTx
   sqlite3_stmt      *stmts[N_STMTS];
   GHashTable        *member_ids;   /* community → (uid → MemberEntry) seen in this import */
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
+  gboolean           wall_clock;   /* this file's times carry no offset */
+  GHashTable        *shifts;       /* community → ZoneShift, for wall-clock times read in
+                                    * another zone than the community's */
+  GArray            *created_wall_clock;  /* gint64: new communities with wall-clock times */
   gint64             run_id;
   gint64             started_us;   /* monotonic, for the run's duration */
   char              *options;      /* how the file was read, to re-run it the same way */
@@ -41,10 +48,10 @@ struct _CohortImportTx
 };
 
 static const char *stmt_sql[N_STMTS] = {
-  [STMT_COMMUNITY_GET] = "SELECT id FROM community WHERE platform = ?1 AND platform_id = ?2",
+  [STMT_COMMUNITY_GET] = "SELECT id, tz FROM community WHERE platform = ?1 AND platform_id = ?2",
   [STMT_COMMUNITY_INSERT] =
-    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts, import_run) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6)",
+    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts, import_run, wall_clock) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6, ?7)",
   [STMT_COMMUNITY_UPDATE] = "UPDATE community SET name = ?2, kind = coalesce(?3, kind) WHERE id = ?1",
   [STMT_MEMBER_GET] = "SELECT id, display_name FROM member WHERE community = ?1 AND platform_uid = ?2",
   [STMT_MEMBER_INSERT] =
@@ -55,6 +62,7 @@ static const char *stmt_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
     "forwarded, edited_ts, is_mech, mech_reason, text, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+  [STMT_MESSAGE_RUN] = "SELECT import_run FROM message WHERE community = ?1 AND platform_msg_id = ?2",
   [STMT_REACTION_UPSERT] =
     "INSERT INTO reaction (message, emoji, count, import_run) "
     "SELECT id, ?3, ?4, ?5 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
@@ -194,16 +202,37 @@ static const char migration_v3[] =
   "CREATE INDEX invite_import_run ON invite (import_run);"
   "CREATE INDEX reaction_import_run ON reaction (import_run);";
 
-/* v4: the operator's own labels (METRICS.md §0.1, DESIGN.md §3): tags shared by every
- * community, a member's tags and dated notes, and the external reach that makes a KOL. */
+/* v4: generic CSV imports (issue 3).  orders holds the purchases of METRICS.md §0.1, keyed by
+ * the shop's order id or a content key so that re-importing adds nothing; csv_mapping
+ * remembers which column is which, keyed by the signature of the header row. */
 static const char migration_v4[] =
+  "CREATE TABLE orders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  platform_order_id TEXT NOT NULL,"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  amount REAL NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'cancelled')),"
+  "  campaign TEXT,"
+  "  channel TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL,"
+  "  UNIQUE (community, platform_order_id));"
+  "CREATE INDEX orders_member_ts ON orders (member, ts);"
+  "CREATE TABLE csv_mapping ("
+  "  signature TEXT PRIMARY KEY,"
+  "  mapping TEXT NOT NULL,"
+  "  updated_ts INTEGER);";
+
+/* v5: the operator's own labels (METRICS.md §0.1, DESIGN.md §3): tags shared by every
+ * community, a member's tags and dated notes, and the external reach that makes a KOL. */
+static const char migration_v5[] =
   "CREATE TABLE tag ("
   "  id INTEGER PRIMARY KEY,"
   "  name TEXT NOT NULL UNIQUE);"
   "CREATE TABLE member_tag ("
   "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
-  "  tag INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,"
-  "  PRIMARY KEY (member, tag));"
+  "  tag INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE, PRIMARY KEY (member, tag));"
   "CREATE INDEX member_tag_tag ON member_tag (tag);"
   "CREATE TABLE note ("
   "  id INTEGER PRIMARY KEY,"
@@ -218,6 +247,7 @@ static const char * const migrations[] = {
   migration_v2,
   migration_v3,
   migration_v4,
+  migration_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -233,13 +263,28 @@ cohort_db_assert_owner (CohortDb *db)
   g_assert (db->owner == g_thread_self ());
 }
 
+/* A full disk (or a file-size limit) is the one SQL failure an operator can fix, so it gets
+ * its own code and words; the rest stay technical. */
+static gboolean
+is_disk_full (int code)
+{
+  /* SQLite says FULL on ENOSPC and on a short write; a write refused outright at a size
+   * limit (EFBIG) comes back as IOERR_WRITE. */
+  return code == SQLITE_FULL || code == SQLITE_IOERR_WRITE;
+}
+
 gboolean
 cohort_db_set_sql_error (CohortDb    *db,
                          GError     **error,
                          const char  *what)
 {
-  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
-               "%s: %s", what, sqlite3_errmsg (db->db));
+  if (is_disk_full (sqlite3_extended_errcode (db->db)))
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_DISK_FULL,
+                 _("Cohort could not write to %s: the disk is full. Nothing was changed; free "
+                   "some space and try again."), db->path);
+  else
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+                 "%s: %s", what, sqlite3_errmsg (db->db));
   return FALSE;
 }
 
@@ -252,6 +297,11 @@ cohort_db_exec (CohortDb    *db,
 
   if (sqlite3_exec (db->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
+      if (is_disk_full (sqlite3_extended_errcode (db->db)))
+        {
+          sqlite3_free (msg);
+          return cohort_db_set_sql_error (db, error, NULL);
+        }
       g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL, "%s", msg ? msg : "SQL error");
       sqlite3_free (msg);
       return FALSE;
@@ -422,6 +472,7 @@ cohort_db_count (CohortDb   *db,
 {
   static const char * const tables[] = {
     "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
+    "orders", "csv_mapping",
   };
 
   cohort_db_assert_owner (db);
@@ -520,7 +571,8 @@ cohort_db_list_communities (CohortDb  *db,
     " (SELECT count(*) FROM invite WHERE community = c.id),"
     " (SELECT count(*) FROM reaction r JOIN message m ON m.id = r.message WHERE m.community = c.id),"
     " (SELECT min(ts) FROM message WHERE community = c.id AND kind != ?1),"
-    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1)"
+    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1),"
+    " c.wall_clock"
     " FROM community c ORDER BY c.id";
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_community_info_free);
   sqlite3_stmt *stmt = NULL;
@@ -551,6 +603,7 @@ cohort_db_list_communities (CohortDb  *db,
       info->reactions = sqlite3_column_int64 (stmt, 14);
       info->first_message = sqlite3_column_int64 (stmt, 15);
       info->last_message = sqlite3_column_int64 (stmt, 16);
+      info->wall_clock = sqlite3_column_int (stmt, 17) != 0;
       g_ptr_array_add (list, info);
     }
   sqlite3_finalize (stmt);
@@ -628,14 +681,64 @@ span_end_from_string (const char *s)
   return COHORT_SPAN_OPEN;
 }
 
+/* Snapshot positions of a community's member ids, for the million message rows of a cold
+ * load.  The ids arrive sorted and, within a community, nearly contiguous: a table indexed
+ * by id - first id answers with one load, a binary search when they are spread out. */
+typedef struct
+{
+  const gint64 *ids;
+  guint         n;
+  guint        *dense;      /* position + 1 by id - ids[0], or NULL */
+  gint64        n_dense;
+} MemberIndex;
+
+static void
+member_index_init (MemberIndex *mi,
+                   GArray      *ids)
+{
+  mi->ids = (const gint64 *)ids->data;
+  mi->n = ids->len;
+  mi->dense = NULL;
+  mi->n_dense = mi->n ? mi->ids[mi->n - 1] - mi->ids[0] + 1 : 0;
+  if (mi->n == 0 || mi->n_dense > 4 * (gint64)mi->n + 4096)
+    return;
+  mi->dense = g_new0 (guint, mi->n_dense);
+  for (guint i = 0; i < mi->n; i++)
+    mi->dense[mi->ids[i] - mi->ids[0]] = i + 1;
+}
+
+/* The member's position + 1, or 0 for an id outside the community. */
+static guint
+member_index_lookup (const MemberIndex *mi,
+                     gint64             id)
+{
+  guint lo = 0, hi = mi->n;
+
+  if (mi->n == 0 || id < mi->ids[0])
+    return 0;
+  if (mi->dense != NULL)
+    return id - mi->ids[0] < mi->n_dense ? mi->dense[id - mi->ids[0]] : 0;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (mi->ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < mi->n && mi->ids[lo] == id ? lo + 1 : 0;
+}
+
 CohortSnapshot *
 cohort_db_load_snapshot (CohortDb  *db,
                          gint64     community,
                          GError   **error)
 {
   g_autoptr(CohortSnapshot) snap = NULL;
-  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree guint *dense = NULL;
+  MemberIndex index;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -679,10 +782,10 @@ cohort_db_load_snapshot (CohortDb  *db,
     return cohort_db_set_sql_error (db, error, "load members"), NULL;
 
   /* Index the ids only now: the GArray may move while it grows. */
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_insert (index, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i + 1));
+  member_index_init (&index, ids);
+  dense = index.dense;
 
-#define MEMBER_INDEX(id) (GPOINTER_TO_UINT (g_hash_table_lookup (index, &(id))))
+#define MEMBER_INDEX(id) (member_index_lookup (&index, (id)))
 
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
@@ -747,6 +850,33 @@ cohort_db_load_snapshot (CohortDb  *db,
 /* ------------------------------------------------------------------------------------------ */
 /* The import transaction                                                                      */
 
+/*
+ * The connection's settings for the length of an import transaction, restored after commit
+ * or rollback by end_bulk_mode ():
+ * - No foreign-key checks: the import writes only ids it has just read or inserted in the
+ *   same transaction, and deletes only spans, which nothing references, so the checks (three
+ *   index probes per message) can only ever pass.  The pragma is a no-op inside a
+ *   transaction, hence before BEGIN.
+ * - A 32 MB page cache instead of 2 MB: a million messages are four B-trees of tens of MB,
+ *   and keys without order (WhatsApp's content keys) touch pages all over the unique index;
+ *   with the small cache every such page went out to the WAL and back in again (100k
+ *   WhatsApp messages: 97k pread/pwrite calls, 16k with the large cache).
+ */
+static gboolean
+begin_bulk_mode (CohortDb  *db,
+                 GError   **error)
+{
+  return cohort_db_exec (db, "PRAGMA foreign_keys = OFF", error) &&
+         cohort_db_exec (db, "PRAGMA cache_size = -32768", error);
+}
+
+static void
+end_bulk_mode (CohortDb *db)
+{
+  cohort_db_exec (db, "PRAGMA foreign_keys = ON", NULL);
+  cohort_db_exec (db, "PRAGMA cache_size = -2000", NULL);
+}
+
 CohortImportTx *
 cohort_db_begin_import (CohortDb    *db,
                         const char  *source,
@@ -759,8 +889,11 @@ cohort_db_begin_import (CohortDb    *db,
   cohort_db_assert_owner (db);
   g_return_val_if_fail (!db->read_only, NULL);
 
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
-    return NULL;
+  if (!begin_bulk_mode (db, error) || !cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+    {
+      end_bulk_mode (db);
+      return NULL;
+    }
 
   tx = g_new0 (CohortImportTx, 1);
   tx->db = db;
@@ -792,6 +925,7 @@ cohort_db_begin_import (CohortDb    *db,
   tx->member_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify)g_hash_table_unref);
   tx->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  tx->created_wall_clock = g_array_new (FALSE, FALSE, sizeof (gint64));
   return g_steal_pointer (&tx);
 }
 
@@ -814,15 +948,86 @@ tx_stmt (CohortImportTx *tx,
   return stmt;
 }
 
+/* The import statements are stepped before the add_* call returns and rebound before their
+ * next step, so the caller's strings outlive every use: SQLITE_STATIC spares SQLite a copy
+ * of each message text. */
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           col,
                    const char   *text)
 {
   if (text != NULL)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, col);
+}
+
+typedef struct
+{
+  GTimeZone *from;
+  GTimeZone *to;
+} ZoneShift;
+
+static void
+zone_shift_free (ZoneShift *shift)
+{
+  g_time_zone_unref (shift->from);
+  g_time_zone_unref (shift->to);
+  g_free (shift);
+}
+
+/* A wall-clock export read in one zone for a community that lives in another (the operator
+ * chose its zone after the first import): its times are moved to the community's zone as
+ * they are written.  Content keys stay those of the export as read, so re-imports match. */
+static void
+note_zone_shift (CohortImportTx *tx,
+                 gint64          community,
+                 const char     *read_in,
+                 const char     *lives_in)
+{
+  ZoneShift *shift;
+
+  if (read_in == NULL || lives_in == NULL || g_str_equal (read_in, lives_in))
+    return;
+  shift = g_new0 (ZoneShift, 1);
+  shift->from = g_time_zone_new_identifier (read_in);
+  shift->to = g_time_zone_new_identifier (lives_in);
+  if (shift->from == NULL || shift->to == NULL)
+    {
+      g_clear_pointer (&shift->from, g_time_zone_unref);
+      g_clear_pointer (&shift->to, g_time_zone_unref);
+      g_free (shift);
+      return;
+    }
+  if (tx->shifts == NULL)
+    tx->shifts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify)zone_shift_free);
+  g_hash_table_insert (tx->shifts, g_memdup2 (&community, sizeof community), shift);
+}
+
+static gint64
+tx_time (CohortImportTx *tx,
+         gint64          community,
+         gint64          ts)
+{
+  ZoneShift *shift;
+
+  if (tx->shifts == NULL || ts == 0 || !(shift = g_hash_table_lookup (tx->shifts, &community)))
+    return ts;
+  return cohort_zone_shift (shift->from, shift->to, ts);
+}
+
+void
+cohort_import_tx_set_wall_clock (CohortImportTx *tx,
+                                 gboolean        wall_clock)
+{
+  tx->wall_clock = wall_clock;
+}
+
+GArray *
+cohort_import_tx_get_created_wall_clock (CohortImportTx *tx)
+{
+  return tx->created_wall_clock;
 }
 
 gint64
@@ -840,7 +1045,11 @@ cohort_import_tx_community (CohortImportTx  *tx,
   sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      if (tx->wall_clock)
+        note_zone_shift (tx, id, tz, (const char *)sqlite3_column_text (stmt, 1));
+    }
 
   if (id != 0)
     {
@@ -861,9 +1070,12 @@ cohort_import_tx_community (CohortImportTx  *tx,
       bind_text_or_null (stmt, 4, kind);
       sqlite3_bind_text (stmt, 5, tz ? tz : "UTC", -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 6, tx->run_id);
+      sqlite3_bind_int (stmt, 7, tx->wall_clock ? 1 : 0);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return cohort_db_set_sql_error (tx->db, error, "add community"), 0;
       id = sqlite3_last_insert_rowid (tx->db->db);
+      if (tx->wall_clock)
+        g_array_append_val (tx->created_wall_clock, id);
     }
 
   if (!g_hash_table_contains (tx->touched, &id))
@@ -984,6 +1196,48 @@ cohort_import_tx_member (CohortImportTx  *tx,
   return TRUE;
 }
 
+/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
+ * more than a year from now (a garbled year such as 2100).  One such record means the export
+ * is damaged, and the whole file is refused rather than skewing every chart. */
+#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
+
+static gboolean
+check_timestamp (gint64   ts,
+                 GError **error)
+{
+  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *day = NULL;
+
+  if (ts >= EARLIEST_TS && ts <= latest)
+    return TRUE;
+  when = g_date_time_new_from_unix_utc (ts);
+  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, ts);
+  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+               _("a message is dated %s, which no chat platform can produce"), day);
+  return FALSE;
+}
+
+/* INSERT OR IGNORE skipped the message: fine when an earlier import brought it, a damaged
+ * (or hand-merged) export when this same import already added that id. */
+static gboolean
+check_not_repeated (CohortImportTx             *tx,
+                    const CohortMessageRecord  *r,
+                    GError                    **error)
+{
+  sqlite3_stmt *stmt = tx_stmt (tx, STMT_MESSAGE_RUN);
+
+  sqlite3_bind_int64 (stmt, 1, r->community);
+  sqlite3_bind_text (stmt, 2, r->platform_msg_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == tx->run_id)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                   _("the message id %s appears twice"), r->platform_msg_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cohort_import_tx_message (CohortImportTx             *tx,
                           const CohortMessageRecord  *r,
@@ -991,6 +1245,9 @@ cohort_import_tx_message (CohortImportTx             *tx,
 {
   sqlite3_stmt *stmt;
   gint64 member = 0;
+
+  if (!check_timestamp (r->ts, error))
+    return FALSE;
 
   if (r->member_uid != NULL && (member = lookup_member (tx, r->community, r->member_uid)) == 0)
     {
@@ -1003,14 +1260,14 @@ cohort_import_tx_message (CohortImportTx             *tx,
   sqlite3_bind_int64 (stmt, 1, r->community);
   if (member != 0)
     sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, r->ts);
+  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, tx_time (tx, r->community, r->ts));
   sqlite3_bind_int (stmt, 5, r->kind);
   sqlite3_bind_int (stmt, 6, r->length);
   bind_text_or_null (stmt, 7, r->reply_to);
   sqlite3_bind_int (stmt, 8, r->forwarded ? 1 : 0);
   if (r->edited_ts != 0)
-    sqlite3_bind_int64 (stmt, 9, r->edited_ts);
+    sqlite3_bind_int64 (stmt, 9, tx_time (tx, r->community, r->edited_ts));
   sqlite3_bind_int (stmt, 10, r->is_mech ? 1 : 0);
   bind_text_or_null (stmt, 11, r->mech_reason);
   bind_text_or_null (stmt, 12, r->text);
@@ -1019,7 +1276,11 @@ cohort_import_tx_message (CohortImportTx             *tx,
     return cohort_db_set_sql_error (tx->db, error, "add message");
 
   if (sqlite3_changes (tx->db->db) == 0)
-    tx->counts.messages_present++;
+    {
+      if (!check_not_repeated (tx, r, error))
+        return FALSE;
+      tx->counts.messages_present++;
+    }
   else if (r->kind == COHORT_MESSAGE_SYSTEM)
     tx->counts.system_added++;
   else
@@ -1035,13 +1296,23 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
                            gint64           count,
                            GError         **error)
 {
-  sqlite3_stmt *stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
-  gint64 before = sqlite3_last_insert_rowid (tx->db->db);
+  sqlite3_stmt *stmt;
+  gint64 before;
+
+  if (count < 0)
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                   _("a reaction is counted %" PRId64 " times; a count is never "
+                     "negative in a real export"), count);
+      return FALSE;
+    }
+  stmt = tx_stmt (tx, STMT_REACTION_UPSERT);
+  before = sqlite3_last_insert_rowid (tx->db->db);
 
   sqlite3_bind_int64 (stmt, 1, community);
-  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, MAX (count, 0));
+  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, count);
   sqlite3_bind_int64 (stmt, 5, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add reaction");
@@ -1063,6 +1334,30 @@ ensure_member (CohortImportTx  *tx,
   return id;
 }
 
+/* For the other files of the store that add rows inside the import transaction. */
+CohortDb *
+_cohort_import_tx_get_db (CohortImportTx *tx)
+{
+  cohort_db_assert_owner (tx->db);
+  g_assert (tx->open);
+  return tx->db;
+}
+
+CohortImportCounts *
+_cohort_import_tx_counts (CohortImportTx *tx)
+{
+  return &tx->counts;
+}
+
+gint64
+_cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                 gint64           community,
+                                 const char      *uid,
+                                 GError         **error)
+{
+  return ensure_member (tx, community, uid, error);
+}
+
 gboolean
 cohort_import_tx_event (CohortImportTx  *tx,
                         gint64           community,
@@ -1073,15 +1368,17 @@ cohort_import_tx_event (CohortImportTx  *tx,
                         GError         **error)
 {
   sqlite3_stmt *stmt;
-  gint64 member = ensure_member (tx, community, member_uid, error);
+  gint64 member;
 
-  if (member == 0)
+  if (!check_timestamp (ts, error))
+    return FALSE;
+  if ((member = ensure_member (tx, community, member_uid, error)) == 0)
     return FALSE;
   stmt = tx_stmt (tx, STMT_EVENT_INSERT);
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_int64 (stmt, 3, ts);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, tx_time (tx, community, ts));
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 5, ref);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -1111,7 +1408,7 @@ cohort_import_tx_invite (CohortImportTx  *tx,
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, inviter);
   sqlite3_bind_int64 (stmt, 3, invitee);
-  sqlite3_bind_int64 (stmt, 4, ts);
+  sqlite3_bind_int64 (stmt, 4, tx_time (tx, community, ts));
   bind_text_or_null (stmt, 5, channel);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -1356,6 +1653,8 @@ tx_free (CohortImportTx *tx)
     sqlite3_finalize (tx->stmts[i]);
   g_clear_pointer (&tx->member_ids, g_hash_table_unref);
   g_clear_pointer (&tx->touched, g_hash_table_unref);
+  g_clear_pointer (&tx->shifts, g_hash_table_unref);
+  g_clear_pointer (&tx->created_wall_clock, g_array_unref);
   g_free (tx->options);
   g_free (tx);
 }
@@ -1423,9 +1722,11 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   if (!cohort_db_exec (tx->db, "COMMIT", error))
     {
       cohort_db_exec (tx->db, "ROLLBACK", NULL);
+      end_bulk_mode (tx->db);
       tx_free (tx);
       return FALSE;
     }
+  end_bulk_mode (tx->db);
   tx_free (tx);
   return TRUE;
 }
@@ -1439,5 +1740,6 @@ cohort_import_tx_rollback (CohortImportTx *tx)
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
   cohort_db_exec (tx->db, "ROLLBACK", NULL);
+  end_bulk_mode (tx->db);
   tx_free (tx);
 }

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * nothing, because every row has a natural key (platform message id or content key).
  */
 
-#define COHORT_SCHEMA_VERSION 4
+#define COHORT_SCHEMA_VERSION 5
 
 #define COHORT_STORE_ERROR (cohort_store_error_quark ())
 
@@ -27,6 +27,8 @@ typedef enum
   COHORT_STORE_ERROR_NEWER_SCHEMA,
   COHORT_STORE_ERROR_SQL,
   COHORT_STORE_ERROR_NOT_FOUND,
+  COHORT_STORE_ERROR_INVALID_DATA,   /* a record no real export can hold (date, count, id) */
+  COHORT_STORE_ERROR_DISK_FULL,      /* the disk or the file-size limit ran out */
 } CohortStoreError;
 
 typedef struct _CohortDb CohortDb;
@@ -40,6 +42,7 @@ typedef struct
   char   *platform_id;
   char   *kind;
   char   *tz;
+  gboolean wall_clock;         /* its exports' times carry no offset: they move with tz */
   gint64  members;             /* member records */
   gint64  posting_members;     /* members with ≥ 1 non-system message, bots included */
   gint64  messages;            /* non-system messages */
@@ -79,6 +82,7 @@ typedef struct
   gint64 events_added;
   gint64 invites_added;
   gint64 reactions_added;
+  gint64 orders_added;         /* generic CSV orders, new or with a changed status */
 } CohortImportCounts;
 
 /* One import as the Imports page shows it: a run of a file (or the demo), successful or not. */
@@ -171,6 +175,14 @@ const CohortImportCounts *cohort_import_tx_get_counts (CohortImportTx *tx);
 void            cohort_import_tx_set_options    (CohortImportTx  *tx,
                                                  const char      *options);
 gint64          cohort_import_tx_get_run        (CohortImportTx  *tx);
+/* The file's times are wall-clock times without offsets, read in the zone given to
+ * cohort_import_tx_community(): new communities remember that (their times move when their
+ * zone changes), and for an existing one that lives in another zone the times are moved to
+ * it.  Call before the first cohort_import_tx_community(). */
+void            cohort_import_tx_set_wall_clock (CohortImportTx  *tx,
+                                                 gboolean         wall_clock);
+/* gint64 ids of the communities this import created with wall-clock times */
+GArray         *cohort_import_tx_get_created_wall_clock (CohortImportTx *tx);
 gboolean        cohort_import_tx_commit         (CohortImportTx  *tx,
                                                  GError         **error);
 void            cohort_import_tx_rollback       (CohortImportTx  *tx);
@@ -190,6 +202,13 @@ gint64          cohort_db_record_failed_import  (CohortDb        *db,
                                                  gint64           duration_ms,
                                                  const char      *options,
                                                  GError         **error);
+/* Community settings (cohort-store-zone.c).  A new zone for a community whose exports carry
+ * wall-clock times moves all of its times with it, in one transaction. */
+gboolean        cohort_db_set_community_zone    (CohortDb        *db,
+                                                 gint64           community,
+                                                 const char      *tz,
+                                                 GError         **error);
+
 /* Removes what the run added, in one transaction; removed counts what went. */
 gboolean        cohort_db_remove_import         (CohortDb            *db,
                                                  gint64               run_id,

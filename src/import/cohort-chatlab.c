@@ -365,9 +365,24 @@ import_json (ChatLab  *cl,
   JsonNode *root;
   JsonObject *meta;
 
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  gsize len = 0;
+  const char *text;
+
+  /* JsonParser would buffer the whole file anyway; reading it first lets the nesting be
+   * checked before json-glib recurses into it. */
+  if (g_output_stream_splice (memory, cl->ctx->stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              cl->ctx->cancellable, error) < 0)
+    return FALSE;
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  text = g_bytes_get_data (bytes, &len);
+  if (!cohort_json_check_depth (text, len, cl->ctx->display_name, error))
+    return FALSE;
+
   g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), cl);
   g_signal_connect (parser, "array-element", G_CALLBACK (on_array_element), cl);
-  if (!json_parser_load_from_stream (parser, cl->ctx->stream, cl->ctx->cancellable, &local_error))
+  if (!json_parser_load_from_data (parser, text, len, &local_error))
     {
       if (cl->error != NULL)
         g_propagate_error (error, g_steal_pointer (&cl->error));
@@ -422,12 +437,14 @@ import_jsonl (ChatLab  *cl,
 
       if (g_cancellable_set_error_if_cancelled (cl->ctx->cancellable, error))
         return FALSE;
-      line = g_data_input_stream_read_line (data, &len, cl->ctx->cancellable, &local_error);
+      line = cohort_import_read_line (data, cl->ctx->display_name, &len,
+                                      cl->ctx->cancellable, &local_error);
       if (line == NULL)
         {
           if (local_error != NULL)
             {
-              if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+              if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                  local_error->domain == COHORT_IMPORT_ERROR)
                 g_propagate_error (error, g_steal_pointer (&local_error));
               else
                 g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_READ,
@@ -446,6 +463,8 @@ import_jsonl (ChatLab  *cl,
       if (*text == '\0' || *text == '#')
         continue;
 
+      if (!cohort_json_check_depth (text, strlen (text), cl->ctx->display_name, error))
+        return FALSE;
       if (!json_parser_load_from_data (parser, text, -1, &local_error))
         {
           g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,

@@ -746,6 +746,8 @@ on_start_map (void *ctx)
 
   if (p->builder != NULL)
     {
+      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return fail (p, cohort_json_depth_error (p->sink.ctx->display_name));
       p->capture_level++;
       json_builder_begin_object (p->builder);
       return 1;
@@ -768,6 +770,8 @@ on_start_array (void *ctx)
 
   if (p->builder != NULL)
     {
+      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return fail (p, cohort_json_depth_error (p->sink.ctx->display_name));
       p->capture_level++;
       json_builder_begin_array (p->builder);
       return 1;
@@ -1027,7 +1031,8 @@ csv_read_record (CsvReader  *r,
       const char *line;
       gsize len = 0;
 
-      raw = g_data_input_stream_read_line (r->in, &len, r->ctx->cancellable, &local_error);
+      raw = cohort_import_read_line (r->in, r->ctx->display_name, &len, r->ctx->cancellable,
+                                     &local_error);
       if (raw == NULL)
         {
           if (local_error != NULL)

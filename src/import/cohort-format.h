@@ -78,6 +78,28 @@ void        cohort_json_builder_add_string    (JsonBuilder         *builder,
                                                const char          *text,
                                                gsize                len);
 
+/* GDataInputStream reads a line of any length into memory; exports with lines read them with
+ * this instead, which stops with a clear error at COHORT_MAX_LINE bytes.  Ends lines at LF,
+ * CRLF or a lone CR; NULL without an error at the end of the input. */
+#define COHORT_MAX_LINE (64 * 1024 * 1024)
+
+char       *cohort_import_read_line           (GDataInputStream    *data,
+                                               const char          *display_name,
+                                               gsize               *length,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
+
+/* json-glib builds, walks and frees trees recursively, so a deeply nested file would run the
+ * stack out: the yajl importers stop capturing past this depth, and text handed to
+ * JsonParser is checked first.  Real exports nest fewer than ten levels. */
+#define COHORT_JSON_MAX_DEPTH 256
+
+GError     *cohort_json_depth_error           (const char          *display_name);
+gboolean    cohort_json_check_depth           (const char          *data,
+                                               gsize                len,
+                                               const char          *display_name,
+                                               GError             **error);
+
 extern const CohortFormat cohort_format_telegram;
 extern const CohortFormat cohort_format_whatsapp;
 extern const CohortFormat cohort_format_discord;
@@ -85,5 +107,6 @@ extern const CohortFormat cohort_format_qq;
 extern const CohortFormat cohort_format_wechat;
 extern const CohortFormat cohort_format_slack;
 extern const CohortFormat cohort_format_chatlab;
+extern const CohortFormat cohort_format_csv;
 
 G_END_DECLS

@@ -27,6 +27,7 @@ cohort_import_result_free (CohortImportResult *result)
   g_free (result->format);
   g_clear_pointer (&result->community_ids, g_ptr_array_unref);
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->zone_questions, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -37,9 +38,14 @@ cohort_import_result_describe (const CohortImportResult *result)
   const CohortImportCounts *c = &result->counts;
 
   if (c->messages_added == 0 && c->system_added == 0 && c->members_added == 0 &&
-      c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0)
+      c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0 &&
+      c->orders_added == 0)
     return g_strdup_printf (_("%s: already imported, nothing new (%" PRId64
                               " messages were already there)"), base, c->messages_present);
+  /* A generic CSV table of orders adds orders (and their buyers), nothing else. */
+  if (c->orders_added > 0)
+    return g_strdup_printf (_("%s: %" PRId64 " orders added or updated, %" PRId64 " new members"),
+                            base, c->orders_added, c->members_added);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s: %" PRId64 " messages, %" PRId64
@@ -117,6 +123,10 @@ explain_unsupported (Sniff        kind,
                      "“Machine-readable JSON”, then import result.json."), name);
       break;
     case SNIFF_BINARY:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is a binary file, not a chat export. Chat exports are text, JSON or "
+                     "zip files.\n\n%s"), name, supported);
+      break;
     case SNIFF_UNKNOWN:
     default:
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
@@ -125,35 +135,126 @@ explain_unsupported (Sniff        kind,
     }
 }
 
-/* Lists a zip's member names with libarchive (no extraction), NULL if it is no zip. */
-static char **
-zip_entries (GFile        *file,
-             const guchar *head,
-             gsize         len)
+/* UTF-16 without a byte-order mark: mostly ASCII text with a zero byte in every pair.  The
+ * QQ importer reads UTF-16 with a mark; without one nothing can tell which text it is. */
+static gboolean
+is_bomless_utf16 (const guchar *data,
+                  gsize         len)
+{
+  gsize pairs = MIN (len, 1024) / 2;
+  gsize zero_odd = 0, zero_even = 0;
+
+  if (pairs < 8 || (data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))
+    return FALSE;
+  for (gsize i = 0; i < pairs; i++)
+    {
+      const guchar *pair = data + 2 * i;
+
+      if (pair[1] == 0 && pair[0] != 0 && pair[0] < 0x80)
+        zero_odd++;
+      else if (pair[0] == 0 && pair[1] != 0 && pair[1] < 0x80)
+        zero_even++;
+    }
+  return MAX (zero_odd, zero_even) * 10 >= pairs * 9;
+}
+
+/* A name that would land outside the folder if the zip were unpacked ("../x", "/etc/x",
+ * "C:\\x").  Cohort never unpacks, but such a zip was made to attack something. */
+static gboolean
+is_escaping_name (const char *name)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (name[0] == '/' || name[0] == '\\' || (g_ascii_isalpha (name[0]) && name[1] == ':'))
+    return TRUE;
+  parts = g_strsplit_set (name, "/\\", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (strcmp (parts[i], "..") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A zip bomb declares far more bytes than any chat export compresses to: text shrinks about
+ * tenfold, media not at all. */
+#define ZIP_BOMB_BYTES  (G_GINT64_CONSTANT (1) << 30)
+#define ZIP_BOMB_RATIO  100
+
+/* Lists a zip's member names with libarchive (no extraction) into *out, NULL if it is no zip.
+ * Fails on a zip no export can be: names that escape the folder, or a zip bomb. */
+static gboolean
+zip_entries (GFile         *file,
+             const guchar  *head,
+             gsize          len,
+             goffset        size,
+             const char    *display_name,
+             char        ***out,
+             GError       **error)
 {
   g_autofree char *path = NULL;
   g_autoptr(GPtrArray) names = NULL;
   struct archive *a;
   struct archive_entry *entry;
+  gint64 unpacked = 0;
+  gboolean ok = TRUE;
 
+  *out = NULL;
   if (len < 4 || memcmp (head, "PK\x03\x04", 4) != 0 || !(path = g_file_get_path (file)))
-    return NULL;
+    return TRUE;
   names = g_ptr_array_new_with_free_func (g_free);
   a = archive_read_new ();
   archive_read_support_format_zip (a);
   if (archive_read_open_filename (a, path, 64 * 1024) == ARCHIVE_OK)
-    while (names->len < 100000 && archive_read_next_header (a, &entry) == ARCHIVE_OK)
+    while (ok && names->len < 100000 && archive_read_next_header (a, &entry) == ARCHIVE_OK)
       {
         const char *name = archive_entry_pathname_utf8 (entry);
         if (name == NULL)
           name = archive_entry_pathname (entry);
-        if (name != NULL)
+        if (archive_entry_size_is_set (entry) && archive_entry_size (entry) > 0)
+          unpacked += archive_entry_size (entry);
+        if (name != NULL && is_escaping_name (name))
+          {
+            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                         _("%s contains a file named “%s”, which points outside the zip. No "
+                           "chat export does that, so Cohort does not open it."),
+                         display_name, name);
+            ok = FALSE;
+          }
+        else if (unpacked > ZIP_BOMB_BYTES && size > 0 && unpacked / size > ZIP_BOMB_RATIO)
+          {
+            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                         _("%s unpacks to more than %" PRId64 " times its size. No "
+                           "chat export compresses that well (it looks like a zip bomb), so "
+                           "Cohort does not open it."), display_name, unpacked / size);
+            ok = FALSE;
+          }
+        else if (name != NULL)
           g_ptr_array_add (names, g_strdup (name));
         archive_read_data_skip (a);
       }
   archive_read_free (a);
+  if (!ok)
+    return FALSE;
   g_ptr_array_add (names, NULL);
-  return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  *out = (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  return TRUE;
+}
+
+/* The store checks every record; its complaint gets the file's name in front, so that the
+ * operator knows which of the dropped files is damaged. */
+static void
+explain_store_error (GError      *store_error,
+                     const char  *name,
+                     GError     **error)
+{
+  if (g_error_matches (store_error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA))
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                   _("%s cannot be imported because it is damaged: %s. Export the chat again; "
+                     "nothing was imported."), name, store_error->message);
+      g_error_free (store_error);
+    }
+  else
+    g_propagate_error (error, store_error);
 }
 
 static const CohortFormat *
@@ -283,6 +384,7 @@ import_file (CohortDb                  *db,
     result->path = g_file_get_uri (file);
   result->community_ids = g_ptr_array_new_with_free_func (g_free);
   result->warnings = g_ptr_array_new_with_free_func (g_free);
+  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
   name = g_file_get_basename (file);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -312,7 +414,16 @@ import_file (CohortDb                  *db,
     return NULL;
   head = g_buffered_input_stream_peek_buffer (stream, &head_len);
   head_len = MIN (head_len, COHORT_SNIFF_SIZE);
-  entries = zip_entries (file, head, head_len);
+  if (is_bomless_utf16 (head, head_len))
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is saved as UTF-16 text without a byte-order mark, which Cohort cannot "
+                     "read reliably. Open it in a text editor, save it as UTF-8 and import it "
+                     "again."), name);
+      return NULL;
+    }
+  if (!zip_entries (file, head, head_len, size, name, &entries, error))
+    return NULL;
   if (!(format = choose_format (options, head, head_len, (const char * const *)entries, name, error)))
     return NULL;
 
@@ -335,12 +446,20 @@ import_file (CohortDb                  *db,
   ctx.progress_data = progress_data;
   ctx.cancellable = cancellable;
   ctx.result = result;
-  if (!format->import (tx, &ctx, error))
+  if (!format->import (tx, &ctx, &local_error))
     {
       cohort_import_tx_rollback (tx);
+      explain_store_error (g_steal_pointer (&local_error), name, error);
       return NULL;
     }
   result->counts = *cohort_import_tx_get_counts (tx);
+  {
+    GArray *created = cohort_import_tx_get_created_wall_clock (tx);
+
+    for (guint i = 0; i < created->len; i++)
+      g_ptr_array_add (result->zone_questions,
+                       g_memdup2 (&g_array_index (created, gint64, i), sizeof (gint64)));
+  }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       cohort_import_tx_rollback (tx);

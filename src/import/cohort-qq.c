@@ -1080,6 +1080,8 @@ import_txt (CohortImportTx       *tx,
                    _("Unknown time zone “%s”."), im.tz_id);
       return FALSE;
     }
+  /* The message manager writes local times without an offset. */
+  cohort_import_tx_set_wall_clock (tx, TRUE);
   im.tx = tx;
   im.ctx = ctx;
   im.tz = tz;
@@ -1110,10 +1112,12 @@ import_txt (CohortImportTx       *tx,
 
       if ((im.line & 0xff) == 0 && g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
         goto out;
-      raw = g_data_input_stream_read_line (data, &len, ctx->cancellable, &read_error);
+      raw = cohort_import_read_line (data, ctx->display_name, &len, ctx->cancellable,
+                                     &read_error);
       if (read_error != NULL)
         {
-          if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+              read_error->domain == COHORT_IMPORT_ERROR)
             g_propagate_error (error, g_steal_pointer (&read_error));
           else
             g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
@@ -1530,6 +1534,8 @@ nt_start_map (void *ctx)
 
   if (np->builder != NULL)
     {
+      if (np->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return nt_fail (np, cohort_json_depth_error (np->im->ctx->display_name));
       np->capture_level++;
       json_builder_begin_object (np->builder);
       return 1;
@@ -1554,6 +1560,8 @@ nt_start_array (void *ctx)
 
   if (np->builder != NULL)
     {
+      if (np->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return nt_fail (np, cohort_json_depth_error (np->im->ctx->display_name));
       np->capture_level++;
       json_builder_begin_array (np->builder);
       return 1;

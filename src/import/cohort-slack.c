@@ -32,6 +32,7 @@
  */
 
 #define READ_BLOCK (64 * 1024)
+#define MAX_ENTRY  (512u * 1024 * 1024)   /* bytes of one unpacked entry; day files are small */
 
 typedef struct
 {
@@ -205,6 +206,8 @@ parse_json (const char  *entry_path,
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
+  if (!cohort_json_check_depth (data, len, entry_path, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
@@ -259,6 +262,14 @@ read_entry (struct archive  *a,
           return NULL;
         }
       g_byte_array_append (buffer, block, n);
+      if (buffer->len > MAX_ENTRY)
+        {
+          g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                       _("%s in the Slack export unpacks to more than %u MB. No Slack export "
+                         "has files that large (it looks like a zip bomb)."), path,
+                       MAX_ENTRY >> 20);
+          return NULL;
+        }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
     }

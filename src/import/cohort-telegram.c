@@ -993,6 +993,8 @@ on_start_map (void *ctx)
 
   if (p->builder != NULL)
     {
+      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return fail (p, cohort_json_depth_error (p->display_name));
       p->capture_level++;
       json_builder_begin_object (p->builder);
       return 1;
@@ -1041,6 +1043,8 @@ on_start_array (void *ctx)
 
   if (p->builder != NULL)
     {
+      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return fail (p, cohort_json_depth_error (p->display_name));
       p->capture_level++;
       json_builder_begin_array (p->builder);
       return 1;

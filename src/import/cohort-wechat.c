@@ -1645,6 +1645,8 @@ on_start_map (void *data)
 
   if (jr->builder != NULL)
     {
+      if (jr->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return json_fail (jr, cohort_json_depth_error (jr->im->ctx->display_name));
       jr->capture_level++;
       json_builder_begin_object (jr->builder);
       return 1;
@@ -1684,6 +1686,8 @@ on_start_array (void *data)
 
   if (jr->builder != NULL)
     {
+      if (jr->capture_level >= COHORT_JSON_MAX_DEPTH)
+        return json_fail (jr, cohort_json_depth_error (jr->im->ctx->display_name));
       jr->capture_level++;
       json_builder_begin_array (jr->builder);
       return 1;
@@ -2009,6 +2013,8 @@ wechat_import (CohortImportTx      *tx,
       ok = json_import (&im, error);
       break;
     case SHAPE_TXT:
+      /* MemoTrace's TXT has local times only; CSV and JSON carry epoch seconds. */
+      cohort_import_tx_set_wall_clock (tx, TRUE);
       ok = txt_import (&im, error);
       break;
     case SHAPE_CSV_FULL:
