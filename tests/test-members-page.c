@@ -320,6 +320,29 @@ test_demo (void)
     data = cohort_members_page_get_data (page);
     g_assert_cmpint (data->table->rows[m].reach, ==, 800);
     g_assert_true (data->table->rows[m].is_kol);
+
+    /* a tag typed into the detail pane is stored, shown, offered as a filter and searchable */
+    before = data;
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (detail), COHORT_TYPE_MEMBER_DETAIL,
+                                                                        "tag_entry")), "召回");
+    g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (detail), COHORT_TYPE_MEMBER_DETAIL, "tag_entry"),
+                           "activate");
+    while (cohort_members_page_get_data (page) == before || cohort_members_page_is_busy (page))
+      g_main_context_iteration (NULL, TRUE);
+    data = cohort_members_page_get_data (page);
+    g_assert_nonnull (data->extras->tags[m]);
+    g_assert_cmpstr (data->extras->tags[m][0], ==, "召回");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_drop_down_get_model (
+                        GTK_DROP_DOWN (template_child (page, "tag_dropdown"))))), ==, 2);
+    gtk_editable_set_text (GTK_EDITABLE (template_child (page, "search_entry")), "召回");
+    while (g_list_model_get_n_items (model) != 1)
+      g_main_context_iteration (NULL, TRUE);
+    wait_until (page_idle, page, 30);
+    g_assert_cmpuint (member_at (model, 0), ==, m);
+    gtk_editable_set_text (GTK_EDITABLE (template_child (page, "search_entry")), "");
+    while (g_list_model_get_n_items (model) != data->table->n_rows)
+      g_main_context_iteration (NULL, TRUE);
+    wait_until (page_idle, page, 30);
   }
 
   /* a click on the Tenure header (the 5th column) sorts by tenure, shortest first, and the
