@@ -327,6 +327,7 @@ fill_preview (CohortCsvMappingDialog *self)
 {
   g_autoptr(GtkStringList) rows = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) columns = gtk_string_list_new (NULL);
+  g_autoptr(GtkNoSelection) selection = NULL;
   guint n_columns = g_strv_length (self->preview->header);
 
   for (guint r = 0; r < self->preview->rows->len; r++)
@@ -343,8 +344,8 @@ fill_preview (CohortCsvMappingDialog *self)
     g_autoptr(GtkColumnViewColumn) number = g_list_model_get_item (list, n_columns);
     gtk_column_view_insert_column (self->preview_view, 0, number);
   }
-  gtk_column_view_set_model (self->preview_view,
-                             GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&rows)))));
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&rows)));
+  gtk_column_view_set_model (self->preview_view, GTK_SELECTION_MODEL (selection));
 
   gtk_string_list_append (columns, _("Not in this file"));
   for (guint c = 0; c < n_columns; c++)
@@ -395,7 +396,8 @@ on_kind_selected_cb (CohortCsvMappingDialog *self)
   if (self->updating || self->preview == NULL)
     return;
   /* A new kind has other fields: guess them afresh from the header. */
-  guess = cohort_csv_mapping_guess (selected_kind (self), (const char * const *)self->preview->header);
+  guess = cohort_csv_mapping_guess (selected_kind (self),
+                                    (const char * const *)self->preview->header);
   apply_mapping (self, guess);
   revalidate (self);
 }
@@ -423,7 +425,9 @@ read_preview_in_thread (GTask        *task,
                         GCancellable *cancellable)
 {
   GError *error = NULL;
-  CohortCsvPreview *preview = cohort_csv_preview_read (task_data, PREVIEW_ROWS, cancellable, &error);
+  CohortCsvPreview *preview;
+
+  preview = cohort_csv_preview_read (task_data, PREVIEW_ROWS, cancellable, &error);
 
   if (preview == NULL)
     g_task_return_error (task, error);
@@ -539,8 +543,10 @@ cohort_csv_mapping_dialog_init (CohortCsvMappingDialog *self)
       self->field_rows[f] = ADW_COMBO_ROW (row);
       g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (revalidate), self);
     }
-  g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_kind_selected_cb), self);
-  g_signal_connect_swapped (self->date_format_row, "notify::selected", G_CALLBACK (revalidate), self);
+  g_signal_connect_swapped (self->kind_row, "notify::selected",
+                            G_CALLBACK (on_kind_selected_cb), self);
+  g_signal_connect_swapped (self->date_format_row, "notify::selected",
+                            G_CALLBACK (revalidate), self);
   g_signal_connect_swapped (self->community_row, "changed", G_CALLBACK (revalidate), self);
 }
 

@@ -364,6 +364,7 @@ typedef struct
   char                   *default_community;
   GHashTable             *communities;   /* name → gint64* */
   GHashTable             *seen;          /* content keys */
+  GHashTable             *uid_by_name;   /* display name → member id, from rows with both */
   CohortMech             *mech;
   CohortOrderWriter      *orders;        /* orders tables only */
   gboolean                zone_decided;  /* wall-clock or not, from the first row */
@@ -377,6 +378,7 @@ csv_import_clear (CsvImport *im)
   g_clear_pointer (&im->default_community, g_free);
   g_clear_pointer (&im->communities, g_hash_table_unref);
   g_clear_pointer (&im->seen, g_hash_table_unref);
+  g_clear_pointer (&im->uid_by_name, g_hash_table_unref);
   g_clear_pointer (&im->mech, cohort_mech_free);
   g_clear_pointer (&im->orders, cohort_order_writer_free);
 }
@@ -427,6 +429,28 @@ add_message (CsvImport   *im,
   return cohort_import_tx_message (im->tx, &record, error);
 }
 
+/* Tables often name the inviter ("邀请人: Alice") where members have ids: a name seen with
+ * an id earlier in the file is that member (METRICS.md §0.4); anything else is taken as
+ * the inviter's id. */
+static const char *
+inviter_uid (CsvImport  *im,
+             const char *inviter)
+{
+  const char *uid = g_hash_table_lookup (im->uid_by_name, inviter);
+
+  return uid != NULL ? uid : inviter;
+}
+
+static void
+remember_name (CsvImport *im,
+               const Row *row)
+{
+  if (row->member_name == NULL || row->member_uid == row->member_name ||
+      g_hash_table_contains (im->uid_by_name, row->member_name))
+    return;
+  g_hash_table_insert (im->uid_by_name, g_strdup (row->member_name), g_strdup (row->member_uid));
+}
+
 static gboolean
 add_membership (CsvImport   *im,
                 gint64       community,
@@ -453,8 +477,8 @@ add_membership (CsvImport   *im,
   /* An invitation is dated by the join it led to. */
   if (row->inviter != NULL && joined != 0 &&
       (im->mapping->kind == COHORT_CSV_KIND_MEMBERS || g_strcmp0 (row->event_type, "join") == 0))
-    return cohort_import_tx_invite (im->tx, community, row->inviter, row->member_uid, joined,
-                                    row->channel, error);
+    return cohort_import_tx_invite (im->tx, community, inviter_uid (im, row->inviter),
+                                    row->member_uid, joined, row->channel, error);
   return TRUE;
 }
 
@@ -516,6 +540,7 @@ add_row (CsvImport        *im,
   if (row.member_name != NULL &&
       !cohort_import_tx_member (im->tx, community, row.member_uid, row.member_name, FALSE, error))
     return FALSE;
+  remember_name (im, &row);
   switch (im->mapping->kind)
     {
     case COHORT_CSV_KIND_MESSAGES:
@@ -645,7 +670,8 @@ csv_import_init (CsvImport               *im,
   im->tx = tx;
   im->ctx = ctx;
   im->mapping = mapping;
-  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz : cohort_csv_default_zone ());
+  im->zone = cohort_import_context_zone (ctx, mapping->tz ? mapping->tz
+                                                        : cohort_csv_default_zone ());
   if (!(im->tz = g_time_zone_new_identifier (im->zone)))
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
@@ -657,8 +683,11 @@ csv_import_init (CsvImport               *im,
     *dot = '\0';
   im->communities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im->uid_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im->mech = cohort_mech_new ();
-  return mapping->kind != COHORT_CSV_KIND_ORDERS || (im->orders = cohort_order_writer_new (tx, error));
+  if (mapping->kind == COHORT_CSV_KIND_ORDERS)
+    return (im->orders = cohort_order_writer_new (tx, error)) != NULL;
+  return TRUE;
 }
 
 /* Remembered only once the rows are in, in the same transaction.  With the community they

@@ -113,7 +113,8 @@ open_text (GInputStream *stream,
   if (len < 64 * 1024)
     {
       /* Errors show again when the rows are read. */
-      g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (buffered), 64 * 1024, cancellable, NULL);
+      g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (buffered), 64 * 1024, cancellable,
+                                    NULL);
       head = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (buffered), &len);
     }
   if ((encoding = cohort_csv_detect_encoding (head, MIN (len, 64 * 1024))) == NULL ||

@@ -42,11 +42,12 @@ static const char * const field_labels[COHORT_CSV_N_FIELDS] = {
 /* Which fields a kind of row can carry, and which it cannot do without (a member is
  * required as an id or a name, checked separately). */
 static const guint kind_fields[COHORT_CSV_N_KINDS] = {
-  F (COMMUNITY) | F (MEMBER_ID) | F (MEMBER_NAME) | F (TS) | F (TEXT) | F (MESSAGE_ID) | F (REPLY_TO),
-  F (COMMUNITY) | F (MEMBER_ID) | F (MEMBER_NAME) | F (JOIN_TS) | F (LEAVE_TS) | F (INVITER) | F (CHANNEL),
-  F (COMMUNITY) | F (MEMBER_ID) | F (MEMBER_NAME) | F (TS) | F (EVENT_TYPE) | F (INVITER) | F (CHANNEL),
-  F (COMMUNITY) | F (MEMBER_ID) | F (MEMBER_NAME) | F (TS) | F (ORDER_ID) | F (AMOUNT) | F (STATUS) |
-    F (CAMPAIGN) | F (CHANNEL),
+#define WHO (F (COMMUNITY) | F (MEMBER_ID) | F (MEMBER_NAME))
+  WHO | F (TS) | F (TEXT) | F (MESSAGE_ID) | F (REPLY_TO),
+  WHO | F (JOIN_TS) | F (LEAVE_TS) | F (INVITER) | F (CHANNEL),
+  WHO | F (TS) | F (EVENT_TYPE) | F (INVITER) | F (CHANNEL),
+  WHO | F (TS) | F (ORDER_ID) | F (AMOUNT) | F (STATUS) | F (CAMPAIGN) | F (CHANNEL),
+#undef WHO
 };
 
 static const guint kind_required[COHORT_CSV_N_KINDS] = {
@@ -390,7 +391,8 @@ cohort_csv_guess_kind (const char * const *header)
 {
   g_autoptr(CohortCsvMapping) orders = cohort_csv_mapping_guess (COHORT_CSV_KIND_ORDERS, header);
   g_autoptr(CohortCsvMapping) events = cohort_csv_mapping_guess (COHORT_CSV_KIND_EVENTS, header);
-  g_autoptr(CohortCsvMapping) messages = cohort_csv_mapping_guess (COHORT_CSV_KIND_MESSAGES, header);
+  g_autoptr(CohortCsvMapping) messages = cohort_csv_mapping_guess (COHORT_CSV_KIND_MESSAGES,
+                                                                    header);
 
   if (orders->columns[COHORT_CSV_FIELD_AMOUNT] != NULL ||
       orders->columns[COHORT_CSV_FIELD_ORDER_ID] != NULL)

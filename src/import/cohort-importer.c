@@ -493,9 +493,11 @@ cohort_import_file (CohortDb                  *db,
   if (result != NULL)
     return result;
 
-  /* The file's transaction is gone; the attempt itself goes into the history on its own. */
-  if (options != NULL && options->in_folder &&
-      g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
+  /* The file's transaction is gone; the attempt itself goes into the history on its own.  A
+   * CSV table waiting for its column mapping is a question, not a failure. */
+  if ((options != NULL && options->in_folder &&
+       g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED)) ||
+      g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_NEEDS_MAPPING))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
