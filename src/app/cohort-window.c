@@ -9,12 +9,14 @@
 
 #include <glib/gi18n.h>
 
+#include "cohort-activity-page.h"
 #include "cohort-csv-mapping-dialog.h"
 #include "cohort-import-job.h"
 #include "cohort-imports-page.h"
 #include "cohort-members-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
+#include "cohort-retention-page.h"
 #include "cohort-zone-dialog.h"
 
 /*
@@ -33,9 +35,11 @@ struct _CohortWindow
   GtkDropDown *community_dropdown;
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
+  CohortActivityPage *activity_page;
   CohortImportsPage *imports_page;
   CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
+  CohortRetentionPage *retention_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
   GtkRevealer *progress_revealer;
@@ -302,6 +306,8 @@ cohort_window_community_settings_action (GtkWidget  *widget,
 static void
 update_pages (CohortWindow *self)
 {
+  cohort_activity_page_set_community (self->activity_page, self->db_path, self->community);
+  cohort_retention_page_set_community (self->retention_page, self->db_path, self->community);
   cohort_imports_page_set_db (self->imports_page, self->db_path);
   cohort_members_page_set_community (self->members_page, self->db_path, self->community);
 }
@@ -855,17 +861,21 @@ cohort_window_class_init (CohortWindowClass *klass)
   signals[OVERVIEW_LOADED] = g_signal_new ("overview-loaded", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (COHORT_TYPE_ACTIVITY_PAGE);
   g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
   g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
+  g_type_ensure (COHORT_TYPE_RETENTION_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, activity_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, members_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, retention_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_revealer);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-cli-activity.h"
 #include "cohort-cli.h"
 #include "cohort-cli-csv.h"
 #include "cohort-cli-report.h"
@@ -426,6 +427,14 @@ cmd_stats (int    argc,
   return 0;
 }
 
+/* The shared options, for the commands that live in their own files. */
+static CohortCliOptions
+cli_options (void)
+{
+  return (CohortCliOptions) { opt_db, opt_from, opt_to, opt_range, opt_json, opt_png, opt_pdf,
+                              opt_svg, opt_width, opt_height, opt_dark };
+}
+
 static int
 cmd_chart (int    argc,
            char **argv)
@@ -439,6 +448,9 @@ cmd_chart (int    argc,
     { "overview-heatmap", COHORT_CHART_HEATMAP },
     { "retention", COHORT_CHART_RETENTION },
     { "overview-retention", COHORT_CHART_RETENTION },
+    { "stickiness", COHORT_CHART_STICKINESS },
+    { "network", COHORT_CHART_NETWORK },
+    { "retention-curves", COHORT_CHART_CURVES },
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortSnapshot) snap = NULL;
@@ -448,7 +460,8 @@ cmd_chart (int    argc,
 
   if (argc != 2 || (opt_png == NULL && opt_pdf == NULL && opt_svg == NULL))
     {
-      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention COMMUNITY "
+      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention|"
+                    "stickiness|network|retention-curves COMMUNITY "
                     "--png OUT.png [--pdf OUT.pdf] [--svg OUT.svg]\n"));
       return 2;
     }
@@ -457,8 +470,14 @@ cmd_chart (int    argc,
       kind = kinds[i].kind;
   if (kind < 0)
     {
-      g_printerr (_("Unknown chart “%s”: use overview-growth, activity, heatmap or retention\n"), argv[0]);
+      g_printerr (_("Unknown chart “%s”: use overview-growth, activity, heatmap, retention, "
+                    "stickiness, network or retention-curves\n"), argv[0]);
       return 2;
+    }
+  if (cohort_cli_activity_chart_kind (kind))
+    {
+      CohortCliOptions options = cli_options ();
+      return cohort_cli_activity_chart (kind, argv[1], &options);
     }
   if (!(snap = load_range (argv[1], &day0, &day1, &error)))
     {
@@ -475,6 +494,24 @@ cmd_chart (int    argc,
       return 1;
     }
   return 0;
+}
+
+static int
+cmd_activity (int    argc,
+              char **argv)
+{
+  CohortCliOptions options = cli_options ();
+
+  return cohort_cli_activity (argc, argv, &options);
+}
+
+static int
+cmd_retention (int    argc,
+               char **argv)
+{
+  CohortCliOptions options = cli_options ();
+
+  return cohort_cli_retention (argc, argv, &options);
 }
 
 static int
@@ -517,6 +554,8 @@ static const Command commands[] = {
   { "communities", cmd_communities, { NULL, NULL }, "", N_("List the communities with their totals") },
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
+  { "activity", cmd_activity, { range_entries, NULL }, N_("COMMUNITY"), N_("Print the Activity & Content numbers for a date range") },
+  { "retention", cmd_retention, { range_entries, cohort_cli_retention_entries }, N_("COMMUNITY"), N_("Print the retention cohort table by week or month") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
