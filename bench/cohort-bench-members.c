@@ -56,7 +56,8 @@ main (int    argc,
   /* the table alone, as after a threshold change */
   t2 = now_ms ();
   again = cohort_member_table_compute (data->snapshot, data->snapshot->last_day, NULL,
-                                       data->extras->invites, data->extras->reach);
+                                       data->extras->invites, data->extras->orders,
+                                       data->extras->reach);
   t3 = now_ms ();
 
   /* the filter and sort changes an operator makes in a row */

@@ -156,6 +156,8 @@ test_summary (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "asof"), ==, "2024-03-31");
   g_assert_cmpint (json_object_get_int_member (o, "members"), ==, 9);
   g_assert_cmpint (json_object_get_int_member (o, "koc_scored"), ==, 6);
+  /* no orders in a chat export: engagement RFM (§5.3) */
+  g_assert_cmpstr (json_object_get_string_member (o, "rfm_mode"), ==, "engagement");
   tiers = json_object_get_object_member (o, "tiers");
   g_assert_cmpint (json_object_get_int_member (tiers, "active"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (tiers, "lurker"), ==, 2);

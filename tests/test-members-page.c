@@ -7,6 +7,7 @@
 #include "cohort-member-detail.h"
 #include "cohort-member-item.h"
 #include "cohort-members-page.h"
+#include "cohort-overview-page.h"
 #include "cohort-render.h"
 #include "cohort-store.h"
 #include "cohort-test-ui.h"
@@ -320,6 +321,29 @@ test_demo (void)
     data = cohort_members_page_get_data (page);
     g_assert_cmpint (data->table->rows[m].reach, ==, 800);
     g_assert_true (data->table->rows[m].is_kol);
+
+    /* a tag typed into the detail pane is stored, shown, offered as a filter and searchable */
+    before = data;
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (detail), COHORT_TYPE_MEMBER_DETAIL,
+                                                                        "tag_entry")), "召回");
+    g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (detail), COHORT_TYPE_MEMBER_DETAIL, "tag_entry"),
+                           "activate");
+    while (cohort_members_page_get_data (page) == before || cohort_members_page_is_busy (page))
+      g_main_context_iteration (NULL, TRUE);
+    data = cohort_members_page_get_data (page);
+    g_assert_nonnull (data->extras->tags[m]);
+    g_assert_cmpstr (data->extras->tags[m][0], ==, "召回");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_drop_down_get_model (
+                        GTK_DROP_DOWN (template_child (page, "tag_dropdown"))))), ==, 2);
+    gtk_editable_set_text (GTK_EDITABLE (template_child (page, "search_entry")), "召回");
+    while (g_list_model_get_n_items (model) != 1)
+      g_main_context_iteration (NULL, TRUE);
+    wait_until (page_idle, page, 30);
+    g_assert_cmpuint (member_at (model, 0), ==, m);
+    gtk_editable_set_text (GTK_EDITABLE (template_child (page, "search_entry")), "");
+    while (g_list_model_get_n_items (model) != data->table->n_rows)
+      g_main_context_iteration (NULL, TRUE);
+    wait_until (page_idle, page, 30);
   }
 
   /* a click on the Tenure header (the 5th column) sorts by tenure, shortest first, and the
@@ -360,6 +384,28 @@ test_demo (void)
   g_assert_cmpuint (data->table->n_koc, ==, 0);
   g_settings_reset (settings, "koc-min-messages");
   wait_until (page_idle, page, 60);
+
+  /* staff are left out of every metric (§0.3): marking a present member as staff through the
+   * page makes the window recompute the Overview, which now counts one member fewer */
+  {
+    CohortOverviewPage *overview = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (window));
+    gint64 members = cohort_overview_page_get_data (overview)->overview->kpis.members_end;
+    const CohortOverviewData *before = cohort_overview_page_get_data (overview);
+    guint m = G_MAXUINT, position = 0;
+
+    data = cohort_members_page_get_data (page);   /* reloaded after the threshold reset */
+    for (guint i = 0; i < g_list_model_get_n_items (model) && m == G_MAXUINT; i++)
+      if (data->table->rows[member_at (model, i)].counted && data->table->rows[member_at (model, i)].present)
+        m = member_at (model, position = i);
+    g_assert_cmpuint (m, !=, G_MAXUINT);
+    select_only (page, position);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "members.mark-staff", NULL));
+    while (cohort_overview_page_get_data (overview) == before || cohort_window_is_busy (window))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpint (cohort_overview_page_get_data (overview)->overview->kpis.members_end, ==, members - 1);
+    data = cohort_members_page_get_data (page);
+    g_assert_true (data->snapshot->member_is_staff[m]);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);

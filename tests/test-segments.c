@@ -216,7 +216,7 @@ test_tiers_example (void)
     say (s, y, D (2024, 4, 3) + 3 * d, 10);
   cohort_snapshot_finish (s);
 
-  t = cohort_member_table_compute (s, D (2024, 4, 30), NULL, NULL, NULL);
+  t = cohort_member_table_compute (s, D (2024, 4, 30), NULL, NULL, NULL, NULL);
   g_assert_cmpint (t->rows[x].tenure, ==, 20);
   g_assert_cmpint (t->rows[x].lifecycle, ==, COHORT_LIFECYCLE_NEW);
   g_assert_cmpint (t->rows[x].active_days, ==, 3);
@@ -258,25 +258,25 @@ test_tier_hysteresis (void)
   cohort_snapshot_finish (s);
 
   {
-    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 4, 1), NULL, NULL, NULL);
+    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 4, 1), NULL, NULL, NULL, NULL);
 
     g_assert_cmpint (t->rows[w].raw_tier, ==, COHORT_TIER_FAN);
     g_assert_cmpint (t->rows[w].tier, ==, COHORT_TIER_FAN);
   }
   {
-    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 4, 15), NULL, NULL, NULL);
+    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 4, 15), NULL, NULL, NULL, NULL);
 
     g_assert_cmpint (t->rows[w].raw_tier, ==, COHORT_TIER_LURKER);
     g_assert_cmpint (t->rows[w].tier, ==, COHORT_TIER_FAN);
   }
   {
-    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 5, 1), NULL, NULL, NULL);
+    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 5, 1), NULL, NULL, NULL, NULL);
 
     g_assert_cmpint (t->rows[w].tier, ==, COHORT_TIER_LURKER);
   }
   /* An upgrade mid-month is immediate: on 03-09 (7th day, tenure 68) already 铁粉. */
   {
-    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 3, 9), NULL, NULL, NULL);
+    g_autoptr(CohortMemberTable) t = cohort_member_table_compute (s, D (2024, 3, 9), NULL, NULL, NULL, NULL);
 
     g_assert_cmpint (t->rows[w].tier, ==, COHORT_TIER_FAN);
   }
@@ -303,7 +303,7 @@ test_churn_example (void)
   say (s, gone, D (2024, 2, 1), 12);
   cohort_snapshot_finish (s);
 
-  t = cohort_member_table_compute (s, D (2024, 4, 30), NULL, NULL, NULL);
+  t = cohort_member_table_compute (s, D (2024, 4, 30), NULL, NULL, NULL, NULL);
   g_assert_cmpint (t->rows[a].silent_days, ==, 30);
   g_assert_cmpint (t->rows[a].churn, ==, COHORT_CHURN_WARN);
   g_assert_cmpint (t->rows[b].silent_days, ==, 29);
@@ -383,7 +383,7 @@ test_koc_from_messages (void)
     }
   g_array_append_val (invites, ((CohortInvite) { who[1], repliers[0], at (s, D (2024, 4, 25), 9) }));
 
-  t = cohort_member_table_compute (s, asof, NULL, invites, NULL);
+  t = cohort_member_table_compute (s, asof, NULL, invites, NULL, NULL);
   g_assert_cmpint (t->n_scored, ==, 4);
   g_assert_cmpint (t->rows[who[0]].koc_f, ==, 120);
   g_assert_cmpint (t->rows[who[0]].koc_q, ==, 30);
@@ -443,7 +443,7 @@ test_points_and_reach (void)
   cohort_snapshot_finish (s);
   g_array_append_val (invites, ((CohortInvite) { p, q, at (s, D (2024, 4, 2), 8) }));
 
-  t = cohort_member_table_compute (s, D (2024, 4, 30), NULL, invites, reach);
+  t = cohort_member_table_compute (s, D (2024, 4, 30), NULL, invites, NULL, reach);
   g_assert_cmpint (t->rows[p].points, ==, 20);
   g_assert_cmpint (t->rows[p].messages, ==, 17);
   g_assert_cmpint (t->rows[p].genuine, ==, 14);
@@ -454,6 +454,66 @@ test_points_and_reach (void)
   /* R: p silent 29 days, q never spoke (worst) → p 5, q ceil(5/2) = 3 */
   g_assert_cmpint (t->rows[p].rfm_r, ==, 5);
   g_assert_cmpint (t->rows[q].rfm_r, ==, 3);
+}
+
+/* The §5.3 example in commerce mode, from paid orders (asof 2024-04-30): days since the last
+ * order R = (2, 5, 40, 1, 80), orders in 365 days F = (20, 12, 15, 1, 2), paid amount
+ * M = (500, 0, 300, 0, 50).  m5's order of 400 days ago is outside F and M.  Expected as in
+ * METRICS.md: (4,5,5) 高活跃, (3,3,1) 有潜力, (2,4,4) 潜在流失, (5,1,1) 新成员, (1,2,3) 沉睡. */
+static void
+test_rfm_commerce_example (void)
+{
+  g_autoptr(CohortSnapshot) s = cohort_snapshot_new ("shop", "test", "Asia/Shanghai");
+  g_autoptr(CohortMemberTable) t = NULL;
+  g_autoptr(GArray) orders = g_array_new (FALSE, FALSE, sizeof (CohortOrder));
+  const int last[] = { 2, 5, 40, 1, 80 }, count[] = { 20, 12, 15, 1, 2 };
+  const gint64 cents[] = { 50000, 0, 30000, 0, 5000 };
+  const guint8 er[] = { 4, 3, 2, 5, 1 }, ef[] = { 5, 3, 4, 1, 2 }, em[] = { 5, 1, 4, 1, 3 };
+  const CohortRfmSegment segments[] = {
+    COHORT_RFM_CHAMPIONS, COHORT_RFM_POTENTIAL, COHORT_RFM_AT_RISK, COHORT_RFM_NEW,
+    COHORT_RFM_HIBERNATING,
+  };
+  int asof = D (2024, 4, 30);
+  guint m[5];
+
+  for (int i = 0; i < 5; i++)
+    {
+      char name[3] = { 'm', '1' + i, 0 };
+
+      m[i] = join (s, name, D (2023, 1, 1));
+    }
+  cohort_snapshot_finish (s);
+  /* the whole amount on the last order, the others free; one order a day before the last */
+  for (int i = 0; i < 5; i++)
+    for (int k = count[i] - 1; k >= 0; k--)
+      g_array_append_val (orders, ((CohortOrder) { m[i], at (s, asof - last[i] - k, 12),
+                                                   k == 0 ? cents[i] : 0 }));
+  g_array_append_val (orders, ((CohortOrder) { m[4], at (s, asof - 400, 12), 99900 }));
+
+  t = cohort_member_table_compute (s, asof, NULL, NULL, orders, NULL);
+  g_assert_true (t->rfm_commerce);
+  g_assert_cmpuint (t->n_rfm, ==, 5);
+  for (int i = 0; i < 5; i++)
+    {
+      const CohortMemberRow *row = &t->rows[m[i]];
+
+      g_assert_cmpint (asof - row->last_order_day, ==, last[i]);
+      g_assert_cmpint (row->orders, ==, count[i]);
+      g_assert_cmpint (row->revenue_cents, ==, cents[i]);
+      g_assert_cmpint (row->rfm_r, ==, er[i]);
+      g_assert_cmpint (row->rfm_f, ==, ef[i]);
+      g_assert_cmpint (row->rfm_m, ==, em[i]);
+      g_assert_cmpint (row->rfm_segment, ==, segments[i]);
+    }
+
+  /* the same community without orders is scored on engagement: nobody spoke, all tie */
+  {
+    g_autoptr(CohortMemberTable) e = cohort_member_table_compute (s, asof, NULL, NULL, NULL, NULL);
+
+    g_assert_false (e->rfm_commerce);
+    g_assert_cmpint (e->rows[m[0]].rfm_r, ==, 1);
+    g_assert_cmpint (e->rows[m[0]].rfm_segment, ==, COHORT_RFM_HIBERNATING);
+  }
 }
 
 /* The detail history: calendar, weekly counts, reply partners both ways, credited invitees. */
@@ -514,6 +574,7 @@ main (int    argc,
   g_test_add_func ("/cohort/member-table/churn-example", test_churn_example);
   g_test_add_func ("/cohort/member-table/koc-from-messages", test_koc_from_messages);
   g_test_add_func ("/cohort/member-table/points-and-reach", test_points_and_reach);
+  g_test_add_func ("/cohort/member-table/rfm-commerce-example", test_rfm_commerce_example);
   g_test_add_func ("/cohort/member-table/history", test_history);
   return g_test_run ();
 }

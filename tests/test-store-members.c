@@ -164,6 +164,53 @@ test_notes_reach_identities (CohortTestDb  *fx,
   g_assert_cmpint (inv->ts, ==, T0 + 90000);
 }
 
+/* Only paid orders feed commerce RFM; amounts become cents. */
+static void
+test_orders (CohortTestDb  *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(CohortMemberExtras) extras = NULL;
+  gint64 other, c = write_communities (fx->db, &other);
+  const struct { const char *id, *uid; gint64 ts; double amount; const char *status; } rows[] = {
+    { "o1", "u2", 1704100000, 19.99, "paid" },
+    { "o2", "u2", 1704200000, 5, "refunded" },
+    { "o3", "u3", 1704300000, 7.5, "cancelled" },
+  };
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+  CohortOrder *o;
+
+  g_assert_cmpint (sqlite3_open_v2 (fx->path, &raw, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw,
+                                       "INSERT INTO orders (community, platform_order_id, member, ts, amount, status) "
+                                       "SELECT ?1, ?2, id, ?4, ?5, ?6 FROM member WHERE community = ?1 AND platform_uid = ?3",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, c);
+      sqlite3_bind_text (stmt, 2, rows[i].id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, rows[i].uid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, rows[i].ts);
+      sqlite3_bind_double (stmt, 5, rows[i].amount);
+      sqlite3_bind_text (stmt, 6, rows[i].status, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  snap = cohort_test_load_snapshot (fx->db, c);
+  extras = cohort_db_load_member_extras (fx->db, c, snap, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (extras->orders->len, ==, 1);
+  o = &g_array_index (extras->orders, CohortOrder, 0);
+  g_assert_cmpint (o->member, ==, cohort_snapshot_find_member (snap, "u2"));
+  g_assert_cmpint (o->ts, ==, 1704100000);
+  g_assert_cmpint (o->cents, ==, 1999);
+}
+
 /* A database of schema 4, the one just before tags, notes and reach, built as schema 4 built
  * it, migrates forward and keeps its rows. */
 static void
@@ -202,6 +249,7 @@ main (int    argc,
   ADD ("/cohort/store-members/tags", test_tags);
   ADD ("/cohort/store-members/flags", test_flags);
   ADD ("/cohort/store-members/notes-reach-identities", test_notes_reach_identities);
+  ADD ("/cohort/store-members/orders", test_orders);
   ADD ("/cohort/store-members/migrate-to-tags", test_migrate_to_tags);
 #undef ADD
   return g_test_run ();

@@ -145,13 +145,19 @@ format_day (int day)
   return day == COHORT_DAY_NONE ? g_strdup ("—") : cohort_day_format (day);
 }
 
+/* Through the container's own API: a flow box wraps each child and must drop its wrapper. */
 static void
 clear_box (GtkWidget *box)
 {
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_widget_unparent (child);
+    {
+      if (GTK_IS_FLOW_BOX (box))
+        gtk_flow_box_remove (GTK_FLOW_BOX (box), child);
+      else
+        gtk_box_remove (GTK_BOX (box), child);
+    }
 }
 
 static GtkWidget *

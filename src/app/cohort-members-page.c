@@ -421,6 +421,13 @@ update_summary (CohortMembersPage *self)
                           cohort_tier_name (COHORT_TIER_FAN), t->tier_counts[COHORT_TIER_FAN],
                           cohort_tier_name (COHORT_TIER_KOC), t->tier_counts[COHORT_TIER_KOC],
                           t->n_scored, asof);
+  if (t->rfm_commerce)
+    {
+      g_autofree char *with_mode = g_strdup_printf ("%s · %s", text, _("RFM from paid orders"));
+
+      gtk_label_set_label (self->summary_label, with_mode);
+      return;
+    }
   gtk_label_set_label (self->summary_label, text);
 }
 

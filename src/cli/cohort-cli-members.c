@@ -110,6 +110,8 @@ row_to_json (CohortMembersData *data,
   INT ("rfm8", row->rfm8);
   INT ("points", row->points);
   INT ("invites", row->invites);
+  INT ("paid_orders", row->orders);
+  INT ("revenue_cents", row->revenue_cents);
   json_builder_set_member_name (b, "tags");
   json_builder_begin_array (b);
   for (guint t = 0; tags != NULL && tags[t] != NULL; t++)
@@ -141,6 +143,8 @@ print_json (CohortMembersData *data,
   json_builder_add_int_value (b, rows->len);
   json_builder_set_member_name (b, "koc_scored");
   json_builder_add_int_value (b, t->n_scored);
+  json_builder_set_member_name (b, "rfm_mode");
+  json_builder_add_string_value (b, t->rfm_commerce ? "commerce" : "engagement");
   json_builder_set_member_name (b, "tiers");
   json_builder_begin_object (b);
   for (int i = COHORT_TIER_LURKER; i <= COHORT_TIER_KOC; i++)

@@ -6,6 +6,7 @@
 #include "cohort-store-members.h"
 #include "cohort-store-private.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /*
@@ -77,6 +78,35 @@ load_invites (CohortDb            *db,
         g_array_append_val (extras->invites, invite);
     }
   return finish_step (db, stmt, rc, error, "load invites");
+}
+
+static gboolean
+load_orders (CohortDb            *db,
+             gint64               community,
+             CohortSnapshot      *snapshot,
+             CohortMemberExtras  *extras,
+             GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (db,
+                  "SELECT o.ts, m.platform_uid, o.amount FROM orders o "
+                  "JOIN member m ON m.id = o.member "
+                  "WHERE o.community = ?1 AND o.status = 'paid' ORDER BY o.ts, o.id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, community);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int m = cohort_snapshot_find_member (snapshot, (const char *)sqlite3_column_text (stmt, 1));
+      CohortOrder order = { m, sqlite3_column_int64 (stmt, 0),
+                            (gint64)llround (sqlite3_column_double (stmt, 2) * 100) };
+
+      if (m >= 0)
+        g_array_append_val (extras->orders, order);
+    }
+  return finish_step (db, stmt, rc, error, "load orders");
 }
 
 static gboolean
@@ -176,12 +206,14 @@ cohort_db_load_member_extras (CohortDb        *db,
 
   extras->n_members = snapshot->n_members;
   extras->invites = g_array_new (FALSE, FALSE, sizeof (CohortInvite));
+  extras->orders = g_array_new (FALSE, FALSE, sizeof (CohortOrder));
   extras->reach = g_new (gint64, snapshot->n_members + 1);
   extras->tags = g_new0 (char **, snapshot->n_members + 1);
   for (guint m = 0; m < snapshot->n_members; m++)
     extras->reach[m] = -1;
 
   if (!load_invites (db, community, snapshot, extras, error) ||
+      !load_orders (db, community, snapshot, extras, error) ||
       !load_reach (db, community, snapshot, extras, error) ||
       !load_tags (db, community, snapshot, extras, error))
     return NULL;
@@ -194,6 +226,7 @@ cohort_member_extras_free (CohortMemberExtras *extras)
   if (extras == NULL)
     return;
   g_clear_pointer (&extras->invites, g_array_unref);
+  g_clear_pointer (&extras->orders, g_array_unref);
   for (guint m = 0; extras->tags != NULL && m < extras->n_members; m++)
     g_strfreev (extras->tags[m]);
   g_free (extras->tags);

@@ -19,10 +19,19 @@ typedef struct
   gint64 ts;
 } CohortInvite;
 
+/* A paid order (METRICS.md §6); refunded and cancelled ones are not loaded. */
+typedef struct
+{
+  guint  member;    /* snapshot member index */
+  gint64 ts;
+  gint64 cents;     /* amount × 100, rounded */
+} CohortOrder;
+
 typedef struct
 {
   guint    n_members;
   GArray  *invites;      /* CohortInvite, by ts */
+  GArray  *orders;       /* CohortOrder, paid only, by ts */
   gint64  *reach;        /* per snapshot member: external followers, -1 when unknown */
   char  ***tags;         /* per snapshot member: NULL or a sorted NULL-terminated list */
   char   **all_tags;     /* every tag used in the community, sorted */

@@ -232,8 +232,7 @@ static const char migration_v5[] =
   "  name TEXT NOT NULL UNIQUE);"
   "CREATE TABLE member_tag ("
   "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
-  "  tag INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,"
-  "  PRIMARY KEY (member, tag));"
+  "  tag INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE, PRIMARY KEY (member, tag));"
   "CREATE INDEX member_tag_tag ON member_tag (tag);"
   "CREATE TABLE note ("
   "  id INTEGER PRIMARY KEY,"
@@ -467,10 +466,22 @@ cohort_db_open_at_version (const char  *path,
           !migrate (db, target, error))
         goto fail;
     }
-  else if (cohort_db_schema_version (db) != COHORT_SCHEMA_VERSION)
+  else if (cohort_db_schema_version (db) != target)
     {
       int version = cohort_db_schema_version (db);
 
+      /* A file from an older Cohort: the first reader (the Overview, on launch) must not be
+       * refused.  A write connection brings it up to date, then the reader opens it. */
+      if (version >= 0 && version < target)
+        {
+          CohortDb *writer;
+
+          cohort_db_close (db);
+          if (!(writer = cohort_db_open_at_version (path, FALSE, target, error)))
+            return NULL;
+          cohort_db_close (writer);
+          return cohort_db_open_at_version (path, TRUE, target, error);
+        }
       g_set_error (error, COHORT_STORE_ERROR,
                    version > COHORT_SCHEMA_VERSION ? COHORT_STORE_ERROR_NEWER_SCHEMA
                                                    : COHORT_STORE_ERROR_OPEN,

@@ -83,7 +83,8 @@ cohort_members_data_load (const char                *db_path,
   data->asof = asof != COHORT_DAY_NONE ? asof
                                        : cohort_snapshot_local_day (data->snapshot, now) - 1;
   data->table = cohort_member_table_compute (data->snapshot, data->asof, params,
-                                             data->extras->invites, data->extras->reach);
+                                             data->extras->invites, data->extras->orders,
+                                             data->extras->reach);
   index_members (data);
   return g_steal_pointer (&data);
 }
@@ -439,6 +440,13 @@ append_row (CohortMembersData *data,
   append_field (line, row->rfm8 != COHORT_RFM8_NONE ? cohort_rfm8_name (row->rfm8) : NULL);
   append_int (line, row->points);
   append_int (line, row->invites);
+  append_int (line, row->orders);
+  {
+    g_autofree char *amount = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", row->revenue_cents / 100,
+                                               (int)(ABS (row->revenue_cents) % 100));
+
+    append_field (line, amount);
+  }
   append_field (line, tags);
   g_string_append (line, "\r\n");
 }
@@ -474,6 +482,8 @@ cohort_members_data_write_csv (CohortMembersData  *data,
     NC_("member column", "RFM (median view)"),
     NC_("member column", "Points (90 days)"),
     NC_("member column", "Valid invitees"),
+    NC_("member column", "Paid orders (365 days)"),
+    NC_("member column", "Paid amount (365 days)"),
     NC_("member column", "Tags"),
   };
   g_autoptr(GString) line = g_string_new ("\xEF\xBB\xBF");   /* BOM: spreadsheets read UTF-8 */

@@ -138,6 +138,7 @@ fill_membership (Ctx             *ctx,
                     ? -1 : ctx->asof - row->join_day;
       row->silent_days = -1;
       row->reach = -1;
+      row->last_order_day = COHORT_DAY_NONE;
     }
 
   /* present_end(m, asof): start < E(asof) and end ≥ E(asof), in local days */
@@ -514,6 +515,33 @@ fill_tiers (Ctx               *ctx,
 /* ------------------------------------------------------------------------------------------ */
 /* §4.1 churn and §5.3 RFM                                                                     */
 
+/* Paid orders up to asof: the last one for R, those in the commerce window for F and M. */
+static gboolean
+fill_orders (Ctx             *ctx,
+             CohortMemberRow *rows,
+             const GArray    *orders)
+{
+  int window0 = ctx->asof - ctx->params->commerce_window_days + 1;
+  gboolean any = FALSE;
+
+  for (guint i = 0; orders != NULL && i < orders->len; i++)
+    {
+      const CohortOrder *o = &g_array_index (orders, CohortOrder, i);
+      int day = ts_day (ctx->s, o->ts);
+
+      if (o->member >= ctx->n || day == COHORT_DAY_NONE || day > ctx->asof)
+        continue;
+      any = TRUE;
+      rows[o->member].last_order_day = MAX (rows[o->member].last_order_day, day);
+      if (day >= window0)
+        {
+          rows[o->member].orders++;
+          rows[o->member].revenue_cents += o->cents;
+        }
+    }
+  return any;
+}
+
 static void
 fill_churn_and_rfm (Ctx               *ctx,
                     CohortMemberTable *table)
@@ -538,10 +566,21 @@ fill_churn_and_rfm (Ctx               *ctx,
       if (row->silent_days >= 0)
         row->churn = cohort_metrics_churn_level (row->silent_days);
       pop[n] = m;
-      r[n] = MAX (row->silent_days, 0);
-      r_null[n] = row->silent_days < 0;
-      f[n] = row->rfm_days;
-      mv[n] = row->points;
+      if (table->rfm_commerce)
+        {
+          /* no order: R is NULL (the worst), F = M = 0 */
+          r_null[n] = row->last_order_day == COHORT_DAY_NONE;
+          r[n] = r_null[n] ? 0 : ctx->asof - row->last_order_day;
+          f[n] = row->orders;
+          mv[n] = row->revenue_cents;
+        }
+      else
+        {
+          r[n] = MAX (row->silent_days, 0);
+          r_null[n] = row->silent_days < 0;
+          f[n] = row->rfm_days;
+          mv[n] = row->points;
+        }
       n++;
     }
 
@@ -602,9 +641,11 @@ cohort_member_table_compute (CohortSnapshot            *snapshot,
                              int                        asof,
                              const CohortSegmentParams *params,
                              const GArray              *invites,
+                             const GArray              *orders,
                              const gint64              *reach)
 {
   CohortMemberTable *table;
+  gboolean has_orders;
   g_autofree guint8 *koc_m0 = NULL;
   Ctx ctx = { 0 };
 
@@ -624,6 +665,9 @@ cohort_member_table_compute (CohortSnapshot            *snapshot,
   fill_membership (&ctx, table->rows);
   fill_messages (&ctx, table->rows);
   fill_invites (&ctx, table->rows, invites);
+  has_orders = fill_orders (&ctx, table->rows, orders);
+  table->rfm_commerce = table->params.rfm_mode == COHORT_RFM_MODE_COMMERCE ||
+                        (table->params.rfm_mode == COHORT_RFM_MODE_AUTO && has_orders);
   fill_koc (&ctx, table, invites, reach, koc_m0);
   fill_tiers (&ctx, table, koc_m0);
   fill_churn_and_rfm (&ctx, table);
@@ -750,6 +794,22 @@ add_rfm_reason (const CohortMemberTable *self,
 
   if (!row->rfm_scored)
     return;
+  if (self->rfm_commerce)
+    {
+      g_autofree char *last = row->last_order_day == COHORT_DAY_NONE
+                              ? g_strdup (_("no paid order"))
+                              : g_strdup_printf (_("last paid order %d days ago"),
+                                                 self->asof - row->last_order_day);
+
+      g_ptr_array_add (out, g_strdup_printf (_("Commerce RFM %d-%d-%d (R: %s; F: %" PRId64 " paid "
+                                               "orders in %d days; M: %.2f) → %s; median view: %s."),
+                                             row->rfm_r, row->rfm_f, row->rfm_m, last,
+                                             (int64_t)row->orders, self->params.commerce_window_days,
+                                             row->revenue_cents / 100.0,
+                                             cohort_rfm_segment_name (row->rfm_segment),
+                                             cohort_rfm8_name (row->rfm8)));
+      return;
+    }
   recency = row->silent_days < 0 ? g_strdup (_("never spoke"))
                                  : g_strdup_printf (_("silent %d days"), row->silent_days);
   g_ptr_array_add (out, g_strdup_printf (_("RFM %d-%d-%d (R: %s; F: %d active days in %d days; "

@@ -56,6 +56,11 @@ typedef struct
   CohortRfm8Class  rfm8;
 
   gint64   invites;           /* valid invitees credited up to asof (§7.1) */
+
+  /* §5.3, commerce mode: paid orders */
+  int      last_order_day;    /* COHORT_DAY_NONE if none up to asof */
+  gint64   orders;            /* paid orders in the commerce window */
+  gint64   revenue_cents;     /* their amount × 100 */
 } CohortMemberRow;
 
 typedef struct
@@ -67,17 +72,19 @@ typedef struct
   guint            n_scored;        /* |S| */
   guint            n_koc;
   guint            n_rfm;
+  gboolean         rfm_commerce;    /* RFM from orders (commerce mode), else engagement */
   guint            tier_counts[COHORT_TIER_KOC + 1];
   guint            lifecycle_tier_counts[COHORT_LIFECYCLE_OLD + 1][COHORT_TIER_KOC + 1];
   guint            rfm_counts[COHORT_RFM_N_SEGMENTS];
   guint            rfm8_counts[COHORT_RFM8_N_CLASSES];
 } CohortMemberTable;
 
-/* invites and reach may be NULL; params NULL means the defaults. */
+/* invites, orders and reach may be NULL; params NULL means the defaults. */
 CohortMemberTable *cohort_member_table_compute     (CohortSnapshot            *snapshot,
                                                     int                        asof,
                                                     const CohortSegmentParams *params,
                                                     const GArray              *invites,
+                                                    const GArray              *orders,
                                                     const gint64              *reach);
 void               cohort_member_table_free        (CohortMemberTable         *self);
 

@@ -30,6 +30,8 @@ cohort_segment_params_init_default (CohortSegmentParams *params)
   params->koc_top_share = 0.05;
   params->kol_min_followers = 500;
   params->rfm_window_days = 90;
+  params->commerce_window_days = 365;
+  params->rfm_mode = COHORT_RFM_MODE_AUTO;
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -58,6 +58,14 @@ typedef enum
   COHORT_RFM8_N_CLASSES
 } CohortRfm8Class;
 
+/* §5.3: engagement RFM by default, commerce RFM once the community has paid orders. */
+typedef enum
+{
+  COHORT_RFM_MODE_AUTO,
+  COHORT_RFM_MODE_ENGAGEMENT,
+  COHORT_RFM_MODE_COMMERCE,
+} CohortRfmMode;
+
 /* The thresholds an operator may change (Settings); defaults are METRICS.md §B. */
 typedef struct
 {
@@ -72,6 +80,8 @@ typedef struct
   double koc_top_share;        /* 0.05 */
   int    kol_min_followers;    /* external reach ≥ 500 */
   int    rfm_window_days;      /* engagement F and M: 90 */
+  int    commerce_window_days; /* commerce F and M: 365 */
+  CohortRfmMode rfm_mode;      /* auto */
 } CohortSegmentParams;
 
 void              cohort_segment_params_init_default (CohortSegmentParams *params);
