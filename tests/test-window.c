@@ -190,6 +190,12 @@ test_empty_state (Fixture       *f,
   g_assert_cmpint (count_distinct_rows (&image), >, 100);
   g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 300);
   g_free (image.pixels);
+
+  /* Before any community, Imports and Sources can be opened; the Overview is the empty state. */
+  cohort_window_show_page (f->window, "sources");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "sources");
+  cohort_window_show_page (f->window, "overview");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
 }
 
 static void

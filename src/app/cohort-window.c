@@ -366,10 +366,13 @@ page_needs_community (const char *page)
 static void
 on_page_changed_cb (CohortWindow *self)
 {
-  if (self->community == 0 &&
-      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") == 0 &&
-      page_needs_community (adw_view_stack_get_visible_child_name (self->view_stack)))
-    gtk_stack_set_visible_child_name (self->main_stack, "empty");
+  const char *shown = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (self->community != 0 || g_strcmp0 (shown, "loading") == 0)
+    return;
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    page_needs_community (adw_view_stack_get_visible_child_name (self->view_stack))
+                                    ? "empty" : "content");
 }
 
 static void
