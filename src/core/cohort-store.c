@@ -5,6 +5,8 @@
 
 #include "cohort-store-private.h"
 
+#include "cohort-backup.h"
+
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -205,10 +207,15 @@ cohort_db_set_sql_error (CohortDb    *db,
                          GError     **error,
                          const char  *what)
 {
-  if (is_disk_full (sqlite3_extended_errcode (db->db)))
+  int code = sqlite3_extended_errcode (db->db);
+
+  if (is_disk_full (code))
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_DISK_FULL,
                  _("Cohort could not write to %s: the disk is full. Nothing was changed; free "
                    "some space and try again."), db->path);
+  else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_CORRUPT,
+                 _("The database %s is damaged (%s)."), db->path, sqlite3_errmsg (db->db));
   else
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
                  "%s: %s", what, sqlite3_errmsg (db->db));
@@ -224,7 +231,9 @@ cohort_db_exec (CohortDb    *db,
 
   if (sqlite3_exec (db->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
-      if (is_disk_full (sqlite3_extended_errcode (db->db)))
+      int code = sqlite3_extended_errcode (db->db);
+
+      if (is_disk_full (code) || (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
         {
           sqlite3_free (msg);
           return cohort_db_set_sql_error (db, error, NULL);
@@ -272,6 +281,21 @@ migrate (CohortDb  *db,
       return FALSE;
     }
 
+  /* A database with data in it is backed up before its schema changes (a new one is not:
+   * there is nothing to lose). */
+  if (version > 0 && version < COHORT_SCHEMA_VERSION)
+    {
+      g_autofree char *reason = g_strdup_printf ("before-v%d", COHORT_SCHEMA_VERSION);
+      g_autofree char *backup = cohort_db_backup (db, reason, cohort_backup_get_keep (), error);
+
+      if (backup == NULL)
+        {
+          g_prefix_error (error, _("The database was not upgraded, because it could not be "
+                                   "backed up first: "));
+          return FALSE;
+        }
+    }
+
   for (int v = version; v < COHORT_SCHEMA_VERSION; v++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
@@ -311,6 +335,13 @@ cohort_db_open (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  if (!read_only && cohort_backup_writes_blocked (path))
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_WRITES_BLOCKED,
+                   _("The database %s is open read-only, so nothing can be imported into it. "
+                     "Restore a backup or start a new database to import again."), path);
+      return NULL;
+    }
   if (!read_only)
     {
       dir = g_path_get_dirname (path);
@@ -348,8 +379,15 @@ cohort_db_open (const char  *path,
           !migrate (db, error))
         goto fail;
     }
-  else if (cohort_db_schema_version (db) != COHORT_SCHEMA_VERSION)
+  /* Reading the schema is the first read of the file: a damaged one fails here, as CORRUPT. */
+  else if (!cohort_db_exec (db, "SELECT count(*) FROM sqlite_master", error))
+    goto fail;
+  else if (cohort_db_schema_version (db) != COHORT_SCHEMA_VERSION &&
+           !(cohort_db_schema_version (db) > COHORT_SCHEMA_VERSION &&
+             cohort_backup_writes_blocked (path)))
     {
+      /* Newer schemas only add to older ones, so reading one works once the operator chose
+       * "Open Read-Only" for it (which blocks every write to it). */
       int version = cohort_db_schema_version (db);
 
       g_set_error (error, COHORT_STORE_ERROR,

@@ -29,6 +29,8 @@ typedef enum
   COHORT_STORE_ERROR_NOT_FOUND,
   COHORT_STORE_ERROR_INVALID_DATA,   /* a record no real export can hold (date, count, id) */
   COHORT_STORE_ERROR_DISK_FULL,      /* the disk or the file-size limit ran out */
+  COHORT_STORE_ERROR_CORRUPT,        /* SQLite finds the file damaged, or no database at all */
+  COHORT_STORE_ERROR_WRITES_BLOCKED, /* opened read-only after a failed open (cohort-backup.h) */
 } CohortStoreError;
 
 typedef struct _CohortDb CohortDb;
