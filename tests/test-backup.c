@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cohort-backup.h"
+#include "cohort-store-private.h"
 #include "cohort-test-db.h"
 
 /*
@@ -153,10 +154,16 @@ test_backup_before_migration (CohortTestDb  *fx,
   g_autoptr(GPtrArray) list = NULL;
   CohortBackupInfo *info;
 
-  sample_db (fx);
-  /* Back to schema 1: the index migration 2 replaces. */
-  raw_exec (fx->path, "DROP INDEX message_member_ts; CREATE INDEX message_member ON message (member);"
-                      "PRAGMA user_version = 1");
+  /* A schema-1 database with two messages in it, written the way schema 1 wrote rows. */
+  g_clear_pointer (&fx->db, cohort_db_close);
+  g_unlink (fx->path);
+  fx->db = cohort_db_open_at_version (fx->path, FALSE, 1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&fx->db, cohort_db_close);
+  raw_exec (fx->path,
+            "INSERT INTO community (id, platform, platform_id, name, tz) VALUES (1, 'telegram', '5', 'Old', 'UTC');"
+            "INSERT INTO message (community, platform_msg_id, ts, kind) VALUES (1, '1', 1704067200, 0);"
+            "INSERT INTO message (community, platform_msg_id, ts, kind) VALUES (1, '2', 1704067260, 0);");
   g_assert_cmpuint (count_backups (fx->path), ==, 0);
 
   fx->db = cohort_db_open (fx->path, FALSE, &error);

@@ -26,6 +26,7 @@
 static const char * const tables[] = {
   "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (tables) == 8);   /* import_run is the last */
 
 typedef struct
 {
@@ -63,8 +64,11 @@ assert_unchanged (Fixture *fx)
 {
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+  /* import_run last: a refused file may leave its one "failed" entry in the history. */
+  for (guint i = 0; i < G_N_ELEMENTS (tables) - 1; i++)
     g_assert_cmpint (cohort_db_count (fx->db.db, tables[i]), ==, fx->before[i]);
+  g_assert_cmpint (cohort_db_count (fx->db.db, "import_run"), <=, fx->before[7] + 1);
+  fx->before[7] = cohort_db_count (fx->db.db, "import_run");
   g_assert_true (cohort_db_check_integrity (fx->db.db, &error));
   g_assert_no_error (error);
 }

@@ -940,6 +940,174 @@ test_demo (Fixture       *f,
 }
 
 static void
+copy_fixture (const char *format,
+              const char *name,
+              const char *to)
+{
+  g_autofree char *from = g_test_build_filename (G_TEST_DIST, "data", format, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (to, contents, len, NULL));
+}
+
+/* A dropped folder: the exports in it are found by content at any of three levels, media and
+ * other files are passed over without a line in the history; a folder of no export fails. */
+static void
+test_import_folder (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *top = g_build_filename (f->dir, "export", NULL);
+  g_autofree char *chat = g_build_filename (top, "ChatExport_2024-03-21", NULL);
+  g_autofree char *photos = g_build_filename (chat, "photos", NULL);
+  g_autofree char *channels = g_build_filename (top, "discord", NULL);
+  g_autofree char *result_json = g_build_filename (chat, "result.json", NULL);
+  g_autofree char *general = g_build_filename (channels, "general.json", NULL);
+  g_autofree char *notes = g_build_filename (chat, "notes.txt", NULL);
+  g_autofree char *photo = g_build_filename (photos, "photo_1.jpg", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "nothing", NULL);
+  g_autofree char *readme = g_build_filename (empty, "readme.txt", NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (photos, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (channels, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  copy_fixture ("telegram", "single-supergroup.json", result_json);
+  copy_fixture ("discord", "guild-general.json", general);
+  g_assert_true (g_file_set_contents (notes, "remember the milk\n", -1, NULL));
+  g_assert_true (g_file_set_contents (photo, "\xff\xd8\xff", 3, NULL));
+  g_assert_true (g_file_set_contents (readme, "not an export\n", -1, NULL));
+
+  {
+    g_auto(Run) run = cli (f, "import", top, "--json", NULL);
+    JsonObject *o;
+
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse (run.out);
+    /* Sorted by path: ChatExport_… comes before discord/ (byte order). */
+    g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 2);
+    o = json_array_get_object_element (root_array (root), 0);
+    g_assert_cmpstr (member_str (o, "format"), ==, "telegram");
+    g_assert_cmpint (member_int (o, "messages_added"), ==, 19);
+    o = json_array_get_object_element (root_array (root), 1);
+    g_assert_cmpstr (member_str (o, "format"), ==, "discord");
+    g_assert_cmpint (member_int (o, "messages_added"), ==, 12);
+  }
+  {
+    g_auto(Run) list = cli (f, "imports", "--json", NULL);
+    g_autoptr(JsonNode) runs = parse (list.out);
+
+    /* notes.txt was passed over: no failed run for it. */
+    g_assert_cmpuint (json_array_get_length (root_array (runs)), ==, 2);
+  }
+  {
+    g_auto(Run) run = cli (f, "import", empty, NULL);
+
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "nothing"));
+  }
+}
+
+/* set-zone moves a WhatsApp community's wall-clock times with its zone (see test-zone.c for
+ * the arithmetic: UTC+8 → UTC+1 in winter is 7 hours later in UTC). */
+static void
+test_set_zone (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "whatsapp", "android-en-12h.txt", NULL);
+  g_auto(Run) import = cli (f, "import", path, "--tz", "Asia/Shanghai", NULL);
+  g_auto(Run) set = cli (f, "set-zone", "Book Club", "Europe/Berlin", NULL);
+  g_auto(Run) list = cli (f, "communities", "--json", NULL);
+  g_auto(Run) bad = cli (f, "set-zone", "Book Club", "Mars/Olympus_Mons", NULL);
+  g_auto(Run) missing = cli (f, "set-zone", "No Such Group", "Europe/Berlin", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_cmpint (set.status, ==, 0);
+  g_assert_nonnull (strstr (set.out, "Europe/Berlin"));
+  root = parse (list.out);
+  o = json_array_get_object_element (root_array (root), 0);
+  g_assert_cmpstr (member_str (o, "tz"), ==, "Europe/Berlin");
+  g_assert_cmpstr (member_str (o, "first_message"), ==, "2018-01-29T11:24:00Z");
+  g_assert_cmpstr (member_str (o, "last_message"), ==, "2018-02-02T22:11:00Z");
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpint (missing.status, ==, 1);
+}
+
+/* The imports history and removal: a good and a truncated file are both listed, the failed
+ * one with its reason; removing the good one takes away every row the import_json test
+ * counts, and the community with them. */
+static void
+test_imports_history (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *good = fixture_path ("single-supergroup.json");
+  g_autofree char *bad = fixture_path ("truncated.json");
+  g_auto(Run) import = cli (f, "import", good, bad, NULL);
+  g_auto(Run) list = cli (f, "imports", "--json", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (import.status, ==, 1);
+  g_assert_cmpint (list.status, ==, 0);
+  root = parse (list.out);
+  g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 2);
+
+  o = json_array_get_object_element (root_array (root), 0);
+  g_assert_cmpstr (member_str (o, "status"), ==, "failed");
+  g_assert_true (g_str_has_suffix (member_str (o, "source"), "truncated.json"));
+  g_assert_nonnull (strstr (member_str (o, "error"), "line 76"));
+  g_assert_cmpint (member_int (o, "messages_added"), ==, 0);
+
+  o = json_array_get_object_element (root_array (root), 1);
+  g_assert_cmpstr (member_str (o, "status"), ==, "ok");
+  g_assert_cmpstr (member_str (o, "format"), ==, "telegram");
+  g_assert_cmpint (member_int (o, "messages_added"), ==, 19);
+  g_assert_cmpint (member_int (o, "system_added"), ==, 7);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (o, "id"));
+
+  {
+    g_auto(Run) text = cli (f, "imports", NULL);
+
+    g_assert_cmpint (text.status, ==, 0);
+    g_assert_nonnull (strstr (text.out, "single-supergroup.json"));
+    g_assert_nonnull (strstr (text.out, "ends in the middle"));
+  }
+  {
+    g_auto(Run) removed = cli (f, "remove-import", id, "--json", NULL);
+    g_autoptr(JsonNode) r = NULL;
+
+    g_assert_cmpint (removed.status, ==, 0);
+    r = parse (removed.out);
+    o = json_node_get_object (r);
+    g_assert_cmpint (member_int (o, "messages_removed"), ==, 19);
+    g_assert_cmpint (member_int (o, "system_removed"), ==, 7);
+    g_assert_cmpint (member_int (o, "members_removed"), ==, 9);
+    g_assert_cmpint (member_int (o, "events_removed"), ==, 9);
+    g_assert_cmpint (member_int (o, "invites_removed"), ==, 3);
+    g_assert_cmpint (member_int (o, "reactions_removed"), ==, 3);
+    g_assert_cmpint (member_int (o, "communities_removed"), ==, 1);
+  }
+  {
+    g_auto(Run) communities = cli (f, "communities", "--json", NULL);
+    g_autoptr(JsonNode) c = parse (communities.out);
+
+    g_assert_cmpuint (json_array_get_length (root_array (c)), ==, 0);
+  }
+  {
+    g_auto(Run) again = cli (f, "remove-import", id, NULL);
+    g_auto(Run) usage = cli (f, "remove-import", "abc", NULL);
+
+    g_assert_cmpint (again.status, ==, 1);
+    g_assert_nonnull (strstr (again.err, id));
+    g_assert_cmpint (usage.status, ==, 2);
+  }
+}
+
+static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
@@ -999,6 +1167,9 @@ main (int    argc,
   ADD ("bad-input", test_bad_input);
   ADD ("charts", test_charts);
   ADD ("demo", test_demo);
+  ADD ("imports-history", test_imports_history);
+  ADD ("import-folder", test_import_folder);
+  ADD ("set-zone", test_set_zone);
   ADD ("help", test_help);
 #undef ADD
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "cohort-mech.h"
+#include "cohort-mech-private.h"
 #include "cohort-snapshot.h"
 
 #define T0 G_GINT64_CONSTANT (1709483400)
@@ -342,6 +342,93 @@ test_invalid_utf8 (void)
   g_assert_cmpstr (classify1 ("收到\xff"), ==, "SHORT");
 }
 
+/* Pieces of chat in many scripts, chosen to reach every branch of the fast paths:
+ * NFKC-inert and not (full-width, ligatures, half-width kana, decomposed accents),
+ * grapheme clusters of one code point and of many (ZWJ, skin tones, keycaps, flags,
+ * tags, Hangul jamo, Indic viramas), lowercase that depends on context (I, J, Σ, İ),
+ * zero-width and exotic spaces, CR, quotes, chains, codes and stoplist phrases. */
+static const char * const fragments[] = {
+  "收到", "好的", "好", "谢谢老师", "辛苦了", "哈哈", "嗯嗯", "明天下午三点开会", "早上好啊大家",
+  "不行", "链接", "签到", "加1", "OK", "ok", "okay", "Thank you", "thx", "lol", "gg", "gm",
+  "hello world", "this", "same", "noted", "I", "J", "Istanbul", "JSON", "İ", "ı", "ΣΑΣ",
+  "όσος", "Straße", "ÉCOLE", "café", "e\u0301", "A\u030a", "한국어", "\u1100\u1161", "가",
+  "हिन्दी", "क्\u200dष", "مرحبا", "👍", "👍🏻", "👨\u200d👩\u200d👧", "❤️", "❤", "1️⃣", "#️⃣",
+  "🇨🇳", "🇺🇸🇨🇳", "😀😀", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+  "[强]", "[微笑]", "[OK]", "[项目]", "/微笑", "/强", ":thumbsup:", ":tada:", "10:30:00",
+  "<:pepe:123>", "<a:blob:42>", "<@123>", "@张三\u2005", "@李四 ", "＋１", "ＡＢＣ", "ｈｔｔｐｓ://x.cn",
+  "https://x.cn/a", "www.example.com", "\u200b", "\u200e", "\u2060", "\ufeff", "\u00a0",
+  "\u3000", "\u2005", "\u2028", "\r\n", "\r", "\n", "\t", "> quote", "「张三：明天开会吗」",
+  "- - - - - - - -", "---", "1. 张三", "2、李四", "3. 王五", "#接龙", "666", "888", "+1",
+  "2024", "？", "?", "。", "！", "～", "~", "…", "...", "ⅠⅡ", "ﬁ", "㍿", "①", "𠀀", "ｶﾞ", "ﾊﾟ",
+  "¼", "™", "©", "«»", "^^", "+", "，，，",
+};
+
+/* Appendix A, the other tests' texts and a seeded mixed-script corpus, all classified by
+ * the fast classifier and by the reference one in lockstep (same members, times and
+ * kinds, so rules 7–9 see the same history): every answer and every normalised text
+ * must be the same. */
+static void
+test_fast_equals_reference (void)
+{
+  g_autoptr(CohortMech) fast = cohort_mech_new ();
+  g_autoptr(CohortMech) reference = cohort_mech_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240303);
+  g_autoptr(GPtrArray) corpus = g_ptr_array_new_with_free_func (g_free);
+  static const char * const separators[] = { "", " ", "  ", "\n", "！", "，", "\u3000" };
+  static const int kinds[] = { COHORT_MESSAGE_TEXT, COHORT_MESSAGE_TEXT, COHORT_MESSAGE_TEXT,
+                               COHORT_MESSAGE_TEXT, COHORT_MESSAGE_IMAGE, COHORT_MESSAGE_STICKER };
+  guint seen[COHORT_MECH_CHAIN + 1] = { 0, };
+  guint n_reasons = 0;
+  gint64 ts = T0;
+
+  _cohort_mech_set_reference (reference, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (spec_vectors); i++)
+    g_ptr_array_add (corpus, g_strdup (spec_vectors[i].text));
+  for (guint i = 0; i < G_N_ELEMENTS (fragments); i++)
+    g_ptr_array_add (corpus, g_strdup (fragments[i]));
+  for (guint i = 0; i < 6000; i++)
+    {
+      GString *text = g_string_new (NULL);
+      guint n = g_rand_int_range (rand, 1, 7);
+
+      for (guint j = 0; j < n; j++)
+        {
+          if (j > 0)
+            g_string_append (text, separators[g_rand_int_range (rand, 0, G_N_ELEMENTS (separators))]);
+          g_string_append (text, fragments[g_rand_int_range (rand, 0, G_N_ELEMENTS (fragments))]);
+        }
+      g_ptr_array_add (corpus, g_string_free (text, FALSE));
+      /* Copies of recent messages, for DUP_SELF and ECHO. */
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        g_ptr_array_add (corpus, g_strdup (corpus->pdata[corpus->len - 1 - g_rand_int_range (rand, 0, MIN (corpus->len, 5))]));
+    }
+
+  for (guint i = 0; i < corpus->len; i++)
+    {
+      const char *text = corpus->pdata[i];
+      g_autofree char *uid = g_strdup_printf ("m%d", g_rand_int_range (rand, 0, 6));
+      int kind = kinds[g_rand_int_range (rand, 0, G_N_ELEMENTS (kinds))];
+      gboolean attachment = g_rand_int_range (rand, 0, 10) == 0;
+      g_autofree char *t_fast = cohort_mech_normalize (text);
+      g_autofree char *t_reference = _cohort_mech_normalize_reference (text);
+      CohortMechReason r_fast, r_reference;
+
+      ts += g_rand_int_range (rand, 0, 40);
+      r_fast = cohort_mech_classify (fast, uid, ts, text, kind, attachment);
+      r_reference = cohort_mech_classify (reference, uid, ts, text, kind, attachment);
+      if (r_fast != r_reference || g_strcmp0 (t_fast, t_reference) != 0)
+        g_test_message ("differs: \"%s\"", text);
+      g_assert_cmpstr (t_fast, ==, t_reference);
+      g_assert_cmpstr (cohort_mech_reason_to_string (r_fast), ==, cohort_mech_reason_to_string (r_reference));
+      if (seen[r_reference]++ == 0)
+        n_reasons++;
+    }
+
+  /* The corpus reaches every rule, so the comparison covers them all. */
+  g_assert_cmpuint (n_reasons, ==, COHORT_MECH_CHAIN + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +450,7 @@ main (int   argc,
   g_test_add_func ("/cohort/mech/chain-plain", test_chain_plain);
   g_test_add_func ("/cohort/mech/reason-strings", test_reason_strings);
   g_test_add_func ("/cohort/mech/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/cohort/mech/fast-equals-reference", test_fast_equals_reference);
 
   return g_test_run ();
 }

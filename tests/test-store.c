@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "cohort-store.h"
+#include "cohort-store-private.h"
 
 /*
  * The store on real SQLite files: migrations from empty, refusal of newer schemas, foreign
@@ -102,32 +102,45 @@ static gboolean write_sample (CohortDb           *db,
                               gboolean            commit,
                               CohortImportCounts *counts);
 
-/* A database written by schema 1 (before the (member, ts) index) migrates forward and keeps
- * its rows. */
+/* A database written by schema 1 migrates forward through every later step and keeps its
+ * rows: built with the schema-1 tables themselves, filled the way schema 1 wrote rows, then
+ * opened by this version.  The migrated file takes imports and removals like a new one. */
 static void
 test_migrate_from_v1 (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortDb *db = cohort_db_open_at_version (f->path, FALSE, 1, &error);
   CohortImportCounts counts;
 
   g_assert_no_error (error);
-  g_assert_true (write_sample (db, TRUE, &counts));
+  g_assert_cmpint (cohort_db_schema_version (db), ==, 1);
   cohort_db_close (db);
-  g_assert_cmpint (raw_exec (f->path, "DROP INDEX message_member_ts;"
-                                      "CREATE INDEX message_member ON message (member);"
-                                      "PRAGMA user_version = 1;"), ==, SQLITE_OK);
+  g_assert_cmpint (raw_exec (f->path,
+                             "INSERT INTO import_run (id, source, format, status) VALUES (1, 'old.json', 'telegram', 'ok');"
+                             "INSERT INTO community (id, platform, platform_id, name, tz) VALUES (1, 'telegram', '5', 'Old', 'UTC');"
+                             "INSERT INTO member (id, community, platform_uid, display_name) VALUES (1, 1, 'u1', 'Old Ann');"
+                             "INSERT INTO message (community, member, platform_msg_id, ts, kind, import_run) VALUES (1, 1, '1', 100, 0, 1);"
+                             "INSERT INTO message (community, member, platform_msg_id, ts, kind, import_run) VALUES (1, 1, '2', 200, 0, 1);"
+                             "INSERT INTO span (member, start_ts, start_kind) VALUES (1, 100, 'inferred');"), ==, SQLITE_OK);
 
   db = cohort_db_open (f->path, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (cohort_db_schema_version (db), ==, 2);
-  g_assert_cmpint (cohort_db_count (db, "message"), ==, 3);
-  g_assert_cmpint (cohort_db_count (db, "span"), ==, 3);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 2);
+  g_assert_cmpint (cohort_db_count (db, "span"), ==, 1);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+
+  g_assert_true (write_sample (db, TRUE, &counts));
+  g_assert_cmpint (counts.messages_added, ==, 3);
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 5);
   g_assert_true (cohort_db_check_integrity (db, &error));
   cohort_db_close (db);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_member_ts'"), ==, 1);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_member'"), ==, 0);
+  /* Rows from before schema 3 have no run for members and communities: nothing claims them. */
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM member WHERE import_run IS NULL"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT wall_clock FROM community WHERE id = 1"), ==, 0);
 }
 
 static void

@@ -5,12 +5,14 @@
 #include <glib/gstdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-imports-page.h"
 #include "cohort-kpi-card.h"
 #include "cohort-overview-page.h"
 #include "cohort-render.h"
 #include "cohort-test-ui.h"
 #include "cohort-store.h"
 #include "cohort-window.h"
+#include "cohort-zone-dialog.h"
 
 /*
  * The window under Xvfb: the empty state, an import through the drop handler, a repeated
@@ -242,6 +244,144 @@ count_rows (const char *db_path,
   cohort_db_close (db);
 }
 
+/* The Imports page lists both runs, the failed one with its reason; removing the good run
+ * from the page empties the database and the window; running the file again from the page
+ * brings the community back. */
+static gint64
+first_ok_run (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  CohortDb *db = cohort_db_open (db_path, TRUE, &error);
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  runs = cohort_db_list_imports (db, &error);
+  for (guint i = 0; i < runs->len && id == 0; i++)
+    if (g_str_equal (((CohortImportRun *)runs->pdata[i])->status, "ok"))
+      id = ((CohortImportRun *)runs->pdata[i])->id;
+  cohort_db_close (db);
+  return id;
+}
+
+static void
+test_imports_page (Fixture       *f,
+                   gconstpointer  data)
+{
+  CohortImportsPage *page;
+  g_autoptr(GFile) file = fixture_file ("single-supergroup.json");
+  gint64 communities, messages;
+  Image image;
+
+  drop_file (f, "single-supergroup.json");
+  drop_file (f, "truncated.json");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+
+  cohort_window_show_page (f->window, "imports");
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "imports");
+  page = COHORT_IMPORTS_PAGE (cohort_window_get_imports_page (f->window));
+  wait_until (window_idle, f->window, 20);
+  g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 2);
+
+  image = render (GTK_WIDGET (page), "imports-page.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 60);
+  /* The failed run's icon is Adwaita's error red, the good run's tick its success green. */
+  g_assert_cmpint (count_colour (&image, 0xc0, 0x1c, 0x28, 40), >, 20);
+  g_assert_cmpint (count_colour (&image, 0x26, 0xa2, 0x69, 50), >, 10);
+  g_free (image.pixels);
+
+  cohort_imports_page_remove_run (page, first_ok_run (f->db_path));
+  wait_until (window_idle, f->window, 20);
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "26"));
+  count_rows (f->db_path, &communities, &messages);
+  g_assert_cmpint (communities, ==, 0);
+  g_assert_cmpint (messages, ==, 0);
+  g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
+  g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 1);
+
+  /* Run Again, as the page's button asks the window to. */
+  g_signal_emit_by_name (page, "rerun", file, "{\"tz\":\"Asia/Shanghai\"}");
+  wait_until (window_idle, f->window, 20);
+  count_rows (f->db_path, &communities, &messages);
+  g_assert_cmpint (communities, ==, 1);
+  g_assert_cmpint (messages, ==, 26);
+  g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 2);
+}
+
+/* A WhatsApp export has no zone: after it created its community the window asks once, and
+ * choosing another zone moves the times (7 hours later in UTC from Shanghai to Berlin in
+ * winter, see test-zone.c); importing it again asks nothing. */
+static CohortZoneDialog *
+find_zone_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (COHORT_IS_ZONE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return COHORT_ZONE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gint64
+first_message (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CohortDb *db = cohort_db_open (db_path, TRUE, &error);
+  gint64 ts;
+
+  g_assert_no_error (error);
+  list = cohort_db_list_communities (db, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  ts = ((CohortCommunityInfo *)list->pdata[0])->first_message;
+  cohort_db_close (db);
+  return ts;
+}
+
+static void
+test_zone_question (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "whatsapp", "android-en-12h.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  CohortImportOptions options = { .tz = "Asia/Shanghai" };
+  CohortZoneDialog *dialog;
+  Image image;
+
+  cohort_window_import_files_with_options (f->window, &file, 1, &options);
+  wait_until (window_idle, f->window, 20);
+  g_assert_cmpint (first_message (f->db_path), ==, 1517199840);
+
+  dialog = find_zone_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (cohort_zone_dialog_get_zone (dialog), ==, "Asia/Shanghai");
+  cohort_test_wait_for_frame (GTK_WIDGET (dialog));
+  image = render (GTK_WIDGET (dialog), "zone-dialog.png");
+  g_assert_cmpint (count_distinct_rows (&image), >, 40);
+  /* The suggested "Use This Zone" response is accent blue. */
+  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 50);
+  g_free (image.pixels);
+
+  cohort_zone_dialog_set_zone (dialog, "Europe/Berlin");
+  /* What the button does: respond, then close. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (window_idle, f->window, 20);
+  g_assert_cmpint (first_message (f->db_path), ==, 1517225040);
+  g_assert_nonnull (strstr (cohort_window_get_last_toast (f->window), "Europe/Berlin"));
+  g_assert_null (find_zone_dialog ());
+
+  /* Once per community: the same export again asks nothing and moves nothing. */
+  cohort_window_import_files_with_options (f->window, &file, 1, &options);
+  wait_until (window_idle, f->window, 20);
+  g_assert_null (find_zone_dialog ());
+  g_assert_cmpint (first_message (f->db_path), ==, 1517225040);
+}
+
 static void
 test_bad_file (Fixture       *f,
                gconstpointer  data)
@@ -339,6 +479,8 @@ main (int    argc,
   g_test_add ("/cohort/window/drop-import", Fixture, NULL, fixture_setup, test_drop_import, fixture_teardown);
   g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cohort/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/cohort/window/imports-page", Fixture, NULL, fixture_setup, test_imports_page, fixture_teardown);
+  g_test_add ("/cohort/window/zone-question", Fixture, NULL, fixture_setup, test_zone_question, fixture_teardown);
   g_test_add ("/cohort/window/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
   return g_test_run ();
 }

@@ -17,6 +17,7 @@ struct _CohortApplication
 
   char *db_path;
   char *screenshot;
+  char *page;                 /* --page: the page to show once loaded */
   gboolean demo;
 };
 
@@ -50,7 +51,12 @@ on_after_paint_cb (GdkFrameClock *clock,
   g_autoptr(GError) error = NULL;
 
   if (cohort_window_is_busy (window))
-    return;
+    {
+      /* A page still loading in the background changes nothing on screen when it is hidden:
+       * ask for another frame, so this runs again once everything has settled. */
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      return;
+    }
   g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, window);
   if (!cohort_widget_save_png (GTK_WIDGET (window), self->screenshot, &error))
     g_printerr ("%s\n", error->message);
@@ -63,11 +69,24 @@ on_overview_loaded_cb (CohortWindow      *window,
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
 
-  if (clock == NULL || cohort_window_is_busy (window))
+  /* The first load shows the empty state while the demo is still being imported. */
+  if (clock == NULL || cohort_window_is_importing (window))
     return;
   g_signal_handlers_disconnect_by_func (window, on_overview_loaded_cb, self);
+  if (self->page != NULL && g_strcmp0 (cohort_window_get_page_name (window), "empty") != 0)
+    cohort_window_show_page (window, self->page);
   g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_after_paint_cb), window, 0);
   gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
+/* COHORT_BENCH_FIRST_FRAME set: quit as soon as the first frame has been painted, so that
+ * bench/run can time start-up to first frame (the Overview keeps loading on its worker). */
+static void
+on_first_frame_cb (GdkFrameClock     *clock,
+                   CohortApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_cb, self);
+  g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -83,6 +102,9 @@ cohort_application_activate (GApplication *app)
       g_signal_connect (window, "overview-loaded", G_CALLBACK (on_overview_loaded_cb), self);
     }
   gtk_window_present (GTK_WINDOW (window));
+  if (g_getenv ("COHORT_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                             G_CALLBACK (on_first_frame_cb), self, 0);
   if (self->demo)
     {
       self->demo = FALSE;
@@ -110,6 +132,7 @@ cohort_application_handle_local_options (GApplication *app,
 
   g_variant_dict_lookup (options, "db", "^ay", &self->db_path);
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
+  g_variant_dict_lookup (options, "page", "s", &self->page);
   self->demo = g_variant_dict_contains (options, "demo");
   /* A private database or a screenshot run must not hand over to a running instance. */
   if (self->db_path != NULL || self->screenshot != NULL)
@@ -177,6 +200,7 @@ cohort_application_finalize (GObject *object)
 
   g_free (self->db_path);
   g_free (self->screenshot);
+  g_free (self->page);
   G_OBJECT_CLASS (cohort_application_parent_class)->finalize (object);
 }
 
@@ -200,6 +224,7 @@ cohort_application_init (CohortApplication *self)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use this database file"), N_("PATH") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the demo community"), NULL },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Save the window to a PNG once loaded, then quit"), N_("FILE") },
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: the page to show (overview, imports, …)"), N_("NAME") },
     { NULL }
   };
 

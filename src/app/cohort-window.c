@@ -10,8 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "cohort-import-job.h"
+#include "cohort-imports-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
+#include "cohort-zone-dialog.h"
 
 /*
  * The window switches between the empty state, a loading spinner and the Overview, hosts the
@@ -29,6 +31,7 @@ struct _CohortWindow
   GtkDropDown *community_dropdown;
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
+  CohortImportsPage *imports_page;
   CohortOverviewPage *overview_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
@@ -45,6 +48,10 @@ struct _CohortWindow
   GCancellable *load_cancellable;
   CohortImportJob *job;
   GArray *community_ids;        /* gint64, in dropdown order */
+  GPtrArray *communities;       /* CohortCommunityInfo of the last load */
+  GArray *zone_questions;       /* gint64: new wall-clock communities to ask the zone of */
+  gboolean asking_zone;
+  gboolean changing_zone;
   GtkDropTarget *drop_target;
   char *last_error;
   char *last_toast;
@@ -114,6 +121,8 @@ update_communities (CohortWindow *self,
   guint selected = 0;
 
   g_array_set_size (self->community_ids, 0);
+  g_clear_pointer (&self->communities, g_ptr_array_unref);
+  self->communities = g_ptr_array_ref (communities);
   for (guint i = 0; i < communities->len; i++)
     {
       CohortCommunityInfo *info = communities->pdata[i];
@@ -130,8 +139,159 @@ update_communities (CohortWindow *self,
   gtk_drop_down_set_model (self->community_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->community_dropdown, selected);
   self->updating_dropdown = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 1);
+  /* Always shown once there is a community: the view switcher takes the title's place. */
+  gtk_widget_set_visible (GTK_WIDGET (self->community_dropdown), communities->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), communities->len > 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Time zones                                                                                  */
+
+static const CohortCommunityInfo *
+find_community (CohortWindow *self,
+                gint64        id)
+{
+  for (guint i = 0; self->communities != NULL && i < self->communities->len; i++)
+    if (((CohortCommunityInfo *)self->communities->pdata[i])->id == id)
+      return self->communities->pdata[i];
+  return NULL;
+}
+
+typedef struct
+{
+  char *db_path;
+  gint64 community;
+  char *zone;
+  char *name;
+} ZoneChange;
+
+static void
+zone_change_free (ZoneChange *change)
+{
+  g_free (change->db_path);
+  g_free (change->zone);
+  g_free (change->name);
+  g_free (change);
+}
+
+static void
+change_zone_in_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  ZoneChange *change = task_data;
+  g_autoptr(GError) error = NULL;
+  CohortDb *db = cohort_db_open (change->db_path, FALSE, &error);
+
+  if (db == NULL || !cohort_db_set_community_zone (db, change->community, change->zone, &error))
+    {
+      cohort_db_close (db);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  cohort_db_close (db);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_zone_changed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CohortWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ZoneChange *change = g_task_get_task_data (G_TASK (result));
+  g_autofree char *text = NULL;
+
+  self->changing_zone = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    text = g_strdup_printf (_("Could not change the time zone: %s"), error->message);
+  else
+    text = g_strdup_printf (_("%s is now counted in %s time"), change->name, change->zone);
+  show_toast (self, text);
+  cohort_window_reload (self);
+}
+
+static void
+change_zone (CohortWindow              *self,
+             const CohortCommunityInfo *info,
+             const char                *zone)
+{
+  g_autoptr(GTask) task = NULL;
+  ZoneChange *change;
+
+  if (g_strcmp0 (info->tz, zone) == 0)
+    return;
+  change = g_new0 (ZoneChange, 1);
+  change->db_path = g_strdup (self->db_path);
+  change->community = info->id;
+  change->zone = g_strdup (zone);
+  change->name = g_strdup (info->name);
+  self->changing_zone = TRUE;
+  task = g_task_new (self, NULL, on_zone_changed_cb, g_object_ref (self));
+  g_task_set_source_tag (task, change_zone);
+  g_task_set_task_data (task, change, (GDestroyNotify)zone_change_free);
+  g_task_run_in_thread (task, change_zone_in_thread);
+}
+
+static void ask_next_zone_question (CohortWindow *self);
+
+static void
+on_zone_response_cb (CohortZoneDialog *dialog,
+                     const char       *response,
+                     CohortWindow     *self)
+{
+  gint64 id = *(gint64 *)g_object_get_data (G_OBJECT (dialog), "community");
+  const CohortCommunityInfo *info = find_community (self, id);
+
+  self->asking_zone = FALSE;
+  if (g_strcmp0 (response, "apply") == 0 && info != NULL)
+    change_zone (self, info, cohort_zone_dialog_get_zone (dialog));
+  else
+    ask_next_zone_question (self);
+}
+
+static void
+present_zone_dialog (CohortWindow              *self,
+                     const CohortCommunityInfo *info,
+                     gboolean                   first_import)
+{
+  CohortZoneDialog *dialog = cohort_zone_dialog_new (GTK_WINDOW (self), info->name, info->tz,
+                                                     info->wall_clock, first_import);
+
+  self->asking_zone = TRUE;
+  g_object_set_data_full (G_OBJECT (dialog), "community", g_memdup2 (&info->id, sizeof info->id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_zone_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Exports without a zone were read in a default one: ask, once per new community, whether
+ * that is right.  One question at a time, after the Overview has been refreshed. */
+static void
+ask_next_zone_question (CohortWindow *self)
+{
+  while (!self->asking_zone && self->job == NULL && self->zone_questions->len > 0)
+    {
+      gint64 id = g_array_index (self->zone_questions, gint64, 0);
+      const CohortCommunityInfo *info = find_community (self, id);
+
+      g_array_remove_index (self->zone_questions, 0);
+      if (info != NULL && info->wall_clock)
+        present_zone_dialog (self, info, TRUE);
+    }
+}
+
+static void
+cohort_window_community_settings_action (GtkWidget  *widget,
+                                         const char *action_name,
+                                         GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+  const CohortCommunityInfo *info = find_community (self, self->community);
+
+  if (info != NULL && !self->asking_zone)
+    present_zone_dialog (self, info, FALSE);
 }
 
 /* Every page but the Overview loads its own data for the community shown; this tells them which
@@ -139,6 +299,7 @@ update_communities (CohortWindow *self,
 static void
 update_pages (CohortWindow *self)
 {
+  cohort_imports_page_set_db (self->imports_page, self->db_path);
 }
 
 static void
@@ -168,6 +329,7 @@ on_overview_loaded_cb (GObject      *object,
     }
 
   update_communities (self, data->communities, data->community);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", data->community != 0);
   if (data->community == 0)
     {
       adw_view_switcher_title_set_subtitle (self->window_title, NULL);
@@ -184,6 +346,7 @@ on_overview_loaded_cb (GObject      *object,
                                  gtk_string_object_get_string (GTK_STRING_OBJECT (
                                    gtk_drop_down_get_selected_item (self->range_dropdown))));
   gtk_stack_set_visible_child_name (self->main_stack, "content");
+  ask_next_zone_question (self);
   g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
 }
 
@@ -253,6 +416,8 @@ on_job_file_done_cb (CohortImportJob    *job,
 
   self->imported_files++;
   self->imported_messages += result->counts.messages_added;
+  for (guint i = 0; i < result->zone_questions->len; i++)
+    g_array_append_val (self->zone_questions, *(gint64 *)result->zone_questions->pdata[i]);
   if (result->community_ids->len > 0)
     self->community = *(gint64 *)result->community_ids->pdata[0];
 
@@ -278,6 +443,16 @@ static void
 on_job_finished_cb (CohortImportJob *job,
                     CohortWindow    *self)
 {
+  guint skipped = cohort_import_job_get_skipped (job);
+
+  if (skipped > 0 && self->imported_files > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u file in the folder was no export and was passed over",
+                                                            "%u files in the folder were no exports and were passed over",
+                                                            skipped), skipped);
+      show_toast (self, text);
+    }
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   g_signal_handlers_disconnect_by_data (job, self);
   g_clear_object (&self->job);
@@ -326,10 +501,13 @@ run_job (CohortWindow    *self,
 }
 
 void
-cohort_window_import_files (CohortWindow  *self,
-                            GFile        **files,
-                            guint          n_files)
+cohort_window_import_files_with_options (CohortWindow              *self,
+                                         GFile                    **files,
+                                         guint                      n_files,
+                                         const CohortImportOptions *options)
 {
+  CohortImportJob *job;
+
   g_return_if_fail (COHORT_IS_WINDOW (self));
 
   if (n_files == 0)
@@ -339,7 +517,43 @@ cohort_window_import_files (CohortWindow  *self,
       show_toast (self, _("Another import is running; try again when it has finished"));
       return;
     }
-  run_job (self, cohort_import_job_new (self->db_path, files, n_files));
+  job = cohort_import_job_new (self->db_path, files, n_files);
+  cohort_import_job_set_options (job, options);
+  run_job (self, job);
+}
+
+void
+cohort_window_import_files (CohortWindow  *self,
+                            GFile        **files,
+                            guint          n_files)
+{
+  cohort_window_import_files_with_options (self, files, n_files, NULL);
+}
+
+/* "Run Again" on the Imports page: the same file, read the way it was read before. */
+static void
+on_rerun_cb (CohortWindow *self,
+             GFile        *file,
+             const char   *options_json)
+{
+  g_autofree char *tz = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *date_order = NULL;
+  CohortImportOptions options = { 0, };
+
+  cohort_import_options_parse (options_json, &tz, &format, &date_order);
+  options.tz = tz;
+  options.format = format;
+  options.date_order = date_order;
+  cohort_window_import_files_with_options (self, &file, 1, &options);
+}
+
+static void
+on_imports_changed_cb (CohortWindow *self,
+                       const char   *sentence)
+{
+  show_toast (self, sentence);
+  cohort_window_reload (self);
 }
 
 void
@@ -485,9 +699,17 @@ cohort_window_show_page (CohortWindow *self,
 }
 
 gboolean
+cohort_window_is_importing (CohortWindow *self)
+{
+  return self->job != NULL;
+}
+
+/* Importing, loading the Overview, or a page loading or changing its data. */
+gboolean
 cohort_window_is_busy (CohortWindow *self)
 {
-  return self->job != NULL || self->load_cancellable != NULL;
+  return self->job != NULL || self->load_cancellable != NULL || self->changing_zone ||
+         cohort_imports_page_is_busy (self->imports_page);
 }
 
 const char *
@@ -506,6 +728,12 @@ GtkWidget *
 cohort_window_get_overview_page (CohortWindow *self)
 {
   return GTK_WIDGET (self->overview_page);
+}
+
+GtkWidget *
+cohort_window_get_imports_page (CohortWindow *self)
+{
+  return GTK_WIDGET (self->imports_page);
 }
 
 GtkDropTarget *
@@ -556,6 +784,8 @@ cohort_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->community_ids, g_array_unref);
+  g_clear_pointer (&self->communities, g_ptr_array_unref);
+  g_clear_pointer (&self->zone_questions, g_array_unref);
   g_free (self->db_path);
   g_free (self->last_error);
   g_free (self->last_toast);
@@ -577,12 +807,14 @@ cohort_window_class_init (CohortWindowClass *klass)
   signals[OVERVIEW_LOADED] = g_signal_new ("overview-loaded", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
@@ -595,6 +827,8 @@ cohort_window_class_init (CohortWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, cohort_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, cohort_window_open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.community-settings", NULL,
+                                   cohort_window_community_settings_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cohort_window_cancel_import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-import", NULL);
@@ -608,6 +842,7 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->community_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->zone_questions = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->settings = g_settings_new (APP_ID);
   self->community = g_settings_get_int64 (self->settings, "last-community");
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -634,6 +869,9 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", FALSE);
+  g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
+  g_signal_connect_swapped (self->imports_page, "changed", G_CALLBACK (on_imports_changed_cb), self);
 }
 
 CohortWindow *

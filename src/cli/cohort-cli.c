@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-cli.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
@@ -67,8 +68,8 @@ static const GOptionEntry chart_entries[] = {
   { NULL }
 };
 
-static void
-print_json (JsonNode *node)
+void
+cohort_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
@@ -79,9 +80,15 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static CohortDb *
-open_db (gboolean  read_only,
-         GError  **error)
+gboolean
+cohort_cli_want_json (void)
+{
+  return opt_json;
+}
+
+CohortDb *
+cohort_cli_open_db (gboolean   read_only,
+                    GError   **error)
 {
   g_autofree char *path = opt_db ? g_strdup (opt_db) : cohort_db_default_path ();
 
@@ -101,6 +108,116 @@ print_progress (double      fraction,
 {
   if (isatty (fileno (stderr)))
     g_printerr ("\r%3.0f%%  %s\033[K", fraction >= 0 ? fraction * 100 : 0, message);
+}
+
+typedef enum
+{
+  IMPORT_DONE,
+  IMPORT_FAILED,
+  IMPORT_SKIPPED,     /* a file in a folder that is no export */
+} ImportOutcome;
+
+static void
+add_result_json (JsonBuilder              *out,
+                 const CohortImportResult *result)
+{
+  json_builder_begin_object (out);
+  json_builder_set_member_name (out, "file");
+  json_builder_add_string_value (out, result->path);
+  json_builder_set_member_name (out, "format");
+  json_builder_add_string_value (out, result->format);
+#define ADD(k, v) json_builder_set_member_name (out, k); json_builder_add_int_value (out, v)
+  ADD ("communities", result->counts.communities);
+  ADD ("members_added", result->counts.members_added);
+  ADD ("messages_added", result->counts.messages_added);
+  ADD ("messages_present", result->counts.messages_present);
+  ADD ("system_added", result->counts.system_added);
+  ADD ("events_added", result->counts.events_added);
+  ADD ("invites_added", result->counts.invites_added);
+  ADD ("reactions_added", result->counts.reactions_added);
+  ADD ("personal_chats_skipped", result->personal_chats_skipped);
+#undef ADD
+  json_builder_end_object (out);
+}
+
+static void
+print_result (const CohortImportResult *result)
+{
+  g_autofree char *line = cohort_import_result_describe (result);
+
+  g_print ("%s\n", line);
+  if (result->personal_chats_skipped > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "  %u personal chat skipped\n",
+                          "  %u personal chats skipped\n", result->personal_chats_skipped),
+             result->personal_chats_skipped);
+  for (guint w = 0; w < result->warnings->len; w++)
+    g_print ("  %s\n", (const char *)result->warnings->pdata[w]);
+}
+
+static ImportOutcome
+import_one (CohortDb                  *db,
+            GFile                     *file,
+            const CohortImportOptions *options,
+            gboolean                   in_folder,
+            JsonBuilder               *out)
+{
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CohortImportOptions file_options = *options;
+
+  file_options.in_folder = in_folder;
+  result = cohort_import_file (db, file, &file_options, print_progress, NULL, NULL, &error);
+  if (isatty (fileno (stderr)))
+    g_printerr ("\r\033[K");
+  if (result == NULL)
+    {
+      if (in_folder && g_error_matches (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
+        return IMPORT_SKIPPED;
+      g_printerr (_("Error: %s\n"), error->message);
+      return IMPORT_FAILED;
+    }
+  if (opt_json)
+    add_result_json (out, result);
+  else
+    print_result (result);
+  return IMPORT_DONE;
+}
+
+/* Every export in a folder, as the window does with a dropped folder; returns the failures. */
+static int
+import_folder (CohortDb                  *db,
+               GFile                     *folder,
+               const CohortImportOptions *options,
+               JsonBuilder               *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = cohort_import_expand_folder (folder, NULL, &error);
+  g_autofree char *name = g_file_get_basename (folder);
+  guint done = 0, skipped = 0;
+  int failures = 0;
+
+  if (files == NULL)
+    {
+      g_printerr (_("Error: %s\n"), error->message);
+      return 1;
+    }
+  for (guint i = 0; i < files->len; i++)
+    switch (import_one (db, files->pdata[i], options, TRUE, out))
+      {
+      case IMPORT_DONE: done++; break;
+      case IMPORT_FAILED: failures++; break;
+      case IMPORT_SKIPPED: default: skipped++; break;
+      }
+  if (done + failures == 0)
+    {
+      g_printerr (_("Error: the folder %s holds no export Cohort can read.\n"), name);
+      return 1;
+    }
+  if (skipped > 0 && !opt_json)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "  %u file in %s is no export and was passed over\n",
+                          "  %u files in %s are no exports and were passed over\n", skipped),
+             skipped, name);
+  return failures;
 }
 
 static int
@@ -143,7 +260,7 @@ cmd_import (int    argc,
       g_printerr ("\n");
       return 2;
     }
-  if (!(db = open_db (FALSE, &error)))
+  if (!(db = cohort_cli_open_db (FALSE, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -153,56 +270,17 @@ cmd_import (int    argc,
   for (int i = 0; i < argc; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[i]);
-      g_autoptr(CohortImportResult) result = NULL;
-      g_autoptr(GError) local_error = NULL;
 
-      result = cohort_import_file (db, file, &options, print_progress, NULL, NULL, &local_error);
-      if (isatty (fileno (stderr)))
-        g_printerr ("\r\033[K");
-      if (result == NULL)
-        {
-          g_printerr (_("Error: %s\n"), local_error->message);
-          failures++;
-          continue;
-        }
-      if (opt_json)
-        {
-          json_builder_begin_object (out);
-          json_builder_set_member_name (out, "file");
-          json_builder_add_string_value (out, result->path);
-          json_builder_set_member_name (out, "format");
-          json_builder_add_string_value (out, result->format);
-#define ADD(k, v) json_builder_set_member_name (out, k); json_builder_add_int_value (out, v)
-          ADD ("communities", result->counts.communities);
-          ADD ("members_added", result->counts.members_added);
-          ADD ("messages_added", result->counts.messages_added);
-          ADD ("messages_present", result->counts.messages_present);
-          ADD ("system_added", result->counts.system_added);
-          ADD ("events_added", result->counts.events_added);
-          ADD ("invites_added", result->counts.invites_added);
-          ADD ("reactions_added", result->counts.reactions_added);
-          ADD ("personal_chats_skipped", result->personal_chats_skipped);
-#undef ADD
-          json_builder_end_object (out);
-        }
+      if (cohort_import_is_folder (file))
+        failures += import_folder (db, file, &options, out);
       else
-        {
-          g_autofree char *line = cohort_import_result_describe (result);
-
-          g_print ("%s\n", line);
-          if (result->personal_chats_skipped > 0)
-            g_print (g_dngettext (GETTEXT_PACKAGE, "  %u personal chat skipped\n",
-                                  "  %u personal chats skipped\n", result->personal_chats_skipped),
-                     result->personal_chats_skipped);
-          for (guint w = 0; w < result->warnings->len; w++)
-            g_print ("  %s\n", (const char *)result->warnings->pdata[w]);
-        }
+        failures += import_one (db, file, &options, FALSE, out) == IMPORT_FAILED ? 1 : 0;
     }
   json_builder_end_array (out);
   if (opt_json)
     {
       g_autoptr(JsonNode) root = json_builder_get_root (out);
-      print_json (root);
+      cohort_cli_print_json (root);
     }
   cohort_db_close (db);
   return failures > 0 ? 1 : 0;
@@ -216,7 +294,7 @@ cmd_communities (int    argc,
   g_autoptr(GPtrArray) list = NULL;
   CohortDb *db;
 
-  if (!(db = open_db (TRUE, &error)) || !(list = cohort_db_list_communities (db, &error)))
+  if (!(db = cohort_cli_open_db (TRUE, &error)) || !(list = cohort_db_list_communities (db, &error)))
     {
       g_printerr ("%s\n", error->message);
       cohort_db_close (db);
@@ -232,7 +310,7 @@ cmd_communities (int    argc,
       for (guint i = 0; i < list->len; i++)
         json_array_add_element (array, cohort_cli_community_to_json (list->pdata[i]));
       json_node_set_array (root, array);
-      print_json (root);
+      cohort_cli_print_json (root);
       return 0;
     }
 
@@ -267,7 +345,7 @@ load_range (const char  *community,
   CohortDb *db;
   gint64 id;
 
-  if (!(db = open_db (TRUE, error)))
+  if (!(db = cohort_cli_open_db (TRUE, error)))
     return NULL;
   id = cohort_db_find_community (db, community, error);
   if (id != 0)
@@ -325,7 +403,7 @@ cmd_stats (int    argc,
   if (opt_json)
     {
       g_autoptr(JsonNode) root = cohort_cli_overview_to_json (overview, snap);
-      print_json (root);
+      cohort_cli_print_json (root);
     }
   else
     {
@@ -395,7 +473,7 @@ cmd_demo (int    argc,
   g_autofree char *line = NULL;
   CohortDb *db;
 
-  if (!(db = open_db (FALSE, &error)))
+  if (!(db = cohort_cli_open_db (FALSE, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -427,6 +505,9 @@ static const Command commands[] = {
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
+  { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
+  { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
+  { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
 };
 
 static void

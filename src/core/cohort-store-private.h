@@ -33,5 +33,20 @@ gint64    cohort_db_query_int      (CohortDb      *db,
                                     gint64         fallback);
 char     *cohort_db_column_strdup  (sqlite3_stmt  *stmt,
                                     int            col);
+/* The UTC time whose wall-clock reading in to equals that of ts in from. */
+gint64    cohort_zone_shift        (GTimeZone     *from,
+                                    GTimeZone     *to,
+                                    gint64         ts);
+/* Opens and migrates no further than schema target: migration tests build old databases
+ * with it.  Everything else opens through cohort_db_open(). */
+CohortDb *cohort_db_open_at_version (const char   *path,
+                                     gboolean      read_only,
+                                     int           target,
+                                     GError      **error);
+/* Spans and first/last seen of one community, from all of its events and messages
+ * (METRICS.md §0.4); inside the caller's transaction. */
+gboolean  cohort_db_rebuild_spans  (CohortDb      *db,
+                                    gint64         community,
+                                    GError       **error);
 
 G_END_DECLS

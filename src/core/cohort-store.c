@@ -38,20 +38,30 @@ struct _CohortImportTx
   sqlite3_stmt      *stmts[N_STMTS];
   GHashTable        *member_ids;   /* community → (uid → MemberEntry) seen in this import */
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
+  gboolean           wall_clock;   /* this file's times carry no offset */
+  GHashTable        *shifts;       /* community → ZoneShift, for wall-clock times read in
+                                    * another zone than the community's */
+  GArray            *created_wall_clock;  /* gint64: new communities with wall-clock times */
   gint64             run_id;
+  gint64             started_us;   /* monotonic, for the run's duration */
+  char              *options;      /* how the file was read, to re-run it the same way */
   CohortImportCounts counts;
+  gint64             n_times;      /* message and event times seen, and their span */
+  gint64             first_ts;
+  gint64             last_ts;
   gboolean           open;
 };
 
 static const char *stmt_sql[N_STMTS] = {
-  [STMT_COMMUNITY_GET] = "SELECT id FROM community WHERE platform = ?1 AND platform_id = ?2",
+  [STMT_COMMUNITY_GET] = "SELECT id, tz FROM community WHERE platform = ?1 AND platform_id = ?2",
   [STMT_COMMUNITY_INSERT] =
-    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))",
+    "INSERT INTO community (platform, platform_id, name, kind, tz, created_ts, import_run, wall_clock) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6, ?7)",
   [STMT_COMMUNITY_UPDATE] = "UPDATE community SET name = ?2, kind = coalesce(?3, kind) WHERE id = ?1",
   [STMT_MEMBER_GET] = "SELECT id, display_name FROM member WHERE community = ?1 AND platform_uid = ?2",
   [STMT_MEMBER_INSERT] =
-    "INSERT INTO member (community, platform_uid, display_name, is_bot) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO member (community, platform_uid, display_name, is_bot, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_MEMBER_RENAME] = "UPDATE member SET display_name = ?2, is_bot = max(is_bot, ?3) WHERE id = ?1",
   [STMT_MESSAGE_INSERT] =
     "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
@@ -59,14 +69,15 @@ static const char *stmt_sql[N_STMTS] = {
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
   [STMT_MESSAGE_RUN] = "SELECT import_run FROM message WHERE community = ?1 AND platform_msg_id = ?2",
   [STMT_REACTION_UPSERT] =
-    "INSERT INTO reaction (message, emoji, count) "
-    "SELECT id, ?3, ?4 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
+    "INSERT INTO reaction (message, emoji, count, import_run) "
+    "SELECT id, ?3, ?4, ?5 FROM message WHERE community = ?1 AND platform_msg_id = ?2 "
     "ON CONFLICT (message, emoji) DO UPDATE SET count = excluded.count WHERE count != excluded.count",
   [STMT_EVENT_INSERT] =
     "INSERT OR IGNORE INTO event (community, member, ts, type, ref, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_INVITE_INSERT] =
-    "INSERT OR IGNORE INTO invite (community, inviter, invitee, ts, channel) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT OR IGNORE INTO invite (community, inviter, invitee, ts, channel, import_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -174,9 +185,32 @@ static const char migration_v2[] =
   "DROP INDEX message_member;"
   "CREATE INDEX message_member_ts ON message (member, ts);";
 
+/* v3: the Imports page lists every run, failed ones too, and removing a run removes exactly
+ * what it added, so every row an import can add records its run.  A community whose exports
+ * carry wall-clock times without offsets (WhatsApp, QQ and WeChat text) says so: changing its
+ * zone later moves those times with it. */
+static const char migration_v3[] =
+  "ALTER TABLE community ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE community ADD COLUMN wall_clock INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE member ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE invite ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE reaction ADD COLUMN import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL;"
+  "ALTER TABLE import_run ADD COLUMN system_added INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN invites_added INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN reactions_added INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN messages_present INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN duration_ms INTEGER;"
+  "ALTER TABLE import_run ADD COLUMN options TEXT;"
+  "CREATE INDEX member_import_run ON member (import_run);"
+  "CREATE INDEX message_import_run ON message (import_run);"
+  "CREATE INDEX event_import_run ON event (import_run);"
+  "CREATE INDEX invite_import_run ON invite (import_run);"
+  "CREATE INDEX reaction_import_run ON reaction (import_run);";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
+  migration_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -269,6 +303,7 @@ cohort_db_schema_version (CohortDb *db)
 
 static gboolean
 migrate (CohortDb  *db,
+         int        target,
          GError   **error)
 {
   int version = cohort_db_schema_version (db);
@@ -283,9 +318,9 @@ migrate (CohortDb  *db,
 
   /* A database with data in it is backed up before its schema changes (a new one is not:
    * there is nothing to lose). */
-  if (version > 0 && version < COHORT_SCHEMA_VERSION)
+  if (version > 0 && version < target)
     {
-      g_autofree char *reason = g_strdup_printf ("before-v%d", COHORT_SCHEMA_VERSION);
+      g_autofree char *reason = g_strdup_printf ("before-v%d", target);
       g_autofree char *backup = cohort_db_backup (db, reason, cohort_backup_get_keep (), error);
 
       if (backup == NULL)
@@ -296,7 +331,7 @@ migrate (CohortDb  *db,
         }
     }
 
-  for (int v = version; v < COHORT_SCHEMA_VERSION; v++)
+  for (int v = version; v < target; v++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
@@ -328,6 +363,15 @@ CohortDb *
 cohort_db_open (const char  *path,
                 gboolean     read_only,
                 GError     **error)
+{
+  return cohort_db_open_at_version (path, read_only, COHORT_SCHEMA_VERSION, error);
+}
+
+CohortDb *
+cohort_db_open_at_version (const char  *path,
+                           gboolean     read_only,
+                           int          target,
+                           GError     **error)
 {
   g_autofree char *dir = NULL;
   CohortDb *db;
@@ -376,7 +420,7 @@ cohort_db_open (const char  *path,
     {
       if (!cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) ||
           !cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
-          !migrate (db, error))
+          !migrate (db, target, error))
         goto fail;
     }
   /* Reading the schema is the first read of the file: a damaged one fails here, as CORRUPT. */
@@ -525,7 +569,8 @@ cohort_db_list_communities (CohortDb  *db,
     " (SELECT count(*) FROM invite WHERE community = c.id),"
     " (SELECT count(*) FROM reaction r JOIN message m ON m.id = r.message WHERE m.community = c.id),"
     " (SELECT min(ts) FROM message WHERE community = c.id AND kind != ?1),"
-    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1)"
+    " (SELECT max(ts) FROM message WHERE community = c.id AND kind != ?1),"
+    " c.wall_clock"
     " FROM community c ORDER BY c.id";
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_community_info_free);
   sqlite3_stmt *stmt = NULL;
@@ -556,6 +601,7 @@ cohort_db_list_communities (CohortDb  *db,
       info->reactions = sqlite3_column_int64 (stmt, 14);
       info->first_message = sqlite3_column_int64 (stmt, 15);
       info->last_message = sqlite3_column_int64 (stmt, 16);
+      info->wall_clock = sqlite3_column_int (stmt, 17) != 0;
       g_ptr_array_add (list, info);
     }
   sqlite3_finalize (stmt);
@@ -633,14 +679,64 @@ span_end_from_string (const char *s)
   return COHORT_SPAN_OPEN;
 }
 
+/* Snapshot positions of a community's member ids, for the million message rows of a cold
+ * load.  The ids arrive sorted and, within a community, nearly contiguous: a table indexed
+ * by id - first id answers with one load, a binary search when they are spread out. */
+typedef struct
+{
+  const gint64 *ids;
+  guint         n;
+  guint        *dense;      /* position + 1 by id - ids[0], or NULL */
+  gint64        n_dense;
+} MemberIndex;
+
+static void
+member_index_init (MemberIndex *mi,
+                   GArray      *ids)
+{
+  mi->ids = (const gint64 *)ids->data;
+  mi->n = ids->len;
+  mi->dense = NULL;
+  mi->n_dense = mi->n ? mi->ids[mi->n - 1] - mi->ids[0] + 1 : 0;
+  if (mi->n == 0 || mi->n_dense > 4 * (gint64)mi->n + 4096)
+    return;
+  mi->dense = g_new0 (guint, mi->n_dense);
+  for (guint i = 0; i < mi->n; i++)
+    mi->dense[mi->ids[i] - mi->ids[0]] = i + 1;
+}
+
+/* The member's position + 1, or 0 for an id outside the community. */
+static guint
+member_index_lookup (const MemberIndex *mi,
+                     gint64             id)
+{
+  guint lo = 0, hi = mi->n;
+
+  if (mi->n == 0 || id < mi->ids[0])
+    return 0;
+  if (mi->dense != NULL)
+    return id - mi->ids[0] < mi->n_dense ? mi->dense[id - mi->ids[0]] : 0;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (mi->ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < mi->n && mi->ids[lo] == id ? lo + 1 : 0;
+}
+
 CohortSnapshot *
 cohort_db_load_snapshot (CohortDb  *db,
                          gint64     community,
                          GError   **error)
 {
   g_autoptr(CohortSnapshot) snap = NULL;
-  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree guint *dense = NULL;
+  MemberIndex index;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -684,10 +780,10 @@ cohort_db_load_snapshot (CohortDb  *db,
     return cohort_db_set_sql_error (db, error, "load members"), NULL;
 
   /* Index the ids only now: the GArray may move while it grows. */
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_insert (index, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i + 1));
+  member_index_init (&index, ids);
+  dense = index.dense;
 
-#define MEMBER_INDEX(id) (GPOINTER_TO_UINT (g_hash_table_lookup (index, &(id))))
+#define MEMBER_INDEX(id) (member_index_lookup (&index, (id)))
 
   if (sqlite3_prepare_v2 (db->db,
                           "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
@@ -752,6 +848,33 @@ cohort_db_load_snapshot (CohortDb  *db,
 /* ------------------------------------------------------------------------------------------ */
 /* The import transaction                                                                      */
 
+/*
+ * The connection's settings for the length of an import transaction, restored after commit
+ * or rollback by end_bulk_mode ():
+ * - No foreign-key checks: the import writes only ids it has just read or inserted in the
+ *   same transaction, and deletes only spans, which nothing references, so the checks (three
+ *   index probes per message) can only ever pass.  The pragma is a no-op inside a
+ *   transaction, hence before BEGIN.
+ * - A 32 MB page cache instead of 2 MB: a million messages are four B-trees of tens of MB,
+ *   and keys without order (WhatsApp's content keys) touch pages all over the unique index;
+ *   with the small cache every such page went out to the WAL and back in again (100k
+ *   WhatsApp messages: 97k pread/pwrite calls, 16k with the large cache).
+ */
+static gboolean
+begin_bulk_mode (CohortDb  *db,
+                 GError   **error)
+{
+  return cohort_db_exec (db, "PRAGMA foreign_keys = OFF", error) &&
+         cohort_db_exec (db, "PRAGMA cache_size = -32768", error);
+}
+
+static void
+end_bulk_mode (CohortDb *db)
+{
+  cohort_db_exec (db, "PRAGMA foreign_keys = ON", NULL);
+  cohort_db_exec (db, "PRAGMA cache_size = -2000", NULL);
+}
+
 CohortImportTx *
 cohort_db_begin_import (CohortDb    *db,
                         const char  *source,
@@ -764,8 +887,11 @@ cohort_db_begin_import (CohortDb    *db,
   cohort_db_assert_owner (db);
   g_return_val_if_fail (!db->read_only, NULL);
 
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
-    return NULL;
+  if (!begin_bulk_mode (db, error) || !cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+    {
+      end_bulk_mode (db);
+      return NULL;
+    }
 
   tx = g_new0 (CohortImportTx, 1);
   tx->db = db;
@@ -792,10 +918,12 @@ cohort_db_begin_import (CohortDb    *db,
   sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   tx->run_id = sqlite3_last_insert_rowid (db->db);
+  tx->started_us = g_get_monotonic_time ();
 
   tx->member_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify)g_hash_table_unref);
   tx->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  tx->created_wall_clock = g_array_new (FALSE, FALSE, sizeof (gint64));
   return g_steal_pointer (&tx);
 }
 
@@ -818,15 +946,86 @@ tx_stmt (CohortImportTx *tx,
   return stmt;
 }
 
+/* The import statements are stepped before the add_* call returns and rebound before their
+ * next step, so the caller's strings outlive every use: SQLITE_STATIC spares SQLite a copy
+ * of each message text. */
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           col,
                    const char   *text)
 {
   if (text != NULL)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, col);
+}
+
+typedef struct
+{
+  GTimeZone *from;
+  GTimeZone *to;
+} ZoneShift;
+
+static void
+zone_shift_free (ZoneShift *shift)
+{
+  g_time_zone_unref (shift->from);
+  g_time_zone_unref (shift->to);
+  g_free (shift);
+}
+
+/* A wall-clock export read in one zone for a community that lives in another (the operator
+ * chose its zone after the first import): its times are moved to the community's zone as
+ * they are written.  Content keys stay those of the export as read, so re-imports match. */
+static void
+note_zone_shift (CohortImportTx *tx,
+                 gint64          community,
+                 const char     *read_in,
+                 const char     *lives_in)
+{
+  ZoneShift *shift;
+
+  if (read_in == NULL || lives_in == NULL || g_str_equal (read_in, lives_in))
+    return;
+  shift = g_new0 (ZoneShift, 1);
+  shift->from = g_time_zone_new_identifier (read_in);
+  shift->to = g_time_zone_new_identifier (lives_in);
+  if (shift->from == NULL || shift->to == NULL)
+    {
+      g_clear_pointer (&shift->from, g_time_zone_unref);
+      g_clear_pointer (&shift->to, g_time_zone_unref);
+      g_free (shift);
+      return;
+    }
+  if (tx->shifts == NULL)
+    tx->shifts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify)zone_shift_free);
+  g_hash_table_insert (tx->shifts, g_memdup2 (&community, sizeof community), shift);
+}
+
+static gint64
+tx_time (CohortImportTx *tx,
+         gint64          community,
+         gint64          ts)
+{
+  ZoneShift *shift;
+
+  if (tx->shifts == NULL || ts == 0 || !(shift = g_hash_table_lookup (tx->shifts, &community)))
+    return ts;
+  return cohort_zone_shift (shift->from, shift->to, ts);
+}
+
+void
+cohort_import_tx_set_wall_clock (CohortImportTx *tx,
+                                 gboolean        wall_clock)
+{
+  tx->wall_clock = wall_clock;
+}
+
+GArray *
+cohort_import_tx_get_created_wall_clock (CohortImportTx *tx)
+{
+  return tx->created_wall_clock;
 }
 
 gint64
@@ -844,7 +1043,11 @@ cohort_import_tx_community (CohortImportTx  *tx,
   sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      if (tx->wall_clock)
+        note_zone_shift (tx, id, tz, (const char *)sqlite3_column_text (stmt, 1));
+    }
 
   if (id != 0)
     {
@@ -864,9 +1067,13 @@ cohort_import_tx_community (CohortImportTx  *tx,
       sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
       bind_text_or_null (stmt, 4, kind);
       sqlite3_bind_text (stmt, 5, tz ? tz : "UTC", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 6, tx->run_id);
+      sqlite3_bind_int (stmt, 7, tx->wall_clock ? 1 : 0);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return cohort_db_set_sql_error (tx->db, error, "add community"), 0;
       id = sqlite3_last_insert_rowid (tx->db->db);
+      if (tx->wall_clock)
+        g_array_append_val (tx->created_wall_clock, id);
     }
 
   if (!g_hash_table_contains (tx->touched, &id))
@@ -964,6 +1171,7 @@ cohort_import_tx_member (CohortImportTx  *tx,
       sqlite3_bind_text (stmt, 2, platform_uid, -1, SQLITE_TRANSIENT);
       bind_text_or_null (stmt, 3, display_name);
       sqlite3_bind_int (stmt, 4, is_bot ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 5, tx->run_id);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return cohort_db_set_sql_error (tx->db, error, "add member");
       id = sqlite3_last_insert_rowid (tx->db->db);
@@ -986,26 +1194,25 @@ cohort_import_tx_member (CohortImportTx  *tx,
   return TRUE;
 }
 
-/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
- * more than a year from now (a garbled year such as 2100).  One such record means the export
- * is damaged, and the whole file is refused rather than skewing every chart. */
-#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
-
-static gboolean
-check_timestamp (gint64   ts,
-                 GError **error)
+/* The span of the times this import carries, for the importer's plausibility check. */
+static void
+note_time (CohortImportTx *tx,
+           gint64          ts)
 {
-  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
-  g_autoptr(GDateTime) when = NULL;
-  g_autofree char *day = NULL;
+  if (tx->n_times++ == 0 || ts < tx->first_ts)
+    tx->first_ts = ts;
+  if (tx->n_times == 1 || ts > tx->last_ts)
+    tx->last_ts = ts;
+}
 
-  if (ts >= EARLIEST_TS && ts <= latest)
-    return TRUE;
-  when = g_date_time_new_from_unix_utc (ts);
-  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, ts);
-  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
-               _("a message is dated %s, which no chat platform can produce"), day);
-  return FALSE;
+gboolean
+cohort_import_tx_get_time_span (CohortImportTx *tx,
+                                gint64         *first,
+                                gint64         *last)
+{
+  *first = tx->first_ts;
+  *last = tx->last_ts;
+  return tx->n_times > 0;
 }
 
 /* INSERT OR IGNORE skipped the message: fine when an earlier import brought it, a damaged
@@ -1036,9 +1243,7 @@ cohort_import_tx_message (CohortImportTx             *tx,
   sqlite3_stmt *stmt;
   gint64 member = 0;
 
-  if (!check_timestamp (r->ts, error))
-    return FALSE;
-
+  note_time (tx, r->ts);
   if (r->member_uid != NULL && (member = lookup_member (tx, r->community, r->member_uid)) == 0)
     {
       if (!cohort_import_tx_member (tx, r->community, r->member_uid, NULL, FALSE, error))
@@ -1050,14 +1255,14 @@ cohort_import_tx_message (CohortImportTx             *tx,
   sqlite3_bind_int64 (stmt, 1, r->community);
   if (member != 0)
     sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, r->ts);
+  sqlite3_bind_text (stmt, 3, r->platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, tx_time (tx, r->community, r->ts));
   sqlite3_bind_int (stmt, 5, r->kind);
   sqlite3_bind_int (stmt, 6, r->length);
   bind_text_or_null (stmt, 7, r->reply_to);
   sqlite3_bind_int (stmt, 8, r->forwarded ? 1 : 0);
   if (r->edited_ts != 0)
-    sqlite3_bind_int64 (stmt, 9, r->edited_ts);
+    sqlite3_bind_int64 (stmt, 9, tx_time (tx, r->community, r->edited_ts));
   sqlite3_bind_int (stmt, 10, r->is_mech ? 1 : 0);
   bind_text_or_null (stmt, 11, r->mech_reason);
   bind_text_or_null (stmt, 12, r->text);
@@ -1100,9 +1305,10 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
   before = sqlite3_last_insert_rowid (tx->db->db);
 
   sqlite3_bind_int64 (stmt, 1, community);
-  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, platform_msg_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, emoji, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, count);
+  sqlite3_bind_int64 (stmt, 5, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add reaction");
   if (sqlite3_changes (tx->db->db) > 0 && sqlite3_last_insert_rowid (tx->db->db) != before)
@@ -1135,15 +1341,14 @@ cohort_import_tx_event (CohortImportTx  *tx,
   sqlite3_stmt *stmt;
   gint64 member;
 
-  if (!check_timestamp (ts, error))
-    return FALSE;
+  note_time (tx, ts);
   if ((member = ensure_member (tx, community, member_uid, error)) == 0)
     return FALSE;
   stmt = tx_stmt (tx, STMT_EVENT_INSERT);
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, member);
-  sqlite3_bind_int64 (stmt, 3, ts);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, tx_time (tx, community, ts));
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 5, ref);
   sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -1173,8 +1378,9 @@ cohort_import_tx_invite (CohortImportTx  *tx,
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, inviter);
   sqlite3_bind_int64 (stmt, 3, invitee);
-  sqlite3_bind_int64 (stmt, 4, ts);
+  sqlite3_bind_int64 (stmt, 4, tx_time (tx, community, ts));
   bind_text_or_null (stmt, 5, channel);
+  sqlite3_bind_int64 (stmt, 6, tx->run_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add invite");
   tx->counts.invites_added += sqlite3_changes (tx->db->db);
@@ -1341,12 +1547,11 @@ out:
   return ok;
 }
 
-static gboolean
-rebuild_spans (CohortImportTx  *tx,
-               gint64           community,
-               GError         **error)
+gboolean
+cohort_db_rebuild_spans (CohortDb  *db,
+                         gint64     community,
+                         GError   **error)
 {
-  CohortDb *db = tx->db;
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (SpanItem));
   g_autoptr(GHashTable) ended = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   sqlite3_stmt *del = NULL, *ins = NULL, *seen = NULL;
@@ -1418,7 +1623,24 @@ tx_free (CohortImportTx *tx)
     sqlite3_finalize (tx->stmts[i]);
   g_clear_pointer (&tx->member_ids, g_hash_table_unref);
   g_clear_pointer (&tx->touched, g_hash_table_unref);
+  g_clear_pointer (&tx->shifts, g_hash_table_unref);
+  g_clear_pointer (&tx->created_wall_clock, g_array_unref);
+  g_free (tx->options);
   g_free (tx);
+}
+
+void
+cohort_import_tx_set_options (CohortImportTx *tx,
+                              const char     *options)
+{
+  g_free (tx->options);
+  tx->options = g_strdup (options);
+}
+
+gint64
+cohort_import_tx_get_run (CohortImportTx *tx)
+{
+  return tx->run_id;
 }
 
 gboolean
@@ -1433,7 +1655,7 @@ cohort_import_tx_commit (CohortImportTx  *tx,
 
   g_hash_table_iter_init (&iter, tx->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!rebuild_spans (tx, *(gint64 *)key, error))
+    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error))
       {
         cohort_import_tx_rollback (tx);
         return FALSE;
@@ -1442,15 +1664,26 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   if (sqlite3_prepare_v2 (tx->db->db,
                           "UPDATE import_run SET status = 'ok', finished_ts = strftime('%s','now'), "
                           "communities = ?2, members_added = ?3, messages_added = ?4, "
-                          "events_added = ?5 WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK)
+                          "events_added = ?5, system_added = ?6, invites_added = ?7, "
+                          "reactions_added = ?8, messages_present = ?9, duration_ms = ?10, "
+                          "options = ?11 WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
     {
-      sqlite3_bind_int64 (stmt, 1, tx->run_id);
-      sqlite3_bind_int64 (stmt, 2, tx->counts.communities);
-      sqlite3_bind_int64 (stmt, 3, tx->counts.members_added);
-      sqlite3_bind_int64 (stmt, 4, tx->counts.messages_added);
-      sqlite3_bind_int64 (stmt, 5, tx->counts.events_added);
-      sqlite3_step (stmt);
+      cohort_db_set_sql_error (tx->db, error, "record import");
+      cohort_import_tx_rollback (tx);
+      return FALSE;
     }
+  sqlite3_bind_int64 (stmt, 1, tx->run_id);
+  sqlite3_bind_int64 (stmt, 2, tx->counts.communities);
+  sqlite3_bind_int64 (stmt, 3, tx->counts.members_added);
+  sqlite3_bind_int64 (stmt, 4, tx->counts.messages_added);
+  sqlite3_bind_int64 (stmt, 5, tx->counts.events_added);
+  sqlite3_bind_int64 (stmt, 6, tx->counts.system_added);
+  sqlite3_bind_int64 (stmt, 7, tx->counts.invites_added);
+  sqlite3_bind_int64 (stmt, 8, tx->counts.reactions_added);
+  sqlite3_bind_int64 (stmt, 9, tx->counts.messages_present);
+  sqlite3_bind_int64 (stmt, 10, (g_get_monotonic_time () - tx->started_us) / 1000);
+  bind_text_or_null (stmt, 11, tx->options);
+  sqlite3_step (stmt);
   sqlite3_finalize (stmt);
 
   for (guint i = 0; i < N_STMTS; i++)
@@ -1459,9 +1692,11 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   if (!cohort_db_exec (tx->db, "COMMIT", error))
     {
       cohort_db_exec (tx->db, "ROLLBACK", NULL);
+      end_bulk_mode (tx->db);
       tx_free (tx);
       return FALSE;
     }
+  end_bulk_mode (tx->db);
   tx_free (tx);
   return TRUE;
 }
@@ -1475,5 +1710,6 @@ cohort_import_tx_rollback (CohortImportTx *tx)
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&tx->stmts[i], sqlite3_finalize);
   cohort_db_exec (tx->db, "ROLLBACK", NULL);
+  end_bulk_mode (tx->db);
   tx_free (tx);
 }

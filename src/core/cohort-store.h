@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * nothing, because every row has a natural key (platform message id or content key).
  */
 
-#define COHORT_SCHEMA_VERSION 2
+#define COHORT_SCHEMA_VERSION 3
 
 #define COHORT_STORE_ERROR (cohort_store_error_quark ())
 
@@ -44,6 +44,7 @@ typedef struct
   char   *platform_id;
   char   *kind;
   char   *tz;
+  gboolean wall_clock;         /* its exports' times carry no offset: they move with tz */
   gint64  members;             /* member records */
   gint64  posting_members;     /* members with ≥ 1 non-system message, bots included */
   gint64  messages;            /* non-system messages */
@@ -84,6 +85,21 @@ typedef struct
   gint64 invites_added;
   gint64 reactions_added;
 } CohortImportCounts;
+
+/* One import as the Imports page shows it: a run of a file (or the demo), successful or not. */
+typedef struct
+{
+  gint64             id;
+  char              *source;       /* a path, an URI, or "demo" */
+  char              *format;       /* NULL when the file was not recognised */
+  char              *status;       /* "ok", "failed" or "cancelled" */
+  gint64             started_ts;
+  gint64             finished_ts;
+  gint64             duration_ms;
+  CohortImportCounts counts;
+  char              *error;        /* why it failed: never message text */
+  char              *options;      /* JSON: format, tz, date_order as chosen for the run */
+} CohortImportRun;
 
 GQuark          cohort_store_error_quark        (void);
 
@@ -155,12 +171,59 @@ gboolean        cohort_import_tx_invite         (CohortImportTx  *tx,
                                                  const char      *channel,
                                                  GError         **error);
 const CohortImportCounts *cohort_import_tx_get_counts (CohortImportTx *tx);
+/* The earliest and latest message or event time added so far; FALSE when there is none. */
+gboolean        cohort_import_tx_get_time_span  (CohortImportTx  *tx,
+                                                 gint64          *first,
+                                                 gint64          *last);
+/* How the file was read (a small JSON object: format, tz, date_order), kept with the run so
+ * that the Imports page can run it again the same way. */
+void            cohort_import_tx_set_options    (CohortImportTx  *tx,
+                                                 const char      *options);
+gint64          cohort_import_tx_get_run        (CohortImportTx  *tx);
+/* The file's times are wall-clock times without offsets, read in the zone given to
+ * cohort_import_tx_community(): new communities remember that (their times move when their
+ * zone changes), and for an existing one that lives in another zone the times are moved to
+ * it.  Call before the first cohort_import_tx_community(). */
+void            cohort_import_tx_set_wall_clock (CohortImportTx  *tx,
+                                                 gboolean         wall_clock);
+/* gint64 ids of the communities this import created with wall-clock times */
+GArray         *cohort_import_tx_get_created_wall_clock (CohortImportTx *tx);
 gboolean        cohort_import_tx_commit         (CohortImportTx  *tx,
                                                  GError         **error);
 void            cohort_import_tx_rollback       (CohortImportTx  *tx);
 
+/* Imports history (cohort-store-imports.c) */
+GPtrArray      *cohort_db_list_imports          (CohortDb        *db,
+                                                 GError         **error);
+CohortImportRun *cohort_db_get_import           (CohortDb        *db,
+                                                 gint64           run_id,
+                                                 GError         **error);
+gint64          cohort_db_record_failed_import  (CohortDb        *db,
+                                                 const char      *source,
+                                                 const char      *format,
+                                                 gboolean         cancelled,
+                                                 const char      *message,
+                                                 gint64           started_ts,
+                                                 gint64           duration_ms,
+                                                 const char      *options,
+                                                 GError         **error);
+/* Community settings (cohort-store-zone.c).  A new zone for a community whose exports carry
+ * wall-clock times moves all of its times with it, in one transaction. */
+gboolean        cohort_db_set_community_zone    (CohortDb        *db,
+                                                 gint64           community,
+                                                 const char      *tz,
+                                                 GError         **error);
+
+/* Removes what the run added, in one transaction; removed counts what went. */
+gboolean        cohort_db_remove_import         (CohortDb            *db,
+                                                 gint64               run_id,
+                                                 CohortImportCounts  *removed,
+                                                 GError             **error);
+
 void            cohort_community_info_free      (CohortCommunityInfo *info);
+void            cohort_import_run_free          (CohortImportRun     *run);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortCommunityInfo, cohort_community_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortImportRun, cohort_import_run_free)
 
 G_END_DECLS

@@ -19,6 +19,10 @@ struct _CohortImportJob
   gboolean demo;
   GCancellable *cancellable;
   gboolean running;
+  char *tz;                    /* CohortImportOptions, owned copies */
+  char *format;
+  char *date_order;
+  guint skipped;               /* files in dropped folders that were no export */
 
   /* written by the worker under the lock, read by the notify idle */
   GMutex lock;
@@ -129,6 +133,73 @@ post_done (CohortImportJob    *self,
                               (GDestroyNotify)file_done_free);
 }
 
+static CohortImportOptions
+job_options (CohortImportJob *self)
+{
+  CohortImportOptions options = { self->tz, self->format, self->date_order };
+
+  return options;
+}
+
+/* Worker: one file, one transaction.  Returns whether the file was an export at all; a file
+ * found in a folder that is none is passed over quietly. */
+static gboolean
+import_one (CohortImportJob *self,
+            CohortDb        *db,
+            GFile           *file,
+            gboolean         in_folder,
+            GCancellable    *cancellable)
+{
+  CohortImportOptions options = job_options (self);
+  CohortImportResult *result;
+  GError *error = NULL;
+
+  options.in_folder = in_folder;
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      post_done (self, file, NULL, error);
+      return TRUE;
+    }
+  result = cohort_import_file (db, file, &options, report_progress, self, cancellable, &error);
+  if (in_folder && g_error_matches (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
+    {
+      self->skipped++;
+      g_error_free (error);
+      return FALSE;
+    }
+  post_done (self, file, result, error);
+  return TRUE;
+}
+
+static void
+import_folder (CohortImportJob *self,
+               CohortDb        *db,
+               GFile           *folder,
+               GCancellable    *cancellable)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  GError *error = NULL;
+  guint exports = 0;
+
+  files = cohort_import_expand_folder (folder, cancellable, &error);
+  if (files == NULL)
+    {
+      post_done (self, folder, NULL, error);
+      return;
+    }
+  for (guint i = 0; i < files->len; i++)
+    exports += import_one (self, db, files->pdata[i], TRUE, cancellable) ? 1 : 0;
+  if (exports == 0)
+    {
+      g_autofree char *name = g_file_get_basename (folder);
+
+      g_set_error (&error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("The folder %s holds no export Cohort can read. Drop the export file itself, "
+                     "or the folder the platform's export tool wrote."), name);
+      post_done (self, folder, NULL, error);
+    }
+}
+
 static void
 run_in_thread (GTask        *task,
                gpointer      source,
@@ -157,17 +228,12 @@ run_in_thread (GTask        *task,
 
   for (guint i = 0; i < self->files->len; i++)
     {
-      CohortImportResult *result;
+      GFile *file = self->files->pdata[i];
 
-      error = NULL;
-      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-        {
-          post_done (self, self->files->pdata[i], NULL, error);
-          continue;
-        }
-      result = cohort_import_file (db, self->files->pdata[i], NULL, report_progress, self,
-                                   cancellable, &error);
-      post_done (self, self->files->pdata[i], result, error);
+      if (cohort_import_is_folder (file))
+        import_folder (self, db, file, cancellable);
+      else
+        import_one (self, db, file, FALSE, cancellable);
     }
 
   cohort_db_close (db);
@@ -192,6 +258,9 @@ cohort_import_job_finalize (GObject *object)
   CohortImportJob *self = COHORT_IMPORT_JOB (object);
 
   g_free (self->db_path);
+  g_free (self->tz);
+  g_free (self->format);
+  g_free (self->date_order);
   g_ptr_array_unref (self->files);
   g_clear_object (&self->cancellable);
   g_free (self->pending_message);
@@ -329,4 +398,28 @@ guint
 cohort_import_job_get_n_files (CohortImportJob *self)
 {
   return self->files->len + (self->demo ? 1 : 0);
+}
+
+/* Before start: how the files are read (time zone, format, date order); copied. */
+void
+cohort_import_job_set_options (CohortImportJob           *self,
+                               const CohortImportOptions *options)
+{
+  g_return_if_fail (COHORT_IS_IMPORT_JOB (self));
+  g_return_if_fail (!self->running);
+
+  g_free (self->tz);
+  g_free (self->format);
+  g_free (self->date_order);
+  self->tz = g_strdup (options ? options->tz : NULL);
+  self->format = g_strdup (options ? options->format : NULL);
+  self->date_order = g_strdup (options ? options->date_order : NULL);
+}
+
+/* After "finished": files found in dropped folders that were no export and were passed over. */
+guint
+cohort_import_job_get_skipped (CohortImportJob *self)
+{
+  g_return_val_if_fail (COHORT_IS_IMPORT_JOB (self), 0);
+  return self->running ? 0 : self->skipped;
 }

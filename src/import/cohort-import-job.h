@@ -8,8 +8,8 @@
 G_BEGIN_DECLS
 
 /*
- * CohortImportJob: imports a list of files, one after the other, on a worker thread with its
- * own write connection; each file is its own transaction.  Progress is exposed as properties
+ * CohortImportJob: imports a list of files (a folder stands for the exports in it), one after
+ * the other, on a worker thread with its own write connection; each file is its own transaction.  Progress is exposed as properties
  * ("fraction", "message") that are updated at most once per main-loop idle, so a window can
  * bind a progress bar to it.  Results arrive on the main context through "file-done";
  * "finished" fires once at the end.  cohort_import_job_cancel() rolls back the current file.
@@ -36,5 +36,8 @@ double           cohort_import_job_get_fraction (CohortImportJob *self);
 const char      *cohort_import_job_get_message  (CohortImportJob *self);
 gboolean         cohort_import_job_get_running  (CohortImportJob *self);
 guint            cohort_import_job_get_n_files  (CohortImportJob *self);
+void             cohort_import_job_set_options  (CohortImportJob           *self,
+                                                 const CohortImportOptions *options);
+guint            cohort_import_job_get_skipped  (CohortImportJob *self);
 
 G_END_DECLS

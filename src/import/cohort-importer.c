@@ -27,6 +27,7 @@ cohort_import_result_free (CohortImportResult *result)
   g_free (result->format);
   g_clear_pointer (&result->community_ids, g_ptr_array_unref);
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->zone_questions, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -233,6 +234,35 @@ zip_entries (GFile         *file,
   return TRUE;
 }
 
+/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
+ * more than a year from now (a garbled year such as 2100).  One such record means the export
+ * is damaged, and the whole file is refused rather than skewing every chart. */
+#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
+
+static gboolean
+check_time_span (CohortImportTx  *tx,
+                 const char      *name,
+                 GError         **error)
+{
+  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
+  gint64 first, last, bad;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *why = NULL;
+
+  if (!cohort_import_tx_get_time_span (tx, &first, &last) ||
+      (first >= EARLIEST_TS && last <= latest))
+    return TRUE;
+  bad = first < EARLIEST_TS ? first : last;
+  when = g_date_time_new_from_unix_utc (bad);
+  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, bad);
+  why = g_strdup_printf (_("a message is dated %s, which no chat platform can produce"), day);
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+               _("%s cannot be imported because it is damaged: %s. Export the chat again; "
+                 "nothing was imported."), name, why);
+  return FALSE;
+}
+
 /* The store checks every record; its complaint gets the file's name in front, so that the
  * operator knows which of the dropped files is damaged. */
 static void
@@ -288,14 +318,74 @@ choose_format (const CohortImportOptions *options,
   return best;
 }
 
-CohortImportResult *
-cohort_import_file (CohortDb                  *db,
-                    GFile                     *file,
-                    const CohortImportOptions *options,
-                    CohortImportProgressFunc   progress,
-                    gpointer                   progress_data,
-                    GCancellable              *cancellable,
-                    GError                   **error)
+/* The options as a small JSON object kept with the run, so that it can be run again the same
+ * way; only what the user chose is written. */
+static char *
+options_to_json (const CohortImportOptions *options)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (options != NULL && options->format != NULL)
+    {
+      json_builder_set_member_name (builder, "format");
+      json_builder_add_string_value (builder, options->format);
+    }
+  if (options != NULL && options->tz != NULL)
+    {
+      json_builder_set_member_name (builder, "tz");
+      json_builder_add_string_value (builder, options->tz);
+    }
+  if (options != NULL && options->date_order != NULL)
+    {
+      json_builder_set_member_name (builder, "date_order");
+      json_builder_add_string_value (builder, options->date_order);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static char *
+dup_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+void
+cohort_import_options_parse (const char  *json,
+                             char       **tz,
+                             char       **format,
+                             char       **date_order)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object = NULL;
+
+  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    object = json_node_get_object (json_parser_get_root (parser));
+  *tz = dup_member (object, "tz");
+  *format = dup_member (object, "format");
+  *date_order = dup_member (object, "date_order");
+}
+
+static CohortImportResult *
+import_file (CohortDb                  *db,
+             GFile                     *file,
+             const CohortImportOptions *options,
+             CohortImportProgressFunc   progress,
+             gpointer                   progress_data,
+             GCancellable              *cancellable,
+             char                     **format_name,
+             GError                   **error)
 {
   g_autoptr(CohortImportResult) result = g_new0 (CohortImportResult, 1);
   g_autoptr(GFileInfo) info = NULL;
@@ -318,6 +408,7 @@ cohort_import_file (CohortDb                  *db,
     result->path = g_file_get_uri (file);
   result->community_ids = g_ptr_array_new_with_free_func (g_free);
   result->warnings = g_ptr_array_new_with_free_func (g_free);
+  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
   name = g_file_get_basename (file);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -361,9 +452,14 @@ cohort_import_file (CohortDb                  *db,
     return NULL;
 
   result->format = g_strdup (format->name);
+  *format_name = g_strdup (format->name);
   tx = cohort_db_begin_import (db, result->path, result->format, error);
   if (tx == NULL)
     return NULL;
+  {
+    g_autofree char *json = options_to_json (options);
+    cohort_import_tx_set_options (tx, json);
+  }
 
   ctx.file = file;
   ctx.stream = G_INPUT_STREAM (stream);
@@ -380,7 +476,19 @@ cohort_import_file (CohortDb                  *db,
       explain_store_error (g_steal_pointer (&local_error), name, error);
       return NULL;
     }
+  if (!check_time_span (tx, name, error))
+    {
+      cohort_import_tx_rollback (tx);
+      return NULL;
+    }
   result->counts = *cohort_import_tx_get_counts (tx);
+  {
+    GArray *created = cohort_import_tx_get_created_wall_clock (tx);
+
+    for (guint i = 0; i < created->len; i++)
+      g_ptr_array_add (result->zone_questions,
+                       g_memdup2 (&g_array_index (created, gint64, i), sizeof (gint64)));
+  }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       cohort_import_tx_rollback (tx);
@@ -389,4 +497,135 @@ cohort_import_file (CohortDb                  *db,
   if (!cohort_import_tx_commit (tx, error))
     return NULL;
   return g_steal_pointer (&result);
+}
+
+CohortImportResult *
+cohort_import_file (CohortDb                  *db,
+                    GFile                     *file,
+                    const CohortImportOptions *options,
+                    CohortImportProgressFunc   progress,
+                    gpointer                   progress_data,
+                    GCancellable              *cancellable,
+                    GError                   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *json = NULL;
+  CohortImportResult *result;
+  gint64 started = g_get_real_time ();
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  result = import_file (db, file, options, progress, progress_data, cancellable, &format,
+                        &local_error);
+  if (result != NULL)
+    return result;
+
+  /* The file's transaction is gone; the attempt itself goes into the history on its own. */
+  if (options != NULL && options->in_folder &&
+      g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  source = g_file_get_path (file);
+  if (source == NULL)
+    source = g_file_get_uri (file);
+  json = options_to_json (options);
+  cohort_db_record_failed_import (db, source, format,
+                                  g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED),
+                                  local_error->message, started / G_USEC_PER_SEC,
+                                  (g_get_real_time () - started) / 1000, json, NULL);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* Files in a dropped folder that may be exports: an export folder (Telegram's ChatExport_…,
+ * a folder of DiscordChatExporter channel files, an unpacked WhatsApp export) keeps them a few
+ * levels down at most, next to media that is never worth opening. */
+static gboolean
+may_be_export (const char *name)
+{
+  static const char * const suffixes[] = { ".json", ".jsonl", ".txt", ".csv", ".zip" };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  if (name[0] == '.')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (lower, suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+collect_folder (GFile         *dir,
+                int            depth,
+                GPtrArray     *files,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+  GFile *child;
+
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, error);
+  if (children == NULL)
+    return FALSE;
+  while (g_file_enumerator_iterate (children, &info, &child, cancellable, error) && info != NULL)
+    {
+      const char *name = g_file_info_get_name (info);
+      GFileType type = g_file_info_get_file_type (info);
+
+      if (type == G_FILE_TYPE_DIRECTORY && name[0] != '.' && depth < 3)
+        {
+          if (!collect_folder (child, depth + 1, files, cancellable, error))
+            return FALSE;
+        }
+      else if (type == G_FILE_TYPE_REGULAR && may_be_export (name) &&
+               files->len < COHORT_IMPORT_MAX_FOLDER_FILES)
+        g_ptr_array_add (files, g_object_ref (child));
+    }
+  return error == NULL || *error == NULL;
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  g_autofree char *x = g_file_get_path (*(GFile **)a);
+  g_autofree char *y = g_file_get_path (*(GFile **)b);
+
+  return g_strcmp0 (x, y);
+}
+
+GPtrArray *
+cohort_import_expand_folder (GFile         *folder,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!collect_folder (folder, 0, files, cancellable, &local_error))
+    {
+      g_autofree char *name = g_file_get_basename (folder);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_READ,
+                     _("Cannot read the folder %s: %s"), name, local_error->message);
+      return NULL;
+    }
+  g_ptr_array_sort (files, compare_paths);
+  return g_steal_pointer (&files);
+}
+
+gboolean
+cohort_import_is_folder (GFile *file)
+{
+  return g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
 }

@@ -23,6 +23,8 @@ typedef struct
   const char *tz;            /* IANA zone for exports without offsets; NULL = infer */
   const char *format;        /* NULL = detect by content */
   const char *date_order;    /* "dmy", "mdy" or "ymd" for exports with ambiguous dates; NULL = infer */
+  gboolean    in_folder;     /* found in a dropped folder: a file that is no export is passed
+                              * over without a line in the imports history */
 } CohortImportOptions;
 
 typedef struct
@@ -33,6 +35,8 @@ typedef struct
   guint              personal_chats_skipped;
   GPtrArray         *community_ids;     /* gint64* of communities this file touched */
   GPtrArray         *warnings;          /* data-quality notes, translated */
+  GPtrArray         *zone_questions;    /* gint64* of new communities with wall-clock times,
+                                         * whose zone the user should confirm once */
 } CohortImportResult;
 
 /* Called from the importing thread; fraction is 0..1 (or < 0 when unknown). */
@@ -50,6 +54,22 @@ CohortImportResult *cohort_import_file         (CohortDb                  *db,
                                                 GCancellable              *cancellable,
                                                 GError                   **error);
 void                cohort_import_result_free  (CohortImportResult        *result);
+
+/* The options a run was read with, as kept in its history row (see CohortImportRun.options):
+ * each out string is NULL when the run left that option to detection. */
+void                cohort_import_options_parse (const char               *json,
+                                                 char                    **tz,
+                                                 char                    **format,
+                                                 char                    **date_order);
+
+/* A dropped folder: the files in it (three levels down at most, sorted by path) that may be
+ * exports by their names; each is then recognised by content like any other file, and those
+ * that are not exports are passed over. */
+#define COHORT_IMPORT_MAX_FOLDER_FILES 10000
+GPtrArray          *cohort_import_expand_folder (GFile                    *folder,
+                                                 GCancellable             *cancellable,
+                                                 GError                  **error);
+gboolean            cohort_import_is_folder    (GFile                     *file);
 char               *cohort_import_result_describe (const CohortImportResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortImportResult, cohort_import_result_free)

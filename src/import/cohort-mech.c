@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "cohort-mech.h"
+#include "cohort-mech-private.h"
 
 #include "cohort-snapshot.h"
 
@@ -60,12 +60,25 @@ static const char * const sticker_placeholders[] = {
   "[动画表情]", "<sticker omitted>", "sticker omitted", "[sticker]",
 };
 
+#define MAX_PHRASES 192
+#define MASK_WORDS  (MAX_PHRASES / 64)
+
+typedef struct
+{
+  guint64 bits[MASK_WORDS];     /* bit i = phrases[i] */
+} PhraseMask;
+
 typedef struct
 {
   GHashTable *stop_zh;          /* t -> TRUE */
   GHashTable *stop_en;
   GHashTable *emoticons;        /* name -> TRUE */
   char      **phrases;          /* core forms, ≥ 2 chars, longest first, NULL-terminated */
+  guint       n_phrases;
+  /* The phrases starting with each byte pair: pair_slot[(b0 << 8) | b1] is 0 or 1 + an
+   * index into pair_masks. */
+  guint8     *pair_slot;
+  PhraseMask  pair_masks[MAX_PHRASES];
 } Tables;
 
 static void append_core_char (GString *core, gunichar c);
@@ -92,6 +105,26 @@ cmp_phrase_len_desc (gconstpointer a,
   if (la != lb)
     return la > lb ? -1 : 1;
   return strcmp (pa, pb);
+}
+
+static void
+index_phrase_pairs (Tables *t)
+{
+  guint n_slots = 0;
+
+  /* Without room for a bit per phrase the fast residual is simply not used. */
+  if (t->n_phrases > MAX_PHRASES)
+    return;
+  t->pair_slot = g_malloc0 (1 << 16);
+  for (guint i = 0; i < t->n_phrases; i++)
+    {
+      const guchar *ph = (const guchar *) t->phrases[i];
+      guint pair = (ph[0] << 8) | ph[1];
+
+      if (t->pair_slot[pair] == 0)
+        t->pair_slot[pair] = (guint8) ++n_slots;
+      t->pair_masks[t->pair_slot[pair] - 1].bits[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+    }
 }
 
 static gpointer
@@ -133,8 +166,10 @@ tables_init (gpointer data)
         }
     }
   g_ptr_array_sort (phrases, cmp_phrase_len_desc);
+  t->n_phrases = phrases->len;
   g_ptr_array_add (phrases, NULL);
   t->phrases = (char **) g_ptr_array_free (phrases, FALSE);
+  index_phrase_pairs (t);
 
   return t;
 }
@@ -198,15 +233,161 @@ is_emoji_component (gunichar c)
          (c >= 0xE0020 && c <= 0xE007F);
 }
 
+static gboolean
+is_dropped_from_core (gunichar c)
+{
+  /* `core` drops punctuation, whitespace and symbols ("+1" → "1", "～" → ""), and the
+   * invisible emoji components left over after a non-emoji base character. */
+  return g_unichar_isspace (c) || is_punct (c) || is_symbol (c) || is_emoji_component (c);
+}
+
 static void
 append_core_char (GString  *core,
                   gunichar  c)
 {
-  /* `core` drops punctuation, whitespace and symbols ("+1" → "1", "～" → ""), and the
-   * invisible emoji components left over after a non-emoji base character. */
-  if (g_unichar_isspace (c) || is_punct (c) || is_symbol (c) || is_emoji_component (c))
-    return;
-  g_string_append_unichar (core, c);
+  if (!is_dropped_from_core (c))
+    g_string_append_unichar (core, c);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Character facts for the fast paths                                                   */
+
+/*
+ * The classifier asks the same few questions of every character (is it NFKC-inert, a
+ * grapheme cluster of its own, pictographic, part of `core`, a space, cased?).  Asking
+ * ICU and GLib per character cost about half of an import's classifier time, so the
+ * answers are kept in a table of 256-character blocks, each filled on first use from the
+ * very calls the reference path makes.  Code points from U+20000 up (rare CJK
+ * extensions, tags) are asked directly.
+ */
+enum
+{
+  CP_NFKC_INERT     = 1 << 0,   /* unorm2_isInert: never changes nor combines under NFKC */
+  CP_GRAPHEME_SOLO  = 1 << 1,   /* Grapheme_Cluster_Break Other, Control or LF */
+  CP_PICTOGRAPHIC   = 1 << 2,   /* Extended_Pictographic */
+  CP_NOT_CORE       = 1 << 3,   /* is_dropped_from_core () */
+  CP_SPACE          = 1 << 4,   /* g_unichar_isspace () */
+  CP_CASE_CONTEXT   = 1 << 5,   /* g_utf8_strdown may change it or look around it */
+  CP_ZERO_WIDTH     = 1 << 6,   /* is_zero_width () */
+};
+
+#define CP_TABLE_LIMIT 0x20000
+
+static guint8 *cp_blocks[CP_TABLE_LIMIT >> 8];
+
+static gboolean
+has_case_context (gunichar c)
+{
+  GUnicodeType type;
+
+  /* ASCII: only I (Turkic dotless ı) and J (Lithuanian) depend on the locale; A–Z
+   * otherwise map to a–z, which the fast lowercasing does itself. */
+  if (c < 0x80)
+    return c == 'I' || c == 'J';
+  type = g_unichar_type (c);
+  return type == G_UNICODE_UPPERCASE_LETTER || type == G_UNICODE_LOWERCASE_LETTER ||
+         type == G_UNICODE_TITLECASE_LETTER || g_unichar_tolower (c) != c ||
+         g_unichar_toupper (c) != c || g_unichar_totitle (c) != c;
+}
+
+static guint
+cp_flags_compute (gunichar c)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *n2 = unorm2_getNFKCInstance (&status);
+  int gcb = u_getIntPropertyValue ((UChar32) c, UCHAR_GRAPHEME_CLUSTER_BREAK);
+  guint flags = 0;
+
+  if (U_SUCCESS (status) && unorm2_isInert (n2, (UChar32) c))
+    flags |= CP_NFKC_INERT;
+  if (gcb == U_GCB_OTHER || gcb == U_GCB_CONTROL || gcb == U_GCB_LF)
+    flags |= CP_GRAPHEME_SOLO;
+  if (u_hasBinaryProperty ((UChar32) c, UCHAR_EXTENDED_PICTOGRAPHIC))
+    flags |= CP_PICTOGRAPHIC;
+  if (is_dropped_from_core (c))
+    flags |= CP_NOT_CORE;
+  if (g_unichar_isspace (c))
+    flags |= CP_SPACE;
+  if (has_case_context (c))
+    flags |= CP_CASE_CONTEXT;
+  if (is_zero_width (c))
+    flags |= CP_ZERO_WIDTH;
+  return flags;
+}
+
+static guint
+cp_flags_slow (gunichar c)
+{
+  guint8 *block, *fresh;
+
+  if (c >= CP_TABLE_LIMIT)
+    return cp_flags_compute (c);
+
+  /* Import threads may race to fill a block; the loser frees its copy. */
+  fresh = g_malloc (256);
+  for (guint i = 0; i < 256; i++)
+    fresh[i] = (guint8) cp_flags_compute ((c & ~0xFFu) | i);
+  if (g_atomic_pointer_compare_and_exchange (&cp_blocks[c >> 8], NULL, fresh))
+    block = fresh;
+  else
+    {
+      g_free (fresh);
+      block = g_atomic_pointer_get (&cp_blocks[c >> 8]);
+    }
+  return block[c & 0xFF];
+}
+
+static inline guint
+cp_flags (gunichar c)
+{
+  if (G_LIKELY (c < CP_TABLE_LIMIT))
+    {
+      const guint8 *block = g_atomic_pointer_get (&cp_blocks[c >> 8]);
+
+      if (G_LIKELY (block != NULL))
+        return block[c & 0xFF];
+    }
+  return cp_flags_slow (c);
+}
+
+/* The code point at p and, in *len, its length in bytes.  p must be valid UTF-8 (every
+ * caller's text has been through g_utf8_validate or comes out of one that has). */
+static inline gunichar
+next_char (const char *p,
+           gsize      *len)
+{
+  const guchar *u = (const guchar *) p;
+
+  if (u[0] < 0x80)
+    {
+      *len = 1;
+      return u[0];
+    }
+  if (u[0] < 0xE0)
+    {
+      *len = 2;
+      return ((u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    }
+  if (u[0] < 0xF0)
+    {
+      *len = 3;
+      return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    }
+  *len = 4;
+  return ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+}
+
+/* Whether every character of text has all of the flags. */
+static gboolean
+all_chars_have (const char *text,
+                guint       flags)
+{
+  gsize len;
+
+  for (const char *p = text; *p; p += len)
+    if ((cp_flags (next_char (p, &len)) & flags) != flags)
+      return FALSE;
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -362,8 +543,85 @@ is_trailing_trim (gunichar c)
     }
 }
 
+/*
+ * NFKC of text made of ASCII, NFKC-inert characters and the full-width forms of ASCII
+ * (U+FF01–U+FF5E, and U+3000 ideographic space), the usual Chinese chat: each full-width
+ * form decomposes to its one ASCII character, and nothing in such a text composes (ASCII
+ * only composes with following marks, which are not inert).  NULL for any other text.
+ */
+static char *
+nfkc_simple (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  const char *run = text;       /* start of the characters kept as they are */
+  const char *p;
+  gsize len;
+
+  for (p = text; *p; p += len)
+    {
+      gunichar ch = next_char (p, &len);
+
+      if (len == 1 || (ch < 0xFF01 && ch != 0x3000 && (cp_flags (ch) & CP_NFKC_INERT)))
+        continue;
+      if (ch == 0x3000 || (ch >= 0xFF01 && ch <= 0xFF5E))
+        {
+          g_string_append_len (out, run, p - run);
+          g_string_append_c (out, ch == 0x3000 ? ' ' : (char) (ch - 0xFEE0));
+          run = p + len;
+        }
+      else if (!(cp_flags (ch) & CP_NFKC_INERT))
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+    }
+  g_string_append_len (out, run, p - run);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+any_char_has (const char *text,
+              guint       flags)
+{
+  gsize len;
+
+  for (const char *p = text; *p; p += len)
+    if (cp_flags (next_char (p, &len)) & flags)
+      return TRUE;
+  return FALSE;
+}
+
+/* g_utf8_strdown for text without a character whose lowercase depends on the locale or
+ * the neighbours (CP_CASE_CONTEXT): A–Z become a–z, the rest stays.  Otherwise it is
+ * g_utf8_strdown itself. */
+static char *
+strdown_fast (const char *text,
+              gsize       n)
+{
+  char *out = g_malloc (n + 1);
+  gsize len;
+
+  for (gsize i = 0; i < n; i += len)
+    {
+      gunichar ch = next_char (text + i, &len);
+
+      if (cp_flags (ch) & CP_CASE_CONTEXT)
+        {
+          g_free (out);
+          return g_utf8_strdown (text, (gssize) n);
+        }
+      if (len == 1)
+        out[i] = g_ascii_tolower (text[i]);
+      else
+        memcpy (out + i, text + i, len);
+    }
+  out[n] = '\0';
+  return out;
+}
+
 static char *
 normalize_full (const char *text,
+                gboolean    reference,
                 gboolean   *has_question)
 {
   g_autofree char *valid = NULL;
@@ -371,35 +629,47 @@ normalize_full (const char *text,
   g_autoptr(GString) s = NULL;
   g_autoptr(GString) c = NULL;
   gboolean pending_space = FALSE, pending_nl = FALSE;
+  const char *run, *p;
   char *lower, *end;
+  gsize len;
 
   if (text == NULL)
     text = "";
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
 
-  folded = nfkc (text);
+  if (reference || (folded = nfkc_simple (text)) == NULL)
+    folded = nfkc (text);
 
   s = g_string_sized_new (strlen (folded));
-  for (const char *p = folded; *p; p = g_utf8_next_char (p))
-    {
-      gunichar ch = g_utf8_get_char (p);
+  if (!reference && !any_char_has (folded, CP_ZERO_WIDTH))
+    g_string_append (s, folded);
+  else
+    for (const char *p = folded; *p; p = g_utf8_next_char (p))
+      {
+        gunichar ch = g_utf8_get_char (p);
 
-      if (!is_zero_width (ch))
-        g_string_append_unichar (s, ch);
-    }
+        if (!is_zero_width (ch))
+          g_string_append_unichar (s, ch);
+      }
 
   strip_quotes (s);
 
   /* Collapse whitespace.  Runs containing a line break become one "\n" rather than a
    * space, because rule 9 (CHAIN) counts lines; everything else is a single space. */
   c = g_string_sized_new (s->len);
-  for (const char *p = s->str; *p; p = g_utf8_next_char (p))
+  run = s->str;
+  for (p = s->str; *p; p += len)
     {
-      gunichar ch = g_utf8_get_char (p);
+      gunichar ch = next_char (p, &len);
+      gboolean space = reference ? g_unichar_isspace (ch) : (cp_flags (ch) & CP_SPACE) != 0;
 
-      if (g_unichar_isspace (ch))
+      if (space)
         {
+          /* The word before the spaces goes out as it is: valid UTF-8 re-encodes to the
+           * same bytes. */
+          g_string_append_len (c, run, p - run);
+          run = p + len;
           pending_space = TRUE;
           pending_nl |= (ch == '\n' || ch == '\r' || ch == 0x2028 || ch == 0x2029);
           continue;
@@ -407,8 +677,8 @@ normalize_full (const char *text,
       if (pending_space && c->len > 0)
         g_string_append_c (c, pending_nl ? '\n' : ' ');
       pending_space = pending_nl = FALSE;
-      g_string_append_unichar (c, ch);
     }
+  g_string_append_len (c, run, p - run);
 
   /* Leading mentions: "@张三 " (WeChat's U+2005 is a space after NFKC) and Discord
    * "<@123>".  A mention not followed by whitespace is kept: without a separator we
@@ -441,7 +711,7 @@ normalize_full (const char *text,
   if (has_question)
     *has_question = strchr (c->str, '?') != NULL || strstr (c->str, "？") != NULL;
 
-  lower = g_utf8_strdown (c->str, (gssize) c->len);
+  lower = reference ? g_utf8_strdown (c->str, (gssize) c->len) : strdown_fast (c->str, c->len);
 
   /* Trim trailing punctuation 。！!~～.…?？ (and the spaces between them). */
   end = lower + strlen (lower);
@@ -461,7 +731,13 @@ normalize_full (const char *text,
 char *
 cohort_mech_normalize (const char *text)
 {
-  return normalize_full (text, NULL);
+  return normalize_full (text, FALSE, NULL);
+}
+
+char *
+_cohort_mech_normalize_reference (const char *text)
+{
+  return normalize_full (text, TRUE, NULL);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -547,17 +823,20 @@ match_emoticon_code (const Tables *tab,
 
 static gboolean
 cluster_is_emoji (const char *p,
-                  const char *end)
+                  const char *end,
+                  gboolean    reference)
 {
-  gunichar first = g_utf8_get_char (p);
+  gsize len;
+  gunichar first = next_char (p, &len);
   guint ri = 0;
   gboolean keycap = FALSE;
 
-  for (const char *q = p; q < end; q = g_utf8_next_char (q))
+  for (const char *q = p; q < end; q += len)
     {
-      gunichar ch = g_utf8_get_char (q);
+      gunichar ch = next_char (q, &len);
 
-      if (u_hasBinaryProperty ((UChar32) ch, UCHAR_EXTENDED_PICTOGRAPHIC))
+      if (reference ? u_hasBinaryProperty ((UChar32) ch, UCHAR_EXTENDED_PICTOGRAPHIC)
+                    : (cp_flags (ch) & CP_PICTOGRAPHIC) != 0)
         return TRUE;
       if (ch >= 0x1F1E6 && ch <= 0x1F1FF)
         ri++;
@@ -579,6 +858,7 @@ struct _CohortMech
   GQueue          echo_order;   /* EchoEntry*, one link per hit, oldest first */
   char           *chain;        /* numbered lines of the last chain-like message */
   guint           chain_lines;
+  gboolean        reference;    /* no fast paths: ICU and GLib per message and character */
 };
 
 /*
@@ -596,7 +876,7 @@ analyse (CohortMech *self,
   gsize n8 = strlen (t);
   g_autofree guint8 *bound = NULL;
   gboolean ascii = TRUE;
-  gsize pos = 0;
+  gsize pos = 0, len;
 
   *all_emoji = n8 > 0;
 
@@ -607,7 +887,11 @@ analyse (CohortMech *self,
         break;
       }
 
-  if (!ascii && self != NULL && self->chars != NULL)
+  /* When every character is a grapheme cluster of its own (no combining marks, ZWJ,
+   * variation selectors, regional indicators, Hangul jamo or CR), the boundaries are the
+   * code points, which is what the loop below does without the iterator. */
+  if (!ascii && self != NULL && self->chars != NULL &&
+      (self->reference || !all_chars_have (t, CP_GRAPHEME_SOLO)))
     {
       g_autofree gunichar2 *u16 = NULL;
       glong n16 = 0;
@@ -657,7 +941,8 @@ analyse (CohortMech *self,
 
       /* Without the iterator (ASCII text, or ICU failed) a cluster is a code point
        * with its trailing emoji components. */
-      end = (gsize) (g_utf8_next_char (t + pos) - t);
+      next_char (t + pos, &len);
+      end = pos + len;
       if (bound != NULL)
         {
           while (end < n8 && !bound[end])
@@ -665,15 +950,22 @@ analyse (CohortMech *self,
         }
       else
         {
-          while (end < n8 && is_emoji_component (g_utf8_get_char (t + end)))
-            end = (gsize) (g_utf8_next_char (t + end) - t);
+          while (end < n8 && is_emoji_component (next_char (t + end, &len)))
+            end += len;
         }
 
-      if (!cluster_is_emoji (t + pos, t + end))
+      if (!cluster_is_emoji (t + pos, t + end, self == NULL || self->reference))
         {
           *all_emoji = FALSE;
-          for (const char *q = t + pos; q < t + end; q = g_utf8_next_char (q))
-            append_core_char (core, g_utf8_get_char (q));
+          for (const char *q = t + pos; q < t + end; q += len)
+            {
+              gunichar ch = next_char (q, &len);
+
+              if (self == NULL || self->reference)
+                append_core_char (core, ch);
+              else if (!(cp_flags (ch) & CP_NOT_CORE))
+                g_string_append_len (core, q, (gssize) len);
+            }
         }
       pos = end;
     }
@@ -751,6 +1043,60 @@ is_pattern (const char *t)
   return match_repeat (t, laugh_zh, G_N_ELEMENTS (laugh_zh), 2, FALSE) ||
          match_repeat (t, laugh_en, G_N_ELEMENTS (laugh_en), 2, TRUE) ||
          match_repeat (t, repeats, G_N_ELEMENTS (repeats), 2, FALSE);
+}
+
+/* The phrases that may occur in s: those whose first two bytes occur in it.  FALSE if
+ * there are none. */
+static gboolean
+possible_phrases (const Tables *tab,
+                  const char   *s,
+                  gsize         n,
+                  PhraseMask   *mask)
+{
+  guint64 any = 0;
+
+  memset (mask, 0, sizeof *mask);
+  for (gsize i = 0; i + 1 < n; i++)
+    {
+      guint slot = tab->pair_slot[((guchar) s[i] << 8) | (guchar) s[i + 1]];
+
+      if (slot != 0)
+        for (guint w = 0; w < MASK_WORDS; w++)
+          {
+            mask->bits[w] |= tab->pair_masks[slot - 1].bits[w];
+            any |= mask->bits[w];
+          }
+    }
+  return any != 0;
+}
+
+/* residual_length () that looks only for phrases whose first two bytes occur in the
+ * text, recomputed after each deletion (a deletion can join a new pair). */
+static glong
+residual_length_fast (const Tables *tab,
+                      const char   *core)
+{
+  g_autoptr(GString) r = g_string_new (core);
+  PhraseMask mask;
+  gboolean any = possible_phrases (tab, r->str, r->len, &mask);
+
+  for (guint i = 0; any && i < tab->n_phrases && r->len > 0; i++)
+    {
+      const char *ph = tab->phrases[i];
+      gboolean erased = FALSE;
+      char *hit;
+
+      if (!(mask.bits[i / 64] & (G_GUINT64_CONSTANT (1) << (i % 64))))
+        continue;
+      while ((hit = strstr (r->str, ph)) != NULL)
+        {
+          g_string_erase (r, hit - r->str, (gssize) strlen (ph));
+          erased = TRUE;
+        }
+      if (erased)
+        any = possible_phrases (tab, r->str, r->len, &mask);
+    }
+  return g_utf8_strlen (r->str, (gssize) r->len);
 }
 
 static glong
@@ -999,7 +1345,7 @@ cohort_mech_classify (CohortMech *self,
   if (kind == COHORT_MESSAGE_SYSTEM)
     return COHORT_MECH_NONE;
 
-  t = normalize_full (text, &has_q);
+  t = normalize_full (text, self->reference, &has_q);
   analyse (self, t, core, &all_emoji);
   core_len = g_utf8_strlen (core->str, (gssize) core->len);
 
@@ -1025,7 +1371,9 @@ cohort_mech_classify (CohortMech *self,
         reason = COHORT_MECH_STOPLIST_EN;
       else if (is_pattern (t))
         reason = COHORT_MECH_PATTERN;
-      else if (residual_length (tab, core->str) <= 1 && !(has_q && core_len >= 2))
+      else if ((self->reference || tab->pair_slot == NULL ? residual_length (tab, core->str)
+                                                          : residual_length_fast (tab, core->str)) <= 1 &&
+               !(has_q && core_len >= 2))
         reason = COHORT_MECH_SHORT;
     }
 
@@ -1067,6 +1415,13 @@ cohort_mech_classify (CohortMech *self,
   if (chain)
     return COHORT_MECH_CHAIN;
   return COHORT_MECH_NONE;
+}
+
+void
+_cohort_mech_set_reference (CohortMech *self,
+                            gboolean    reference)
+{
+  self->reference = reference;
 }
 
 const char *

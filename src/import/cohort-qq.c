@@ -1080,6 +1080,8 @@ import_txt (CohortImportTx       *tx,
                    _("Unknown time zone “%s”."), im.tz_id);
       return FALSE;
     }
+  /* The message manager writes local times without an offset. */
+  cohort_import_tx_set_wall_clock (tx, TRUE);
   im.tx = tx;
   im.ctx = ctx;
   im.tz = tz;

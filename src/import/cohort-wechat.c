@@ -2013,6 +2013,8 @@ wechat_import (CohortImportTx      *tx,
       ok = json_import (&im, error);
       break;
     case SHAPE_TXT:
+      /* MemoTrace's TXT has local times only; CSV and JSON carry epoch seconds. */
+      cohort_import_tx_set_wall_clock (tx, TRUE);
       ok = txt_import (&im, error);
       break;
     case SHAPE_CSV_FULL:

@@ -169,13 +169,46 @@ line_reader_next (LineReader  *r,
 /* FORMATS.md §2 general rules: drop BOMs and directional marks, turn the exotic spaces into
  * plain ones.  LRM/RLM are kept (as U+200E) because iOS prefixes system texts with them;
  * they are removed once the body has been classified. */
+/* Whether valid UTF-8 holds one of the characters clean_line drops or replaces.  Lead bytes
+ * never occur as continuation bytes, so matching the encoded bytes matches the characters. */
+static gboolean
+has_marks_or_exotic_spaces (const char *text,
+                            gsize       len)
+{
+  const guchar *u = (const guchar *) text;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (u[i] < 0xC2)
+        continue;
+      if (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0xA0)                      /* U+00A0 */
+        return TRUE;
+      if (u[i] == 0xEF && i + 2 < len && u[i + 1] == 0xBB && u[i + 2] == 0xBF)  /* U+FEFF */
+        return TRUE;
+      if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 &&
+          ((u[i + 2] >= 0xAA && u[i + 2] <= 0xAE) || u[i + 2] == 0x8F ||        /* U+202A–E, U+200F */
+           u[i + 2] == 0x89 || u[i + 2] == 0xAF || u[i + 2] == 0x87))           /* U+2009, U+202F, U+2007 */
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static char *
 clean_line (const char *raw,
             gsize       len)
 {
-  g_autofree char *valid = g_utf8_make_valid (raw, len);
-  GString *out = g_string_sized_new (len);
-  const char *p = valid;
+  g_autofree char *valid = NULL;
+  GString *out;
+  const char *p;
+
+  /* Nearly every line is valid UTF-8 (no NUL) without marks: one scan instead of a
+   * character-by-character copy. */
+  if (g_utf8_validate_len (raw, len, NULL) && !has_marks_or_exotic_spaces (raw, len))
+    return g_strndup (raw, len);
+
+  valid = g_utf8_make_valid (raw, len);
+  out = g_string_sized_new (len);
+  p = valid;
 
   while (*p != '\0')
     {
@@ -205,17 +238,17 @@ clean_line (const char *raw,
 static char *
 strip_marks (const char *s)
 {
+  static const char mark[] = "\u200e";
   GString *out = g_string_new (NULL);
+  const char *hit;
 
-  for (const char *p = s; *p != '\0'; p++)
+  /* Copy the runs between marks (most bodies have none). */
+  while ((hit = strstr (s, mark)) != NULL)
     {
-      if (g_str_has_prefix (p, "\u200e"))
-        {
-          p += strlen ("\u200e") - 1;
-          continue;
-        }
-      g_string_append_c (out, *p);
+      g_string_append_len (out, s, hit - s);
+      s = hit + strlen (mark);
     }
+  g_string_append (out, s);
   return g_string_free (out, FALSE);
 }
 
@@ -877,13 +910,56 @@ match_other (const char *text)
   return FALSE;
 }
 
+/*
+ * Whether text contains a piece that every system text matched below contains: each
+ * pattern of match_created, match_membership and match_other (English, German and Chinese)
+ * holds at least one of these.  Most bodies hold none, and are then told apart in one pass
+ * instead of some fifty prefix, suffix and infix comparisons.
+ */
+static gboolean
+has_system_anchor (const char *text)
+{
+  static const char * const anchors[] = {
+    "You", "Du ", "Messages", "Nachrichten", " created group ", " hat ", " ist ", " joined",
+    " left", " added ", " removed ", " changed ", " deleted ",
+    "群", "離開", "添加", "新增", "移除", "端",
+  };
+  static guint8 first_bytes[256];
+  static gsize first_bytes_ready = 0;
+
+  if (g_once_init_enter (&first_bytes_ready))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (anchors); i++)
+        first_bytes[(guchar) anchors[i][0]] = 1;
+      g_once_init_leave (&first_bytes_ready, 1);
+    }
+
+  for (const char *p = text; *p; p++)
+    {
+      if (!first_bytes[(guchar) *p])
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (anchors); i++)
+        if (anchors[i][0] == *p && strncmp (p, anchors[i], strlen (anchors[i])) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* Classifies a body (marks already removed) as a system text. */
 static gboolean
 match_system (const char *body,
               Sys        *s)
 {
-  g_autofree char *text = g_strstrip (g_strdup (body));
-  gsize len = strlen (text);
+  g_autofree char *text = NULL;
+  gsize len;
+
+  if (!has_system_anchor (body))
+    {
+      sys_clear (s);
+      return FALSE;
+    }
+  text = g_strstrip (g_strdup (body));
+  len = strlen (text);
 
   /* German notices end in a full stop. */
   if (len > 0 && text[len - 1] == '.')
@@ -1671,6 +1747,8 @@ whatsapp_import (CohortImportTx      *tx,
   {
     g_autofree char *platform_id = g_strdup_printf ("name:%s", im.chat_name);
 
+    /* WhatsApp writes the phone's local times without an offset. */
+    cohort_import_tx_set_wall_clock (tx, TRUE);
     im.community = cohort_import_tx_community (tx, "whatsapp", platform_id, im.chat_name, "group",
                                                im.tz_id, error);
     if (im.community == 0)
