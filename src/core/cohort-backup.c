@@ -478,3 +478,56 @@ cohort_backup_writes_blocked (const char *db_path)
   g_mutex_unlock (&blocked_lock);
   return blocked;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* At start-up                                                                                 */
+
+gboolean
+cohort_backup_startup_check (const char  *db_path,
+                             int          keep,
+                             gint64       now,
+                             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *daily = NULL;
+  CohortDb *db;
+
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  /* Opening migrates, and a migration backs up first. */
+  if (!(db = cohort_db_open (db_path, FALSE, error)))
+    return FALSE;
+  cohort_db_close (db);
+  if (!cohort_backup_daily_due (db_path, now))
+    return TRUE;
+  if (!(daily = cohort_backup_create (db_path, "daily", keep, &local_error)))
+    {
+      /* No backup today is no reason to stop the operator from working. */
+      g_warning ("The daily backup failed: %s", local_error->message);
+      return TRUE;
+    }
+  /* A copy of a damaged file is damaged too: checking the copy finds damage in the
+   * database without reading it while the app works with it. */
+  if (!cohort_backup_verify (daily, &local_error))
+    {
+      g_unlink (daily);
+      if (g_error_matches (local_error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_CORRUPT))
+        {
+          g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_CORRUPT,
+                       _("The database %s is damaged."), db_path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+CohortBackupInfo *
+cohort_backup_find_usable (const char *db_path)
+{
+  g_autoptr(GPtrArray) list = cohort_backup_list (db_path);
+
+  for (guint i = 0; i < list->len; i++)
+    if (cohort_backup_verify (((CohortBackupInfo *)list->pdata[i])->path, NULL))
+      return g_ptr_array_steal_index (list, i);
+  return NULL;
+}

@@ -53,6 +53,16 @@ char       *cohort_backup_restore          (const char  *db_path,
                                             const char  *backup_path,
                                             GError     **error);
 
+/* At launch, on a worker: opens (and so migrates) the database, and takes the day's backup if
+ * none is younger than a day.  Fails with COHORT_STORE_ERROR_CORRUPT or _NEWER_SCHEMA when
+ * the database cannot be used; a missing database is fine (a first start). */
+gboolean    cohort_backup_startup_check    (const char  *db_path,
+                                            int          keep,
+                                            gint64       now,
+                                            GError     **error);
+/* The newest backup that passes cohort_backup_verify, or NULL. */
+CohortBackupInfo *cohort_backup_find_usable (const char *db_path);
+
 /* How many backups a migration keeps (the app sets it from its settings). */
 void        cohort_backup_set_keep         (int          keep);
 int         cohort_backup_get_keep         (void);
