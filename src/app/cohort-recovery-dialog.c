@@ -354,6 +354,8 @@ on_check_done_cb (GObject      *source,
       g_warning ("The launch check of %s failed: %s", check->db_path, error->message);
       return;
     }
+  g_debug ("%s cannot be used (%s); offering recovery, newest good backup: %s",
+           check->db_path, error->message, check->backup ? check->backup->path : "none");
   dialog = cohort_recovery_dialog_new (parent, check->db_path, error,
                                        check->backup ? check->backup->path : NULL,
                                        check->backup ? check->backup->created : 0);

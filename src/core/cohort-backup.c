@@ -235,6 +235,9 @@ copy_database (sqlite3     *src,
       g_unlink (part);
       return FALSE;
     }
+  /* The copy carries the source's WAL mode; a backup is one self-contained file, and
+   * readers of a WAL file leave -wal and -shm files beside it. */
+  sqlite3_exec (out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
   sqlite3_close (out);
   if (g_rename (part, dest) != 0)
     {
