@@ -788,6 +788,55 @@ test_no_database (Fixture       *f,
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }
 
+/* A generic CSV table: refused with a hint until its mapping is given, then remembered. */
+static void
+test_import_csv (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *table = g_test_build_filename (G_TEST_DIST, "data", "csv", "messages-ids.csv", NULL);
+
+  {
+    g_auto(Run) run = cli (f, "import", table, NULL);
+
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "messages-ids.csv is a table Cohort has not seen before"));
+    g_assert_nonnull (strstr (run.err, "--csv-kind"));
+  }
+  {
+    g_auto(Run) run = cli (f, "import", table, "--csv-kind", "pets", NULL);
+
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  {
+    g_auto(Run) run = cli (f, "import", table, "--csv-kind", "messages", "--map",
+                           "member_id=UserID,member_name=Name,ts=Time,text=Content,"
+                           "message_id=MessageID", "--csv-community", "Table group", "--json", NULL);
+    g_autoptr(JsonNode) root = parse (run.out);
+    JsonObject *o = json_array_get_object_element (root_array (root), 0);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "format"), ==, "csv");
+    g_assert_cmpint (member_int (o, "messages_added"), ==, 3);
+    g_assert_cmpint (member_int (o, "members_added"), ==, 2);
+  }
+  {
+    g_auto(Run) run = cli (f, "import", table, "--json", NULL);
+    g_autoptr(JsonNode) root = parse (run.out);
+    JsonObject *o = json_array_get_object_element (root_array (root), 0);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpint (member_int (o, "messages_added"), ==, 0);
+    g_assert_cmpint (member_int (o, "messages_present"), ==, 3);
+  }
+  {
+    g_autoptr(JsonNode) root = communities_json (f);
+    JsonObject *c = json_array_get_object_element (root_array (root), 0);
+
+    g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (c, "name"), ==, "Table group");
+  }
+}
+
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -1159,6 +1208,7 @@ main (int    argc,
   g_test_add ("/cohort/cli/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("import", test_import);
   ADD ("import-json", test_import_json);
+  ADD ("import-csv", test_import_csv);
   ADD ("communities", test_communities);
   ADD ("stats", test_stats);
   ADD ("stats-other-process-zone", test_stats_other_process_zone);

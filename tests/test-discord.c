@@ -695,6 +695,64 @@ test_tolerant (Fixture       *fx,
   g_assert_cmpint (c->first_message, ==, 1709267400);
 }
 
+/* Members nothing reads are not built (avatarUrl, color, roles, inlineEmojis, …), however
+ * deep their values go; the members after them must still arrive, in and out of author. */
+static void
+test_unread_members (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *json = write_temp (fx, "unread.json",
+    "{\"guild\":{\"id\":\"5\",\"name\":\"G\",\"color\":{\"id\":[1,[2]]}},"
+    "\"channel\":{\"id\":\"6\",\"type\":\"GuildTextChat\",\"name\":\"c\"},\"messages\":["
+    "{\"id\":\"7\",\"isPinned\":true,\"type\":\"Default\",\"timestamp\":\"2024-01-01T00:00:00Z\","
+    "\"author\":{\"id\":\"1\",\"color\":\"#ff0000\",\"roles\":[{\"id\":\"9\",\"name\":\"Mod\","
+    "\"color\":null,\"position\":{\"x\":[1,{\"isBot\":false}]}}],\"name\":\"robo\",\"isBot\":true,"
+    "\"avatarUrl\":\"x\"},\"inlineEmojis\":[{\"id\":\"3\",\"name\":\"a\"},[]],"
+    "\"content\":\"build 42 passed on main\",\"callEndedTimestamp\":null,"
+    "\"reference\":{\"messageId\":\"6\",\"type\":\"Default\"}},"
+    "{\"id\":\"8\",\"type\":\"Default\",\"timestamp\":\"2024-01-01T00:01:00Z\","
+    "\"author\":{\"id\":\"2\",\"roles\":[],\"name\":\"ann\",\"isBot\":false},"
+    "\"content\":\"thanks for the fix everyone\",\"reactions\":[{\"emoji\":{\"id\":null,"
+    "\"name\":\"👍\"},\"count\":2}]}]}");
+  g_autoptr(CohortImportResult) result = import_ok (fx->db, json);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
+  CohortCommunityInfo *g = find_info (list, "5");
+
+  g_assert_cmpstr (g->name, ==, "G");
+  g_assert_cmpint (g->messages, ==, 2);
+  g_assert_cmpint (g->members, ==, 2);
+  g_assert_cmpint (g->reactions, ==, 1);
+  assert_sql (fx, "SELECT group_concat(platform_uid || ':' || display_name || ':' || is_bot, ' ') "
+              "FROM (SELECT * FROM member ORDER BY platform_uid)", "1:robo:1 2:ann:0");
+  assert_sql (fx, "SELECT coalesce(reply_to, '-') || ' ' || text FROM message WHERE platform_msg_id = '7'",
+              "6 build 42 passed on main");
+}
+
+/* A skipped member is refused as deep as a built one would be. */
+static void
+test_unread_member_too_deep (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"guild\":{\"id\":\"5\",\"name\":\"G\"},"
+                                          "\"channel\":{\"id\":\"6\",\"name\":\"c\"},"
+                                          "\"messages\":[{\"id\":\"9\",\"roles\":");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, '[');
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}]}");
+  path = write_temp (fx, "deep-roles.json", text->str);
+  result = import_path (fx->db, path, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "levels deep"));
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+}
+
 /* Every prefix of a valid export either imports or fails cleanly, leaving no trace. */
 static void
 test_every_cut (Fixture       *fx,
@@ -775,6 +833,8 @@ main (int   argc,
   ADD ("csv-errors", test_csv_errors);
   ADD ("tolerant", test_tolerant);
   ADD ("every-cut", test_every_cut);
+  ADD ("unread-members", test_unread_members);
+  ADD ("unread-member-too-deep", test_unread_member_too_deep);
   ADD ("cancel", test_cancel);
 #undef ADD
 

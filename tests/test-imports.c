@@ -4,6 +4,9 @@
 #include "cohort-importer.h"
 #include "cohort-test-db.h"
 
+/* A day in November 2023: the store refuses times no export can hold (before 1990). */
+#define T0 G_GINT64_CONSTANT (1700000000)
+
 /*
  * The imports history: every run is listed, failed and cancelled ones with their reason, and
  * removing a run takes away exactly the rows it added — members and communities only when
@@ -53,14 +56,14 @@ import_a (Fixture *fx)
   c = cohort_import_tx_community (tx, "telegram", "77", "Runners", NULL, "UTC", &error);
   g_assert_true (cohort_import_tx_member (tx, c, "ann", "Ann", FALSE, &error));
   g_assert_true (cohort_import_tx_member (tx, c, "ben", "Ben", FALSE, &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "ann", 1000, "join", NULL, &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "ben", 1500, "join", NULL, &error));
-  g_assert_true (cohort_import_tx_invite (tx, c, "ann", "ben", 1500, NULL, &error));
-  add_message (tx, c, "1", "ann", 2000);
-  add_message (tx, c, "2", "ben", 2100);
-  add_message (tx, c, "3", "ben", 2200);
+  g_assert_true (cohort_import_tx_event (tx, c, "ann", T0 + 1000, "join", NULL, &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "ben", T0 + 1500, "join", NULL, &error));
+  g_assert_true (cohort_import_tx_invite (tx, c, "ann", "ben", T0 + 1500, NULL, &error));
+  add_message (tx, c, "1", "ann", T0 + 2000);
+  add_message (tx, c, "2", "ben", T0 + 2100);
+  add_message (tx, c, "3", "ben", T0 + 2200);
   g_assert_true (cohort_import_tx_reaction (tx, c, "1", "👍", 2, &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "ben", 5000, "leave", NULL, &error));
+  g_assert_true (cohort_import_tx_event (tx, c, "ben", T0 + 5000, "leave", NULL, &error));
   g_assert_true (cohort_import_tx_commit (tx, &error));
   g_assert_no_error (error);
   return run;
@@ -78,10 +81,10 @@ import_b (Fixture *fx)
   run = cohort_import_tx_get_run (tx);
   c = cohort_import_tx_community (tx, "telegram", "77", "Runners", NULL, "UTC", &error);
   g_assert_true (cohort_import_tx_member (tx, c, "cy", "Cy", FALSE, &error));
-  g_assert_true (cohort_import_tx_event (tx, c, "cy", 6500, "join", NULL, &error));
-  add_message (tx, c, "3", "ben", 2200);
-  add_message (tx, c, "4", "cy", 7000);
-  add_message (tx, c, "5", "ann", 8000);
+  g_assert_true (cohort_import_tx_event (tx, c, "cy", T0 + 6500, "join", NULL, &error));
+  add_message (tx, c, "3", "ben", T0 + 2200);
+  add_message (tx, c, "4", "cy", T0 + 7000);
+  add_message (tx, c, "5", "ann", T0 + 8000);
   g_assert_true (cohort_import_tx_reaction (tx, c, "4", "🎉", 1, &error));
   counts = cohort_import_tx_get_counts (tx);
   g_assert_cmpint (counts->messages_added, ==, 2);
@@ -185,13 +188,13 @@ test_remove_first_keeps_second (Fixture       *fx,
 
       if (g_str_equal (uid, "ann"))
         {
-          g_assert_cmpint (snap->span_start[i], ==, 8000);
+          g_assert_cmpint (snap->span_start[i], ==, T0 + 8000);
           g_assert_cmpint (snap->span_start_kind[i], ==, COHORT_SPAN_INFERRED);
         }
       else
         {
           g_assert_cmpstr (uid, ==, "cy");
-          g_assert_cmpint (snap->span_start[i], ==, 6500);
+          g_assert_cmpint (snap->span_start[i], ==, T0 + 6500);
           g_assert_cmpint (snap->span_start_kind[i], ==, COHORT_SPAN_JOIN);
         }
     }

@@ -901,6 +901,68 @@ test_duplicate_content_without_id (Fixture       *fx,
   g_assert_cmpint (find_info (list, "31")->first_message, ==, 1546336800);
 }
 
+/* text_entities is read only when `text` gives nothing, so after a plain `text` it is
+ * skipped however deep it goes; the members after it still count, and an empty or
+ * rich-text `text` still falls back on or ignores the entities as before. */
+static void
+test_text_entities (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *path = write_temp (fx, "entities.json",
+    "{\"name\": \"Ents\", \"type\": \"private_supergroup\", \"id\": 51, \"messages\": [\n"
+    " {\"id\": 1, \"type\": \"message\", \"date\": \"2024-01-01T00:00:00\", \"date_unixtime\": \"1704067200\",\n"
+    "  \"text\": \"see the docs today\", \"text_entities\": [{\"type\": \"plain\", \"text\": \"see \"},\n"
+    "  {\"type\": \"link\", \"text\": \"the docs\", \"x\": {\"deep\": [1, [2, {\"k\": null}], true]}}],\n"
+    "  \"from\": \"Ann\", \"from_id\": \"user1\"},\n"
+    " {\"id\": 2, \"type\": \"message\", \"date\": \"2024-01-01T00:01:00\", \"date_unixtime\": \"1704067260\",\n"
+    "  \"text\": \"\", \"text_entities\": [{\"type\": \"plain\", \"text\": \"fallback words here\"}],\n"
+    "  \"from\": \"Bob\", \"from_id\": \"user2\"},\n"
+    " {\"id\": 3, \"type\": \"message\", \"date\": \"2024-01-01T00:02:00\", \"date_unixtime\": \"1704067320\",\n"
+    "  \"text\": [\"a bold \", {\"type\": \"bold\", \"text\": \"move there\"}],\n"
+    "  \"text_entities\": [{\"type\": \"plain\", \"text\": \"ignored\"}], \"from\": \"Cy\", \"from_id\": \"user3\"}\n"
+    "]}\n", -1);
+  g_autoptr(CohortImportResult) result = import_temp (fx, path);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
+  CohortCommunityInfo *info = find_info (list, "51");
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, info->id);
+  g_autofree char *t1 = cohort_db_get_message_text (fx->db, info->id, "1");
+  g_autofree char *t2 = cohort_db_get_message_text (fx->db, info->id, "2");
+  g_autofree char *t3 = cohort_db_get_message_text (fx->db, info->id, "3");
+
+  g_assert_cmpint (info->messages, ==, 3);
+  g_assert_cmpint (info->posting_members, ==, 3);
+  check_member (snap, "user1", "Ann", FALSE);
+  g_assert_cmpstr (t1, ==, "see the docs today");
+  g_assert_cmpstr (t2, ==, "fallback words here");
+  g_assert_cmpstr (t3, ==, "a bold move there");
+}
+
+/* Skipped text_entities are refused as deep as built ones would be. */
+static void
+test_text_entities_too_deep (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"name\": \"Deep\", \"type\": \"private_supergroup\", "
+                                          "\"id\": 52, \"messages\": [{\"id\": 1, \"type\": \"message\", "
+                                          "\"date_unixtime\": \"1704067200\", \"from_id\": \"user1\", "
+                                          "\"text\": \"plain words here\", \"text_entities\": ");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, '[');
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}]}");
+  path = write_temp (fx, "deep-entities.json", text->str, (gssize) text->len);
+  result = import_path (fx->db, path, "UTC", NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "levels deep"));
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+}
+
 /* Cut exactly after a complete message: still TRUNCATED, nothing written. */
 static void
 test_truncated_at_message_boundary (Fixture       *fx,
@@ -1090,6 +1152,8 @@ main (int   argc,
   ADD ("error-syntax", test_error_syntax);
   ADD ("error-missing-file", test_error_missing_file);
   ADD ("cancelled", test_cancelled);
+  ADD ("text-entities", test_text_entities);
+  ADD ("text-entities-too-deep", test_text_entities_too_deep);
   ADD ("bom", test_bom);
   ADD ("chat-without-id", test_chat_without_id);
   ADD ("bot-seen-first-in-service", test_bot_seen_first_in_service);

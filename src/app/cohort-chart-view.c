@@ -23,7 +23,7 @@ struct _CohortChartView
   GtkWidget parent_instance;
 
   CohortChartKind kind;
-  const CohortOverview *overview;   /* borrowed, see cohort_chart_view_set_overview() */
+  gconstpointer overview;           /* borrowed, see cohort_chart_view_set_data() */
   int hover;
   char *hover_text;
   gboolean hover_from_keys;         /* set by the keyboard or the API, not the pointer */
@@ -173,36 +173,14 @@ on_dark_changed_cb (CohortChartView *self)
 static int
 count_items (CohortChartView *self)
 {
-  if (self->overview == NULL)
-    return 0;
-  switch (self->kind)
-    {
-    case COHORT_CHART_HEATMAP:
-      return 7 * 24;
-    case COHORT_CHART_RETENTION:
-      return (int) self->overview->n_cohorts * COHORT_RETENTION_MAX_WEEKS;
-    case COHORT_CHART_GROWTH:
-    case COHORT_CHART_ACTIVITY:
-    default:
-      return (int) self->overview->n_days;
-    }
+  return cohort_chart_item_count (self->kind, self->overview);
 }
 
 /* Items per row of a grid, for Up/Down; 0 for the line charts. */
 static int
 row_stride (CohortChartView *self)
 {
-  switch (self->kind)
-    {
-    case COHORT_CHART_HEATMAP:
-      return 24;
-    case COHORT_CHART_RETENTION:
-      return COHORT_RETENTION_MAX_WEEKS;
-    case COHORT_CHART_GROWTH:
-    case COHORT_CHART_ACTIVITY:
-    default:
-      return 0;
-    }
+  return cohort_chart_row_stride (self->kind);
 }
 
 static void
@@ -646,6 +624,13 @@ void
 cohort_chart_view_set_overview (CohortChartView      *self,
                                 const CohortOverview *overview)
 {
+  cohort_chart_view_set_data (self, overview);
+}
+
+void
+cohort_chart_view_set_data (CohortChartView *self,
+                            gconstpointer    overview)
+{
   g_return_if_fail (COHORT_IS_CHART_VIEW (self));
 
   self->overview = overview;
@@ -793,7 +778,7 @@ cohort_chart_view_class_init (CohortChartViewClass *klass)
    * The CohortChartKind drawn, fixed at construction.
    */
   properties[PROP_KIND] =
-    g_param_spec_int ("kind", NULL, NULL, 0, COHORT_CHART_N_KINDS - 1, 0,
+    g_param_spec_int ("kind", NULL, NULL, 0, COHORT_CHART_N_ALL_KINDS - 1, 0,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -31,6 +31,11 @@ void             cohort_chart_view_set_overview    (CohortChartView      *self,
                                                     const CohortOverview *overview);
 const CohortOverview *cohort_chart_view_get_overview (CohortChartView    *self);
 
+/* The same for any kind: the data type named by the kind in cohort-chart.h (a
+ * CohortActivity, CohortRetention or CohortOverview), borrowed the same way. */
+void             cohort_chart_view_set_data        (CohortChartView      *self,
+                                                    gconstpointer         data);
+
 /* Hover index in cohort_chart_hit() numbering; -1 = none.  Setting an index that names no
  * item on the current layout clears the hover. */
 void             cohort_chart_view_set_hover_index (CohortChartView      *self,

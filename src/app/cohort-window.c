@@ -9,10 +9,14 @@
 
 #include <glib/gi18n.h>
 
+#include "cohort-activity-page.h"
+#include "cohort-csv-mapping-dialog.h"
 #include "cohort-import-job.h"
 #include "cohort-imports-page.h"
+#include "cohort-members-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
+#include "cohort-retention-page.h"
 #include "cohort-zone-dialog.h"
 
 /*
@@ -31,8 +35,11 @@ struct _CohortWindow
   GtkDropDown *community_dropdown;
   GtkWidget *drop_highlight;
   GtkStack *main_stack;
+  CohortActivityPage *activity_page;
   CohortImportsPage *imports_page;
+  CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
+  CohortRetentionPage *retention_page;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
   GtkRevealer *progress_revealer;
@@ -299,7 +306,10 @@ cohort_window_community_settings_action (GtkWidget  *widget,
 static void
 update_pages (CohortWindow *self)
 {
+  cohort_activity_page_set_community (self->activity_page, self->db_path, self->community);
+  cohort_retention_page_set_community (self->retention_page, self->db_path, self->community);
   cohort_imports_page_set_db (self->imports_page, self->db_path);
+  cohort_members_page_set_community (self->members_page, self->db_path, self->community);
 }
 
 static void
@@ -398,6 +408,40 @@ on_range_selected_cb (CohortWindow *self)
 /* ------------------------------------------------------------------------------------------ */
 /* Importing                                                                                   */
 
+static void run_job (CohortWindow    *self,
+                     CohortImportJob *job);
+
+/* The operator said which column is which: import that table again with the mapping (the
+ * import remembers it for later files with the same columns). */
+static void
+on_csv_mapping_import_cb (CohortCsvMappingDialog *dialog,
+                          CohortWindow           *self)
+{
+  g_autoptr(CohortCsvMapping) mapping = cohort_csv_mapping_dialog_dup_mapping (dialog);
+  GFile *file = cohort_csv_mapping_dialog_get_file (dialog);
+  CohortImportOptions options = { .csv_mapping = mapping };
+  CohortImportJob *job;
+
+  if (self->job != NULL)
+    {
+      show_toast (self, _("Another import is running; try again when it has finished"));
+      return;
+    }
+  job = cohort_import_job_new (self->db_path, &file, 1);
+  cohort_import_job_set_options (job, &options);
+  run_job (self, job);
+}
+
+static void
+ask_csv_mapping (CohortWindow *self,
+                 GFile        *file)
+{
+  CohortCsvMappingDialog *dialog = cohort_csv_mapping_dialog_new (GTK_WINDOW (self), file);
+
+  g_signal_connect_object (dialog, "import", G_CALLBACK (on_csv_mapping_import_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_job_file_done_cb (CohortImportJob    *job,
                      GFile              *file,
@@ -409,6 +453,8 @@ on_job_file_done_cb (CohortImportJob    *job,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_toast (self, _("Import cancelled: nothing from that file was added"));
+      else if (g_error_matches (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_NEEDS_MAPPING))
+        ask_csv_mapping (self, file);
       else
         show_import_error (self, file, error);
       return;
@@ -422,10 +468,17 @@ on_job_file_done_cb (CohortImportJob    *job,
     self->community = *(gint64 *)result->community_ids->pdata[0];
 
   if (result->counts.messages_added == 0 && result->counts.members_added == 0 &&
-      result->counts.events_added == 0 && result->counts.system_added == 0)
+      result->counts.events_added == 0 && result->counts.system_added == 0 &&
+      result->counts.orders_added == 0)
     {
       g_autofree char *name = file ? g_file_get_basename (file) : g_strdup (_("Demo community"));
       g_autofree char *text = g_strdup_printf (_("%s was already imported: nothing new was added"), name);
+      show_toast (self, text);
+    }
+  else if (result->counts.messages_added == 0)
+    {
+      /* A roster, membership events or orders: say what came in, not "0 new messages". */
+      g_autofree char *text = cohort_import_result_describe (result);
       show_toast (self, text);
     }
   else
@@ -709,7 +762,8 @@ gboolean
 cohort_window_is_busy (CohortWindow *self)
 {
   return self->job != NULL || self->load_cancellable != NULL || self->changing_zone ||
-         cohort_imports_page_is_busy (self->imports_page);
+         cohort_imports_page_is_busy (self->imports_page) ||
+         cohort_members_page_is_busy (self->members_page);
 }
 
 const char *
@@ -807,15 +861,21 @@ cohort_window_class_init (CohortWindowClass *klass)
   signals[OVERVIEW_LOADED] = g_signal_new ("overview-loaded", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (COHORT_TYPE_ACTIVITY_PAGE);
   g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
+  g_type_ensure (COHORT_TYPE_RETENTION_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, community_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, drop_highlight);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, activity_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, members_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, retention_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_revealer);
@@ -872,6 +932,8 @@ cohort_window_init (CohortWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", FALSE);
   g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
   g_signal_connect_swapped (self->imports_page, "changed", G_CALLBACK (on_imports_changed_cb), self);
+  /* staff and bot flags change who every metric counts */
+  g_signal_connect_swapped (self->members_page, "data-changed", G_CALLBACK (cohort_window_reload), self);
 }
 
 CohortWindow *

@@ -14,6 +14,7 @@
 #include <pango/pangocairo.h>
 
 #include "cohort-chart.h"
+#include "cohort-chart-private.h"
 
 /*
  * Layout constants in user units.  They are deliberately independent of the font so that
@@ -983,7 +984,7 @@ cohort_chart_draw (CohortChartKind         kind,
                    cairo_t                *cr,
                    double                  width,
                    double                  height,
-                   const CohortOverview   *overview,
+                   gconstpointer           overview,
                    const CohortChartStyle *style,
                    int                     hover_index)
 {
@@ -992,6 +993,12 @@ cohort_chart_draw (CohortChartKind         kind,
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (style != NULL);
+
+  if (kind >= COHORT_CHART_STICKINESS)
+    {
+      _cohort_chart_activity_draw (kind, cr, width, height, overview, style, hover_index);
+      return;
+    }
 
   cairo_save (cr);
   if (style->background.a > 0)
@@ -1078,14 +1085,18 @@ int
 cohort_chart_hit (CohortChartKind       kind,
                   double                width,
                   double                height,
-                  const CohortOverview *overview,
+                  gconstpointer         data,
                   double                x,
                   double                y,
                   char                **tooltip)
 {
+  const CohortOverview *overview = data;
   ChartLayout l;
   int index = -1;
   char *text = NULL;
+
+  if (kind >= COHORT_CHART_STICKINESS)
+    return _cohort_chart_activity_hit (kind, width, height, overview, x, y, tooltip);
 
   chart_layout (kind, width, height, overview, &l);
   if (!l.empty && x >= l.x && x < l.x + l.w && y >= l.y && y < l.y + l.h)
@@ -1135,6 +1146,12 @@ cohort_chart_kind_title (CohortChartKind kind)
       return _("Posting Times");
     case COHORT_CHART_RETENTION:
       return _("Weekly Cohort Retention");
+    case COHORT_CHART_STICKINESS:
+      return _("Stickiness");
+    case COHORT_CHART_NETWORK:
+      return _("Interaction Network");
+    case COHORT_CHART_CURVES:
+      return _("Retention Curves");
     default:
       g_return_val_if_reached (NULL);
     }
@@ -1149,6 +1166,9 @@ cohort_chart_kind_from_string (const char      *name,
     { "activity", COHORT_CHART_ACTIVITY },
     { "heatmap", COHORT_CHART_HEATMAP },
     { "retention", COHORT_CHART_RETENTION },
+    { "stickiness", COHORT_CHART_STICKINESS },
+    { "network", COHORT_CHART_NETWORK },
+    { "retention-curves", COHORT_CHART_CURVES },
   };
 
   g_return_val_if_fail (name != NULL, FALSE);
@@ -1243,10 +1263,12 @@ describe_retention (const CohortOverview *ov)
 
 char *
 cohort_chart_describe (CohortChartKind       kind,
-                       const CohortOverview *overview)
+                       gconstpointer           overview)
 {
   ChartLayout l;
 
+  if (kind >= COHORT_CHART_STICKINESS)
+    return _cohort_chart_activity_describe (kind, overview);
   chart_layout (kind, 100, 100, overview, &l);
   if (l.empty)
     return g_strdup_printf ("%s: %s", cohort_chart_kind_title (kind),
@@ -1337,7 +1359,7 @@ render_vector (cairo_surface_t *surface, CohortChartKind kind, const CohortOverv
 
 gboolean
 cohort_chart_write_png (CohortChartKind         kind,
-                        const CohortOverview   *overview,
+                        gconstpointer           overview,
                         const CohortChartStyle *style,
                         int                     width,
                         int                     height,
@@ -1364,7 +1386,7 @@ cohort_chart_write_png (CohortChartKind         kind,
 
 gboolean
 cohort_chart_write_pdf (CohortChartKind         kind,
-                        const CohortOverview   *overview,
+                        gconstpointer           overview,
                         const CohortChartStyle *style,
                         int                     width,
                         int                     height,
@@ -1380,7 +1402,7 @@ cohort_chart_write_pdf (CohortChartKind         kind,
 
 gboolean
 cohort_chart_write_svg (CohortChartKind         kind,
-                        const CohortOverview   *overview,
+                        gconstpointer           overview,
                         const CohortChartStyle *style,
                         int                     width,
                         int                     height,

@@ -4,7 +4,9 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "cohort-activity.h"
 #include "cohort-overview.h"
+#include "cohort-retention.h"
 
 G_BEGIN_DECLS
 
@@ -23,9 +25,16 @@ typedef enum
   COHORT_CHART_ACTIVITY,   /* DAU bars, WAU7 and MAU30 lines */
   COHORT_CHART_HEATMAP,    /* weekday × hour posting heatmap with core/supplementary hours */
   COHORT_CHART_RETENTION,  /* weekly join-cohort triangle */
+  /* cohort-chart-activity.c: data is a CohortActivity or a CohortRetention */
+  COHORT_CHART_STICKINESS, /* DAU/MAU30 line with DAU bars (CohortActivity) */
+  COHORT_CHART_NETWORK,    /* interaction graph of the top members (CohortActivity) */
+  COHORT_CHART_CURVES,     /* one retention curve per cohort (CohortRetention) */
 } CohortChartKind;
 
+/* The Overview's kinds come first: COHORT_CHART_N_KINDS counts them (the Overview page and
+ * its tests iterate over them); COHORT_CHART_N_ALL_KINDS counts every kind. */
 #define COHORT_CHART_N_KINDS 4
+#define COHORT_CHART_N_ALL_KINDS 7
 
 typedef struct
 {
@@ -50,13 +59,16 @@ typedef struct
 void         cohort_chart_style_init_default (CohortChartStyle       *style,
                                               gboolean                dark);
 
-/* hover_index: -1 for none; a day index for GROWTH and ACTIVITY, wd * 24 + hour for HEATMAP,
- * row * COHORT_RETENTION_MAX_WEEKS + week for RETENTION.  overview may be NULL (no data). */
+/* hover_index: -1 for none; a day index for GROWTH, ACTIVITY and STICKINESS, wd * 24 + hour
+ * for HEATMAP, row * COHORT_RETENTION_MAX_WEEKS + week for RETENTION, a node for NETWORK,
+ * row * COHORT_RETENTION_COLUMNS + period for CURVES.
+ * overview is the kind's data: a CohortOverview for the Overview kinds, a CohortActivity or
+ * CohortRetention for the others (see the enum); NULL means no data. */
 void         cohort_chart_draw               (CohortChartKind         kind,
                                               cairo_t                *cr,
                                               double                  width,
                                               double                  height,
-                                              const CohortOverview   *overview,
+                                              gconstpointer           overview,
                                               const CohortChartStyle *style,
                                               int                     hover_index);
 
@@ -65,40 +77,46 @@ void         cohort_chart_draw               (CohortChartKind         kind,
 int          cohort_chart_hit                (CohortChartKind         kind,
                                               double                  width,
                                               double                  height,
-                                              const CohortOverview   *overview,
+                                              gconstpointer           overview,
                                               double                  x,
                                               double                  y,
                                               char                  **tooltip);
 
 /* File export: background and a title band are always drawn.  PDF/SVG sizes are points. */
 gboolean     cohort_chart_write_png          (CohortChartKind         kind,
-                                              const CohortOverview   *overview,
+                                              gconstpointer           overview,
                                               const CohortChartStyle *style,
                                               int                     width,
                                               int                     height,
                                               const char             *path,
                                               GError                **error);
 gboolean     cohort_chart_write_pdf          (CohortChartKind         kind,
-                                              const CohortOverview   *overview,
+                                              gconstpointer           overview,
                                               const CohortChartStyle *style,
                                               int                     width,
                                               int                     height,
                                               const char             *path,
                                               GError                **error);
 gboolean     cohort_chart_write_svg          (CohortChartKind         kind,
-                                              const CohortOverview   *overview,
+                                              gconstpointer           overview,
                                               const CohortChartStyle *style,
                                               int                     width,
                                               int                     height,
                                               const char             *path,
                                               GError                **error);
 
+/* Items of the kind's data in hover_index numbering (some may be off the layout), and the
+ * items per row of a grid (0 for a line chart or a graph). */
+int          cohort_chart_item_count         (CohortChartKind         kind,
+                                              gconstpointer           overview);
+int          cohort_chart_row_stride         (CohortChartKind         kind);
+
 /* Translated title, e.g. "Member Growth". */
 const char  *cohort_chart_kind_title         (CohortChartKind         kind);
 
 /* Translated one-sentence summary for accessibility (the chart's accessible description). */
 char        *cohort_chart_describe           (CohortChartKind         kind,
-                                              const CohortOverview   *overview);
+                                              gconstpointer           overview);
 
 /* Parses "growth" / "overview-growth", "activity", "heatmap", "retention" (CLI names). */
 gboolean     cohort_chart_kind_from_string   (const char             *name,

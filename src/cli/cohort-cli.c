@@ -10,7 +10,9 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
+#include "cohort-cli-activity.h"
 #include "cohort-cli.h"
+#include "cohort-cli-csv.h"
 #include "cohort-cli-report.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
@@ -135,6 +137,7 @@ add_result_json (JsonBuilder              *out,
   ADD ("events_added", result->counts.events_added);
   ADD ("invites_added", result->counts.invites_added);
   ADD ("reactions_added", result->counts.reactions_added);
+  ADD ("orders_added", result->counts.orders_added);
   ADD ("personal_chats_skipped", result->personal_chats_skipped);
 #undef ADD
   json_builder_end_object (out);
@@ -163,10 +166,15 @@ import_one (CohortDb                  *db,
 {
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CohortCsvMapping) mapping = NULL;
   CohortImportOptions file_options = *options;
 
   file_options.in_folder = in_folder;
-  result = cohort_import_file (db, file, &file_options, print_progress, NULL, NULL, &error);
+  if (cohort_cli_csv_mapping_for (file, &mapping, &error))
+    {
+      file_options.csv_mapping = mapping;
+      result = cohort_import_file (db, file, &file_options, print_progress, NULL, NULL, &error);
+    }
   if (isatty (fileno (stderr)))
     g_printerr ("\r\033[K");
   if (result == NULL)
@@ -174,6 +182,7 @@ import_one (CohortDb                  *db,
       if (in_folder && g_error_matches (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
         return IMPORT_SKIPPED;
       g_printerr (_("Error: %s\n"), error->message);
+      cohort_cli_csv_explain (error);
       return IMPORT_FAILED;
     }
   if (opt_json)
@@ -258,6 +267,11 @@ cmd_import (int    argc,
       for (guint i = 0; formats[i] != NULL; i++)
         g_printerr (" %s", formats[i]->name);
       g_printerr ("\n");
+      return 2;
+    }
+  if (!cohort_cli_csv_check_options (&error))
+    {
+      g_printerr ("%s\n", error->message);
       return 2;
     }
   if (!(db = cohort_cli_open_db (FALSE, &error)))
@@ -413,6 +427,14 @@ cmd_stats (int    argc,
   return 0;
 }
 
+/* The shared options, for the commands that live in their own files. */
+static CohortCliOptions
+cli_options (void)
+{
+  return (CohortCliOptions) { opt_db, opt_from, opt_to, opt_range, opt_json, opt_png, opt_pdf,
+                              opt_svg, opt_width, opt_height, opt_dark };
+}
+
 static int
 cmd_chart (int    argc,
            char **argv)
@@ -426,6 +448,9 @@ cmd_chart (int    argc,
     { "overview-heatmap", COHORT_CHART_HEATMAP },
     { "retention", COHORT_CHART_RETENTION },
     { "overview-retention", COHORT_CHART_RETENTION },
+    { "stickiness", COHORT_CHART_STICKINESS },
+    { "network", COHORT_CHART_NETWORK },
+    { "retention-curves", COHORT_CHART_CURVES },
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortSnapshot) snap = NULL;
@@ -435,7 +460,8 @@ cmd_chart (int    argc,
 
   if (argc != 2 || (opt_png == NULL && opt_pdf == NULL && opt_svg == NULL))
     {
-      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention COMMUNITY "
+      g_printerr (_("Usage: cohort-cli chart overview-growth|activity|heatmap|retention|"
+                    "stickiness|network|retention-curves COMMUNITY "
                     "--png OUT.png [--pdf OUT.pdf] [--svg OUT.svg]\n"));
       return 2;
     }
@@ -444,8 +470,14 @@ cmd_chart (int    argc,
       kind = kinds[i].kind;
   if (kind < 0)
     {
-      g_printerr (_("Unknown chart “%s”: use overview-growth, activity, heatmap or retention\n"), argv[0]);
+      g_printerr (_("Unknown chart “%s”: use overview-growth, activity, heatmap, retention, "
+                    "stickiness, network or retention-curves\n"), argv[0]);
       return 2;
+    }
+  if (cohort_cli_activity_chart_kind (kind))
+    {
+      CohortCliOptions options = cli_options ();
+      return cohort_cli_activity_chart (kind, argv[1], &options);
     }
   if (!(snap = load_range (argv[1], &day0, &day1, &error)))
     {
@@ -462,6 +494,24 @@ cmd_chart (int    argc,
       return 1;
     }
   return 0;
+}
+
+static int
+cmd_activity (int    argc,
+              char **argv)
+{
+  CohortCliOptions options = cli_options ();
+
+  return cohort_cli_activity (argc, argv, &options);
+}
+
+static int
+cmd_retention (int    argc,
+               char **argv)
+{
+  CohortCliOptions options = cli_options ();
+
+  return cohort_cli_retention (argc, argv, &options);
 }
 
 static int
@@ -500,11 +550,14 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "import", cmd_import, { import_entries, NULL }, N_("FILE…"), N_("Import chat exports into the database") },
+  { "import", cmd_import, { import_entries, cohort_cli_csv_entries }, N_("FILE…"), N_("Import chat exports into the database") },
   { "communities", cmd_communities, { NULL, NULL }, "", N_("List the communities with their totals") },
   { "stats", cmd_stats, { range_entries, NULL }, N_("COMMUNITY"), N_("Print every Overview number for a date range") },
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
+  { "activity", cmd_activity, { range_entries, NULL }, N_("COMMUNITY"), N_("Print the Activity & Content numbers for a date range") },
+  { "retention", cmd_retention, { range_entries, cohort_cli_retention_entries }, N_("COMMUNITY"), N_("Print the retention cohort table by week or month") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
+  { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
   { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
   { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },

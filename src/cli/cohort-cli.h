@@ -25,5 +25,9 @@ int       cohort_cli_remove_import  (int    argc,
                                      char **argv);
 int       cohort_cli_set_zone       (int    argc,
                                      char **argv);
+int       cohort_cli_members        (int    argc,
+                                     char **argv);
+
+extern const GOptionEntry cohort_cli_members_entries[];
 
 G_END_DECLS

@@ -178,6 +178,7 @@ run_communities (CohortDb *db,
                           "UNION SELECT community FROM event WHERE import_run = ?1 "
                           "UNION SELECT community FROM invite WHERE import_run = ?1 "
                           "UNION SELECT community FROM member WHERE import_run = ?1 "
+                          "UNION SELECT community FROM orders WHERE import_run = ?1 "
                           "UNION SELECT id FROM community WHERE import_run = ?1 "
                           "UNION SELECT m.community FROM reaction r JOIN message m ON m.id = r.message "
                           "  WHERE r.import_run = ?1", -1, &stmt, NULL) != SQLITE_OK)
@@ -232,6 +233,7 @@ cohort_db_remove_import (CohortDb            *db,
     " UNION SELECT member FROM event WHERE import_run = ?1"
     " UNION SELECT inviter FROM invite WHERE import_run = ?1"
     " UNION SELECT invitee FROM invite WHERE import_run = ?1"
+    " UNION SELECT member FROM orders WHERE import_run = ?1 AND member IS NOT NULL"
     " UNION SELECT id FROM member WHERE import_run = ?1",
     "DELETE FROM reaction WHERE import_run = ?1",
     "DELETE FROM invite WHERE import_run = ?1",
@@ -241,7 +243,10 @@ cohort_db_remove_import (CohortDb            *db,
     "DELETE FROM member WHERE id IN (SELECT id FROM temp.removal_member)"
     " AND NOT EXISTS (SELECT 1 FROM message WHERE member = member.id)"
     " AND NOT EXISTS (SELECT 1 FROM event WHERE member = member.id)"
-    " AND NOT EXISTS (SELECT 1 FROM invite WHERE inviter = member.id OR invitee = member.id)",
+    " AND NOT EXISTS (SELECT 1 FROM invite WHERE inviter = member.id OR invitee = member.id)"
+    " AND NOT EXISTS (SELECT 1 FROM orders WHERE member = member.id AND import_run IS NOT ?1)",
+    /* generic CSV orders (cohort-store-csv.c); after the members, so the enum stays put */
+    "DELETE FROM orders WHERE import_run = ?1",
     "DELETE FROM import_run WHERE id = ?1",
   };
   enum { REACTIONS = 2, INVITES, EVENTS, SYSTEM, MESSAGES, MEMBERS };

@@ -49,4 +49,12 @@ gboolean  cohort_db_rebuild_spans  (CohortDb      *db,
                                     gint64         community,
                                     GError       **error);
 
+/* The import transaction, for the area files that add rows to it (cohort-store-csv.c). */
+CohortDb           *_cohort_import_tx_get_db        (CohortImportTx  *tx);
+CohortImportCounts *_cohort_import_tx_counts        (CohortImportTx  *tx);
+gint64              _cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                                     gint64           community,
+                                                     const char      *uid,
+                                                     GError         **error);
+
 G_END_DECLS

@@ -207,10 +207,53 @@ static const char migration_v3[] =
   "CREATE INDEX invite_import_run ON invite (import_run);"
   "CREATE INDEX reaction_import_run ON reaction (import_run);";
 
+/* v4: generic CSV imports (issue 3).  orders holds the purchases of METRICS.md §0.1, keyed by
+ * the shop's order id or a content key so that re-importing adds nothing; csv_mapping
+ * remembers which column is which, keyed by the signature of the header row. */
+static const char migration_v4[] =
+  "CREATE TABLE orders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  platform_order_id TEXT NOT NULL,"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  amount REAL NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'cancelled')),"
+  "  campaign TEXT,"
+  "  channel TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL,"
+  "  UNIQUE (community, platform_order_id));"
+  "CREATE INDEX orders_member_ts ON orders (member, ts);"
+  "CREATE TABLE csv_mapping ("
+  "  signature TEXT PRIMARY KEY,"
+  "  mapping TEXT NOT NULL,"
+  "  updated_ts INTEGER);";
+
+/* v5: the operator's own labels (METRICS.md §0.1, DESIGN.md §3): tags shared by every
+ * community, a member's tags and dated notes, and the external reach that makes a KOL. */
+static const char migration_v5[] =
+  "CREATE TABLE tag ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE);"
+  "CREATE TABLE member_tag ("
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  tag INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (member, tag));"
+  "CREATE INDEX member_tag_tag ON member_tag (tag);"
+  "CREATE TABLE note ("
+  "  id INTEGER PRIMARY KEY,"
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  ts INTEGER NOT NULL,"
+  "  text TEXT NOT NULL);"
+  "CREATE INDEX note_member ON note (member, ts);"
+  "ALTER TABLE member ADD COLUMN reach INTEGER;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
+  migration_v4,
+  migration_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -471,6 +514,7 @@ cohort_db_count (CohortDb   *db,
 {
   static const char * const tables[] = {
     "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
+    "orders", "csv_mapping",
   };
 
   cohort_db_assert_owner (db);
@@ -1327,6 +1371,30 @@ ensure_member (CohortImportTx  *tx,
   if (id == 0 && cohort_import_tx_member (tx, community, uid, NULL, FALSE, error))
     id = lookup_member (tx, community, uid);
   return id;
+}
+
+/* For the other files of the store that add rows inside the import transaction. */
+CohortDb *
+_cohort_import_tx_get_db (CohortImportTx *tx)
+{
+  cohort_db_assert_owner (tx->db);
+  g_assert (tx->open);
+  return tx->db;
+}
+
+CohortImportCounts *
+_cohort_import_tx_counts (CohortImportTx *tx)
+{
+  return &tx->counts;
+}
+
+gint64
+_cohort_import_tx_ensure_member (CohortImportTx  *tx,
+                                 gint64           community,
+                                 const char      *uid,
+                                 GError         **error)
+{
+  return ensure_member (tx, community, uid, error);
 }
 
 gboolean

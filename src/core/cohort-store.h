@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * nothing, because every row has a natural key (platform message id or content key).
  */
 
-#define COHORT_SCHEMA_VERSION 3
+#define COHORT_SCHEMA_VERSION 5
 
 #define COHORT_STORE_ERROR (cohort_store_error_quark ())
 
@@ -84,6 +84,7 @@ typedef struct
   gint64 events_added;
   gint64 invites_added;
   gint64 reactions_added;
+  gint64 orders_added;         /* generic CSV orders, new or with a changed status */
 } CohortImportCounts;
 
 /* One import as the Imports page shows it: a run of a file (or the demo), successful or not. */

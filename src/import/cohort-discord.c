@@ -278,7 +278,50 @@ typedef struct
   Capture      capture;
   JsonNode    *guild;
   JsonNode    *channel;
+
+  gboolean     skipping;       /* inside the value of an unread member (see unread_keys) */
+  int          skip_level;     /* containers open inside that value */
 } Parser;
+
+/* Members of DiscordChatExporter messages that nothing here reads (no code looks them up by
+ * name, and no object is walked member by member).  They are a third of a message's JSON
+ * (the author's roles, avatar, colour and discriminator above all), so they are not built
+ * into the captured tree at all. */
+static gboolean
+is_unread_key (const char *key,
+               gsize       len)
+{
+  static const char * const unread_keys[] = {
+    "avatarUrl", "callEndedTimestamp", "color", "discriminator", "fileSizeBytes",
+    "inlineEmojis", "isPinned", "roles",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (unread_keys); i++)
+    if (strlen (unread_keys[i]) == len && memcmp (unread_keys[i], key, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Called by every yajl callback first: TRUE when the event belongs to a skipped value.
+ * opens is +1 for the start of a container, -1 for its end, 0 for a scalar or a key. */
+/* A skipped value is refused as deep as a built one would be. */
+static gboolean
+skipped_too_deep (Parser *p)
+{
+  return p->capture_level + p->skip_level > COHORT_JSON_MAX_DEPTH;
+}
+
+static gboolean
+skip_event (Parser *p,
+            int     opens)
+{
+  if (!p->skipping)
+    return FALSE;
+  p->skip_level += opens;
+  if (p->skip_level == 0 && opens <= 0)
+    p->skipping = FALSE;       /* the skipped scalar, or the end of the skipped container */
+  return TRUE;
+}
 
 static const char *
 member_string (JsonObject *o,
@@ -665,6 +708,9 @@ on_null (void *ctx)
 {
   Parser *p = ctx;
 
+  if (skip_event (p, 0))
+    return 1;
+
   if (p->builder != NULL)
     json_builder_add_null_value (p->builder);
   return 1;
@@ -675,6 +721,9 @@ on_boolean (void *ctx,
             int   value)
 {
   Parser *p = ctx;
+
+  if (skip_event (p, 0))
+    return 1;
 
   if (p->builder != NULL)
     json_builder_add_boolean_value (p->builder, value);
@@ -687,6 +736,9 @@ on_number (void       *ctx,
            size_t      len)
 {
   Parser *p = ctx;
+
+  if (skip_event (p, 0))
+    return 1;
 
   if (p->builder != NULL)
     {
@@ -702,6 +754,9 @@ on_string (void                *ctx,
 {
   Parser *p = ctx;
 
+  if (skip_event (p, 0))
+    return 1;
+
   if (p->builder != NULL)
     {
       cohort_json_builder_add_string (p->builder, (const char *)value, len);
@@ -716,7 +771,14 @@ on_map_key (void                *ctx,
 {
   Parser *p = ctx;
 
-  if (p->builder != NULL)
+  if (skip_event (p, 0))
+    return 1;
+  if (p->builder != NULL && is_unread_key ((const char *)key, len))
+    {
+      p->skipping = TRUE;
+      p->skip_level = 0;
+    }
+  else if (p->builder != NULL)
     {
       g_autofree char *text = g_strndup ((const char *)key, len);
       json_builder_set_member_name (p->builder, text);
@@ -744,6 +806,9 @@ on_start_map (void *ctx)
 {
   Parser *p = ctx;
 
+  if (skip_event (p, 1))
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->sink.ctx->display_name)) : 1;
+
   if (p->builder != NULL)
     {
       if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
@@ -767,6 +832,9 @@ static int
 on_start_array (void *ctx)
 {
   Parser *p = ctx;
+
+  if (skip_event (p, 1))
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->sink.ctx->display_name)) : 1;
 
   if (p->builder != NULL)
     {
@@ -795,6 +863,8 @@ static int
 on_end_container (Parser  *p,
                   gboolean is_map)
 {
+  if (skip_event (p, -1))
+    return 1;
   if (p->builder != NULL)
     {
       p->capture_level--;

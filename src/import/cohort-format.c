@@ -19,6 +19,7 @@ static const CohortFormat * const formats[] = {
   &cohort_format_discord,
   &cohort_format_slack,
   &cohort_format_chatlab,
+  &cohort_format_csv,        /* last: it takes any table the others leave */
   NULL
 };
 

@@ -107,5 +107,6 @@ extern const CohortFormat cohort_format_qq;
 extern const CohortFormat cohort_format_wechat;
 extern const CohortFormat cohort_format_slack;
 extern const CohortFormat cohort_format_chatlab;
+extern const CohortFormat cohort_format_csv;
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cohort-csv.h"
 #include "cohort-demo.h"
 
 struct _CohortImportJob
@@ -22,6 +23,7 @@ struct _CohortImportJob
   char *tz;                    /* CohortImportOptions, owned copies */
   char *format;
   char *date_order;
+  CohortCsvMapping *csv_mapping;
   guint skipped;               /* files in dropped folders that were no export */
 
   /* written by the worker under the lock, read by the notify idle */
@@ -138,6 +140,7 @@ job_options (CohortImportJob *self)
 {
   CohortImportOptions options = { self->tz, self->format, self->date_order };
 
+  options.csv_mapping = self->csv_mapping;
   return options;
 }
 
@@ -261,6 +264,7 @@ cohort_import_job_finalize (GObject *object)
   g_free (self->tz);
   g_free (self->format);
   g_free (self->date_order);
+  cohort_csv_mapping_free (self->csv_mapping);
   g_ptr_array_unref (self->files);
   g_clear_object (&self->cancellable);
   g_free (self->pending_message);
@@ -400,7 +404,7 @@ cohort_import_job_get_n_files (CohortImportJob *self)
   return self->files->len + (self->demo ? 1 : 0);
 }
 
-/* Before start: how the files are read (time zone, format, date order); copied. */
+/* Before start: how the files are read (time zone, format, date order, CSV mapping); copied. */
 void
 cohort_import_job_set_options (CohortImportJob           *self,
                                const CohortImportOptions *options)
@@ -411,9 +415,12 @@ cohort_import_job_set_options (CohortImportJob           *self,
   g_free (self->tz);
   g_free (self->format);
   g_free (self->date_order);
+  cohort_csv_mapping_free (self->csv_mapping);
   self->tz = g_strdup (options ? options->tz : NULL);
   self->format = g_strdup (options ? options->format : NULL);
   self->date_order = g_strdup (options ? options->date_order : NULL);
+  self->csv_mapping = options && options->csv_mapping ? cohort_csv_mapping_copy (options->csv_mapping)
+                                                      : NULL;
 }
 
 /* After "finished": files found in dropped folders that were no export and were passed over. */

@@ -38,9 +38,14 @@ cohort_import_result_describe (const CohortImportResult *result)
   const CohortImportCounts *c = &result->counts;
 
   if (c->messages_added == 0 && c->system_added == 0 && c->members_added == 0 &&
-      c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0)
+      c->events_added == 0 && c->invites_added == 0 && c->reactions_added == 0 &&
+      c->orders_added == 0)
     return g_strdup_printf (_("%s: already imported, nothing new (%" PRId64
                               " messages were already there)"), base, c->messages_present);
+  /* A generic CSV table of orders adds orders (and their buyers), nothing else. */
+  if (c->orders_added > 0)
+    return g_strdup_printf (_("%s: %" PRId64 " orders added or updated, %" PRId64 " new members"),
+                            base, c->orders_added, c->members_added);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s: %" PRId64 " messages, %" PRId64
@@ -522,9 +527,11 @@ cohort_import_file (CohortDb                  *db,
   if (result != NULL)
     return result;
 
-  /* The file's transaction is gone; the attempt itself goes into the history on its own. */
-  if (options != NULL && options->in_folder &&
-      g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED))
+  /* The file's transaction is gone; the attempt itself goes into the history on its own.  A
+   * CSV table waiting for its column mapping is a question, not a failure. */
+  if ((options != NULL && options->in_folder &&
+       g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED)) ||
+      g_error_matches (local_error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_NEEDS_MAPPING))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;

@@ -16,7 +16,10 @@ typedef enum
   COHORT_IMPORT_ERROR_TRUNCATED,     /* the file ends in the middle */
   COHORT_IMPORT_ERROR_MALFORMED,     /* syntax error at a known place */
   COHORT_IMPORT_ERROR_EMPTY,         /* a valid export with no chat in it */
+  COHORT_IMPORT_ERROR_NEEDS_MAPPING, /* a generic CSV table whose columns nobody has mapped yet */
 } CohortImportError;
+
+typedef struct _CohortCsvMapping CohortCsvMapping;   /* cohort-csv.h */
 
 typedef struct
 {
@@ -25,6 +28,7 @@ typedef struct
   const char *date_order;    /* "dmy", "mdy" or "ymd" for exports with ambiguous dates; NULL = infer */
   gboolean    in_folder;     /* found in a dropped folder: a file that is no export is passed
                               * over without a line in the imports history */
+  const CohortCsvMapping *csv_mapping;  /* columns of a generic CSV; NULL = the saved mapping */
 } CohortImportOptions;
 
 typedef struct

@@ -93,7 +93,37 @@ typedef struct
   JsonBuilder *builder;  /* non-NULL while a message is being assembled */
   int capture_level;
   gint64 messages_seen;
+
+  /* text_entities repeats `text` piece by piece; flatten_text () reads it only when `text`
+   * gives nothing.  After a non-empty string `text` it is skipped at the yajl events (a
+   * quarter of each message's JSON).  Exports never repeat a key, so no later `text` can
+   * take the string back. */
+  gboolean key_is_text;       /* the message member being read is `text` */
+  gboolean have_plain_text;   /* the message had a non-empty string `text` */
+  gboolean skipping;          /* inside the skipped text_entities */
+  int skip_level;             /* containers open inside it */
 } Parser;
+
+/* Called by every yajl callback first: TRUE when the event belongs to the skipped value.
+ * opens is +1 for the start of a container, -1 for its end, 0 for a scalar or a key. */
+/* A skipped value is refused as deep as a built one would be. */
+static gboolean
+skipped_too_deep (Parser *p)
+{
+  return p->capture_level + p->skip_level > COHORT_JSON_MAX_DEPTH;
+}
+
+static gboolean
+skip_event (Parser *p,
+            int     opens)
+{
+  if (!p->skipping)
+    return FALSE;
+  p->skip_level += opens;
+  if (p->skip_level == 0 && opens <= 0)
+    p->skipping = FALSE;
+  return TRUE;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Chats                                                                                       */
@@ -880,6 +910,9 @@ on_null (void *ctx)
 {
   Parser *p = ctx;
 
+  if (skip_event (p, 0))
+    return 1;
+
   if (p->builder != NULL)
     json_builder_add_null_value (p->builder);
   return 1;
@@ -890,6 +923,9 @@ on_boolean (void *ctx,
             int   value)
 {
   Parser *p = ctx;
+
+  if (skip_event (p, 0))
+    return 1;
 
   if (p->builder != NULL)
     json_builder_add_boolean_value (p->builder, value);
@@ -927,6 +963,9 @@ on_number (void       *ctx,
 {
   Parser *p = ctx;
 
+  if (skip_event (p, 0))
+    return 1;
+
   if (p->builder != NULL)
     {
       cohort_json_builder_add_number (p->builder, value, len);
@@ -943,8 +982,14 @@ on_string (void                *ctx,
 {
   Parser *p = ctx;
 
+  if (skip_event (p, 0))
+    return 1;
+
   if (p->builder != NULL)
     {
+      /* Non-empty as json-glib will hold it: the copy ends at an escaped NUL. */
+      if (p->capture_level == 1 && p->key_is_text && len > 0 && value[0] != '\0')
+        p->have_plain_text = TRUE;
       cohort_json_builder_add_string (p->builder, (const char *)value, len);
       return 1;
     }
@@ -960,9 +1005,20 @@ on_map_key (void                *ctx,
   Parser *p = ctx;
   Frame *f;
 
+  if (skip_event (p, 0))
+    return 1;
   if (p->builder != NULL)
     {
       g_autofree char *text = g_strndup ((const char *)key, len);
+
+      if (p->capture_level == 1 && p->have_plain_text && strcmp (text, "text_entities") == 0)
+        {
+          p->skipping = TRUE;
+          p->skip_level = 0;
+          return 1;
+        }
+      if (p->capture_level == 1)
+        p->key_is_text = strcmp (text, "text") == 0;
       json_builder_set_member_name (p->builder, text);
       return 1;
     }
@@ -991,6 +1047,8 @@ on_start_map (void *ctx)
   Parser *p = ctx;
   Frame *f = top (p);
 
+  if (skip_event (p, 1))
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->display_name)) : 1;
   if (p->builder != NULL)
     {
       if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
@@ -1023,6 +1081,7 @@ on_start_map (void *ctx)
     case FRAME_MESSAGES:
       p->builder = json_builder_new ();
       p->capture_level = 1;
+      p->key_is_text = p->have_plain_text = FALSE;
       json_builder_begin_object (p->builder);
       return 1;
     case FRAME_SECTION:
@@ -1040,6 +1099,9 @@ on_start_array (void *ctx)
 {
   Parser *p = ctx;
   Frame *f = top (p);
+
+  if (skip_event (p, 1))
+    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->display_name)) : 1;
 
   if (p->builder != NULL)
     {
@@ -1099,6 +1161,9 @@ on_end_map (void *ctx)
 {
   Parser *p = ctx;
 
+  if (skip_event (p, -1))
+    return 1;
+
   if (p->builder != NULL)
     {
       p->capture_level--;
@@ -1112,6 +1177,9 @@ static int
 on_end_array (void *ctx)
 {
   Parser *p = ctx;
+
+  if (skip_event (p, -1))
+    return 1;
 
   if (p->builder != NULL)
     {

@@ -43,11 +43,21 @@ cohort_fuzz_import (const char    *format,
                     const uint8_t *data,
                     size_t         size)
 {
+  CohortImportOptions options = { "UTC", format, NULL };
+
+  return cohort_fuzz_import_with (&options, file_name, data, size);
+}
+
+int
+cohort_fuzz_import_with (const CohortImportOptions *options,
+                         const char                *file_name,
+                         const uint8_t             *data,
+                         size_t                     size)
+{
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = NULL;
-  CohortImportOptions options = { "UTC", format, NULL };
 
   if (work_dir == NULL)
     {
@@ -60,7 +70,7 @@ cohort_fuzz_import (const char    *format,
     g_error ("cannot write the input: %s", error->message);
   file = g_file_new_for_path (path);
 
-  result = cohort_import_file (get_db (), file, &options, NULL, NULL, NULL, &error);
+  result = cohort_import_file (get_db (), file, options, NULL, NULL, NULL, &error);
   /* Every refusal is an import error with a message, never a bare failure. */
   g_assert (result != NULL || (error != NULL && error->message != NULL));
   if (result != NULL)

@@ -103,7 +103,7 @@ def check_file(path, problems):
             continue
         # strftime('%s', 'now') is SQL's own format inside an SQL string, not a splice.
         sql_code = re.sub(r"strftime\s*\(\s*'[^']*'", "strftime(''", joined)
-        spliced = DIRECTIVE.search(sql_code) or re.search(r'"\s*(PRI|G_G)', run)
+        spliced = DIRECTIVE.search(sql_code) or re.search(r'"\s*(PRI[diouxX]|G_G)', run)
         before = text[max(0, m.start() - 60):m.start()]
         if not in_core:
             problems.append(f'{where(m.start())}: SQL outside src/core: {joined[:60]}')

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-store"
+
+#include "config.h"
+
+#include "cohort-store-activity.h"
+#include "cohort-store-private.h"
+
+/* The SQL of the Activity & Content page: message texts for one date range. */
+
+static const char load_members_sql[] =
+  "SELECT id, platform_uid FROM member WHERE community = ?1";
+
+/* Members are named by row id and mapped to snapshot indexes in C: joining the member table
+ * twice per message doubled the cost of a range change on a million messages. */
+static const char load_texts_sql[] =
+  "SELECT m.ts, m.member, r.member, m.kind, m.is_mech, m.mech_reason, m.text "
+  "FROM message m "
+  "LEFT JOIN message r ON r.community = m.community AND r.platform_msg_id = m.reply_to "
+  "WHERE m.community = ?1 AND m.ts >= ?2 AND m.ts < ?3 AND m.kind != ?4 "
+  "AND m.member IS NOT NULL "
+  "ORDER BY m.ts, m.id";
+
+/* Cheap on a million messages: the largest message and event ids are rowid look-ups, every
+ * import or removed import changes the run table, and the member flags are summed over the
+ * community's members.  Any import anywhere changes it, which errs on the side of a reload. */
+static const char fingerprint_sql[] =
+  "SELECT c.tz, c.week_start, "
+  "  (SELECT count(*) || ':' || coalesce(max(id), 0) FROM import_run) || ':' || "
+  "  (SELECT coalesce(max(id), 0) FROM message) || ':' || "
+  "  (SELECT coalesce(max(id), 0) FROM event), "
+  "  (SELECT count(*) || ':' || coalesce(sum(is_bot), 0) || ':' || coalesce(sum(is_staff), 0) "
+  "   FROM member WHERE community = c.id) "
+  "FROM community c WHERE c.id = ?1";
+
+CohortTextMessage *
+cohort_text_message_new (gint64      ts,
+                         guint       member,
+                         int         reply_member,
+                         int         kind,
+                         gboolean    is_mech,
+                         const char *mech_reason,
+                         const char *text)
+{
+  CohortTextMessage *message = g_new0 (CohortTextMessage, 1);
+
+  message->ts = ts;
+  message->member = member;
+  message->reply_member = reply_member;
+  message->kind = (guint8)kind;
+  message->is_mech = is_mech ? 1 : 0;
+  message->mech_reason = g_strdup (mech_reason);
+  message->text = g_strdup (text);
+  return message;
+}
+
+void
+cohort_text_message_free (CohortTextMessage *message)
+{
+  if (message == NULL)
+    return;
+  g_free (message->mech_reason);
+  g_free (message->text);
+  g_free (message);
+}
+
+/* member row id → snapshot index + 1, for the members the snapshot knows */
+static GHashTable *
+member_indexes (CohortDb        *db,
+                gint64           community,
+                CohortSnapshot  *snapshot,
+                GError         **error)
+{
+  g_autoptr(GHashTable) map = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db->db, load_members_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "load text members"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *uid = (const char *)sqlite3_column_text (stmt, 1);
+      int index = uid != NULL ? cohort_snapshot_find_member (snapshot, uid) : -1;
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (index >= 0)
+        g_hash_table_insert (map, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (index + 1));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "load text members"), NULL;
+  return g_steal_pointer (&map);
+}
+
+static int
+member_index (GHashTable   *map,
+              sqlite3_stmt *stmt,
+              int           col)
+{
+  gint64 id;
+
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return -1;
+  id = sqlite3_column_int64 (stmt, col);
+  return GPOINTER_TO_INT (g_hash_table_lookup (map, &id)) - 1;
+}
+
+GPtrArray *
+cohort_db_load_texts (CohortDb        *db,
+                      gint64           community,
+                      CohortSnapshot  *snapshot,
+                      gint64           ts0,
+                      gint64           ts1,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) map = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  if (!(map = member_indexes (db, community, snapshot, error)))
+    return NULL;
+  if (sqlite3_prepare_v2 (db->db, load_texts_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "load texts"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  sqlite3_bind_int64 (stmt, 2, ts0);
+  sqlite3_bind_int64 (stmt, 3, ts1);
+  sqlite3_bind_int (stmt, 4, COHORT_MESSAGE_SYSTEM);
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_text_message_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int member = member_index (map, stmt, 1);
+      int reply = member_index (map, stmt, 2);
+
+      if (member < 0)
+        continue;
+      g_ptr_array_add (rows, cohort_text_message_new (sqlite3_column_int64 (stmt, 0),
+                                                      (guint)member, reply,
+                                                      sqlite3_column_int (stmt, 3),
+                                                      sqlite3_column_int (stmt, 4),
+                                                      (const char *)sqlite3_column_text (stmt, 5),
+                                                      (const char *)sqlite3_column_text (stmt, 6)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "load texts"), NULL;
+  return g_steal_pointer (&rows);
+}
+
+char *
+cohort_db_community_fingerprint (CohortDb  *db,
+                                 gint64     community,
+                                 GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *fingerprint = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+
+  if (sqlite3_prepare_v2 (db->db, fingerprint_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "community fingerprint"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    fingerprint = g_strdup_printf ("%s|%d|%s|%s", (const char *)sqlite3_column_text (stmt, 0),
+                                   sqlite3_column_int (stmt, 1),
+                                   (const char *)sqlite3_column_text (stmt, 2),
+                                   (const char *)sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
+                 "Community %" G_GINT64_FORMAT " does not exist", community);
+  else if (rc != SQLITE_ROW)
+    cohort_db_set_sql_error (db, error, "community fingerprint");
+  return fingerprint;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "cohort-activity-loader.h"
+#include "cohort-importer.h"
+#include "cohort-store-activity.h"
+#include "cohort-test-db.h"
+
+/*
+ * The store side of the Activity & Content page on tests/data/activity/two-weeks.json (see
+ * its README): the text rows line up with the snapshot, replies name their target member,
+ * and the community fingerprint stays put until an import run, so the pages reuse their
+ * snapshot while it is current and reload it after any import.
+ */
+
+static gint64
+import_fixture (CohortTestDb *fx,
+                const char   *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "activity", name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GPtrArray) communities = NULL;
+  CohortImportOptions options = { 0 };
+
+  result = cohort_import_file (fx->db, file, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  communities = cohort_test_list_communities (fx->db);
+  return ((CohortCommunityInfo *)communities->pdata[0])->id;
+}
+
+static void
+test_texts (CohortTestDb  *fx,
+            gconstpointer  data)
+{
+  gint64 id = import_fixture (fx, "two-weeks.json");
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+  int alice = cohort_snapshot_find_member (snap, "user2001");
+  int bob = cohort_snapshot_find_member (snap, "user2002");
+  int bot = cohort_snapshot_find_member (snap, "user2009");
+  const CohortTextMessage *m;
+
+  all = cohort_db_load_texts (fx->db, id, snap, G_MININT64, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  /* 20 messages, the create_group service message is a system message */
+  g_assert_cmpuint (all->len, ==, 20);
+  g_assert_cmpuint (all->len, ==, snap->n_messages);
+  for (guint i = 1; i < all->len; i++)
+    g_assert_cmpint (((CohortTextMessage *)all->pdata[i - 1])->ts, <=,
+                     ((CohortTextMessage *)all->pdata[i])->ts);
+
+  /* P = 2024-03-11 … 03-17 local: 15 rows; the 7th is Bob's reply to Alice */
+  week = cohort_db_load_texts (fx->db, id, snap,
+                               cohort_snapshot_day_start (snap, cohort_day_from_ymd (2024, 3, 11)),
+                               cohort_snapshot_day_end (snap, cohort_day_from_ymd (2024, 3, 17)),
+                               &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (week->len, ==, 15);
+  m = week->pdata[6];
+  g_assert_cmpint (m->member, ==, bob);
+  g_assert_cmpint (m->reply_member, ==, alice);
+  g_assert_cmpstr (m->text, ==, "这个怎么配置");
+  g_assert_false (m->is_mech);
+  m = week->pdata[7];
+  g_assert_true (m->is_mech);
+  g_assert_cmpstr (m->mech_reason, ==, "STOPLIST_ZH");
+  m = week->pdata[11];
+  g_assert_cmpint (m->reply_member, ==, bot);
+  g_assert_true (snap->member_is_bot[bot]);
+}
+
+static void
+test_fingerprint (CohortTestDb  *fx,
+                  gconstpointer  data)
+{
+  gint64 id = import_fixture (fx, "two-weeks.json");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = cohort_db_community_fingerprint (fx->db, id, &error);
+  g_autofree char *again = NULL;
+  g_autofree char *after_import = NULL;
+  g_autofree char *missing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  again = cohort_db_community_fingerprint (fx->db, id, &error);
+  g_assert_cmpstr (first, ==, again);
+
+  /* a further message changes it */
+  import_fixture (fx, "two-weeks-more.json");
+  after_import = cohort_db_community_fingerprint (fx->db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, !=, after_import);
+
+  /* so does any import run, even one that added nothing: it errs on the side of a reload */
+  import_fixture (fx, "two-weeks.json");
+  g_clear_pointer (&again, g_free);
+  again = cohort_db_community_fingerprint (fx->db, id, &error);
+  g_assert_cmpstr (after_import, !=, again);
+
+  missing = cohort_db_community_fingerprint (fx->db, 999, &error);
+  g_assert_null (missing);
+  g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND);
+}
+
+/* The loader keeps a shared snapshot while the fingerprint holds and reloads after it moves. */
+static void
+test_loader_reuse (CohortTestDb  *fx,
+                   gconstpointer  data)
+{
+  gint64 id = import_fixture (fx, "two-weeks.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortActivityData) first = NULL;
+  g_autoptr(CohortActivityData) second = NULL;
+  g_autoptr(CohortActivityData) third = NULL;
+
+  first = cohort_retention_load (fx->path, id, NULL, COHORT_RETENTION_BY_WEEK,
+                                 COHORT_RETENTION_MEMBERSHIP, 1710777600 /* 2024-03-19 */, &error);
+  g_assert_no_error (error);
+  second = cohort_retention_load (fx->path, id, first->snapshot, COHORT_RETENTION_BY_MONTH,
+                                  COHORT_RETENTION_ACTIVITY, 1710777600, &error);
+  g_assert_no_error (error);
+  g_assert_true (cohort_snapshot_ref_get (second->snapshot) == cohort_snapshot_ref_get (first->snapshot));
+  g_assert_cmpint (second->retention->period, ==, COHORT_RETENTION_BY_MONTH);
+
+  import_fixture (fx, "two-weeks-more.json");
+  third = cohort_retention_load (fx->path, id, second->snapshot, COHORT_RETENTION_BY_WEEK,
+                                 COHORT_RETENTION_ACTIVITY, 1710777600, &error);
+  g_assert_no_error (error);
+  g_assert_true (cohort_snapshot_ref_get (third->snapshot) != cohort_snapshot_ref_get (first->snapshot));
+  g_assert_cmpuint (cohort_snapshot_ref_get (third->snapshot)->n_messages, ==,
+                    cohort_snapshot_ref_get (first->snapshot)->n_messages + 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/cohort/activity-store/texts", CohortTestDb, NULL, cohort_test_db_setup,
+              test_texts, cohort_test_db_teardown);
+  g_test_add ("/cohort/activity-store/fingerprint", CohortTestDb, NULL, cohort_test_db_setup,
+              test_fingerprint, cohort_test_db_teardown);
+  g_test_add ("/cohort/activity-store/loader-reuse", CohortTestDb, NULL, cohort_test_db_setup,
+              test_loader_reuse, cohort_test_db_teardown);
+  return g_test_run ();
+}
