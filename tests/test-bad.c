@@ -26,6 +26,7 @@
 static const char * const tables[] = {
   "community", "member", "span", "message", "reaction", "event", "invite", "import_run",
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (tables) == 8);   /* import_run is the last */
 
 typedef struct
 {

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cohort-recovery-dialog.h"
 #include "cohort-render.h"
 #include "cohort-store.h"
 #include "cohort-window.h"
@@ -37,6 +38,9 @@ ensure_window (CohortApplication *self)
                             : cohort_db_default_path ();
 
       window = GTK_WINDOW (cohort_window_new (GTK_APPLICATION (self), path));
+      /* Off the main thread: the daily backup, and the recovery dialog if the database is
+       * damaged or from a newer Cohort. */
+      cohort_recovery_check_database (window, path, g_settings_get_int (settings, "backup-keep"));
     }
   return COHORT_WINDOW (window);
 }

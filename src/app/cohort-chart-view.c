@@ -581,7 +581,6 @@ cohort_chart_view_export (CohortChartView *self,
   for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-      g_autofree char *pattern = g_strconcat ("*.", filters[i][1], NULL);
 
       gtk_file_filter_set_name (filter, _(filters[i][0]));
       gtk_file_filter_add_suffix (filter, filters[i][1]);

@@ -5,6 +5,8 @@
 
 #include "cohort-store-private.h"
 
+#include "cohort-backup.h"
+
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -44,6 +46,9 @@ struct _CohortImportTx
   gint64             started_us;   /* monotonic, for the run's duration */
   char              *options;      /* how the file was read, to re-run it the same way */
   CohortImportCounts counts;
+  gint64             n_times;      /* message and event times seen, and their span */
+  gint64             first_ts;
+  gint64             last_ts;
   gboolean           open;
 };
 
@@ -313,10 +318,15 @@ cohort_db_set_sql_error (CohortDb    *db,
                          GError     **error,
                          const char  *what)
 {
-  if (is_disk_full (sqlite3_extended_errcode (db->db)))
+  int code = sqlite3_extended_errcode (db->db);
+
+  if (is_disk_full (code))
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_DISK_FULL,
                  _("Cohort could not write to %s: the disk is full. Nothing was changed; free "
                    "some space and try again."), db->path);
+  else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_CORRUPT,
+                 _("The database %s is damaged (%s)."), db->path, sqlite3_errmsg (db->db));
   else
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
                  "%s: %s", what, sqlite3_errmsg (db->db));
@@ -332,7 +342,9 @@ cohort_db_exec (CohortDb    *db,
 
   if (sqlite3_exec (db->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
-      if (is_disk_full (sqlite3_extended_errcode (db->db)))
+      int code = sqlite3_extended_errcode (db->db);
+
+      if (is_disk_full (code) || (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
         {
           sqlite3_free (msg);
           return cohort_db_set_sql_error (db, error, NULL);
@@ -379,6 +391,21 @@ migrate (CohortDb  *db,
                    "The database %s was written by a newer version of Cohort (schema %d; this "
                    "version understands %d).", db->path, version, COHORT_SCHEMA_VERSION);
       return FALSE;
+    }
+
+  /* A database with data in it is backed up before its schema changes (a new one is not:
+   * there is nothing to lose). */
+  if (version > 0 && version < target)
+    {
+      g_autofree char *reason = g_strdup_printf ("before-v%d", target);
+      g_autofree char *backup = cohort_db_backup (db, reason, cohort_backup_get_keep (), error);
+
+      if (backup == NULL)
+        {
+          g_prefix_error (error, _("The database was not upgraded, because it could not be "
+                                   "backed up first: "));
+          return FALSE;
+        }
     }
 
   for (int v = version; v < target; v++)
@@ -429,6 +456,13 @@ cohort_db_open_at_version (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  if (!read_only && cohort_backup_writes_blocked (path))
+    {
+      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_WRITES_BLOCKED,
+                   _("The database %s is open read-only, so nothing can be imported into it. "
+                     "Restore a backup or start a new database to import again."), path);
+      return NULL;
+    }
   if (!read_only)
     {
       dir = g_path_get_dirname (path);
@@ -466,8 +500,14 @@ cohort_db_open_at_version (const char  *path,
           !migrate (db, target, error))
         goto fail;
     }
-  else if (cohort_db_schema_version (db) != target)
+  /* Reading the schema is the first read of the file: a damaged one fails here, as CORRUPT. */
+  else if (!cohort_db_exec (db, "SELECT count(*) FROM sqlite_master", error))
+    goto fail;
+  else if (cohort_db_schema_version (db) != target &&
+           !(cohort_db_schema_version (db) > target && cohort_backup_writes_blocked (path)))
     {
+      /* Newer schemas only add to older ones, so reading one works once the operator chose
+       * "Open Read-Only" for it (which blocks every write to it). */
       int version = cohort_db_schema_version (db);
 
       /* A file from an older Cohort: the first reader (the Overview, on launch) must not be
@@ -1243,26 +1283,25 @@ cohort_import_tx_member (CohortImportTx  *tx,
   return TRUE;
 }
 
-/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
- * more than a year from now (a garbled year such as 2100).  One such record means the export
- * is damaged, and the whole file is refused rather than skewing every chart. */
-#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
-
-static gboolean
-check_timestamp (gint64   ts,
-                 GError **error)
+/* The span of the times this import carries, for the importer's plausibility check. */
+static void
+note_time (CohortImportTx *tx,
+           gint64          ts)
 {
-  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
-  g_autoptr(GDateTime) when = NULL;
-  g_autofree char *day = NULL;
+  if (tx->n_times++ == 0 || ts < tx->first_ts)
+    tx->first_ts = ts;
+  if (tx->n_times == 1 || ts > tx->last_ts)
+    tx->last_ts = ts;
+}
 
-  if (ts >= EARLIEST_TS && ts <= latest)
-    return TRUE;
-  when = g_date_time_new_from_unix_utc (ts);
-  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, ts);
-  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
-               _("a message is dated %s, which no chat platform can produce"), day);
-  return FALSE;
+gboolean
+cohort_import_tx_get_time_span (CohortImportTx *tx,
+                                gint64         *first,
+                                gint64         *last)
+{
+  *first = tx->first_ts;
+  *last = tx->last_ts;
+  return tx->n_times > 0;
 }
 
 /* INSERT OR IGNORE skipped the message: fine when an earlier import brought it, a damaged
@@ -1293,9 +1332,7 @@ cohort_import_tx_message (CohortImportTx             *tx,
   sqlite3_stmt *stmt;
   gint64 member = 0;
 
-  if (!check_timestamp (r->ts, error))
-    return FALSE;
-
+  note_time (tx, r->ts);
   if (r->member_uid != NULL && (member = lookup_member (tx, r->community, r->member_uid)) == 0)
     {
       if (!cohort_import_tx_member (tx, r->community, r->member_uid, NULL, FALSE, error))
@@ -1417,8 +1454,7 @@ cohort_import_tx_event (CohortImportTx  *tx,
   sqlite3_stmt *stmt;
   gint64 member;
 
-  if (!check_timestamp (ts, error))
-    return FALSE;
+  note_time (tx, ts);
   if ((member = ensure_member (tx, community, member_uid, error)) == 0)
     return FALSE;
   stmt = tx_stmt (tx, STMT_EVENT_INSERT);

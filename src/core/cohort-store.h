@@ -29,6 +29,8 @@ typedef enum
   COHORT_STORE_ERROR_NOT_FOUND,
   COHORT_STORE_ERROR_INVALID_DATA,   /* a record no real export can hold (date, count, id) */
   COHORT_STORE_ERROR_DISK_FULL,      /* the disk or the file-size limit ran out */
+  COHORT_STORE_ERROR_CORRUPT,        /* SQLite finds the file damaged, or no database at all */
+  COHORT_STORE_ERROR_WRITES_BLOCKED, /* opened read-only after a failed open (cohort-backup.h) */
 } CohortStoreError;
 
 typedef struct _CohortDb CohortDb;
@@ -170,6 +172,10 @@ gboolean        cohort_import_tx_invite         (CohortImportTx  *tx,
                                                  const char      *channel,
                                                  GError         **error);
 const CohortImportCounts *cohort_import_tx_get_counts (CohortImportTx *tx);
+/* The earliest and latest message or event time added so far; FALSE when there is none. */
+gboolean        cohort_import_tx_get_time_span  (CohortImportTx  *tx,
+                                                 gint64          *first,
+                                                 gint64          *last);
 /* How the file was read (a small JSON object: format, tz, date_order), kept with the run so
  * that the Imports page can run it again the same way. */
 void            cohort_import_tx_set_options    (CohortImportTx  *tx,

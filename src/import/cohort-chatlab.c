@@ -376,7 +376,9 @@ import_json (ChatLab  *cl,
                               cl->ctx->cancellable, error) < 0)
     return FALSE;
   bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
-  text = g_bytes_get_data (bytes, &len);
+  /* An empty file gives NULL data (found by fuzz-chatlab); json-glib wants a string. */
+  if ((text = g_bytes_get_data (bytes, &len)) == NULL)
+    text = "";
   if (!cohort_json_check_depth (text, len, cl->ctx->display_name, error))
     return FALSE;
 

@@ -239,6 +239,35 @@ zip_entries (GFile         *file,
   return TRUE;
 }
 
+/* Dates no chat platform can produce: before 1990 (a zero or garbled epoch lands in 1970) or
+ * more than a year from now (a garbled year such as 2100).  One such record means the export
+ * is damaged, and the whole file is refused rather than skewing every chart. */
+#define EARLIEST_TS G_GINT64_CONSTANT (631152000)   /* 1990-01-01 UTC */
+
+static gboolean
+check_time_span (CohortImportTx  *tx,
+                 const char      *name,
+                 GError         **error)
+{
+  gint64 latest = g_get_real_time () / G_USEC_PER_SEC + 366 * 24 * 3600;
+  gint64 first, last, bad;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *why = NULL;
+
+  if (!cohort_import_tx_get_time_span (tx, &first, &last) ||
+      (first >= EARLIEST_TS && last <= latest))
+    return TRUE;
+  bad = first < EARLIEST_TS ? first : last;
+  when = g_date_time_new_from_unix_utc (bad);
+  day = when ? g_date_time_format (when, "%Y-%m-%d") : g_strdup_printf ("%" G_GINT64_FORMAT, bad);
+  why = g_strdup_printf (_("a message is dated %s, which no chat platform can produce"), day);
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+               _("%s cannot be imported because it is damaged: %s. Export the chat again; "
+                 "nothing was imported."), name, why);
+  return FALSE;
+}
+
 /* The store checks every record; its complaint gets the file's name in front, so that the
  * operator knows which of the dropped files is damaged. */
 static void
@@ -450,6 +479,11 @@ import_file (CohortDb                  *db,
     {
       cohort_import_tx_rollback (tx);
       explain_store_error (g_steal_pointer (&local_error), name, error);
+      return NULL;
+    }
+  if (!check_time_span (tx, name, error))
+    {
+      cohort_import_tx_rollback (tx);
       return NULL;
     }
   result->counts = *cohort_import_tx_get_counts (tx);

@@ -275,7 +275,9 @@ count_repliers (Ctx    *ctx,
       pair = (guint64)target << 32 | s->msg_member[i];
       g_array_append_val (pairs, pair);
     }
-  qsort (pairs->data, pairs->len, sizeof (guint64), compare_guint64);
+  /* An empty GArray has NULL data, which qsort must not get (UBSan). */
+  if (pairs->len > 1)
+    qsort (pairs->data, pairs->len, sizeof (guint64), compare_guint64);
   for (guint i = 0; i < pairs->len; i++)
     if (i == 0 || g_array_index (pairs, guint64, i) != g_array_index (pairs, guint64, i - 1))
       q[g_array_index (pairs, guint64, i) >> 32]++;
