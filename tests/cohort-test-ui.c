@@ -3,6 +3,10 @@
 
 #include "cohort-test-ui.h"
 
+#include <string.h>
+
+#include "cohort-render.h"
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 gboolean      *painted)
@@ -25,4 +29,58 @@ cohort_test_wait_for_frame (GtkWidget *widget)
     g_main_context_iteration (NULL, FALSE);
   g_signal_handler_disconnect (clock, id);
   g_assert_true (painted);
+}
+
+CohortTestImage
+cohort_test_render (GtkWidget  *widget,
+                    const char *png_name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
+  CohortTestImage image = { 0, };
+
+  cohort_test_wait_for_frame (widget);
+  texture = cohort_widget_render (widget);
+  g_assert_nonnull (texture);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+  image.width = gdk_texture_get_width (texture);
+  image.height = gdk_texture_get_height (texture);
+  image.stride = image.width * 4;
+  image.pixels = g_malloc (image.stride * image.height);
+  gdk_texture_download (texture, image.pixels, image.stride);
+  return image;
+}
+
+int
+cohort_test_count_colour (const CohortTestImage *image,
+                          int                    r,
+                          int                    g,
+                          int                    b,
+                          int                    tolerance)
+{
+  int n = 0;
+
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        const guchar *p = image->pixels + y * image->stride + x * 4;
+
+        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
+            ABS (p[0] - b) <= tolerance && p[3] > 200)
+          n++;
+      }
+  return n;
+}
+
+int
+cohort_test_count_distinct_rows (const CohortTestImage *image)
+{
+  int changes = 0;
+
+  for (int y = 1; y < image->height; y++)
+    if (memcmp (image->pixels + y * image->stride, image->pixels + (y - 1) * image->stride,
+                image->stride) != 0)
+      changes++;
+  return changes;
 }

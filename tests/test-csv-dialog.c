@@ -18,14 +18,6 @@
  * their pixels are checked.
  */
 
-typedef struct
-{
-  int width;
-  int height;
-  guchar *pixels;
-  gsize stride;
-} Image;
-
 static GFile *
 fixture_file (const char *name)
 {
@@ -57,60 +49,6 @@ window_idle (gpointer window)
   return !cohort_window_is_busy (window);
 }
 
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Pixels close to an RGB colour (texture bytes are B, G, R, A). */
-static int
-count_colour (const Image *image,
-              int          r,
-              int          g,
-              int          b,
-              int          tolerance)
-{
-  int n = 0;
-
-  for (int y = 0; y < image->height; y++)
-    for (int x = 0; x < image->width; x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance && p[3] > 200)
-          n++;
-      }
-  return n;
-}
-
-static int
-count_distinct_rows (const Image *image)
-{
-  int changes = 0;
-
-  for (int y = 1; y < image->height; y++)
-    if (memcmp (image->pixels + y * image->stride, image->pixels + (y - 1) * image->stride,
-                image->stride) != 0)
-      changes++;
-  return changes;
-}
-
 static CohortCsvMappingDialog *
 open_dialog (const char *name)
 {
@@ -133,7 +71,7 @@ test_orders_preview (void)
 {
   CohortCsvMappingDialog *dialog = open_dialog ("orders.csv");
   g_autoptr(CohortCsvMapping) mapping = cohort_csv_mapping_dialog_dup_mapping (dialog);
-  Image image;
+  CohortTestImage image;
 
   g_assert_cmpint (mapping->kind, ==, COHORT_CSV_KIND_ORDERS);
   g_assert_cmpstr (mapping->columns[COHORT_CSV_FIELD_ORDER_ID], ==, "订单号");
@@ -144,13 +82,13 @@ test_orders_preview (void)
   g_assert_null (mapping->date_format);
   g_assert_null (cohort_csv_mapping_dialog_get_problem (dialog));
 
-  image = render (GTK_WIDGET (dialog), "csv-dialog-orders.png");
+  image = cohort_test_render (GTK_WIDGET (dialog), "csv-dialog-orders.png");
   /* A preview table and a form: many distinct rows; Import is enabled (solid blue) and the
    * check line is green. */
-  g_assert_cmpint (count_distinct_rows (&image), >, 250);
-  g_assert_cmpint (count_colour (&image, BLUE, 16), >, 300);
-  g_assert_cmpint (count_colour (&image, GREEN, 40), >, 20);
-  g_assert_cmpint (count_colour (&image, RED, 40), <, 5);
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 250);
+  g_assert_cmpint (cohort_test_count_colour (&image, BLUE, 16), >, 300);
+  g_assert_cmpint (cohort_test_count_colour (&image, GREEN, 40), >, 20);
+  g_assert_cmpint (cohort_test_count_colour (&image, RED, 40), <, 5);
   g_free (image.pixels);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -161,15 +99,15 @@ test_bad_date_check (void)
   CohortCsvMappingDialog *dialog = open_dialog ("bad-date.csv");
   g_autoptr(CohortCsvMapping) mapping = cohort_csv_mapping_dialog_dup_mapping (dialog);
   const char *problem = cohort_csv_mapping_dialog_get_problem (dialog);
-  Image image;
+  CohortTestImage image;
 
   g_assert_cmpint (mapping->kind, ==, COHORT_CSV_KIND_MESSAGES);
   g_assert_nonnull (problem);
   g_assert_true (g_str_has_prefix (problem, "Row 3: “2024-13-01” is not a date"));
-  image = render (GTK_WIDGET (dialog), "csv-dialog-bad-date.png");
+  image = cohort_test_render (GTK_WIDGET (dialog), "csv-dialog-bad-date.png");
   /* The check line is red, and Import is disabled (no solid blue). */
-  g_assert_cmpint (count_colour (&image, RED, 40), >, 20);
-  g_assert_cmpint (count_colour (&image, BLUE, 16), <, 50);
+  g_assert_cmpint (cohort_test_count_colour (&image, RED, 40), >, 20);
+  g_assert_cmpint (cohort_test_count_colour (&image, BLUE, 16), <, 50);
   g_free (image.pixels);
 
   /* A preset that the rows do not fit says so in its own words. */

@@ -34,14 +34,6 @@ typedef struct
   CohortSourcesPage   *page;
 } Fixture;
 
-typedef struct
-{
-  int     width;
-  int     height;
-  guchar *pixels;
-  gsize   stride;
-} Image;
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -82,61 +74,6 @@ wait_idle (Fixture *f)
   while (cohort_sources_page_is_busy (f->page) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (cohort_sources_page_is_busy (f->page));
-}
-
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Pixels close to an RGB colour (texture bytes are B, G, R, A). */
-static int
-count_colour (const Image *image,
-              int          r,
-              int          g,
-              int          b,
-              int          tolerance)
-{
-  int n = 0;
-
-  for (int y = 0; y < image->height; y++)
-    for (int x = 0; x < image->width; x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance && p[3] > 200)
-          n++;
-      }
-  return n;
-}
-
-static int
-count_distinct_rows (const Image *image)
-{
-  int changes = 0;
-
-  for (int y = 1; y < image->height; y++)
-    if (memcmp (image->pixels + y * image->stride, image->pixels + (y - 1) * image->stride,
-                image->stride) != 0)
-      changes++;
-  return changes;
 }
 
 static const char *
@@ -215,7 +152,7 @@ add_through_dialog (Fixture    *f,
   CohortSourceDialog *dialog = open_dialog (f);
   GtkLabel *result;
   gint64 id = 0;
-  Image image;
+  CohortTestImage image;
 
   result = GTK_LABEL (cohort_source_dialog_get_result_label (dialog));
   g_signal_connect (dialog, "source-added", G_CALLBACK (source_added_cb), &id);
@@ -228,10 +165,10 @@ add_through_dialog (Fixture    *f,
   else
     g_assert_true (g_str_has_prefix (gtk_label_get_text (result), "The server refused the key."));
 
-  image = render (GTK_WIDGET (dialog), png_name);
+  image = cohort_test_render (GTK_WIDGET (dialog), png_name);
   /* Filled rows and the result line; the Add button is the blue suggested action. */
-  g_assert_cmpint (count_distinct_rows (&image), >, 60);
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 200);
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 60);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 200);
   g_free (image.pixels);
 
   cohort_source_dialog_save (dialog);
@@ -244,16 +181,16 @@ static void
 test_empty (Fixture       *f,
             gconstpointer  data)
 {
-  Image image;
+  CohortTestImage image;
 
   cohort_sources_page_set_database (f->page, f->db_path, 0);
   wait_idle (f);
   g_assert_cmpuint (cohort_sources_page_get_n_sources (f->page), ==, 0);
   g_assert_cmpstr (visible_page (f), ==, "empty");
-  image = render (GTK_WIDGET (f->window), "sources-empty.png");
-  g_assert_cmpint (count_distinct_rows (&image), >, 80);
+  image = cohort_test_render (GTK_WIDGET (f->window), "sources-empty.png");
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 80);
   /* The pill "Add Source…" button. */
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 300);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 300);
   g_free (image.pixels);
 }
 
@@ -267,7 +204,7 @@ test_add_sync_remove (Fixture       *f,
   const char *subtitle;
   CohortDb *db;
   gint64 id;
-  Image image;
+  CohortTestImage image;
 
   cohort_sources_page_set_database (f->page, f->db_path, 0);
   wait_idle (f);
@@ -291,10 +228,10 @@ test_add_sync_remove (Fixture       *f,
   g_assert_nonnull (strstr (subtitle, "Last synced "));
   g_assert_nonnull (strstr (subtitle, "The forum reports 6 users, 7 posts, 6 likes"));
   g_assert_nonnull (strstr (subtitle, "Cohort counts 6 members, 7 posts, 3 liked posts"));
-  image = render (GTK_WIDGET (f->window), "sources-synced.png");
+  image = cohort_test_render (GTK_WIDGET (f->window), "sources-synced.png");
   /* The finished progress bar is a long accent-blue strip. */
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 1000);
-  g_assert_cmpint (count_distinct_rows (&image), >, 150);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 1000);
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 150);
   g_free (image.pixels);
 
   /* Nothing new: the second sync says so. */
@@ -336,7 +273,7 @@ test_cancel_and_error (Fixture       *f,
   const char *subtitle;
   CohortDb *db;
   gint64 id;
-  Image image;
+  CohortTestImage image;
 
   cohort_sources_page_set_database (f->page, f->db_path, 0);
   wait_idle (f);
@@ -362,9 +299,9 @@ test_cancel_and_error (Fixture       *f,
                                    "The server refused the key. Check the API key"));
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (cohort_sources_page_get_row (f->page, 0)));
   g_assert_nonnull (strstr (subtitle, "Sync failed"));
-  image = render (GTK_WIDGET (f->window), "sources-error.png");
+  image = cohort_test_render (GTK_WIDGET (f->window), "sources-error.png");
   /* The error text is drawn in the Adwaita error red. */
-  g_assert_cmpint (count_colour (&image, 0xc0, 0x1c, 0x28, 40), >, 50);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0xc0, 0x1c, 0x28, 40), >, 50);
   g_free (image.pixels);
 
   db = cohort_db_open (f->db_path, FALSE, &error);
@@ -384,7 +321,7 @@ test_wecom (Fixture       *f,
   GtkLabel *result;
   const char *subtitle;
   gint64 id = 0;
-  Image image;
+  CohortTestImage image;
 
   cohort_sources_page_set_database (f->page, f->db_path, 0);
   wait_idle (f);
@@ -398,8 +335,8 @@ test_wecom (Fixture       *f,
   while (cohort_source_dialog_is_busy (dialog))
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (gtk_label_get_text (result), ==, "Connected: WeCom accepted the corp ID and app secret.");
-  image = render (GTK_WIDGET (dialog), "sources-dialog-wecom.png");
-  g_assert_cmpint (count_distinct_rows (&image), >, 60);
+  image = cohort_test_render (GTK_WIDGET (dialog), "sources-dialog-wecom.png");
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 60);
   g_free (image.pixels);
   cohort_source_dialog_save (dialog);
   while (id == 0)
@@ -415,8 +352,8 @@ test_wecom (Fixture       *f,
   g_assert_nonnull (strstr (subtitle, "WeCom · "));
   g_assert_nonnull (strstr (subtitle, "WeCom reports 7 members in 2 groups on "));
   g_assert_nonnull (strstr (subtitle, "Cohort has 7 members in 2 groups from it"));
-  image = render (GTK_WIDGET (f->window), "sources-wecom.png");
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 1000);
+  image = cohort_test_render (GTK_WIDGET (f->window), "sources-wecom.png");
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 1000);
   g_free (image.pixels);
 }
 

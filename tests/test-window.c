@@ -116,79 +116,17 @@ drop_file (Fixture    *f,
   drop_gfile (f, file, TRUE);
 }
 
-typedef struct
-{
-  int width;
-  int height;
-  guchar *pixels;
-  gsize stride;
-} Image;
-
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Counts pixels close to an RGB colour (texture bytes are B, G, R, A). */
-static int
-count_colour (const Image *image,
-              int          r,
-              int          g,
-              int          b,
-              int          tolerance)
-{
-  int n = 0;
-
-  for (int y = 0; y < image->height; y++)
-    for (int x = 0; x < image->width; x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance && p[3] > 200)
-          n++;
-      }
-  return n;
-}
-
-static int
-count_distinct_rows (const Image *image)
-{
-  int changes = 0;
-
-  for (int y = 1; y < image->height; y++)
-    if (memcmp (image->pixels + y * image->stride, image->pixels + (y - 1) * image->stride,
-                image->stride) != 0)
-      changes++;
-  return changes;
-}
-
 static void
 test_empty_state (Fixture       *f,
                   gconstpointer  data)
 {
-  Image image;
+  CohortTestImage image;
 
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
-  image = render (GTK_WIDGET (f->window), "window-empty.png");
+  image = cohort_test_render (GTK_WIDGET (f->window), "window-empty.png");
   /* A real page: text and buttons draw many distinct rows; the suggested button is blue. */
-  g_assert_cmpint (count_distinct_rows (&image), >, 100);
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 300);
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 100);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 24), >, 300);
   g_free (image.pixels);
 
   /* Before any community, Imports and Sources can be opened; the Overview is the empty state. */
@@ -205,7 +143,7 @@ test_drop_import (Fixture       *f,
   CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (f->window));
   const CohortOverviewData *overview;
   GtkWidget *growth;
-  Image image;
+  CohortTestImage image;
 
   drop_file (f, "single-supergroup.json");
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
@@ -220,14 +158,14 @@ test_drop_import (Fixture       *f,
   g_assert_cmpint (overview->overview->kpis.members_end, ==, 7);
   g_assert_cmpstr (cohort_kpi_card_get_value_text (COHORT_KPI_CARD (cohort_overview_page_get_kpi (page, 0))), ==, "7");
 
-  image = render (GTK_WIDGET (f->window), "window-overview.png");
-  g_assert_cmpint (count_distinct_rows (&image), >, 300);
+  image = cohort_test_render (GTK_WIDGET (f->window), "window-overview.png");
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 300);
   g_free (image.pixels);
 
   growth = cohort_overview_page_get_chart (page, COHORT_CHART_GROWTH);
-  image = render (growth, "chart-growth-in-window.png");
+  image = cohort_test_render (growth, "chart-growth-in-window.png");
   /* The members line is Adwaita blue 3 (#3584e4). */
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 100);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 100);
   g_free (image.pixels);
 
   /* Dropping the same export again adds nothing, and says so. */
@@ -277,7 +215,7 @@ test_imports_page (Fixture       *f,
   CohortImportsPage *page;
   g_autoptr(GFile) file = fixture_file ("single-supergroup.json");
   gint64 communities, messages;
-  Image image;
+  CohortTestImage image;
 
   drop_file (f, "single-supergroup.json");
   drop_file (f, "truncated.json");
@@ -289,11 +227,11 @@ test_imports_page (Fixture       *f,
   wait_until (window_idle, f->window, 20);
   g_assert_cmpuint (cohort_imports_page_get_n_runs (page), ==, 2);
 
-  image = render (GTK_WIDGET (page), "imports-page.png");
-  g_assert_cmpint (count_distinct_rows (&image), >, 60);
+  image = cohort_test_render (GTK_WIDGET (page), "imports-page.png");
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 60);
   /* The failed run's icon is Adwaita's error red, the good run's tick its success green. */
-  g_assert_cmpint (count_colour (&image, 0xc0, 0x1c, 0x28, 40), >, 20);
-  g_assert_cmpint (count_colour (&image, 0x26, 0xa2, 0x69, 50), >, 10);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0xc0, 0x1c, 0x28, 40), >, 20);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x26, 0xa2, 0x69, 50), >, 10);
   g_free (image.pixels);
 
   cohort_imports_page_remove_run (page, first_ok_run (f->db_path));
@@ -361,7 +299,7 @@ test_zone_question (Fixture       *f,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   CohortImportOptions options = { .tz = "Asia/Shanghai" };
   CohortZoneDialog *dialog;
-  Image image;
+  CohortTestImage image;
 
   cohort_window_import_files_with_options (f->window, &file, 1, &options);
   wait_until (window_idle, f->window, 20);
@@ -371,10 +309,10 @@ test_zone_question (Fixture       *f,
   g_assert_nonnull (dialog);
   g_assert_cmpstr (cohort_zone_dialog_get_zone (dialog), ==, "Asia/Shanghai");
   cohort_test_wait_for_frame (GTK_WIDGET (dialog));
-  image = render (GTK_WIDGET (dialog), "zone-dialog.png");
-  g_assert_cmpint (count_distinct_rows (&image), >, 40);
+  image = cohort_test_render (GTK_WIDGET (dialog), "zone-dialog.png");
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 40);
   /* The suggested "Use This Zone" response is accent blue. */
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 50);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 50);
   g_free (image.pixels);
 
   cohort_zone_dialog_set_zone (dialog, "Europe/Berlin");
@@ -458,7 +396,7 @@ test_demo (Fixture       *f,
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (f->window));
   const CohortOverviewData *d;
-  Image image;
+  CohortTestImage image;
 
   g_settings_set_string (settings, "date-range", "last-90");
   cohort_window_open_demo (f->window);
@@ -472,9 +410,9 @@ test_demo (Fixture       *f,
   g_assert_cmpint (d->overview->top_members->len, ==, 10);
   g_assert_cmpint (d->overview->churn_list->len, >, 0);
 
-  image = render (GTK_WIDGET (f->window), "window-demo.png");
-  g_assert_cmpint (count_distinct_rows (&image), >, 400);
-  g_assert_cmpint (count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 500);
+  image = cohort_test_render (GTK_WIDGET (f->window), "window-demo.png");
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 400);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 500);
   g_free (image.pixels);
 }
 
