@@ -189,7 +189,8 @@ load_tags (CohortDb            *db,
 
   extras->all_tags = (char **)g_hash_table_get_keys_as_array (names, &n_names);
   g_hash_table_steal_all (names);
-  qsort (extras->all_tags, n_names, sizeof (char *), compare_names);
+  if (n_names > 1)
+    qsort (extras->all_tags, n_names, sizeof (char *), compare_names);
   return finish_step (db, stmt, rc, error, "load tags");
 }
 

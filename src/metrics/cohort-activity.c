@@ -208,7 +208,8 @@ fill_kinds_and_caf (Ctx            *ctx,
   for (guint m = 0; m < s->n_members; m++)
     if (genuine_by_member[m] > 0)
       sorted[n++] = genuine_by_member[m];
-  qsort (sorted, n, sizeof (gint64), compare_counts_desc);
+  if (n > 1)
+    qsort (sorted, n, sizeof (gint64), compare_counts_desc);
   self->speakers = n;
   self->caf = cohort_activity_caf (sorted, n);
 }

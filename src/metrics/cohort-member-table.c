@@ -863,7 +863,7 @@ partners_from_counts (const gint64 *counts,
   for (guint m = 0; m < n; m++)
     if (counts[m] > 0)
       g_array_append_val (out, ((CohortReplyPartner) { m, counts[m] }));
-  qsort (out->data, out->len, sizeof (CohortReplyPartner), compare_partners);
+  g_array_sort (out, compare_partners);
   return out;
 }
 

@@ -82,7 +82,8 @@ sorted_copy (const gint64 *values,
 
   if (n > 0)
     memcpy (sorted, values, sizeof (gint64) * n);
-  qsort (sorted, n, sizeof (gint64), compare_gint64);
+  if (n > 1)
+    qsort (sorted, n, sizeof (gint64), compare_gint64);
   return sorted;
 }
 
@@ -190,7 +191,8 @@ cohort_segments_koc (const CohortSegmentParams *params,
 
   /* Only the top share of S by score, so a small group cannot be "all KOC". */
   keep = MAX (1, (guint)ceil (params->koc_top_share * n - SCORE_EPSILON));
-  qsort (candidates, n_candidates, sizeof (KocCandidate), compare_candidates);
+  if (n_candidates > 1)
+    qsort (candidates, n_candidates, sizeof (KocCandidate), compare_candidates);
   for (guint k = 0; k < MIN (keep, n_candidates); k++)
     is_koc[candidates[k].index] = TRUE;
 }
