@@ -32,17 +32,6 @@ typedef struct
 } ChatlogState;
 
 static char *
-trim_base (const char *url)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (url));
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return g_steal_pointer (&copy);
-}
-
-static char *
 local_day (gint64 ts)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (ts);
@@ -58,7 +47,7 @@ chatlog_state_new (const CohortSourceInfo *source,
 {
   ChatlogState *s = g_new0 (ChatlogState, 1);
 
-  s->base = trim_base (source->base_url);
+  s->base = cohort_sync_trim_base (source->base_url);
   s->talker = g_strdup (source->username);
   s->newest = cohort_sync_json_int (cursor, "newest");
   /* chatlog reads days in the computer's zone, as WeChat shows them. */
@@ -238,7 +227,7 @@ static CohortSyncRequest *
 chatlog_probe (const CohortSourceInfo *source,
                const char             *secret)
 {
-  g_autofree char *base = trim_base (source->base_url);
+  g_autofree char *base = cohort_sync_trim_base (source->base_url);
   g_autofree char *url = g_strdup_printf ("%s/api/v1/chatroom?format=json", base);
 
   return cohort_sync_request_new ("chatroom", "GET", url);

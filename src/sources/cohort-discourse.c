@@ -47,17 +47,6 @@ typedef struct
 } DiscourseState;
 
 static char *
-trim_base (const char *url)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (url));
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return g_steal_pointer (&copy);
-}
-
-static char *
 day_string (gint64 ts)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ts);
@@ -74,7 +63,7 @@ discourse_state_new (const CohortSourceInfo *source,
   DiscourseState *s = g_new0 (DiscourseState, 1);
   const char *until = cohort_sync_json_string (cursor, "reports_until");
 
-  s->base = trim_base (source->base_url);
+  s->base = cohort_sync_trim_base (source->base_url);
   s->key = g_strdup (secret);
   s->username = g_strdup (source->username);
   s->last_post_id = cohort_sync_json_int (cursor, "last_post_id");
@@ -234,7 +223,7 @@ root_member_array (JsonNode   *root,
 static char *
 forum_platform_id (const char *base_url)
 {
-  g_autofree char *base = trim_base (base_url);
+  g_autofree char *base = cohort_sync_trim_base (base_url);
   const char *sep = strstr (base, "://");
 
   return g_strdup (sep ? sep + 3 : base);

@@ -5,6 +5,8 @@
 
 #include "cohort-sync-driver.h"
 
+#include <string.h>
+
 CohortSyncRequest *
 cohort_sync_request_new (const char *step,
                          const char *method,
@@ -57,6 +59,17 @@ cohort_sync_driver_find (const char *kind)
     if (g_strcmp0 (drivers[i]->kind, kind) == 0)
       return drivers[i];
   return NULL;
+}
+
+char *
+cohort_sync_trim_base (const char *url)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (url));
+  gsize len = strlen (copy);
+
+  while (len > 0 && copy[len - 1] == '/')
+    copy[--len] = '\0';
+  return g_steal_pointer (&copy);
 }
 
 const char *

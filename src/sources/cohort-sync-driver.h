@@ -97,6 +97,8 @@ extern const CohortSyncDriver cohort_wecom_driver;
 extern const CohortSyncDriver cohort_chatlog_driver;
 
 /* Helpers shared by the drivers (worker side). */
+/* The address a user typed, without surrounding blanks and trailing slashes. */
+char       *cohort_sync_trim_base   (const char  *url);
 const char *cohort_sync_json_string (JsonObject  *object,
                                      const char  *member);
 gint64      cohort_sync_json_int    (JsonObject  *object,

@@ -90,17 +90,6 @@ cst_day_string (gint64 ts)
   return g_date_time_format (local, "%Y-%m-%d");
 }
 
-static char *
-trim_base (const char *url)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (url));
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return g_steal_pointer (&copy);
-}
-
 static gpointer
 wecom_state_new (const CohortSourceInfo *source,
                  const char             *secret,
@@ -113,7 +102,7 @@ wecom_state_new (const CohortSourceInfo *source,
   gint64 until = cohort_sync_json_int (cursor, "stats_until");
   CachedToken *cached;
 
-  s->base = trim_base (source->base_url);
+  s->base = cohort_sync_trim_base (source->base_url);
   s->corp_id = g_strdup (source->username);
   s->secret = g_strdup (secret);
   /* The hash keeps the secret itself out of the cache's keys. */
@@ -685,7 +674,7 @@ wecom_probe (const CohortSourceInfo *source,
   WecomState *s = g_new0 (WecomState, 1);
   CohortSyncRequest *request;
 
-  s->base = trim_base (source->base_url);
+  s->base = cohort_sync_trim_base (source->base_url);
   s->corp_id = g_strdup (source->username);
   s->secret = g_strdup (secret);
   request = token_request (s);
