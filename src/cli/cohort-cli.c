@@ -580,6 +580,8 @@ static const Command commands[] = {
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
+  { "settings", cohort_cli_settings, { cohort_cli_settings_entries, NULL }, N_("COMMUNITY"), N_("Print or change a community's settings: week start, churn and KOC thresholds") },
+  { "mech", cohort_cli_mech, { NULL, NULL }, N_("COMMUNITY add|remove|unset|list [TEXT]"), N_("Add to or remove from a community's mechanical-reply lists") },
   { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
   { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
   { "source", cmd_source, { cohort_cli_source_entries, NULL }, N_("add|list|remove …"), N_("Configure online sources: Discourse, WeCom, chatlog") },
