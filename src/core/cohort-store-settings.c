@@ -717,3 +717,91 @@ cohort_import_tx_apply_mech_rules (CohortImportTx           *tx,
       return FALSE;
   return TRUE;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Staff and bot lists                                                                         */
+
+void
+cohort_member_ref_free (CohortMemberRef *member)
+{
+  if (member == NULL)
+    return;
+  g_free (member->uid);
+  g_free (member->name);
+  g_free (member);
+}
+
+static GPtrArray *
+query_members (CohortDb      *db,
+               const char    *sql,
+               gint64         community,
+               const char    *pattern,
+               guint          limit,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_member_ref_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  cohort_db_assert_owner (db);
+
+  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (db, error, "list members"), NULL;
+  sqlite3_bind_int64 (stmt, 1, community);
+  if (pattern != NULL)
+    sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CohortMemberRef *member = g_new0 (CohortMemberRef, 1);
+
+      member->uid = cohort_db_column_strdup (stmt, 0);
+      member->name = cohort_db_column_strdup (stmt, 1);
+      member->is_staff = sqlite3_column_int (stmt, 2) != 0;
+      member->is_bot = sqlite3_column_int (stmt, 3) != 0;
+      g_ptr_array_add (members, member);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, "list members"), NULL;
+  return g_steal_pointer (&members);
+}
+
+GPtrArray *
+cohort_db_list_flagged_members (CohortDb  *db,
+                                gint64     community,
+                                GError   **error)
+{
+  return query_members (db,
+                        "SELECT platform_uid, display_name, is_staff, is_bot FROM member "
+                        "WHERE community = ?1 AND (is_staff != 0 OR is_bot != 0) AND ?2 IS NULL "
+                        "ORDER BY coalesce(display_name, platform_uid), platform_uid LIMIT ?3",
+                        community, NULL, G_MAXINT, error);
+}
+
+GPtrArray *
+cohort_db_search_members (CohortDb    *db,
+                          gint64       community,
+                          const char  *query,
+                          guint        limit,
+                          GError     **error)
+{
+  g_autoptr(GString) pattern = g_string_new ("%");
+
+  g_return_val_if_fail (query != NULL, NULL);
+
+  /* LIKE wildcards in the query are literal characters */
+  for (const char *p = query; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return query_members (db,
+                        "SELECT platform_uid, display_name, is_staff, is_bot FROM member "
+                        "WHERE community = ?1 AND (display_name LIKE ?2 ESCAPE '\\' "
+                        "OR platform_uid LIKE ?2 ESCAPE '\\') "
+                        "ORDER BY coalesce(display_name, platform_uid), platform_uid LIMIT ?3",
+                        community, pattern->str, limit, error);
+}

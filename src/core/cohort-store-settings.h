@@ -101,8 +101,31 @@ gboolean     cohort_import_tx_apply_mech_rules      (CohortImportTx             
                                                      CohortTextNormalizeFunc        normalize,
                                                      GError                       **error);
 
+/* The staff and bot lists of Settings: members as the lists show them. */
+typedef struct
+{
+  char    *uid;
+  char    *name;        /* display name, NULL if none */
+  gboolean is_staff;
+  gboolean is_bot;
+} CohortMemberRef;
+
+/* Every member flagged staff or bot, by name. */
+GPtrArray   *cohort_db_list_flagged_members         (CohortDb                      *db,
+                                                     gint64                         community,
+                                                     GError                       **error);
+/* Members whose name or id contains query (case-insensitive for ASCII), at most limit, by
+ * name. */
+GPtrArray   *cohort_db_search_members               (CohortDb                      *db,
+                                                     gint64                         community,
+                                                     const char                    *query,
+                                                     guint                          limit,
+                                                     GError                       **error);
+
 void         cohort_mech_rule_free                  (CohortMechRule                *rule);
+void         cohort_member_ref_free                 (CohortMemberRef               *member);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortMechRule, cohort_mech_rule_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortMemberRef, cohort_member_ref_free)
 
 G_END_DECLS
