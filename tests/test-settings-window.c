@@ -177,6 +177,32 @@ open_settings (Fixture *f)
   return found;
 }
 
+/* The first descendant of widget of type type whose label (a button's) or title (a row's)
+ * is text. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && gtk_widget_get_mapped (child))
+        {
+          const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child))
+                              : adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child));
+
+          if (g_strcmp0 (label, text) == 0)
+            return child;
+        }
+      if ((found = find_widget (child, type, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static const CohortKpis *
 overview_kpis (Fixture *f)
 {
@@ -253,6 +279,32 @@ test_recompute (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (overview_kpis (f)->messages, ==, 3);
   g_assert_cmpint (overview_kpis (f)->raw_messages, ==, 3);
+
+  /* flagging a member as staff through the search: m4 leaves the counted population */
+  {
+    GtkWidget *entry = find_widget (GTK_WIDGET (settings), ADW_TYPE_ENTRY_ROW, "Find a member by name or ID");
+    GtkWidget *staff;
+
+    g_assert_cmpint (overview_kpis (f)->members_end, ==, 4);
+    g_assert_nonnull (find_widget (GTK_WIDGET (settings), ADW_TYPE_ACTION_ROW,
+                                   "No staff: find members above to add them"));
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "member 4");
+    wait_until (settings_idle, settings, 30);
+    g_assert_nonnull (find_widget (GTK_WIDGET (settings), ADW_TYPE_ACTION_ROW, "Member 4"));
+    g_assert_null (find_widget (GTK_WIDGET (settings), ADW_TYPE_ACTION_ROW, "Member 3"));
+    staff = find_widget (GTK_WIDGET (settings), GTK_TYPE_BUTTON, "Staff");
+    g_assert_nonnull (staff);
+    before = cohort_overview_page_get_data (page);
+    g_signal_emit_by_name (staff, "clicked");
+    wait_until (settings_idle, settings, 30);
+    while (cohort_overview_page_get_data (page) == before || cohort_window_is_busy (f->window))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpint (overview_kpis (f)->members_end, ==, 3);
+    /* m4 is now on the staff list instead of its placeholder */
+    g_assert_null (find_widget (GTK_WIDGET (settings), ADW_TYPE_ACTION_ROW,
+                                "No staff: find members above to add them"));
+  }
 
   /* and the store has the new threshold and the normalised rule */
   {
