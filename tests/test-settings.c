@@ -285,6 +285,38 @@ test_week_start_cohorts (void)
   g_assert_cmpint (r_sunday->rows[0].size + r_sunday->rows[2].size + r_sunday->rows[3].size, ==, 0);
 }
 
+/* A member's detail pane: asof Wednesday 2024-03-27, one message on Sunday 03-24.  Monday
+ * weeks: the current week starts on 03-25, so the message is in the week before.  Sunday
+ * weeks: the current week starts on the 24th and has it. */
+static void
+test_week_start_history (void)
+{
+  g_autoptr(CohortSnapshot) s = cohort_snapshot_new ("history", "test", "UTC");
+  g_autoptr(CohortMemberHistory) monday = NULL;
+  g_autoptr(CohortMemberHistory) sunday = NULL;
+  CohortCommunitySettings settings;
+  CohortSegmentParams params;
+  guint ann = join (s, "ann", D (2024, 1, 1));
+
+  say (s, ann, D (2024, 3, 24), -1);
+  cohort_snapshot_finish (s);
+  cohort_community_settings_init_default (&settings);
+  cohort_settings_segment_params (&settings, &params);
+  monday = cohort_member_history_compute_with_params (s, &params, ann, D (2024, 3, 27), NULL);
+  g_assert_cmpint (monday->weeks_first_day + 7 * (COHORT_DETAIL_WEEKS - 1), ==, D (2024, 3, 25));
+  g_assert_cmpint (monday->weekly[COHORT_DETAIL_WEEKS - 1], ==, 0);
+  g_assert_cmpint (monday->weekly[COHORT_DETAIL_WEEKS - 2], ==, 1);
+  g_assert_cmpint (cohort_day_weekday (monday->calendar_first_day), ==, 0);
+
+  settings.week_start = 7;
+  cohort_settings_segment_params (&settings, &params);
+  sunday = cohort_member_history_compute_with_params (s, &params, ann, D (2024, 3, 27), NULL);
+  g_assert_cmpint (sunday->weeks_first_day + 7 * (COHORT_DETAIL_WEEKS - 1), ==, D (2024, 3, 24));
+  g_assert_cmpint (sunday->weekly[COHORT_DETAIL_WEEKS - 1], ==, 1);
+  g_assert_cmpint (sunday->weekly[COHORT_DETAIL_WEEKS - 2], ==, 0);
+  g_assert_cmpint (cohort_day_weekday (sunday->calendar_first_day), ==, 6);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Churn levels                                                                                */
 
@@ -592,6 +624,7 @@ main (int    argc,
               test_migration_from_v6, cohort_test_db_teardown);
   g_test_add_func ("/settings/week-start/day", test_week_start_day);
   g_test_add_func ("/settings/week-start/cohorts", test_week_start_cohorts);
+  g_test_add_func ("/settings/week-start/history", test_week_start_history);
   g_test_add_func ("/settings/churn-levels", test_churn_levels);
   g_test_add_func ("/settings/koc-threshold", test_koc_threshold);
   g_test_add ("/settings/mech-rules", CohortTestDb, NULL, cohort_test_db_setup,

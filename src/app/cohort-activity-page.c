@@ -295,6 +295,7 @@ reason_label (const char *code)
     { "DUP_SELF", N_("Repeated by the sender") },
     { "ECHO", N_("Echo of others") },
     { "CHAIN", N_("Sign-up chain") },
+    { "CUSTOM", N_("Community’s own list") },   /* Community Settings */
   };
 
   for (guint i = 0; code != NULL && i < G_N_ELEMENTS (reasons); i++)

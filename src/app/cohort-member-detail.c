@@ -109,8 +109,10 @@ detail_in_thread (GTask        *task,
   GError *error = NULL;
   CohortDb *db;
 
-  res->history = cohort_member_history_compute (req->data->snapshot, req->member, req->data->asof,
-                                                req->data->extras->invites);
+  res->history = cohort_member_history_compute_with_params (req->data->snapshot,
+                                                            &req->data->table->params,
+                                                            req->member, req->data->asof,
+                                                            req->data->extras->invites);
   if ((db = cohort_db_open (req->db_path, TRUE, &error)) != NULL)
     {
       res->notes = cohort_db_list_member_notes (db, req->data->community, uid, &error);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-member-table.h"
+#include "cohort-settings.h"
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
@@ -921,19 +922,35 @@ cohort_member_history_compute (CohortSnapshot *snapshot,
                                int             asof,
                                const GArray   *invites)
 {
+  return cohort_member_history_compute_with_params (snapshot, NULL, member, asof, invites);
+}
+
+CohortMemberHistory *
+cohort_member_history_compute_with_params (CohortSnapshot            *snapshot,
+                                           const CohortSegmentParams *community_params,
+                                           guint                      member,
+                                           int                        asof,
+                                           const GArray              *invites)
+{
   CohortSegmentParams params;
   CohortMemberHistory *h;
   Ctx ctx = { 0 };
+  int week;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
   g_return_val_if_fail (member < snapshot->n_members, NULL);
 
-  cohort_segment_params_init_default (&params);
+  if (community_params != NULL)
+    params = *community_params;
+  else
+    cohort_segment_params_init_default (&params);
   ctx_init (&ctx, snapshot, asof, &params, invites);
 
+  /* the calendar's columns and the weekly bars are the community's weeks */
+  week = cohort_day_week_start_on (asof, params.week_start);
   h = g_new0 (CohortMemberHistory, 1);
-  h->calendar_first_day = cohort_day_week_start (asof) - 52 * 7;
-  h->weeks_first_day = cohort_day_week_start (asof) - (COHORT_DETAIL_WEEKS - 1) * 7;
+  h->calendar_first_day = week - 52 * 7;
+  h->weeks_first_day = week - (COHORT_DETAIL_WEEKS - 1) * 7;
   fill_history_messages (&ctx, member, h);
 
   h->spans = g_array_new (FALSE, FALSE, sizeof (int));

@@ -104,10 +104,10 @@ typedef struct
 
 typedef struct
 {
-  int        calendar_first_day;               /* a Monday */
+  int        calendar_first_day;               /* the first day of a week */
   int        calendar[COHORT_DETAIL_CALENDAR_DAYS];  /* genuine messages per day */
-  int        weeks_first_day;                  /* Monday of the first week */
-  int        weekly[COHORT_DETAIL_WEEKS];      /* genuine messages per ISO week */
+  int        weeks_first_day;                  /* first day of the first week */
+  int        weekly[COHORT_DETAIL_WEEKS];      /* genuine messages per week */
   GArray    *replies_to;      /* CohortReplyPartner: whom they reply to, most first */
   GArray    *replied_by;      /* CohortReplyPartner: who replies to them, most first */
   GArray    *spans;           /* int pairs: local start day, end day (COHORT_DAY_NONE open) */
@@ -119,6 +119,12 @@ CohortMemberHistory *cohort_member_history_compute (CohortSnapshot            *s
                                                     guint                      member,
                                                     int                        asof,
                                                     const GArray              *invites);
+/* The same in the community's weeks (params->week_start; NULL means Monday weeks). */
+CohortMemberHistory *cohort_member_history_compute_with_params (CohortSnapshot            *snapshot,
+                                                                const CohortSegmentParams *params,
+                                                                guint                      member,
+                                                                int                        asof,
+                                                                const GArray              *invites);
 void                 cohort_member_history_free    (CohortMemberHistory       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortMemberTable, cohort_member_table_free)
