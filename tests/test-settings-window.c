@@ -177,8 +177,8 @@ open_settings (Fixture *f)
   return found;
 }
 
-/* The first descendant of widget of type type whose label (a button's) or title (a row's)
- * is text. */
+/* The first mapped descendant of widget of type type whose label (a button's or a label's)
+ * or title (a row's) is text. */
 static GtkWidget *
 find_widget (GtkWidget  *widget,
              GType       type,
@@ -192,6 +192,7 @@ find_widget (GtkWidget  *widget,
       if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && gtk_widget_get_mapped (child))
         {
           const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child))
+                              : GTK_IS_LABEL (child) ? gtk_label_get_label (GTK_LABEL (child))
                               : adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child));
 
           if (g_strcmp0 (label, text) == 0)
@@ -269,6 +270,9 @@ test_recompute (Fixture       *f,
   g_assert_cmpint (overview_kpis (f)->churn_watch, ==, 0);
   g_assert_cmpint (overview_kpis (f)->churn_warn, ==, 1);
   g_assert_cmpint (overview_kpis (f)->churn_high, ==, 1);
+  /* the churn list's caption names the new threshold */
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL,
+                                 "Members who spoke before but have been silent for 25 days or more."));
 
   /* a removal from the built-in list: m4's 收到 becomes genuine, 3 genuine messages */
   before = cohort_overview_page_get_data (page);

@@ -592,6 +592,26 @@ rfm_list (CohortMembersPage *self,
   return grid;
 }
 
+/* The churn filter names the community's own thresholds (Community Settings). */
+static void
+update_churn_labels (CohortMembersPage *self)
+{
+  const CohortSegmentParams *p = &self->data->table->params;
+  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (self->churn_dropdown));
+  guint selected = gtk_drop_down_get_selected (self->churn_dropdown);
+  g_autofree char *watch = g_strdup_printf (C_("members", "Slipping away (%d+ days)"), p->churn_watch_days);
+  g_autofree char *warn = g_strdup_printf (C_("members", "Warning (%d+ days)"), p->churn_warn_days);
+  g_autofree char *high = g_strdup_printf (C_("members", "High risk (%d+ days)"), p->churn_high_days);
+  const char * const labels[] = { watch, warn, high, NULL };
+
+  if (g_strcmp0 (gtk_string_list_get_string (list, 1), watch) == 0 &&
+      g_strcmp0 (gtk_string_list_get_string (list, 2), warn) == 0 &&
+      g_strcmp0 (gtk_string_list_get_string (list, 3), high) == 0)
+    return;
+  gtk_string_list_splice (list, 1, 3, labels);
+  gtk_drop_down_set_selected (self->churn_dropdown, selected);
+}
+
 static void
 update_segments_view (CohortMembersPage *self)
 {
@@ -653,6 +673,7 @@ on_data_loaded_cb (GObject      *object,
     }
   g_clear_pointer (&self->data, cohort_members_data_unref);
   self->data = data;
+  update_churn_labels (self);
   update_tag_dropdown (self);
   update_segments_view (self);
   run_query (self);

@@ -36,6 +36,7 @@ struct _CohortOverviewPage
   GtkListBox *churn_list;
   GtkFlowBox *kpi_box;
   GtkLabel *range_label;
+  GtkLabel *churn_caption;
   GtkWidget *scroller;
   GtkListBox *top_list;
 
@@ -244,6 +245,11 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
   /* Translators: "Last 30 days · 2024-03-01 – 2024-03-30 · Asia/Shanghai time" */
   caption = g_strdup_printf (_("%s · %s – %s · %s time"), range_title, from, to, data->snapshot->tz_id);
   gtk_label_set_label (self->range_label, caption);
+  g_free (caption);
+  /* the community's own threshold (Community Settings) */
+  caption = g_strdup_printf (_("Members who spoke before but have been silent for %d days or more."),
+                             data->settings.churn_watch_days);
+  gtk_label_set_label (self->churn_caption, caption);
 
   fill_kpis (self, data->overview, data->overview->prev.members_end > 0 ||
                                     data->overview->prev.raw_messages > 0);
@@ -302,6 +308,7 @@ cohort_overview_page_class_init (CohortOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_list);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, kpi_box);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_caption);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, top_list);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -40,10 +40,10 @@ cohort_overview_load (const char  *db_path,
                       GError     **error)
 {
   g_autoptr(CohortOverviewData) data = g_new0 (CohortOverviewData, 1);
-  CohortCommunitySettings settings;
   CohortDb *db;
   int day0, day1;
 
+  cohort_community_settings_init_default (&data->settings);
   /* The database may not exist yet on first launch: that is the empty state. */
   if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
     {
@@ -70,7 +70,7 @@ cohort_overview_load (const char  *db_path,
                               : ((CohortCommunityInfo *)data->communities->pdata[0])->id;
       data->snapshot = cohort_db_load_snapshot (db, data->community, error);
       if (data->snapshot != NULL &&
-          !cohort_settings_load (db, data->community, &settings, error))
+          !cohort_settings_load (db, data->community, &data->settings, error))
         g_clear_pointer (&data->snapshot, cohort_snapshot_free);
     }
   cohort_db_close (db);
@@ -80,7 +80,8 @@ cohort_overview_load (const char  *db_path,
   if (data->snapshot != NULL)
     {
       cohort_metrics_default_range (data->snapshot, now, range_days, &day0, &day1);
-      data->overview = cohort_overview_compute_with_settings (data->snapshot, &settings, day0, day1);
+      data->overview = cohort_overview_compute_with_settings (data->snapshot, &data->settings,
+                                                              day0, day1);
     }
   return g_steal_pointer (&data);
 }

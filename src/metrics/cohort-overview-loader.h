@@ -20,6 +20,7 @@ typedef struct
   gint64           community;     /* the one loaded, 0 if there is none */
   CohortSnapshot  *snapshot;
   CohortOverview  *overview;
+  CohortCommunitySettings settings;   /* the community's, which the overview was computed with */
 } CohortOverviewData;
 
 void                cohort_overview_load_async  (const char          *db_path,
