@@ -11,6 +11,7 @@
 #include "cohort-render.h"
 #include "cohort-store.h"
 #include "cohort-test-ui.h"
+#include "cohort-store-settings.h"
 #include "cohort-window.h"
 
 /*
@@ -161,6 +162,23 @@ member_at (GListModel *model,
 
 /* ------------------------------------------------------------------------------------------ */
 /* The demo community in the window                                                            */
+
+static void
+set_koc_min_messages (const char *db_path,
+                      gint64      community,
+                      const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  CohortCommunitySettings settings;
+  CohortDb *db = cohort_db_open (db_path, FALSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (cohort_db_get_community_settings (db, community, &settings, &error));
+  g_assert_true (cohort_community_settings_set (&settings, "koc-min-messages", value, &error));
+  g_assert_true (cohort_db_set_community_settings (db, community, &settings, &error));
+  g_assert_no_error (error);
+  cohort_db_close (db);
+}
 
 static void
 test_demo (void)
@@ -321,18 +339,18 @@ test_demo (void)
                      data->table->rows[member_at (model, n - 1)].tenure);
   }
 
-  /* a threshold from Settings: with F ≥ 100000 nobody is a KOC any more, and the former KOC
-   * fall back to 铁粉 or 活跃 */
+  /* a threshold from the community's Settings: with F ≥ 100000 nobody is a KOC any more, and
+   * the former KOC fall back to 铁粉 or 活跃 */
   g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], >, 0);
-  g_settings_set_int (settings, "koc-min-messages", 100000);
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (template_child (page, "koc_min_messages_spin"))),
-                     ==, 100000);
+  set_koc_min_messages (db_path, data->community, "100000");
+  cohort_members_page_set_community (page, db_path, data->community);
   g_assert_true (cohort_members_page_is_busy (page));
   wait_until (page_idle, page, 60);
   data = cohort_members_page_get_data (page);
   g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], ==, 0);
   g_assert_cmpuint (data->table->n_koc, ==, 0);
-  g_settings_reset (settings, "koc-min-messages");
+  set_koc_min_messages (db_path, data->community, "20");
+  cohort_members_page_set_community (page, db_path, data->community);
   wait_until (page_idle, page, 60);
 
   /* staff are left out of every metric (§0.3): marking a present member as staff through the

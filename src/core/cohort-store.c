@@ -281,6 +281,25 @@ static const char migration_v6[] =
   "CREATE UNIQUE INDEX platform_stats_source ON platform_stats (source, metric, day, scope) "
   "  WHERE community IS NULL;";
 
+/* v7: community settings (issue 4).  community_setting holds the thresholds an operator
+ * changed, one row per setting that differs from its METRICS.md §B default (the week start
+ * keeps its v1 column).  mech_rule holds the community's additions to and removals from the
+ * mechanical-reply lists (METRICS.md §A), as normalised texts; AUTOINCREMENT so that a rule's
+ * id is never reused and a changed rule set always looks changed. */
+static const char migration_v7[] =
+  "CREATE TABLE community_setting ("
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  key TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (community, key));"
+  "CREATE TABLE mech_rule ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  text TEXT NOT NULL,"
+  "  mechanical INTEGER NOT NULL CHECK (mechanical IN (0, 1)),"
+  "  created_ts INTEGER,"
+  "  UNIQUE (community, text));";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
@@ -288,6 +307,7 @@ static const char * const migrations[] = {
   migration_v4,
   migration_v5,
   migration_v6,
+  migration_v7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
