@@ -8,6 +8,7 @@
 #include "cohort-store-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 /*
  * Persons and identities (schema v7).  New members get their person after every import or
@@ -116,7 +117,7 @@ person_of (CohortDb  *db,
 
   if (person == 0)
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
-                 _("There is no member %" G_GINT64_FORMAT ". List them with: cohort-cli people"),
+                 _("There is no member %" PRId64 ". List them with: cohort-cli people"),
                  member);
   return person;
 }
@@ -383,7 +384,7 @@ cohort_db_merge_people (CohortDb    *db,
   if (keep == gone)
     {
       g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
-                   _("Members %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " are one person already."),
+                   _("Members %" PRId64 " and %" PRId64 " are one person already."),
                    member, other);
       return rollback (db);
     }
@@ -412,7 +413,7 @@ cohort_db_unmerge_member (CohortDb    *db,
   if (query_bound (db, "SELECT count(*) FROM identity WHERE person = ?1", person, 0, 0) < 2)
     {
       g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
-                   _("Member %" G_GINT64_FORMAT " is a person of their own already."), member);
+                   _("Member %" PRId64 " is a person of their own already."), member);
       return rollback (db);
     }
   if (!(op = log_op (db, "INSERT INTO person_op (ts, kind, member) "
