@@ -12,7 +12,7 @@
 #include "cohort-cli.h"
 #include "cohort-cli-report.h"
 #include "cohort-overview.h"
-#include "cohort-store-people.h"
+#include "cohort-people-loader.h"
 
 /*
  * cohort-cli people: the persons behind the members of every community, and the operator's
@@ -87,25 +87,6 @@ count_communities (GPtrArray *people)
   return g_hash_table_size (seen);
 }
 
-/* "6 people in 3 communities, 8 memberships" */
-static char *
-people_sentence (gint64 people,
-                 gint64 communities,
-                 gint64 memberships)
-{
-  g_autofree char *p = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " person",
-                                                     "%" PRId64 " people", people), people);
-  g_autofree char *c = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " community",
-                                                     "%" PRId64 " communities", communities),
-                                        communities);
-  g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " membership",
-                                                     "%" PRId64 " memberships", memberships),
-                                        memberships);
-
-  /* TRANSLATORS: "6 people" "in 3 communities", "8 memberships" */
-  return g_strdup_printf (_("%s in %s, %s"), p, c, m);
-}
-
 static int
 list_people (CohortDb *db)
 {
@@ -145,7 +126,11 @@ list_people (CohortDb *db)
       return 0;
     }
 
-  sentence = people_sentence (people->len, count_communities (people), memberships);
+  {
+    CohortPeopleCounts counts = { people->len, memberships, count_communities (people) };
+
+    sentence = cohort_people_describe_counts (&counts);
+  }
   g_print ("%s\n", sentence);
   for (guint i = 0; i < people->len; i++)
     {
@@ -356,8 +341,7 @@ print_overview (const CohortOverview     *overview,
     }
   else
     {
-      g_autofree char *sentence = people_sentence (counts->people, counts->communities,
-                                                   counts->memberships);
+      g_autofree char *sentence = cohort_people_describe_counts (counts);
       g_autofree char *text = cohort_cli_overview_to_text (overview, snap);
 
       g_print ("%s\n%s", sentence, text);

@@ -5,6 +5,9 @@
 
 #include "cohort-people-loader.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 typedef struct
 {
   char   *db_path;
@@ -144,4 +147,21 @@ cohort_people_load_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+cohort_people_describe_counts (const CohortPeopleCounts *counts)
+{
+  g_autofree char *p = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " person",
+                                                     "%" PRId64 " people", counts->people),
+                                        counts->people);
+  g_autofree char *c = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " community",
+                                                     "%" PRId64 " communities", counts->communities),
+                                        counts->communities);
+  g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " membership",
+                                                     "%" PRId64 " memberships", counts->memberships),
+                                        counts->memberships);
+
+  /* TRANSLATORS: "6 people" "in 3 communities", "8 memberships" */
+  return g_strdup_printf (_("%s in %s, %s"), p, c, m);
 }

@@ -39,6 +39,8 @@ void              cohort_people_load_async    (const char          *db_path,
 CohortPeopleData *cohort_people_load_finish   (GAsyncResult        *result,
                                                GError             **error);
 void              cohort_people_data_free     (CohortPeopleData    *data);
+/* "1,240 people in 3 communities, 1,410 memberships", translated */
+char             *cohort_people_describe_counts (const CohortPeopleCounts *counts);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortPeopleData, cohort_people_data_free)
 
