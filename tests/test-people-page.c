@@ -7,6 +7,7 @@
 #include "cohort-importer.h"
 #include "cohort-kpi-card.h"
 #include "cohort-overview-page.h"
+#include "cohort-people-card.h"
 #include "cohort-people-page.h"
 #include "cohort-test-ui.h"
 #include "cohort-window.h"
@@ -208,6 +209,63 @@ test_nothing_ticked (Fixture       *f,
   g_free (image.pixels);
 }
 
+static void
+wait_card (CohortPeopleCard *card)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (cohort_people_card_is_busy (card) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (cohort_people_card_is_busy (card));
+}
+
+/* "Also in" of the Members detail pane, on Runners Club's Alice (user1): Readers Club's
+ * Alice is the same account; WhatsApp's Alice Wang (#7) is merged by hand, split off again
+ * with Unmerge on Readers Club's, and each step undone in turn. */
+static void
+test_also_in (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkWidget *window = gtk_window_new ();
+  CohortPeopleCard *card = g_object_new (COHORT_TYPE_PEOPLE_CARD, NULL);
+  CohortTestImage image;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (card));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 200);
+  gtk_window_present (GTK_WINDOW (window));
+
+  cohort_people_card_show (card, f->db_path, 1, "user1");
+  wait_card (card);
+  g_assert_cmpstr (cohort_people_card_get_text (card), ==, "Readers Club — Alice Wang");
+  image = cohort_test_render (GTK_WIDGET (card), "people-card.png");
+  /* a heading, a line and two buttons */
+  g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 30);
+  g_free (image.pixels);
+
+  cohort_people_card_merge (card, 7);
+  wait_card (card);
+  g_assert_cmpstr (cohort_people_card_get_text (card), ==,
+                   "Readers Club — Alice Wang\nfamily — Alice Wang");
+  g_assert_cmpstr (cohort_people_card_get_last_toast (card), ==, "Merged: now counted as one person");
+
+  cohort_people_card_undo (card);
+  wait_card (card);
+  g_assert_cmpstr (cohort_people_card_get_text (card), ==, "Readers Club — Alice Wang");
+  g_assert_cmpstr (cohort_people_card_get_last_toast (card), ==, "The merge was undone");
+
+  /* Readers Club's Alice split off: Runners Club's is alone now */
+  cohort_people_card_show (card, f->db_path, 2, "user1");
+  wait_card (card);
+  cohort_people_card_unmerge (card);
+  wait_card (card);
+  g_assert_cmpstr (cohort_people_card_get_text (card), ==, "Not in any other community.");
+  cohort_people_card_undo (card);
+  wait_card (card);
+  g_assert_cmpstr (cohort_people_card_get_text (card), ==, "Runners Club — Alice Wang");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -221,5 +279,7 @@ main (int    argc,
               test_all_communities, fixture_teardown);
   g_test_add ("/cohort/people-page/nothing-ticked", Fixture, NULL, fixture_setup,
               test_nothing_ticked, fixture_teardown);
+  g_test_add ("/cohort/people-page/also-in", Fixture, NULL, fixture_setup,
+              test_also_in, fixture_teardown);
   return g_test_run ();
 }

@@ -33,7 +33,6 @@ struct _CohortPeoplePage
   char *db_path;
   GSettings *settings;
   GCancellable *cancellable;
-  gboolean dirty;             /* the data changed while the page was hidden */
   gboolean filling;           /* the list is being rebuilt: its toggles are ours */
 };
 
@@ -189,11 +188,7 @@ reload (CohortPeoplePage *self)
     return;
   /* Only a page someone looks at spends the worker's time. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->dirty = TRUE;
-      return;
-    }
-  self->dirty = FALSE;
+    return;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -211,11 +206,11 @@ reload (CohortPeoplePage *self)
                             on_loaded_cb, g_object_ref (self));
 }
 
+/* Each time it is shown: persons may have been merged or split on the Members page since. */
 static void
 on_map_cb (CohortPeoplePage *self)
 {
-  if (self->dirty)
-    reload (self);
+  reload (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
