@@ -23,14 +23,6 @@
 
 #define N_BIG 100000
 
-typedef struct
-{
-  int width;
-  int height;
-  guchar *pixels;
-  gsize stride;
-} Image;
-
 static gboolean
 page_idle (gpointer page)
 {
@@ -55,54 +47,9 @@ wait_until (gboolean (*predicate) (gpointer),
   g_assert_true (predicate (object));
 }
 
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Pixels close to an RGB colour inside [x0, x1) (texture bytes are B, G, R, A). */
-static int
-count_colour (const Image *image,
-              int          x0,
-              int          x1,
-              int          r,
-              int          g,
-              int          b,
-              int          tolerance)
-{
-  int n = 0;
-
-  for (int y = 0; y < image->height; y++)
-    for (int x = MAX (x0, 0); x < MIN (x1, image->width); x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance && p[3] > 200)
-          n++;
-      }
-  return n;
-}
-
 /* Horizontal lines of the band [x0, x1) holding dark text pixels: each list row shows text. */
 static int
-count_text_lines (const Image *image,
+count_text_lines (const CohortTestImage *image,
                   int          x0,
                   int          x1)
 {
@@ -244,7 +191,7 @@ test_demo (void)
   CohortMemberDetail *detail;
   CohortMembersData *data;
   GListModel *model;
-  Image image;
+  CohortTestImage image;
   guint top, fans;
 
   g_settings_set_int64 (settings, "last-community", 0);
@@ -277,9 +224,11 @@ test_demo (void)
   detail = COHORT_MEMBER_DETAIL (cohort_members_page_get_detail (page));
   g_assert_cmpuint (cohort_member_detail_get_member (detail), ==, top);
   wait_until (detail_idle, detail, 30);
-  image = render (GTK_WIDGET (window), "members-demo.png");
+  image = cohort_test_render (GTK_WIDGET (window), "members-demo.png");
   g_assert_cmpint (count_text_lines (&image, 0, 400), >, 300);
-  g_assert_cmpint (count_colour (&image, image.width - 520, image.width, 0x35, 0x84, 0xe4, 40), >, 300);
+  g_assert_cmpint (cohort_test_count_colour_in (&image, image.width - 520, 0,
+                                                image.width, image.height,
+                                                0x35, 0x84, 0xe4, 40), >, 300);
   g_free (image.pixels);
 
   /* the 铁粉 filter (position 3) keeps exactly the table's superfans */
@@ -303,7 +252,8 @@ test_demo (void)
     g_assert_nonnull (cell);
     g_assert_cmpuint (expected, >, 0);
     gtk_popover_popup (GTK_POPOVER (template_child (page, "segments_popover")));
-    image = render (GTK_WIDGET (template_child (page, "segments_popover")), "members-segments.png");
+    image = cohort_test_render (GTK_WIDGET (template_child (page, "segments_popover")),
+                                "members-segments.png");
     /* 2 + 4 + 4 rows of labels and counts */
     g_assert_cmpint (count_text_lines (&image, 0, image.width), >, 100);
     g_free (image.pixels);
@@ -512,7 +462,7 @@ test_hundred_thousand (void)
   GtkAdjustment *adj;
   CohortMembersData *data;
   GListModel *model;
-  Image image;
+  CohortTestImage image;
   int changed = 0;
   guint last;
 
@@ -537,7 +487,7 @@ test_hundred_thousand (void)
   g_assert_cmpint (data->table->rows[member_at (model, 0)].messages, ==, 25);
 
   /* the first screen: a row of text every ~30 px over the list */
-  image = render (window, "members-100k-top.png");
+  image = cohort_test_render (window, "members-100k-top.png");
   g_assert_cmpint (count_text_lines (&image, 0, 300), >, 200);
   g_free (image.pixels);
 
@@ -550,7 +500,7 @@ test_hundred_thousand (void)
       cohort_test_wait_for_frame (window);
     }
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 100000.0);
-  image = render (window, "members-100k-bottom.png");
+  image = cohort_test_render (window, "members-100k-bottom.png");
   g_assert_cmpint (count_text_lines (&image, 0, 300), >, 200);
   g_free (image.pixels);
 

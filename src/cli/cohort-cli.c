@@ -13,6 +13,7 @@
 #include "cohort-cli-activity.h"
 #include "cohort-cli.h"
 #include "cohort-cli-csv.h"
+#include "cohort-cli-people.h"
 #include "cohort-cli-report.h"
 #include "cohort-cli-sync.h"
 #include "cohort-demo.h"
@@ -548,6 +549,15 @@ cmd_demo (int    argc,
 }
 
 static int
+cmd_overview (int    argc,
+              char **argv)
+{
+  CohortCliOptions options = cli_options ();
+
+  return cohort_cli_overview (argc, argv, &options);
+}
+
+static int
 cmd_source (int    argc,
             char **argv)
 {
@@ -577,6 +587,8 @@ static const Command commands[] = {
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "activity", cmd_activity, { range_entries, NULL }, N_("COMMUNITY"), N_("Print the Activity & Content numbers for a date range") },
   { "retention", cmd_retention, { range_entries, cohort_cli_retention_entries }, N_("COMMUNITY"), N_("Print the retention cohort table by week or month") },
+  { "overview", cmd_overview, { range_entries, cohort_cli_overview_entries }, N_("--communities A,B | --all"), N_("Print the Overview of several communities, each person counted once") },
+  { "people", cohort_cli_people, { NULL, NULL }, N_("[merge MEMBER MEMBER | unmerge MEMBER | undo]"), N_("List the people behind the members of every community; merge, unmerge, undo") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },

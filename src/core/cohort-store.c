@@ -300,6 +300,55 @@ static const char migration_v7[] =
   "  created_ts INTEGER,"
   "  UNIQUE (community, text));";
 
+/* v8: the same human across communities (DESIGN.md §3 person, identity; issue 4).  Every
+ * member belongs to exactly one person through identity.  auto_key is the member's stable
+ * platform account, platform + U+001F + uid, where the uid is one the platform never reuses:
+ * Telegram from_id, Discord and Slack ids, QQ numbers, WeChat wxids, WeCom userids and ChatLab
+ * platform ids.  Display-name uids ("name:…", WhatsApp and WeChat/QQ text exports), the
+ * WeChat exporter's own "me", and the platforms whose ids are names or content keys
+ * (WhatsApp, Discourse usernames, generic CSV, the demo) have none and never merge by
+ * themselves.  Members of different communities with the same auto_key are one person
+ * unless the operator split one off (manual = 1).  person_op logs each manual merge and
+ * unmerge, person_move what it moved from where, so undo restores the grouping exactly;
+ * AUTOINCREMENT keeps a removed person's id from coming back as someone else.  Existing
+ * members get their persons here, numbered in member order. */
+static const char migration_v8[] =
+  "CREATE TABLE person ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT);"
+  "CREATE TABLE identity ("
+  "  member INTEGER PRIMARY KEY REFERENCES member (id) ON DELETE CASCADE,"
+  "  person INTEGER NOT NULL REFERENCES person (id),"
+  "  auto_key TEXT,"
+  "  manual INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX identity_person ON identity (person);"
+  "CREATE INDEX identity_auto_key ON identity (auto_key);"
+  "CREATE TABLE person_op ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  ts INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('merge', 'unmerge')),"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  other INTEGER REFERENCES member (id) ON DELETE SET NULL);"
+  "CREATE TABLE person_move ("
+  "  op INTEGER NOT NULL REFERENCES person_op (id) ON DELETE CASCADE,"
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  old_person INTEGER NOT NULL,"
+  "  old_manual INTEGER NOT NULL,"
+  "  PRIMARY KEY (op, member));"
+  "CREATE TEMP TABLE v8_identity (member INTEGER PRIMARY KEY, auto_key TEXT, person INTEGER);"
+  "INSERT INTO temp.v8_identity (member, auto_key)"
+  " SELECT m.id, CASE WHEN c.platform IN ('telegram', 'discord', 'slack', 'qq', 'wechat', 'wecom', 'chatlab')"
+  "   AND substr (m.platform_uid, 1, 5) != 'name:' AND m.platform_uid != 'me'"
+  "   THEN c.platform || char (31) || m.platform_uid END"
+  " FROM member m JOIN community c ON c.id = m.community;"
+  "UPDATE temp.v8_identity SET person = r.pid FROM"
+  " (SELECT member, dense_rank () OVER (ORDER BY first) AS pid FROM"
+  "   (SELECT member, min (member) OVER (PARTITION BY coalesce (auto_key, char (30) || member)) AS first"
+  "    FROM temp.v8_identity)) AS r"
+  " WHERE r.member = v8_identity.member;"
+  "INSERT INTO person (id) SELECT DISTINCT person FROM temp.v8_identity ORDER BY person;"
+  "INSERT INTO identity (member, person, auto_key) SELECT member, person, auto_key FROM temp.v8_identity;"
+  "DROP TABLE temp.v8_identity;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
@@ -308,6 +357,7 @@ static const char * const migrations[] = {
   migration_v5,
   migration_v6,
   migration_v7,
+  migration_v8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -1788,7 +1838,8 @@ cohort_import_tx_commit (CohortImportTx  *tx,
 
   g_hash_table_iter_init (&iter, tx->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error))
+    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error) ||
+        !cohort_db_assign_identities (tx->db, *(gint64 *)key, error))
       {
         cohort_import_tx_rollback (tx);
         return FALSE;
