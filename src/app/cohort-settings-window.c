@@ -64,6 +64,7 @@ struct _CohortSettingsWindow
   AdwEntryRow         *mech_entry;
   AdwExpanderRow      *builtin_zh_row;
   AdwExpanderRow      *builtin_en_row;
+  GtkSpinner          *mech_spinner;
 
   char                *db_path;
   gint64               community;
@@ -75,6 +76,7 @@ struct _CohortSettingsWindow
   gboolean             loaded;
   gboolean             filling;       /* widgets are being set from settings: no writes */
   guint                pending;       /* operations on workers */
+  guint                rule_ops;      /* of them, rule changes: each re-marks every message */
   guint                save_source;
   guint                search_source;
   GCancellable        *cancellable;   /* every operation; cancelled when the window goes */
@@ -210,6 +212,17 @@ op_in_thread (GTask        *task,
 
 static void op_done_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* A rule change re-marks every message of the community, seconds on a large one. */
+static void
+show_rule_progress (CohortSettingsWindow *self,
+                    int                   delta)
+{
+  self->rule_ops += delta;
+  if (self->mech_spinner == NULL)
+    return;   /* disposed: a cancelled operation coming back */
+  gtk_spinner_set_spinning (self->mech_spinner, self->rule_ops > 0);
+}
+
 static void
 start_op (CohortSettingsWindow *self,
           Op                   *op,
@@ -220,6 +233,8 @@ start_op (CohortSettingsWindow *self,
   op->db_path = g_strdup (self->db_path);
   op->community = self->community;
   self->pending++;
+  if (op->kind == OP_RULE_SET || op->kind == OP_RULE_DELETE)
+    show_rule_progress (self, +1);
   g_task_set_source_tag (task, start_op);
   g_task_set_task_data (task, op, (GDestroyNotify)op_free);
   g_task_run_in_thread (task, op_in_thread);
@@ -438,6 +453,8 @@ op_done_cb (GObject      *source,
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->pending--;
+  if (op->kind == OP_RULE_SET || op->kind == OP_RULE_DELETE)
+    show_rule_progress (self, -1);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (!ok)
@@ -782,6 +799,7 @@ cohort_settings_window_class_init (CohortSettingsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortSettingsWindow, mech_entry);
   gtk_widget_class_bind_template_child (widget_class, CohortSettingsWindow, builtin_zh_row);
   gtk_widget_class_bind_template_child (widget_class, CohortSettingsWindow, builtin_en_row);
+  gtk_widget_class_bind_template_child (widget_class, CohortSettingsWindow, mech_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_value_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_mech_add_clicked_cb);
