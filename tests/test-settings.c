@@ -165,7 +165,7 @@ test_migration_from_v6 (CohortTestDb  *fx,
   g_assert_true (cohort_db_get_community_settings (fx->db, 1, &s, &error));
   g_assert_cmpint (s.week_start, ==, 1);
   g_assert_cmpint (s.churn_watch_days, ==, 14);
-  g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "收到", FALSE, cohort_mech_normalize, &error));
+  g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "收到", FALSE, cohort_mech_normalize, NULL, &error));
   g_assert_no_error (error);
   list = cohort_db_list_communities (fx->db, &error);
   g_assert_cmpint (((CohortCommunityInfo *)list->pdata[0])->mechanical_messages, ==, 0);
@@ -531,8 +531,12 @@ test_mech_rules (CohortTestDb  *fx,
   fp0 = cohort_db_community_fingerprint (fx->db, 1, &error);
 
   /* an addition, written as an operator would type it: "冲冲冲！" is "冲冲冲" */
-  g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "冲冲冲！", TRUE, cohort_mech_normalize, &error));
+  g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "冲冲冲！", TRUE, cohort_mech_normalize, &rules, &error));
   g_assert_no_error (error);
+  /* the rules come back counted by the same pass */
+  g_assert_cmpuint (rules->len, ==, 1);
+  g_assert_cmpint (((CohortMechRule *)rules->pdata[0])->matches, ==, 3);
+  g_clear_pointer (&rules, g_ptr_array_unref);
   g_assert_cmpint (mechanical (fx->db), ==, 6);
   share = mech_share (fx->db);
   g_assert_cmpint (share.num, ==, 6);
@@ -543,7 +547,7 @@ test_mech_rules (CohortTestDb  *fx,
   g_assert_cmpstr (fp0, !=, fp1);
 
   /* a removal reverses the built-in STOPLIST_ZH hits, whose reason stays for later */
-  g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "收到", FALSE, cohort_mech_normalize, &error));
+  g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "收到", FALSE, cohort_mech_normalize, NULL, &error));
   g_assert_cmpint (mechanical (fx->db), ==, 3);
   share = mech_share (fx->db);
   g_assert_cmpint (share.num, ==, 3);
@@ -568,16 +572,16 @@ test_mech_rules (CohortTestDb  *fx,
   }
 
   /* deleting both rules gives the built-in verdicts back: the four 收到 */
-  g_assert_true (cohort_db_delete_mech_rule (fx->db, 1, "收到！", cohort_mech_normalize, &error));
-  g_assert_true (cohort_db_delete_mech_rule (fx->db, 1, "冲冲冲", cohort_mech_normalize, &error));
+  g_assert_true (cohort_db_delete_mech_rule (fx->db, 1, "收到！", cohort_mech_normalize, NULL, &error));
+  g_assert_true (cohort_db_delete_mech_rule (fx->db, 1, "冲冲冲", cohort_mech_normalize, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (mechanical (fx->db), ==, 4);
   g_assert_cmpint (count_rows (fx->path, "SELECT count(*) FROM message WHERE mech_reason = 'CUSTOM'"), ==, 0);
-  g_assert_false (cohort_db_delete_mech_rule (fx->db, 1, "冲冲冲", cohort_mech_normalize, &error));
+  g_assert_false (cohort_db_delete_mech_rule (fx->db, 1, "冲冲冲", cohort_mech_normalize, NULL, &error));
   g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   /* nothing to match once normalised */
-  g_assert_false (cohort_db_set_mech_rule (fx->db, 1, " ！！ ", TRUE, cohort_mech_normalize, &error));
+  g_assert_false (cohort_db_set_mech_rule (fx->db, 1, " ！！ ", TRUE, cohort_mech_normalize, NULL, &error));
   g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA);
 }
 

@@ -166,14 +166,11 @@ run_op (Op        *op,
         return FALSE;
       break;
     case OP_RULE_SET:
-      if (!cohort_db_set_mech_rule (db, op->community, op->text, op->value, cohort_mech_normalize,
-                                    error))
-        return FALSE;
-      break;
+      return cohort_db_set_mech_rule (db, op->community, op->text, op->value,
+                                      cohort_mech_normalize, &op->rules, error);
     case OP_RULE_DELETE:
-      if (!cohort_db_delete_mech_rule (db, op->community, op->text, cohort_mech_normalize, error))
-        return FALSE;
-      break;
+      return cohort_db_delete_mech_rule (db, op->community, op->text, cohort_mech_normalize,
+                                         &op->rules, error);
     case OP_SEARCH:
       return (op->found = cohort_db_search_members (db, op->community, op->text, SEARCH_LIMIT,
                                                     error)) != NULL;
@@ -186,7 +183,7 @@ run_op (Op        *op,
   if ((op->kind == OP_LOAD || op->kind == OP_FLAG) &&
       !(op->flagged = cohort_db_list_flagged_members (db, op->community, error)))
     return FALSE;
-  if ((op->kind == OP_LOAD || op->kind == OP_RULE_SET || op->kind == OP_RULE_DELETE) &&
+  if (op->kind == OP_LOAD &&
       !(op->rules = cohort_db_list_mech_rules (db, op->community, cohort_mech_normalize, error)))
     return FALSE;
   return TRUE;

@@ -195,10 +195,12 @@ cohort_cli_mech (int    argc,
     goto fail;
   if (g_strcmp0 (verb, "add") == 0 || g_strcmp0 (verb, "remove") == 0)
     ok = cohort_db_set_mech_rule (db, id, argv[2], g_strcmp0 (verb, "add") == 0,
-                                  cohort_mech_normalize, &error);
+                                  cohort_mech_normalize, &rules, &error);
   else if (g_strcmp0 (verb, "unset") == 0)
-    ok = cohort_db_delete_mech_rule (db, id, argv[2], cohort_mech_normalize, &error);
-  if (!ok || !(rules = cohort_db_list_mech_rules (db, id, cohort_mech_normalize, &error)))
+    ok = cohort_db_delete_mech_rule (db, id, argv[2], cohort_mech_normalize, &rules, &error);
+  else
+    ok = (rules = cohort_db_list_mech_rules (db, id, cohort_mech_normalize, &error)) != NULL;
+  if (!ok)
     goto fail;
   cohort_db_close (db);
   print_rules (rules);

@@ -539,13 +539,15 @@ write_remarks (CohortDb  *db,
   return TRUE;
 }
 
-/* Inside the caller's transaction. */
+/* Inside the caller's transaction.  With rules_out, the same pass counts each rule's
+ * matches and hands the rules over. */
 static gboolean
-remark_community (CohortDb                *db,
-                  gint64                   community,
-                  gint64                   run,
-                  CohortTextNormalizeFunc  normalize,
-                  GError                 **error)
+remark_community (CohortDb                 *db,
+                  gint64                    community,
+                  gint64                    run,
+                  CohortTextNormalizeFunc   normalize,
+                  GPtrArray               **rules_out,
+                  GError                  **error)
 {
   g_autoptr(GHashTable) index = NULL;
   g_autoptr(GPtrArray) rules = load_rules (db, community, &index, error);
@@ -553,8 +555,14 @@ remark_community (CohortDb                *db,
 
   if (rules == NULL)
     return FALSE;
-  return visit_messages (db, community, run, index, normalize, remarks, FALSE, error) &&
-         write_remarks (db, remarks, error);
+  for (guint i = 0; rules_out != NULL && i < rules->len; i++)
+    ((CohortMechRule *)rules->pdata[i])->matches = 0;
+  if (!visit_messages (db, community, run, index, normalize, remarks, rules_out != NULL, error) ||
+      !write_remarks (db, remarks, error))
+    return FALSE;
+  if (rules_out != NULL)
+    *rules_out = g_steal_pointer (&rules);
+  return TRUE;
 }
 
 GPtrArray *
@@ -599,13 +607,14 @@ normalize_rule_text (const char               *text,
 }
 
 static gboolean
-change_rule (CohortDb                *db,
-             gint64                   community,
-             const char              *text,
-             gboolean                 add,
-             gboolean                 mechanical,
-             CohortTextNormalizeFunc  normalize,
-             GError                 **error)
+change_rule (CohortDb                 *db,
+             gint64                    community,
+             const char               *text,
+             gboolean                  add,
+             gboolean                  mechanical,
+             CohortTextNormalizeFunc   normalize,
+             GPtrArray               **rules,
+             GError                  **error)
 {
   g_autofree char *t = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -653,7 +662,7 @@ change_rule (CohortDb                *db,
         goto sql_fail;
       g_clear_pointer (&stmt, sqlite3_finalize);
     }
-  if (!remark_community (db, community, 0, normalize, error))
+  if (!remark_community (db, community, 0, normalize, rules, error))
     goto fail;
   return cohort_db_exec (db, "COMMIT", error) || (cohort_db_exec (db, "ROLLBACK", NULL), FALSE);
 
@@ -671,9 +680,10 @@ cohort_db_set_mech_rule (CohortDb                 *db,
                          const char               *text,
                          gboolean                  mechanical,
                          CohortTextNormalizeFunc   normalize,
+                         GPtrArray               **rules,
                          GError                  **error)
 {
-  return change_rule (db, community, text, TRUE, mechanical, normalize, error);
+  return change_rule (db, community, text, TRUE, mechanical, normalize, rules, error);
 }
 
 gboolean
@@ -681,9 +691,10 @@ cohort_db_delete_mech_rule (CohortDb                 *db,
                             gint64                    community,
                             const char               *text,
                             CohortTextNormalizeFunc   normalize,
+                            GPtrArray               **rules,
                             GError                  **error)
 {
-  return change_rule (db, community, text, FALSE, FALSE, normalize, error);
+  return change_rule (db, community, text, FALSE, FALSE, normalize, rules, error);
 }
 
 gboolean
@@ -713,7 +724,8 @@ cohort_import_tx_apply_mech_rules (CohortImportTx           *tx,
     return cohort_db_set_sql_error (db, error, "read rules");
 
   for (guint i = 0; i < communities->len; i++)
-    if (!remark_community (db, g_array_index (communities, gint64, i), run, normalize, error))
+    if (!remark_community (db, g_array_index (communities, gint64, i), run, normalize, NULL,
+                           error))
       return FALSE;
   return TRUE;
 }

@@ -82,18 +82,22 @@ GPtrArray   *cohort_db_list_mech_rules              (CohortDb                   
                                                      CohortTextNormalizeFunc        normalize,
                                                      GError                       **error);
 /* Adds a rule for text (normalised here), replacing one for the same text, and re-marks the
- * community's messages, all in one transaction.  An empty normalised text is refused. */
+ * community's messages, all in one transaction.  An empty normalised text is refused.  With
+ * rules, the community's rules afterwards, their matches counted in the same pass (as
+ * cohort_db_list_mech_rules () gives them). */
 gboolean     cohort_db_set_mech_rule                (CohortDb                      *db,
                                                      gint64                         community,
                                                      const char                    *text,
                                                      gboolean                       mechanical,
                                                      CohortTextNormalizeFunc        normalize,
+                                                     GPtrArray                    **rules,
                                                      GError                       **error);
 /* Deletes the rule for text (normalised here) and re-marks; NOT_FOUND if there is none. */
 gboolean     cohort_db_delete_mech_rule             (CohortDb                      *db,
                                                      gint64                         community,
                                                      const char                    *text,
                                                      CohortTextNormalizeFunc        normalize,
+                                                     GPtrArray                    **rules,
                                                      GError                       **error);
 /* Applies the community's rules to the messages this import added, inside its transaction:
  * imports classify with the built-in lists only. */
