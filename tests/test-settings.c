@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "cohort-activity.h"
+#include "cohort-importer.h"
 #include "cohort-member-table.h"
 #include "cohort-mech.h"
 #include "cohort-overview.h"
@@ -585,6 +586,38 @@ test_mech_rules (CohortTestDb  *fx,
   g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA);
 }
 
+/* The file importer applies the rules to what it adds (tests/data/settings/README.md). */
+static void
+test_import_applies_rules (CohortTestDb  *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *weeks[] = { "week-1.json", "week-2.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (weeks); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "settings", weeks[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      CohortImportResult *result = cohort_import_file (fx->db, file, NULL, NULL, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (result);
+      cohort_import_result_free (result);
+      if (i > 0)
+        break;
+      /* after the first week: 收到 is the one mechanical message */
+      g_assert_cmpint (mechanical (fx->db), ==, 1);
+      g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "冲冲冲", TRUE, cohort_mech_normalize, NULL, &error));
+      g_assert_true (cohort_db_set_mech_rule (fx->db, 1, "收到", FALSE, cohort_mech_normalize, NULL, &error));
+      g_assert_no_error (error);
+    }
+  /* #1 and #4 (冲冲冲, 冲冲冲！) mechanical, #2 and #5 (收到) genuine, #3 untouched */
+  g_assert_cmpint (mechanical (fx->db), ==, 2);
+  g_assert_cmpint (count_rows (fx->path, "SELECT count(*) FROM message WHERE is_mech = 1 AND text LIKE '冲冲冲%'"), ==, 2);
+  g_assert_cmpint (count_rows (fx->path, "SELECT count(*) FROM message WHERE is_mech = 0 AND text = '收到'"), ==, 2);
+  g_assert_cmpint (count_rows (fx->path, "SELECT count(*) FROM message WHERE is_mech = 0 AND text = '今天跑了十公里'"), ==, 1);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Staff and bot lists                                                                         */
 
@@ -633,6 +666,8 @@ main (int    argc,
   g_test_add_func ("/settings/koc-threshold", test_koc_threshold);
   g_test_add ("/settings/mech-rules", CohortTestDb, NULL, cohort_test_db_setup,
               test_mech_rules, cohort_test_db_teardown);
+  g_test_add ("/settings/import-applies-rules", CohortTestDb, NULL, cohort_test_db_setup,
+              test_import_applies_rules, cohort_test_db_teardown);
   g_test_add ("/settings/member-lists", CohortTestDb, NULL, cohort_test_db_setup,
               test_member_lists, cohort_test_db_teardown);
   return g_test_run ();
