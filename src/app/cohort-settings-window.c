@@ -364,7 +364,8 @@ show_found (CohortSettingsWindow *self,
   if (found == NULL)
     return;
   if (found->len == 0)
-    add_row (self->people_group, self->result_rows, placeholder_row (_("No member has that name or ID")));
+    add_row (self->people_group, self->result_rows,
+             placeholder_row (_("No member has that name or ID")));
   for (guint i = 0; i < found->len; i++)
     {
       const CohortMemberRef *member = found->pdata[i];
@@ -373,7 +374,8 @@ show_found (CohortSettingsWindow *self,
       for (int flag = COHORT_MEMBER_FLAG_STAFF; flag <= COHORT_MEMBER_FLAG_BOT; flag++)
         {
           gboolean staff = flag == COHORT_MEMBER_FLAG_STAFF;
-          GtkWidget *button = flat_button (staff ? C_("flag a member", "Staff") : C_("flag a member", "Bot"), NULL,
+          const char *label = staff ? C_("flag a member", "Staff") : C_("flag a member", "Bot");
+          GtkWidget *button = flat_button (label, NULL,
                                            staff ? _("Count as staff") : _("Count as a bot"));
 
           gtk_widget_set_sensitive (button, !(staff ? member->is_staff : member->is_bot));
@@ -400,9 +402,9 @@ show_rules (CohortSettingsWindow *self,
       GtkWidget *button = flat_button (NULL, "user-trash-symbolic", _("Remove this rule"));
       g_autofree char *subtitle = NULL;
       /* Translators: how many of the community's messages have a rule's text */
-      g_autofree char *matches = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d message",
-                                                               "%d messages", (gulong)rule->matches),
-                                                  (int)rule->matches);
+      const char *format = g_dngettext (GETTEXT_PACKAGE, "%d message", "%d messages",
+                                        (gulong)rule->matches);
+      g_autofree char *matches = g_strdup_printf (format, (int)rule->matches);
 
       subtitle = g_strdup_printf (rule->mechanical ? _("Always mechanical · %s")
                                                    : _("Never mechanical · %s"), matches);
@@ -557,7 +559,8 @@ on_value_changed_cb (CohortSettingsWindow *self)
     return;
   g_clear_handle_id (&self->save_source, g_source_remove);
   read_widgets (self, &settings);
-  if (!check_churn (self, &settings) || cohort_community_settings_equal (&settings, &self->settings))
+  if (!check_churn (self, &settings) ||
+      cohort_community_settings_equal (&settings, &self->settings))
     return;
   self->save_source = g_timeout_add (SAVE_DELAY_MS, save_cb, self);
 }
@@ -649,13 +652,17 @@ cohort_settings_window_add_rule (CohortSettingsWindow *self,
 static void
 on_mech_add_clicked_cb (CohortSettingsWindow *self)
 {
-  cohort_settings_window_add_rule (self, gtk_editable_get_text (GTK_EDITABLE (self->mech_entry)), TRUE);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->mech_entry));
+
+  cohort_settings_window_add_rule (self, text, TRUE);
 }
 
 static void
 on_mech_remove_clicked_cb (CohortSettingsWindow *self)
 {
-  cohort_settings_window_add_rule (self, gtk_editable_get_text (GTK_EDITABLE (self->mech_entry)), FALSE);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->mech_entry));
+
+  cohort_settings_window_add_rule (self, text, FALSE);
 }
 
 static void
