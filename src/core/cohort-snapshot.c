@@ -378,8 +378,9 @@ void
 _cohort_snapshot_derive (CohortSnapshot *self)
 {
   OffsetCache cache = { self->tz, 0, 0, 0, FALSE };
-  int wday_day = G_MININT;
+  int wday_day = G_MININT, day = 0;
   guint8 wday = 0;
+  gint64 window_lo = 1, window_hi = 0, day_start = 0;
 
   for (guint i = 0; i < self->n_members; i++)
     self->member_first_join[i] = G_MAXINT64;
@@ -404,20 +405,32 @@ _cohort_snapshot_derive (CohortSnapshot *self)
         }
     }
 
+  /* Sorted messages change local day a few hundred times, not a million: within the UTC
+   * stretch where the day and the offset stay the same, a message's hour is a subtraction
+   * and a division by a constant. */
   for (guint i = 0; i < self->n_messages; i++)
     {
-      int day;
+      gint64 ts = self->msg_ts[i];
 
-      split_local (&cache, self->msg_ts[i], &day, &self->msg_hour[i]);
-      /* sorted messages change day a few hundred times, not a million */
-      if (day != wday_day)
+      if (ts < window_lo || ts >= window_hi)
         {
-          wday_day = day;
-          wday = (guint8)cohort_day_weekday (day);
-          self->first_day = MIN (self->first_day, day);
-          self->last_day = MAX (self->last_day, day);
+          gint64 offset = local_offset (&cache, ts);
+          gint64 local = ts + offset;
+
+          day = (int)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+          day_start = (gint64)day * 86400 - offset;
+          window_lo = MAX (day_start, cache.lo);
+          window_hi = MIN (day_start + 86400, cache.hi);
+          if (day != wday_day)
+            {
+              wday_day = day;
+              wday = (guint8)cohort_day_weekday (day);
+              self->first_day = MIN (self->first_day, day);
+              self->last_day = MAX (self->last_day, day);
+            }
         }
       self->msg_day[i] = day;
+      self->msg_hour[i] = (guint8)((ts - day_start) / 3600);
       self->msg_wday[i] = wday;
     }
 
