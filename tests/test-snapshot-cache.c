@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "cohort-backup.h"
 #include "cohort-importer.h"
 #include "cohort-overview.h"
 #include "cohort-snapshot-cache.h"
@@ -510,6 +511,26 @@ test_write_by_path (Fixture       *fx,
   assert_snapshots_equal (fresh, cached);
 }
 
+/* A database the operator chose to open read-only (recovery dialog) is never written. */
+static void
+test_read_only_not_written (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) first = import_part (fx, "part-1.json");
+  g_autoptr(CohortSnapshot) fresh = NULL;
+  g_autoptr(CohortSnapshot) again = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  gint64 c = only_community (fx->db);
+
+  fresh = load (fx->db, c, FALSE);
+  blob = cohort_snapshot_cache_encode (fresh, c);
+  cohort_backup_block_writes (fx->path, TRUE);
+  cohort_snapshot_cache_write (fx->path, c, fresh->generation, blob);
+  cohort_backup_block_writes (fx->path, FALSE);
+  again = load (fx->db, c, TRUE);
+  g_assert_false (again->from_cache);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Sync: a Discourse forum on 127.0.0.1 replaying tests/data/sources/discourse (7 posts, then
  * post-8.json); see test-sync-discourse.c. */
@@ -630,6 +651,7 @@ main (int    argc,
   ADD ("/cohort/snapshot-cache/flag-invalidates", test_flag_invalidates);
   ADD ("/cohort/snapshot-cache/stale-save-refused", test_stale_save_refused);
   ADD ("/cohort/snapshot-cache/write-by-path", test_write_by_path);
+  ADD ("/cohort/snapshot-cache/read-only-not-written", test_read_only_not_written);
 #undef ADD
   g_test_add ("/cohort/snapshot-cache/sync-invalidates", SyncFixture, NULL, sync_setup,
               test_sync_invalidates, sync_teardown);

@@ -480,6 +480,8 @@ load_snapshot (CohortDb  *db,
     {
       cohort_snapshot_free (snap);
       snap = cached;
+      g_debug ("Snapshot of community %" G_GINT64_FORMAT " (%u messages) from the cache, "
+               "generation %" G_GINT64_FORMAT, community, snap->n_messages, snap->generation);
     }
   else if (snap != NULL)
     {
