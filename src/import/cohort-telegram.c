@@ -8,20 +8,21 @@
 #include "cohort-telegram.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
 #include "cohort-mech.h"
+#include "cohort-telegram-message.h"
 
 /*
  * Telegram Desktop JSON (FORMATS.md §2a), read as a stream.
  *
  * yajl delivers parse events; a small frame stack knows where we are (root, the chats /
  * left_chats sections, a chat, its messages array).  Each element of a messages array is
- * assembled into a JsonNode with JsonBuilder, handled, and dropped, so memory is bounded
- * by one message rather than by the file (json-glib's tree parser would need ~8× the file).
+ * read into a CohortTelegramMessage (the members the importer uses, straight from the
+ * events), handled, and reset, so memory is bounded by one message rather than by the file
+ * (json-glib's tree parser would need ~8× the file).
  *
  * Events that name people without ids (invite_members, remove_members, create_group, the
  * inviter of join_group_by_link) are deferred to the end of their chat, when every
@@ -90,40 +91,10 @@ typedef struct
   gboolean root_not_object;
   guint chats_imported;
 
-  JsonBuilder *builder;  /* non-NULL while a message is being assembled */
-  int capture_level;
+  CohortTelegramMessage *message;  /* the element of a messages array being read */
+  gboolean in_message;
   gint64 messages_seen;
-
-  /* text_entities repeats `text` piece by piece; flatten_text () reads it only when `text`
-   * gives nothing.  After a non-empty string `text` it is skipped at the yajl events (a
-   * quarter of each message's JSON).  Exports never repeat a key, so no later `text` can
-   * take the string back. */
-  gboolean key_is_text;       /* the message member being read is `text` */
-  gboolean have_plain_text;   /* the message had a non-empty string `text` */
-  gboolean skipping;          /* inside the skipped text_entities */
-  int skip_level;             /* containers open inside it */
 } Parser;
-
-/* Called by every yajl callback first: TRUE when the event belongs to the skipped value.
- * opens is +1 for the start of a container, -1 for its end, 0 for a scalar or a key. */
-/* A skipped value is refused as deep as a built one would be. */
-static gboolean
-skipped_too_deep (Parser *p)
-{
-  return p->capture_level + p->skip_level > COHORT_JSON_MAX_DEPTH;
-}
-
-static gboolean
-skip_event (Parser *p,
-            int     opens)
-{
-  if (!p->skipping)
-    return FALSE;
-  p->skip_level += opens;
-  if (p->skip_level == 0 && opens <= 0)
-    p->skipping = FALSE;
-  return TRUE;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Chats                                                                                       */
@@ -382,61 +353,24 @@ chat_end (Parser  *p,
 /* ------------------------------------------------------------------------------------------ */
 /* One message                                                                                 */
 
-static const char *
-member_string (JsonObject *o,
-               const char *key)
-{
-  JsonNode *node = json_object_get_member (o, key);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static gboolean
-member_int (JsonObject *o,
-            const char *key,
-            gint64     *out)
-{
-  JsonNode *node = json_object_get_member (o, key);
-  const char *text;
-  char *end = NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      *out = json_node_get_int (node);
-      return TRUE;
-    }
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
-    return FALSE;
-  text = json_node_get_string (node);
-  *out = g_ascii_strtoll (text, &end, 10);
-  return end != text && *end == '\0';
-}
-
 /* "user123" stays as it is; very old exports wrote a bare number. */
 static char *
-sender_uid (JsonObject *o,
-            const char *id_key,
-            const char *name)
+sender_uid (CohortTelegramMessage *m,
+            CohortTelegramKey      id_key,
+            const char            *name)
 {
-  JsonNode *node = json_object_get_member (o, id_key);
+  gint64 number;
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+  if (cohort_telegram_message_type (m, id_key) == COHORT_TG_INT &&
+      cohort_telegram_message_get_int (m, id_key, &number))
+    return g_strdup_printf ("user%" G_GINT64_FORMAT, number);
+  if (cohort_telegram_message_type (m, id_key) == COHORT_TG_STRING)
     {
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        return g_strdup_printf ("user%" G_GINT64_FORMAT, json_node_get_int (node));
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          const char *s = json_node_get_string (node);
-          if (*s != '\0' && strspn (s, "0123456789") == strlen (s))
-            return g_strdup_printf ("user%s", s);
-          if (*s != '\0')
-            return g_strdup (s);
-        }
+      const char *s = cohort_telegram_message_get_string (m, id_key);
+      if (*s != '\0' && strspn (s, "0123456789") == strlen (s))
+        return g_strdup_printf ("user%s", s);
+      if (*s != '\0')
+        return g_strdup (s);
     }
   if (name != NULL)
     return g_strdup_printf ("name:%s", name);
@@ -444,16 +378,12 @@ sender_uid (JsonObject *o,
 }
 
 static const char *
-sender_name (JsonObject *o,
-             const char *key)
+sender_name (CohortTelegramMessage *m,
+             CohortTelegramKey      key)
 {
-  JsonNode *node = json_object_get_member (o, key);
-
-  if (node == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_NULL (node))
+  if (cohort_telegram_message_type (m, key) == COHORT_TG_NULL)
     return _("Deleted Account");
-  return member_string (o, key);
+  return cohort_telegram_message_get_string (m, key);
 }
 
 static gboolean
@@ -464,59 +394,12 @@ looks_like_bot (const char *name)
   return len >= 3 && g_ascii_strcasecmp (name + len - 3, "bot") == 0;
 }
 
-/* Flattens `text` (a string, or an array of strings and entity objects), falling back to
- * `text_entities`; notes whether any entity is a link. */
-static char *
-flatten_text (JsonObject *o,
-              gboolean   *has_link)
-{
-  static const char * const keys[] = { "text", "text_entities" };
-  GString *out = g_string_new (NULL);
-
-  *has_link = FALSE;
-  for (guint k = 0; k < G_N_ELEMENTS (keys) && out->len == 0; k++)
-    {
-      JsonNode *node = json_object_get_member (o, keys[k]);
-      JsonArray *array;
-
-      if (node == NULL)
-        continue;
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          g_string_append (out, json_node_get_string (node));
-          continue;
-        }
-      if (!JSON_NODE_HOLDS_ARRAY (node))
-        continue;
-      array = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *part = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (part) && json_node_get_value_type (part) == G_TYPE_STRING)
-            g_string_append (out, json_node_get_string (part));
-          else if (JSON_NODE_HOLDS_OBJECT (part))
-            {
-              JsonObject *entity = json_node_get_object (part);
-              const char *text = member_string (entity, "text");
-              const char *type = member_string (entity, "type");
-
-              if (text != NULL)
-                g_string_append (out, text);
-              if (g_strcmp0 (type, "link") == 0 || g_strcmp0 (type, "text_link") == 0)
-                *has_link = TRUE;
-            }
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
 static CohortMessageKind
-message_kind (JsonObject *o,
-              gboolean    has_link,
-              gboolean   *attachment)
+message_kind (CohortTelegramMessage *m,
+              gboolean               has_link,
+              gboolean              *attachment)
 {
-  const char *media = member_string (o, "media_type");
+  const char *media = cohort_telegram_message_get_string (m, COHORT_TG_MEDIA_TYPE);
 
   *attachment = TRUE;
   if (g_strcmp0 (media, "sticker") == 0)
@@ -526,13 +409,14 @@ message_kind (JsonObject *o,
   if (g_strcmp0 (media, "video_message") == 0 || g_strcmp0 (media, "video_file") == 0 ||
       g_strcmp0 (media, "animation") == 0)
     return COHORT_MESSAGE_VIDEO;
-  if (json_object_has_member (o, "photo"))
+  if (cohort_telegram_message_has (m, COHORT_TG_PHOTO))
     return COHORT_MESSAGE_IMAGE;
-  if (json_object_has_member (o, "file") || media != NULL)
+  if (cohort_telegram_message_has (m, COHORT_TG_FILE) || media != NULL)
     return COHORT_MESSAGE_FILE;
   *attachment = FALSE;
-  if (json_object_has_member (o, "poll") || json_object_has_member (o, "location_information") ||
-      json_object_has_member (o, "contact_information"))
+  if (cohort_telegram_message_has (m, COHORT_TG_POLL) ||
+      cohort_telegram_message_has (m, COHORT_TG_LOCATION_INFORMATION) ||
+      cohort_telegram_message_has (m, COHORT_TG_CONTACT_INFORMATION))
     return COHORT_MESSAGE_OTHER;
   if (has_link)
     return COHORT_MESSAGE_LINK;
@@ -540,17 +424,15 @@ message_kind (JsonObject *o,
 }
 
 static gboolean
-message_time (Parser     *p,
-              Chat       *chat,
-              JsonObject *o,
-              const char *unix_key,
-              const char *date_key,
-              gint64     *ts)
+message_time (Parser                *p,
+              Chat                  *chat,
+              CohortTelegramMessage *m,
+              gint64                *ts)
 {
-  const char *date = member_string (o, date_key);
+  const char *date = cohort_telegram_message_get_string (m, COHORT_TG_DATE);
   gint64 unix_ts;
 
-  if (member_int (o, unix_key, &unix_ts))
+  if (cohort_telegram_message_get_int (m, COHORT_TG_DATE_UNIXTIME, &unix_ts))
     {
       /* Infer the exporter's zone from the first message carrying both forms. */
       if (chat->tz == NULL && date != NULL &&
@@ -596,11 +478,11 @@ message_time (Parser     *p,
 }
 
 static char *
-message_key (Chat       *chat,
-             JsonObject *o,
-             const char *uid,
-             gint64      ts,
-             const char *text)
+message_key (Chat                  *chat,
+             CohortTelegramMessage *m,
+             const char            *uid,
+             gint64                 ts,
+             const char            *text)
 {
   gint64 id;
   g_autofree char *material = NULL;
@@ -608,14 +490,15 @@ message_key (Chat       *chat,
   char *key;
   guint n;
 
-  if (member_int (o, "id", &id))
+  if (cohort_telegram_message_get_int (m, COHORT_TG_ID, &id))
     return g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
   /* No id (old or hand-made exports): a stable key from the content, with an occurrence
    * number so that two identical lines in one second stay two messages. */
   material = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s", uid ? uid : "",
-                              ts, member_string (o, "type") ?: "",
-                              member_string (o, "action") ?: "", text ? text : "");
+                              ts, cohort_telegram_message_get_string (m, COHORT_TG_TYPE) ?: "",
+                              cohort_telegram_message_get_string (m, COHORT_TG_ACTION) ?: "",
+                              text ? text : "");
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, material, -1);
   digest[20] = '\0';
   n = GPOINTER_TO_UINT (g_hash_table_lookup (chat->content_keys, digest));
@@ -625,67 +508,22 @@ message_key (Chat       *chat,
 }
 
 static gboolean
-add_reactions (Parser     *p,
-               Chat       *chat,
-               JsonObject *o,
-               const char *msg_id,
-               GError    **error)
+add_reactions (Parser                *p,
+               Chat                  *chat,
+               CohortTelegramMessage *m,
+               const char            *msg_id,
+               GError               **error)
 {
-  JsonNode *node = json_object_get_member (o, "reactions");
-  JsonArray *array;
+  GArray *reactions = cohort_telegram_message_reactions (m);
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return TRUE;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < reactions->len; i++)
     {
-      JsonNode *item = json_array_get_element (array, i);
-      JsonObject *r;
-      g_autofree char *emoji = NULL;
-      gint64 count = 0, doc = 0;
-      const char *type;
+      const CohortTelegramReaction *r = &g_array_index (reactions, CohortTelegramReaction, i);
 
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        continue;
-      r = json_node_get_object (item);
-      type = member_string (r, "type");
-      if (member_string (r, "emoji") != NULL)
-        emoji = g_strdup (member_string (r, "emoji"));
-      else if (member_string (r, "document_id") != NULL)
-        emoji = g_strdup_printf ("custom:%s", member_string (r, "document_id"));
-      else if (member_int (r, "document_id", &doc))
-        emoji = g_strdup_printf ("custom:%" G_GINT64_FORMAT, doc);
-      else if (type != NULL && strcmp (type, "empty") != 0)
-        emoji = g_strdup (type);
-      if (emoji == NULL || !member_int (r, "count", &count) || count <= 0)
-        continue;
-      if (!cohort_import_tx_reaction (p->tx, chat->community, msg_id, emoji, count, error))
+      if (!cohort_import_tx_reaction (p->tx, chat->community, msg_id, r->emoji, r->count, error))
         return FALSE;
     }
   return TRUE;
-}
-
-static GPtrArray *
-string_list (JsonObject *o,
-             const char *key)
-{
-  JsonNode *node = json_object_get_member (o, key);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return names;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-        g_ptr_array_add (names, g_strdup (json_node_get_string (item)));
-      else
-        g_ptr_array_add (names, NULL);
-    }
-  return names;
 }
 
 static void
@@ -704,16 +542,17 @@ defer (Chat       *chat,
 }
 
 static gboolean
-handle_service (Parser     *p,
-                Chat       *chat,
-                JsonObject *o,
-                const char *actor_uid,
-                const char *actor_name,
-                gint64      ts,
-                GError    **error)
+handle_service (Parser                *p,
+                Chat                  *chat,
+                CohortTelegramMessage *m,
+                const char            *actor_uid,
+                const char            *actor_name,
+                gint64                 ts,
+                GError               **error)
 {
-  const char *action = member_string (o, "action");
-  g_autoptr(GPtrArray) members = string_list (o, "members");
+  const char *action = cohort_telegram_message_get_string (m, COHORT_TG_ACTION);
+  const char *inviter = cohort_telegram_message_get_string (m, COHORT_TG_INVITER);
+  GPtrArray *members = cohort_telegram_message_members (m);
   gint64 c = chat->community;
 
   if (action == NULL)
@@ -748,8 +587,8 @@ handle_service (Parser     *p,
       if (!cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", by_link ? "link" : "request",
                                    error))
         return FALSE;
-      if (by_link && member_string (o, "inviter") != NULL)
-        defer (chat, ts, "invite", member_string (o, "inviter"), NULL, actor_uid, "link");
+      if (by_link && inviter != NULL)
+        defer (chat, ts, "invite", inviter, NULL, actor_uid, "link");
     }
   else if (strcmp (action, "remove_members") == 0)
     {
@@ -761,27 +600,45 @@ handle_service (Parser     *p,
   return TRUE;
 }
 
-static gboolean
-handle_message (Parser     *p,
-                Chat       *chat,
-                JsonObject *o,
-                GError    **error)
+/* The edit time: edited_unixtime, else the wall-clock `edited` in the chat's zone. */
+static gint64
+message_edited (Chat                  *chat,
+                CohortTelegramMessage *m)
 {
-  const char *type = member_string (o, "type");
+  const char *edited = cohort_telegram_message_get_string (m, COHORT_TG_EDITED);
+  g_autoptr(GDateTime) dt = NULL;
+  gint64 edited_ts;
+
+  if (cohort_telegram_message_get_int (m, COHORT_TG_EDITED_UNIXTIME, &edited_ts))
+    return edited_ts;
+  if (edited == NULL || chat->tz == NULL)
+    return 0;
+  dt = g_date_time_new_from_iso8601 (edited, chat->tz);
+  return dt ? g_date_time_to_unix (dt) : 0;
+}
+
+static gboolean
+handle_message (Parser                *p,
+                Chat                  *chat,
+                CohortTelegramMessage *m,
+                GError               **error)
+{
+  const char *type = cohort_telegram_message_get_string (m, COHORT_TG_TYPE);
   gboolean service = g_strcmp0 (type, "service") == 0;
-  const char *name_key = service ? "actor" : "from";
-  const char *name = sender_name (o, name_key);
-  g_autofree char *uid = sender_uid (o, service ? "actor_id" : "from_id", member_string (o, name_key));
-  g_autofree char *text = NULL;
+  CohortTelegramKey name_key = service ? COHORT_TG_ACTOR : COHORT_TG_FROM;
+  const char *name = sender_name (m, name_key);
+  g_autofree char *uid = sender_uid (m, service ? COHORT_TG_ACTOR_ID : COHORT_TG_FROM_ID,
+                                     cohort_telegram_message_get_string (m, name_key));
+  const char *text = NULL;
   g_autofree char *key = NULL;
   g_autofree char *reply = NULL;
   CohortMessageRecord record = { 0, };
   gboolean has_link = FALSE, attachment = FALSE;
-  gint64 ts = 0, reply_id = 0, edited = 0;
+  gint64 ts = 0, reply_id = 0;
 
   if (g_strcmp0 (type, "unsupported") == 0)
     return TRUE;
-  if (!message_time (p, chat, o, "date_unixtime", "date", &ts))
+  if (!message_time (p, chat, m, &ts))
     {
       warn (p, _("A message in “%s” has no readable date; skipped."), chat->name ? chat->name : "");
       return TRUE;
@@ -795,14 +652,14 @@ handle_message (Parser     *p,
         name = uid;
       if (!cohort_import_tx_member (p->tx, chat->community, uid, name, looks_like_bot (name), error))
         return FALSE;
-      chat_record_name (chat, sender_name (o, name_key) ? name : NULL, uid);
+      chat_record_name (chat, sender_name (m, name_key) ? name : NULL, uid);
     }
 
   if (service)
-    text = g_strdup (member_string (o, "action") ?: "");
+    text = cohort_telegram_message_get_string (m, COHORT_TG_ACTION) ?: "";
   else
-    text = flatten_text (o, &has_link);
-  key = message_key (chat, o, uid, ts, text);
+    text = cohort_telegram_message_text (m, &has_link);
+  key = message_key (chat, m, uid, ts, text);
 
   record.community = chat->community;
   record.platform_msg_id = key;
@@ -816,19 +673,13 @@ handle_message (Parser     *p,
     {
       CohortMechReason reason;
 
-      record.kind = message_kind (o, has_link, &attachment);
-      record.forwarded = json_object_has_member (o, "forwarded_from");
-      if (member_int (o, "reply_to_message_id", &reply_id) &&
-          !json_object_has_member (o, "reply_to_peer_id"))
+      record.kind = message_kind (m, has_link, &attachment);
+      record.forwarded = cohort_telegram_message_has (m, COHORT_TG_FORWARDED_FROM);
+      if (cohort_telegram_message_get_int (m, COHORT_TG_REPLY_TO_MESSAGE_ID, &reply_id) &&
+          !cohort_telegram_message_has (m, COHORT_TG_REPLY_TO_PEER_ID))
         reply = g_strdup_printf ("%" G_GINT64_FORMAT, reply_id);
       record.reply_to = reply;
-      if (member_int (o, "edited_unixtime", &edited))
-        record.edited_ts = edited;
-      else if (member_string (o, "edited") != NULL && chat->tz != NULL)
-        {
-          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (member_string (o, "edited"), chat->tz);
-          record.edited_ts = dt ? g_date_time_to_unix (dt) : 0;
-        }
+      record.edited_ts = message_edited (chat, m);
       reason = cohort_mech_classify (chat->mech, uid, ts, text, record.kind, attachment || has_link);
       record.is_mech = reason != COHORT_MECH_NONE;
       record.mech_reason = cohort_mech_reason_to_string (reason);
@@ -837,9 +688,9 @@ handle_message (Parser     *p,
   if (!cohort_import_tx_message (p->tx, &record, error))
     return FALSE;
   if (service)
-    return handle_service (p, chat, o, uid, sender_name (o, "actor") && member_string (o, "actor")
-                           ? member_string (o, "actor") : NULL, ts, error);
-  return add_reactions (p, chat, o, key, error);
+    return handle_service (p, chat, m, uid,
+                         cohort_telegram_message_get_string (m, COHORT_TG_ACTOR), ts, error);
+  return add_reactions (p, chat, m, key, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -888,21 +739,16 @@ fail (Parser *p,
   return 0;
 }
 
-static gboolean
-capture_finish_value (Parser *p)
+static int
+finish_message (Parser *p)
 {
-  g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
 
-  if (p->capture_level > 0)
-    return TRUE;
-  node = json_builder_get_root (p->builder);
-  g_clear_object (&p->builder);
+  p->in_message = FALSE;
   p->messages_seen++;
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
-      !handle_message (p, p->chat, json_node_get_object (node), &error))
+  if (!handle_message (p, p->chat, p->message, &error))
     return fail (p, error);
-  return TRUE;
+  return 1;
 }
 
 static int
@@ -910,25 +756,19 @@ on_null (void *ctx)
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
-    return 1;
-
-  if (p->builder != NULL)
-    json_builder_add_null_value (p->builder);
+  if (p->in_message)
+    cohort_telegram_message_other (p->message, TRUE);
   return 1;
 }
 
 static int
 on_boolean (void *ctx,
-            int   value)
+            int   value G_GNUC_UNUSED)
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
-    return 1;
-
-  if (p->builder != NULL)
-    json_builder_add_boolean_value (p->builder, value);
+  if (p->in_message)
+    cohort_telegram_message_other (p->message, FALSE);
   return 1;
 }
 
@@ -963,15 +803,10 @@ on_number (void       *ctx,
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
-    return 1;
-
-  if (p->builder != NULL)
-    {
-      cohort_json_builder_add_number (p->builder, value, len);
-      return 1;
-    }
-  set_chat_field (p, value, len);
+  if (p->in_message)
+    cohort_telegram_message_number (p->message, value, len);
+  else
+    set_chat_field (p, value, len);
   return 1;
 }
 
@@ -982,18 +817,10 @@ on_string (void                *ctx,
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
-    return 1;
-
-  if (p->builder != NULL)
-    {
-      /* Non-empty as json-glib will hold it: the copy ends at an escaped NUL. */
-      if (p->capture_level == 1 && p->key_is_text && len > 0 && value[0] != '\0')
-        p->have_plain_text = TRUE;
-      cohort_json_builder_add_string (p->builder, (const char *)value, len);
-      return 1;
-    }
-  set_chat_field (p, (const char *)value, len);
+  if (p->in_message)
+    cohort_telegram_message_string (p->message, (const char *)value, len);
+  else
+    set_chat_field (p, (const char *)value, len);
   return 1;
 }
 
@@ -1005,21 +832,9 @@ on_map_key (void                *ctx,
   Parser *p = ctx;
   Frame *f;
 
-  if (skip_event (p, 0))
-    return 1;
-  if (p->builder != NULL)
+  if (p->in_message)
     {
-      g_autofree char *text = g_strndup ((const char *)key, len);
-
-      if (p->capture_level == 1 && p->have_plain_text && strcmp (text, "text_entities") == 0)
-        {
-          p->skipping = TRUE;
-          p->skip_level = 0;
-          return 1;
-        }
-      if (p->capture_level == 1)
-        p->key_is_text = strcmp (text, "text") == 0;
-      json_builder_set_member_name (p->builder, text);
+      cohort_telegram_message_key (p->message, (const char *)key, len);
       return 1;
     }
   f = top (p);
@@ -1047,14 +862,10 @@ on_start_map (void *ctx)
   Parser *p = ctx;
   Frame *f = top (p);
 
-  if (skip_event (p, 1))
-    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->display_name)) : 1;
-  if (p->builder != NULL)
+  if (p->in_message)
     {
-      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+      if (!cohort_telegram_message_start (p->message, FALSE))
         return fail (p, cohort_json_depth_error (p->display_name));
-      p->capture_level++;
-      json_builder_begin_object (p->builder);
       return 1;
     }
   if (f == NULL)
@@ -1079,10 +890,8 @@ on_start_map (void *ctx)
       push (p, FRAME_CHAT);
       return 1;
     case FRAME_MESSAGES:
-      p->builder = json_builder_new ();
-      p->capture_level = 1;
-      p->key_is_text = p->have_plain_text = FALSE;
-      json_builder_begin_object (p->builder);
+      p->in_message = TRUE;
+      cohort_telegram_message_begin (p->message);
       return 1;
     case FRAME_SECTION:
     case FRAME_CHAT:
@@ -1100,15 +909,10 @@ on_start_array (void *ctx)
   Parser *p = ctx;
   Frame *f = top (p);
 
-  if (skip_event (p, 1))
-    return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->display_name)) : 1;
-
-  if (p->builder != NULL)
+  if (p->in_message)
     {
-      if (p->capture_level >= COHORT_JSON_MAX_DEPTH)
+      if (!cohort_telegram_message_start (p->message, TRUE))
         return fail (p, cohort_json_depth_error (p->display_name));
-      p->capture_level++;
-      json_builder_begin_array (p->builder);
       return 1;
     }
   if (f == NULL)
@@ -1161,15 +965,8 @@ on_end_map (void *ctx)
 {
   Parser *p = ctx;
 
-  if (skip_event (p, -1))
-    return 1;
-
-  if (p->builder != NULL)
-    {
-      p->capture_level--;
-      json_builder_end_object (p->builder);
-      return capture_finish_value (p);
-    }
+  if (p->in_message)
+    return cohort_telegram_message_end (p->message) ? finish_message (p) : 1;
   return pop (p);
 }
 
@@ -1178,13 +975,9 @@ on_end_array (void *ctx)
 {
   Parser *p = ctx;
 
-  if (skip_event (p, -1))
-    return 1;
-
-  if (p->builder != NULL)
+  if (p->in_message)
     {
-      p->capture_level--;
-      json_builder_end_array (p->builder);
+      cohort_telegram_message_end (p->message);
       return 1;
     }
   return pop (p);
@@ -1298,6 +1091,7 @@ cohort_telegram_import (CohortImportTx            *tx,
   p.result = result;
   p.display_name = display_name;
   p.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
+  p.message = cohort_telegram_message_new ();
   g_array_set_clear_func (p.stack, frame_clear);
   handle = yajl_alloc (&callbacks, NULL, &p);
 
@@ -1336,7 +1130,7 @@ cohort_telegram_import (CohortImportTx            *tx,
         }
     }
 
-  if (yajl_complete_parse (handle) != yajl_status_ok || p.stack->len > 0 || p.builder != NULL)
+  if (yajl_complete_parse (handle) != yajl_status_ok || p.stack->len > 0 || p.in_message)
     {
       if (p.error != NULL)
         g_propagate_error (error, g_steal_pointer (&p.error));
@@ -1370,7 +1164,7 @@ cohort_telegram_import (CohortImportTx            *tx,
 
 out:
   yajl_free (handle);
-  g_clear_object (&p.builder);
+  cohort_telegram_message_free (p.message);
   if (p.chat != p.root_chat)
     chat_free (p.chat);
   chat_free (p.root_chat);
