@@ -12,6 +12,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
+#include "cohort-import-pipe.h"
 #include "cohort-mech.h"
 #include "cohort-telegram-message.h"
 
@@ -67,7 +68,7 @@ typedef struct
   gboolean full_account;
   gboolean skip;
   gboolean active;     /* its messages array has begun */
-  gint64 community;
+  guint community;     /* pipe handle, 0 until its first record */
   GTimeZone *tz;
   char *tz_id;
   GHashTable *name_to_uid;
@@ -78,7 +79,12 @@ typedef struct
 
 typedef struct
 {
-  CohortImportTx *tx;
+  /* read by the parse thread only, once cohort_import_pipe_run () has started it */
+  CohortImportPipe *pipe;
+  GInputStream *stream;
+  goffset size;
+  GCancellable *cancellable;
+  gboolean report_progress;
   const CohortImportOptions *options;
   CohortImportResult *result;
   const char *display_name;
@@ -191,16 +197,15 @@ chat_set_zone (Chat       *chat,
   chat->tz_id = g_strdup (tz_id);
 }
 
-static gboolean
-chat_ensure_community (Parser  *p,
-                       Chat    *chat,
-                       GError **error)
+static void
+chat_ensure_community (Parser *p,
+                       Chat   *chat)
 {
   g_autofree char *platform_id = NULL;
   const char *name;
 
   if (chat->community != 0)
-    return TRUE;
+    return;
   if (chat->tz == NULL)
     {
       g_autoptr(GTimeZone) local = g_time_zone_new_local ();
@@ -217,13 +222,9 @@ chat_ensure_community (Parser  *p,
        : g_strcmp0 (chat->type, "saved_messages") == 0 ? _("Saved Messages")
        : p->display_name;
 
-  chat->community = cohort_import_tx_community (p->tx, "telegram", platform_id, name,
-                                                chat->type, chat->tz_id, error);
-  if (chat->community == 0)
-    return FALSE;
-  g_ptr_array_add (p->result->community_ids, g_memdup2 (&chat->community, sizeof (gint64)));
+  chat->community = cohort_import_pipe_community (p->pipe, "telegram", platform_id, name,
+                                                  chat->type, chat->tz_id);
   p->chats_imported++;
-  return TRUE;
 }
 
 static void
@@ -267,8 +268,7 @@ warn (Parser     *p,
 static char *
 chat_resolve_name (Parser     *p,
                    Chat       *chat,
-                   const char *name,
-                   GError    **error)
+                   const char *name)
 {
   const char *uid;
   g_autofree char *by_name = NULL;
@@ -290,64 +290,46 @@ chat_resolve_name (Parser     *p,
     return g_strdup (uid);
 
   by_name = g_strdup_printf ("name:%s", name);
-  if (!cohort_import_tx_member (p->tx, chat->community, by_name, name, FALSE, error))
-    return NULL;
+  cohort_import_pipe_member (p->pipe, chat->community, by_name, name, FALSE);
   return g_steal_pointer (&by_name);
 }
 
-static gboolean
-chat_flush_deferred (Parser  *p,
-                     Chat    *chat,
-                     GError **error)
+static void
+chat_flush_deferred (Parser *p,
+                     Chat   *chat)
 {
   for (guint i = 0; i < chat->deferred->len; i++)
     {
       Deferred *d = &g_array_index (chat->deferred, Deferred, i);
-      g_autofree char *uid = NULL;
-      GError *local_error = NULL;
+      g_autofree char *uid = chat_resolve_name (p, chat, d->name);
 
-      uid = chat_resolve_name (p, chat, d->name, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
       if (uid == NULL)
         continue;
-
       if (strcmp (d->type, "invite") == 0)
         {
-          if (!cohort_import_tx_invite (p->tx, chat->community, uid, d->invitee_uid, d->ts,
-                                        d->ref, error))
-            return FALSE;
+          cohort_import_pipe_invite (p->pipe, chat->community, uid, d->invitee_uid, d->ts, d->ref);
           continue;
         }
-      if (!cohort_import_tx_event (p->tx, chat->community, uid, d->ts, d->type, d->ref, error))
-        return FALSE;
-      if (d->inviter_uid != NULL && strcmp (d->inviter_uid, uid) != 0 &&
-          !cohort_import_tx_invite (p->tx, chat->community, d->inviter_uid, uid, d->ts,
-                                    d->ref, error))
-        return FALSE;
+      cohort_import_pipe_event (p->pipe, chat->community, uid, d->ts, d->type, d->ref);
+      if (d->inviter_uid != NULL && strcmp (d->inviter_uid, uid) != 0)
+        cohort_import_pipe_invite (p->pipe, chat->community, d->inviter_uid, uid, d->ts, d->ref);
     }
   g_array_set_size (chat->deferred, 0);
-  return TRUE;
 }
 
-static gboolean
-chat_end (Parser  *p,
-          Chat    *chat,
-          GError **error)
+static void
+chat_end (Parser *p,
+          Chat   *chat)
 {
   if (chat->full_account && is_personal_type (chat->type))
     chat->skip = TRUE;
   if (chat->skip)
     {
       p->result->personal_chats_skipped++;
-      return TRUE;
+      return;
     }
-  if (!chat_ensure_community (p, chat, error))
-    return FALSE;
-  return chat_flush_deferred (p, chat, error);
+  chat_ensure_community (p, chat);
+  chat_flush_deferred (p, chat);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -507,12 +489,11 @@ message_key (Chat                  *chat,
   return key;
 }
 
-static gboolean
+static void
 add_reactions (Parser                *p,
                Chat                  *chat,
                CohortTelegramMessage *m,
-               const char            *msg_id,
-               GError               **error)
+               const char            *msg_id)
 {
   GArray *reactions = cohort_telegram_message_reactions (m);
 
@@ -520,10 +501,8 @@ add_reactions (Parser                *p,
     {
       const CohortTelegramReaction *r = &g_array_index (reactions, CohortTelegramReaction, i);
 
-      if (!cohort_import_tx_reaction (p->tx, chat->community, msg_id, r->emoji, r->count, error))
-        return FALSE;
+      cohort_import_pipe_reaction (p->pipe, chat->community, msg_id, r->emoji, r->count);
     }
-  return TRUE;
 }
 
 static void
@@ -541,28 +520,26 @@ defer (Chat       *chat,
   g_array_append_val (chat->deferred, d);
 }
 
-static gboolean
+static void
 handle_service (Parser                *p,
                 Chat                  *chat,
                 CohortTelegramMessage *m,
                 const char            *actor_uid,
                 const char            *actor_name,
-                gint64                 ts,
-                GError               **error)
+                gint64                 ts)
 {
   const char *action = cohort_telegram_message_get_string (m, COHORT_TG_ACTION);
   const char *inviter = cohort_telegram_message_get_string (m, COHORT_TG_INVITER);
   GPtrArray *members = cohort_telegram_message_members (m);
-  gint64 c = chat->community;
+  guint c = chat->community;
 
   if (action == NULL)
-    return TRUE;
+    return;
 
   if (strcmp (action, "create_group") == 0)
     {
-      if (actor_uid != NULL &&
-          !cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", "create_group", error))
-        return FALSE;
+      if (actor_uid != NULL)
+        cohort_import_pipe_event (p->pipe, c, actor_uid, ts, "join", "create_group");
       for (guint i = 0; i < members->len; i++)
         if (g_strcmp0 (members->pdata[i], actor_name) != 0 || actor_uid == NULL)
           defer (chat, ts, "join", members->pdata[i], NULL, NULL, "create_group");
@@ -571,7 +548,10 @@ handle_service (Parser                *p,
     {
       /* The actor adding only themself is a self-join to a public group. */
       if (members->len == 1 && actor_uid != NULL && g_strcmp0 (members->pdata[0], actor_name) == 0)
-        return cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", "self", error);
+        {
+          cohort_import_pipe_event (p->pipe, c, actor_uid, ts, "join", "self");
+          return;
+        }
       for (guint i = 0; i < members->len; i++)
         defer (chat, ts, "join", members->pdata[i], actor_uid, NULL, "invite");
     }
@@ -582,22 +562,22 @@ handle_service (Parser                *p,
       if (actor_uid == NULL)
         {
           warn (p, _("A join in “%s” has no member id; skipped."), chat->name ? chat->name : "");
-          return TRUE;
+          return;
         }
-      if (!cohort_import_tx_event (p->tx, c, actor_uid, ts, "join", by_link ? "link" : "request",
-                                   error))
-        return FALSE;
+      cohort_import_pipe_event (p->pipe, c, actor_uid, ts, "join", by_link ? "link" : "request");
       if (by_link && inviter != NULL)
         defer (chat, ts, "invite", inviter, NULL, actor_uid, "link");
     }
   else if (strcmp (action, "remove_members") == 0)
     {
       if (members->len == 1 && actor_uid != NULL && g_strcmp0 (members->pdata[0], actor_name) == 0)
-        return cohort_import_tx_event (p->tx, c, actor_uid, ts, "leave", NULL, error);
+        {
+          cohort_import_pipe_event (p->pipe, c, actor_uid, ts, "leave", NULL);
+          return;
+        }
       for (guint i = 0; i < members->len; i++)
         defer (chat, ts, "kick", members->pdata[i], NULL, NULL, NULL);
     }
-  return TRUE;
 }
 
 /* The edit time: edited_unixtime, else the wall-clock `edited` in the chat's zone. */
@@ -617,11 +597,10 @@ message_edited (Chat                  *chat,
   return dt ? g_date_time_to_unix (dt) : 0;
 }
 
-static gboolean
+static void
 handle_message (Parser                *p,
                 Chat                  *chat,
-                CohortTelegramMessage *m,
-                GError               **error)
+                CohortTelegramMessage *m)
 {
   const char *type = cohort_telegram_message_get_string (m, COHORT_TG_TYPE);
   gboolean service = g_strcmp0 (type, "service") == 0;
@@ -637,21 +616,19 @@ handle_message (Parser                *p,
   gint64 ts = 0, reply_id = 0;
 
   if (g_strcmp0 (type, "unsupported") == 0)
-    return TRUE;
+    return;
   if (!message_time (p, chat, m, &ts))
     {
       warn (p, _("A message in “%s” has no readable date; skipped."), chat->name ? chat->name : "");
-      return TRUE;
+      return;
     }
-  if (!chat_ensure_community (p, chat, error))
-    return FALSE;
+  chat_ensure_community (p, chat);
 
   if (uid != NULL)
     {
       if (name == NULL)
         name = uid;
-      if (!cohort_import_tx_member (p->tx, chat->community, uid, name, looks_like_bot (name), error))
-        return FALSE;
+      cohort_import_pipe_member (p->pipe, chat->community, uid, name, looks_like_bot (name));
       chat_record_name (chat, sender_name (m, name_key) ? name : NULL, uid);
     }
 
@@ -661,7 +638,6 @@ handle_message (Parser                *p,
     text = cohort_telegram_message_text (m, &has_link);
   key = message_key (chat, m, uid, ts, text);
 
-  record.community = chat->community;
   record.platform_msg_id = key;
   record.member_uid = uid;
   record.ts = ts;
@@ -685,12 +661,11 @@ handle_message (Parser                *p,
       record.mech_reason = cohort_mech_reason_to_string (reason);
     }
 
-  if (!cohort_import_tx_message (p->tx, &record, error))
-    return FALSE;
+  cohort_import_pipe_message (p->pipe, chat->community, &record);
   if (service)
-    return handle_service (p, chat, m, uid,
-                         cohort_telegram_message_get_string (m, COHORT_TG_ACTOR), ts, error);
-  return add_reactions (p, chat, m, key, error);
+    handle_service (p, chat, m, uid, cohort_telegram_message_get_string (m, COHORT_TG_ACTOR), ts);
+  else
+    add_reactions (p, chat, m, key);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -742,12 +717,9 @@ fail (Parser *p,
 static int
 finish_message (Parser *p)
 {
-  GError *error = NULL;
-
   p->in_message = FALSE;
   p->messages_seen++;
-  if (!handle_message (p, p->chat, p->message, &error))
-    return fail (p, error);
+  handle_message (p, p->chat, p->message);
   return 1;
 }
 
@@ -940,23 +912,19 @@ pop (Parser *p)
 {
   Frame *f = top (p);
   FrameRole role = f->role;
-  GError *error = NULL;
 
   g_array_set_size (p->stack, p->stack->len - 1);
   if (role == FRAME_CHAT)
     {
       /* A chat object of the list: it ends here, with or without messages. */
-      if (p->chat != NULL && p->chat != p->root_chat && !chat_end (p, p->chat, &error))
-        return fail (p, error);
+      if (p->chat != NULL && p->chat != p->root_chat)
+        chat_end (p, p->chat);
       if (p->chat != p->root_chat)
         chat_free (p->chat);
       p->chat = NULL;
     }
   else if (role == FRAME_ROOT && p->root_chat != NULL && p->root_chat->active)
-    {
-      if (!chat_end (p, p->root_chat, &error))
-        return fail (p, error);
-    }
+    chat_end (p, p->root_chat);
   return 1;
 }
 
@@ -1067,6 +1035,93 @@ parse_error (Parser       *p,
   return FALSE;
 }
 
+/* The parse thread's side of the pipe: reads the stream and sends what it finds. */
+static gboolean
+parse_stream (CohortImportPipe  *pipe,
+              gpointer           data,
+              GError           **error)
+{
+  Parser *p = data;
+  g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
+  yajl_handle handle = yajl_alloc (&callbacks, NULL, p);
+  gint64 line = 1, column = 1;
+  goffset done = 0;
+  gboolean ok = FALSE;
+
+  p->pipe = pipe;
+  for (;;)
+    {
+      gssize n;
+      yajl_status status;
+
+      if (g_cancellable_set_error_if_cancelled (p->cancellable, error) ||
+          cohort_import_pipe_failed (pipe))
+        goto out;
+      n = g_input_stream_read (p->stream, chunk, CHUNK_SIZE, p->cancellable, error);
+      if (n < 0)
+        goto out;
+      if (n == 0)
+        break;
+      /* A UTF-8 byte order mark is not JSON (FORMATS.md §2: strip U+FEFF). */
+      if (done == 0 && n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
+        status = yajl_parse (handle, chunk + 3, n - 3);
+      else
+        status = yajl_parse (handle, chunk, n);
+      if (status != yajl_status_ok)
+        {
+          parse_error (p, handle, status, chunk, n, line, column, FALSE, error);
+          goto out;
+        }
+      position_of (chunk, n, &line, &column);
+      done += n;
+      if (p->report_progress)
+        {
+          g_autofree char *message =
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " message",
+                                          "Reading %s: %" PRId64 " messages",
+                                          p->messages_seen),
+                             p->display_name, p->messages_seen);
+          cohort_import_pipe_progress (pipe, p->size > 0 ? (double)done / p->size : -1, message);
+        }
+    }
+
+  if (yajl_complete_parse (handle) != yajl_status_ok || p->stack->len > 0 || p->in_message)
+    {
+      if (p->error != NULL)
+        g_propagate_error (error, g_steal_pointer (&p->error));
+      else if (p->root_chat == NULL && p->stack->len == 0)
+        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                     _("%s is empty."), p->display_name);
+      else
+        parse_error (p, handle, yajl_status_error, NULL, 0, line, column, TRUE, error);
+      goto out;
+    }
+
+  if (!p->saw_telegram_key)
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is JSON, but not a Telegram export: it has neither “messages” nor "
+                     "“chats”. In Telegram Desktop use Export chat history (or Settings → "
+                     "Advanced → Export Telegram data) with the format “Machine-readable JSON”."),
+                   p->display_name);
+      goto out;
+    }
+  if (p->chats_imported == 0)
+    {
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_EMPTY,
+                   _("%s holds no group or channel: its %u chats are all personal chats, which "
+                     "Cohort does not import from a full-account export. Export a group with "
+                     "Export chat history instead."),
+                   p->display_name, p->result->personal_chats_skipped);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  yajl_free (handle);
+  return ok;
+}
+
 gboolean
 cohort_telegram_import (CohortImportTx            *tx,
                         GInputStream              *stream,
@@ -1079,91 +1134,23 @@ cohort_telegram_import (CohortImportTx            *tx,
                         CohortImportResult        *result,
                         GError                   **error)
 {
-  g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
   Parser p = { 0, };
-  yajl_handle handle;
-  gint64 line = 1, column = 1;
-  goffset done = 0;
-  gboolean ok = FALSE;
+  gboolean ok;
 
-  p.tx = tx;
+  p.stream = stream;
+  p.size = size;
+  p.cancellable = cancellable;
+  p.report_progress = progress != NULL;
   p.options = options;
   p.result = result;
   p.display_name = display_name;
   p.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
-  p.message = cohort_telegram_message_new ();
   g_array_set_clear_func (p.stack, frame_clear);
-  handle = yajl_alloc (&callbacks, NULL, &p);
+  p.message = cohort_telegram_message_new ();
 
-  for (;;)
-    {
-      gssize n;
-      yajl_status status;
+  ok = cohort_import_pipe_run (tx, parse_stream, &p, result, progress, progress_data,
+                               cancellable, error);
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto out;
-      n = g_input_stream_read (stream, chunk, CHUNK_SIZE, cancellable, error);
-      if (n < 0)
-        goto out;
-      if (n == 0)
-        break;
-      /* A UTF-8 byte order mark is not JSON (FORMATS.md §2: strip U+FEFF). */
-      if (done == 0 && n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
-        status = yajl_parse (handle, chunk + 3, n - 3);
-      else
-        status = yajl_parse (handle, chunk, n);
-      if (status != yajl_status_ok)
-        {
-          parse_error (&p, handle, status, chunk, n, line, column, FALSE, error);
-          goto out;
-        }
-      position_of (chunk, n, &line, &column);
-      done += n;
-      if (progress != NULL)
-        {
-          g_autofree char *message =
-            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " message",
-                                          "Reading %s: %" PRId64 " messages",
-                                          p.messages_seen),
-                             display_name, p.messages_seen);
-          progress (size > 0 ? (double)done / size : -1, message, progress_data);
-        }
-    }
-
-  if (yajl_complete_parse (handle) != yajl_status_ok || p.stack->len > 0 || p.in_message)
-    {
-      if (p.error != NULL)
-        g_propagate_error (error, g_steal_pointer (&p.error));
-      else if (p.root_chat == NULL && p.stack->len == 0)
-        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                     _("%s is empty."), display_name);
-      else
-        parse_error (&p, handle, yajl_status_error, NULL, 0, line, column, TRUE, error);
-      goto out;
-    }
-
-  if (!p.saw_telegram_key)
-    {
-      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                   _("%s is JSON, but not a Telegram export: it has neither “messages” nor "
-                     "“chats”. In Telegram Desktop use Export chat history (or Settings → "
-                     "Advanced → Export Telegram data) with the format “Machine-readable JSON”."),
-                   display_name);
-      goto out;
-    }
-  if (p.chats_imported == 0)
-    {
-      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_EMPTY,
-                   _("%s holds no group or channel: its %u chats are all personal chats, which "
-                     "Cohort does not import from a full-account export. Export a group with "
-                     "Export chat history instead."),
-                   display_name, result->personal_chats_skipped);
-      goto out;
-    }
-  ok = TRUE;
-
-out:
-  yajl_free (handle);
   cohort_telegram_message_free (p.message);
   if (p.chat != p.root_chat)
     chat_free (p.chat);
