@@ -55,6 +55,8 @@ struct _CohortTelegramMessage
   GArray *reactions;         /* CohortTelegramReaction */
 
   Value subs[N_SUBS];        /* the element object being read at depth 3 */
+  guint8 key_lengths[COHORT_TG_N_KEYS];
+  guint8 sub_lengths[N_SUBS];
 
   int depth;                 /* containers open, the message object being 1 */
   int ignore_from;           /* > 0: inside a passed-over container opened at this depth */
@@ -100,6 +102,15 @@ static const char * const sub_names[N_SUBS] = {
 };
 
 static void
+name_lengths (const char * const *names,
+              int                 n,
+              guint8             *lengths)
+{
+  for (int i = 0; i < n; i++)
+    lengths[i] = strlen (names[i]);
+}
+
+static void
 reaction_clear (gpointer data)
 {
   g_free (((CohortTelegramReaction *)data)->emoji);
@@ -110,6 +121,8 @@ cohort_telegram_message_new (void)
 {
   CohortTelegramMessage *m = g_new0 (CohortTelegramMessage, 1);
 
+  name_lengths (key_names, COHORT_TG_N_KEYS, m->key_lengths);
+  name_lengths (sub_names, N_SUBS, m->sub_lengths);
   m->flat[0] = g_string_new (NULL);
   m->flat[1] = g_string_new (NULL);
   m->members = g_ptr_array_new_with_free_func (g_free);
@@ -144,17 +157,21 @@ cohort_telegram_message_free (CohortTelegramMessage *m)
 /* ------------------------------------------------------------------------------------------ */
 /* Values                                                                                      */
 
+/* Every key of every message goes through here: names are compared only when their length
+ * and first byte match (lengths holds strlen of each). */
 static int
 find_name (const char * const *names,
+           const guint8       *lengths,
            int                 n,
            const char         *key,
            gsize               len)
 {
   for (int i = 0; i < n; i++)
-    if (strncmp (names[i], key, len) == 0 && names[i][len] == '\0')
+    if (lengths[i] == len && names[i][0] == key[0] && memcmp (names[i], key, len) == 0)
       return i;
   return KEY_NONE;
 }
+
 
 /* json-glib keeps a string up to its first (escaped) NUL. */
 static void
@@ -162,10 +179,11 @@ value_set_string (Value      *v,
                   const char *value,
                   gsize       len)
 {
+  len = strnlen (value, len);
   if (v->text == NULL)
-    v->text = g_string_sized_new (64);
-  g_string_truncate (v->text, 0);
-  g_string_append_len (v->text, value, strnlen (value, len));
+    v->text = g_string_sized_new (MAX (len, 64));
+  g_string_set_size (v->text, len);
+  memcpy (v->text->str, value, len);
   v->type = COHORT_TG_STRING;
 }
 
@@ -379,14 +397,14 @@ cohort_telegram_message_key (CohortTelegramMessage *m,
     return;
   if (m->depth == 3)
     {
-      m->sub = find_name (sub_names, N_SUBS, key, len);
+      m->sub = find_name (sub_names, m->sub_lengths, N_SUBS, key, len);
       if (m->sub >= 0)
         m->subs[m->sub].type = COHORT_TG_ABSENT;
       return;
     }
   if (m->depth != 1)
     return;
-  m->key = find_name (key_names, COHORT_TG_N_KEYS, key, len);
+  m->key = find_name (key_names, m->key_lengths, COHORT_TG_N_KEYS, key, len);
   if (m->key == COHORT_TG_TEXT_ENTITIES && m->have_plain_text)
     m->key = KEY_SKIPPED;
   else if (m->key >= 0)
