@@ -1243,11 +1243,11 @@ csv_reactions (Sink        *sink,
 }
 
 static gboolean
-csv_handle (Sink        *sink,
-            CsvReader   *r,
-            GHashTable  *seen,
-            GPtrArray   *f,
-            GError     **error)
+csv_handle (Sink               *sink,
+            CsvReader          *r,
+            CohortContentKeys  *seen,
+            GPtrArray          *f,
+            GError            **error)
 {
   const char *uid = *(char *)f->pdata[0] != '\0' ? f->pdata[0] : NULL;
   const char *name = f->pdata[1];
@@ -1310,7 +1310,7 @@ import_csv (CohortImportTx      *tx,
 {
   g_autoptr(GDataInputStream) in = g_data_input_stream_new (ctx->stream);
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CohortContentKeys) seen = cohort_content_keys_new ();
   g_autofree char *stem = NULL;
   g_autofree char *platform_id = NULL;
   CsvReader r = { 0, };

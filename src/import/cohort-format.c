@@ -88,10 +88,10 @@ cohort_import_context_zone (CohortImportContext *ctx,
 }
 
 char *
-cohort_import_content_key (GHashTable *seen,
-                           const char *member_uid,
-                           gint64      ts,
-                           const char *text)
+cohort_import_content_key (CohortContentKeys *seen,
+                           const char        *member_uid,
+                           gint64             ts,
+                           const char        *text)
 {
   g_autofree char *material = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%s",
                                                member_uid ? member_uid : "", ts, text ? text : "");
@@ -99,8 +99,7 @@ cohort_import_content_key (GHashTable *seen,
   guint n;
 
   digest[20] = '\0';
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (seen, digest));
-  g_hash_table_insert (seen, g_strdup (digest), GUINT_TO_POINTER (n + 1));
+  n = cohort_content_keys_count (seen, digest);
   return g_strdup_printf ("c:%s:%u", digest, n);
 }
 

@@ -72,7 +72,7 @@ typedef struct
   GTimeZone *tz;
   char *tz_id;
   GHashTable *name_to_uid;
-  GHashTable *content_keys;
+  CohortContentKeys *content_keys;
   GArray *deferred;
   CohortMech *mech;
 } Chat;
@@ -124,7 +124,7 @@ chat_new (gboolean full_account)
 
   chat->full_account = full_account;
   chat->name_to_uid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  chat->content_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  chat->content_keys = cohort_content_keys_new ();
   chat->deferred = g_array_new (FALSE, TRUE, sizeof (Deferred));
   g_array_set_clear_func (chat->deferred, deferred_clear);
   chat->mech = cohort_mech_new ();
@@ -142,7 +142,7 @@ chat_free (Chat *chat)
   g_free (chat->tz_id);
   g_clear_pointer (&chat->tz, g_time_zone_unref);
   g_hash_table_unref (chat->name_to_uid);
-  g_hash_table_unref (chat->content_keys);
+  cohort_content_keys_free (chat->content_keys);
   g_array_unref (chat->deferred);
   cohort_mech_free (chat->mech);
   g_free (chat);
@@ -504,9 +504,8 @@ message_key (Chat                  *chat,
                               text ? text : "");
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, material, -1);
   digest[20] = '\0';
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (chat->content_keys, digest));
+  n = cohort_content_keys_count (chat->content_keys, digest);
   key = g_strdup_printf ("c:%s:%u", digest, n);
-  g_hash_table_insert (chat->content_keys, g_strdup (digest), GUINT_TO_POINTER (n + 1));
   return key;
 }
 

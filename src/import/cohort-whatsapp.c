@@ -1079,7 +1079,7 @@ typedef struct
   char *tz_id;
   gint64 community;
   CohortMech *mech;
-  GHashTable *keys;         /* content keys seen */
+  CohortContentKeys *keys;  /* content keys seen */
   GHashTable *members;      /* uids already added in this run */
 
   /* the message being assembled */
@@ -1666,7 +1666,7 @@ import_clear (Import *im)
   g_free (im->tz_id);
   g_clear_pointer (&im->tz, g_time_zone_unref);
   g_clear_pointer (&im->mech, cohort_mech_free);
-  g_clear_pointer (&im->keys, g_hash_table_unref);
+  g_clear_pointer (&im->keys, cohort_content_keys_free);
   g_clear_pointer (&im->members, g_hash_table_unref);
   if (im->cur != NULL)
     g_string_free (im->cur, TRUE);
@@ -1730,7 +1730,7 @@ whatsapp_import (CohortImportTx      *tx,
   im.ctx = ctx;
   im.is_zip = stream_is_zip (ctx->stream);
   im.cur = g_string_new (NULL);
-  im.keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im.keys = cohort_content_keys_new ();
   im.members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.mech = cohort_mech_new ();
 
