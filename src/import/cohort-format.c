@@ -43,14 +43,25 @@ cohort_import_context_progress (CohortImportContext *ctx,
                                 goffset              done,
                                 gint64               messages)
 {
+  double fraction;
   g_autofree char *message = NULL;
 
   if (ctx->progress == NULL)
     return;
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " message",
-                                          "Reading %s: %" PRId64 " messages", messages),
-                             ctx->display_name, messages);
-  ctx->progress (ctx->size > 0 ? MIN (1.0, (double)done / ctx->size) : -1, message, ctx->progress_data);
+  message = cohort_import_context_progress_text (ctx, done, messages, &fraction);
+  ctx->progress (fraction, message, ctx->progress_data);
+}
+
+char *
+cohort_import_context_progress_text (CohortImportContext *ctx,
+                                     goffset              done,
+                                     gint64               messages,
+                                     double              *fraction)
+{
+  *fraction = ctx->size > 0 ? MIN (1.0, (double)done / ctx->size) : -1;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reading %s: %" PRId64 " message",
+                                       "Reading %s: %" PRId64 " messages", messages),
+                          ctx->display_name, messages);
 }
 
 void

@@ -55,6 +55,11 @@ const CohortFormat         *cohort_formats_find      (const char           *name
 void        cohort_import_context_progress    (CohortImportContext *ctx,
                                                goffset              done,
                                                gint64               messages);
+/* The fraction and text cohort_import_context_progress () reports. */
+char       *cohort_import_context_progress_text (CohortImportContext *ctx,
+                                                 goffset              done,
+                                                 gint64               messages,
+                                                 double              *fraction);
 void        cohort_import_context_add_community (CohortImportContext *ctx,
                                                  gint64               community);
 void        cohort_import_context_warn        (CohortImportContext *ctx,

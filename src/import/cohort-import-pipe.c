@@ -246,6 +246,21 @@ cohort_import_pipe_progress (CohortImportPipe *pipe,
     send_current (pipe, FALSE);
 }
 
+void
+cohort_import_pipe_context_progress (CohortImportPipe    *pipe,
+                                     CohortImportContext *ctx,
+                                     goffset              done,
+                                     gint64               messages)
+{
+  g_autofree char *message = NULL;
+  double fraction;
+
+  if (ctx->progress == NULL)
+    return;
+  message = cohort_import_context_progress_text (ctx, done, messages, &fraction);
+  cohort_import_pipe_progress (pipe, fraction, message);
+}
+
 gboolean
 cohort_import_pipe_failed (CohortImportPipe *pipe)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "cohort-importer.h"
+#include "cohort-format.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +72,11 @@ void     cohort_import_pipe_invite     (CohortImportPipe          *pipe,
 void     cohort_import_pipe_progress   (CohortImportPipe          *pipe,
                                         double                     fraction,
                                         const char                *message);
+/* cohort_import_context_progress (), reported the same way. */
+void     cohort_import_pipe_context_progress (CohortImportPipe    *pipe,
+                                              CohortImportContext *ctx,
+                                              goffset              done,
+                                              gint64               messages);
 gboolean cohort_import_pipe_failed     (CohortImportPipe          *pipe);
 
 G_END_DECLS
