@@ -1303,7 +1303,7 @@ static char *
 ensure_member (Import     *im,
                const char *name)
 {
-  char *uid = is_you (name) ? g_strdup (YOU_UID) : g_strdup_printf ("name:%s", name);
+  char *uid = is_you (name) ? g_strdup (YOU_UID) : g_strconcat ("name:", name, NULL);
 
   if (!g_hash_table_contains (im->members, uid))
     {
