@@ -1031,14 +1031,19 @@ defer_message_indexes (CohortDb  *db,
   return TRUE;
 }
 
+/* SQLite sorts an index's keys in memory up to the page cache's size before it spills to a
+ * temporary file, on top of the cache itself: with the 32 MB of the bulk mode a 1M-message
+ * Telegram import peaked at 90 MB, with 8 MB at 67 MB, with 2 MB at 61 MB (and 10 % less CPU:
+ * the dirty pages it sheds go to the WAL, where the commit would write them anyway). */
 static gboolean
 build_message_indexes (CohortDb  *db,
                        GError   **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
-    if (!cohort_db_exec (db, deferred_indexes[i].create, error))
-      return FALSE;
-  return TRUE;
+  gboolean ok = cohort_db_exec (db, "PRAGMA cache_size = -2048", error);
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (deferred_indexes); i++)
+    ok = cohort_db_exec (db, deferred_indexes[i].create, error);
+  return cohort_db_exec (db, "PRAGMA cache_size = -32768", ok ? error : NULL) && ok;
 }
 
 CohortImportTx *
