@@ -267,6 +267,16 @@ cohort_import_pipe_failed (CohortImportPipe *pipe)
   return g_atomic_int_get (&pipe->failed) != 0;
 }
 
+gboolean
+cohort_import_pipe_check (CohortImportPipe  *pipe,
+                          GError           **error)
+{
+  if (!cohort_import_pipe_failed (pipe))
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the writer stopped");
+  return FALSE;
+}
+
 static gpointer
 parse_thread (gpointer data)
 {

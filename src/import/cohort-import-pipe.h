@@ -78,5 +78,9 @@ void     cohort_import_pipe_context_progress (CohortImportPipe    *pipe,
                                               goffset              done,
                                               gint64               messages);
 gboolean cohort_import_pipe_failed     (CohortImportPipe          *pipe);
+/* FALSE, with a stand-in error, once the writer has failed: for parsers whose error paths
+ * need one.  The run returns the writer's error instead, so this one is never shown. */
+gboolean cohort_import_pipe_check      (CohortImportPipe          *pipe,
+                                        GError                   **error);
 
 G_END_DECLS
