@@ -8,7 +8,9 @@
 #include "cohort-importer.h"
 #include "cohort-overview.h"
 #include "cohort-snapshot-cache.h"
+#include "cohort-mech.h"
 #include "cohort-store-members.h"
+#include "cohort-store-settings.h"
 #include "cohort-store-snapshot.h"
 #include "cohort-store-sources.h"
 #include "cohort-sync-job.h"
@@ -633,6 +635,49 @@ test_sync_invalidates (SyncFixture   *fx,
   g_assert_cmpuint (snap->n_messages, ==, before->n_messages + 1);
 }
 
+static guint
+count_mech (const CohortSnapshot *snap)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < snap->n_messages; i++)
+    n += snap->msg_is_mech[i];
+  return n;
+}
+
+static void
+test_mech_rule_invalidates (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) first = import_part (fx, "part-1.json");
+  g_autoptr(CohortSnapshot) before = NULL;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 c = only_community (fx->db);
+  gint64 generation;
+
+  /* a community rule (Community Settings) re-marks a message the snapshot holds */
+  fill_cache (fx, c);
+  before = load (fx->db, c, TRUE);
+  generation = cohort_db_get_generation (fx->db, c, NULL);
+  g_assert_true (cohort_db_set_mech_rule (fx->db, c, "Hello everyone, welcome to the cache group",
+                                          TRUE, cohort_mech_normalize, &error));
+  g_assert_no_error (error);
+  snap = assert_invalidated (fx, c, generation);
+  g_assert_cmpuint (count_mech (snap), ==, count_mech (before) + 1);
+
+  /* a rule that matches nothing changes no message, and keeps the cache */
+  fill_cache (fx, c);
+  generation = cohort_db_get_generation (fx->db, c, NULL);
+  g_assert_true (cohort_db_set_mech_rule (fx->db, c, "no message says this", TRUE,
+                                          cohort_mech_normalize, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_get_generation (fx->db, c, NULL), ==, generation);
+  g_clear_pointer (&snap, cohort_snapshot_free);
+  snap = load (fx->db, c, TRUE);
+  g_assert_true (snap->from_cache);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -649,6 +694,7 @@ main (int    argc,
   ADD ("/cohort/snapshot-cache/remove-import-invalidates", test_remove_import_invalidates);
   ADD ("/cohort/snapshot-cache/zone-invalidates", test_zone_invalidates);
   ADD ("/cohort/snapshot-cache/flag-invalidates", test_flag_invalidates);
+  ADD ("/cohort/snapshot-cache/mech-rule-invalidates", test_mech_rule_invalidates);
   ADD ("/cohort/snapshot-cache/stale-save-refused", test_stale_save_refused);
   ADD ("/cohort/snapshot-cache/write-by-path", test_write_by_path);
   ADD ("/cohort/snapshot-cache/read-only-not-written", test_read_only_not_written);

@@ -48,6 +48,13 @@ CohortDb *cohort_db_open_at_version (const char   *path,
 gboolean  cohort_db_rebuild_spans  (CohortDb      *db,
                                     gint64         community,
                                     GError       **error);
+/* Persons for the members of one community that have none yet (cohort-store-people.c), and
+ * the persons no member belongs to any more; inside the caller's transaction. */
+gboolean  cohort_db_assign_identities  (CohortDb  *db,
+                                        gint64     community,
+                                        GError   **error);
+gboolean  cohort_db_forget_orphan_people (CohortDb  *db,
+                                          GError   **error);
 
 /* Marks every snapshot of the community stale (cohort-store-snapshot.h); inside the caller's
  * write transaction.  cohort_db_rebuild_spans () calls it, so every path that rebuilds
