@@ -222,7 +222,7 @@ typedef struct
 /* ------------------------------------------------------------------------------------------ */
 
 static CohortSpanStart
-span_start_from_string (const char *s)
+start_kind (const char *s)
 {
   if (g_strcmp0 (s, "rejoin") == 0)
     return COHORT_SPAN_REJOIN;
@@ -232,7 +232,7 @@ span_start_from_string (const char *s)
 }
 
 static CohortSpanEnd
-span_end_from_string (const char *s)
+end_kind (const char *s)
 {
   if (g_strcmp0 (s, "leave") == 0)
     return COHORT_SPAN_LEAVE;
@@ -321,8 +321,8 @@ load_spans (CohortDb           *db,
                                 sqlite3_column_int64 (stmt, 1),
                                 sqlite3_column_type (stmt, 2) == SQLITE_NULL
                                   ? COHORT_TS_OPEN : sqlite3_column_int64 (stmt, 2),
-                                span_start_from_string ((const char *)sqlite3_column_text (stmt, 3)),
-                                span_end_from_string ((const char *)sqlite3_column_text (stmt, 4)));
+                                start_kind ((const char *)sqlite3_column_text (stmt, 3)),
+                                end_kind ((const char *)sqlite3_column_text (stmt, 4)));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -379,9 +379,9 @@ load_messages (CohortDb           *db,
     for (guint i = 0; i < pending->len; i++)
       {
         const PendingReply *reply = &g_array_index (pending, PendingReply, i);
+        const char *target = (const char *)targets->data + reply->target;
 
-        _cohort_snapshot_set_reply (snap, reply->message,
-                                    id_table_lookup (&ids, (const char *)targets->data + reply->target));
+        _cohort_snapshot_set_reply (snap, reply->message, id_table_lookup (&ids, target));
       }
   id_table_clear (&ids);
   if (rc != SQLITE_DONE)
@@ -452,7 +452,8 @@ load_from_cache (CohortDb *db,
     return NULL;
 
   /* snapshot_cache.community is the rowid; the blob is read straight into the columns. */
-  if (sqlite3_blob_open (db->db, "main", "snapshot_cache", "data", community, 0, &blob) == SQLITE_OK)
+  if (sqlite3_blob_open (db->db, "main", "snapshot_cache", "data", community, 0,
+                         &blob) == SQLITE_OK)
     snap = cohort_snapshot_cache_decode (read_blob, blob, size, community, generation);
   sqlite3_blob_close (blob);
   if (snap == NULL)
