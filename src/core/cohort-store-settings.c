@@ -560,6 +560,9 @@ remark_community (CohortDb                 *db,
   if (!visit_messages (db, community, run, index, normalize, remarks, rules_out != NULL, error) ||
       !write_remarks (db, remarks, error))
     return FALSE;
+  /* the snapshot holds is_mech: a cached one is stale once any message changed */
+  if (remarks->len > 0 && !_cohort_db_bump_generation (db, community, error))
+    return FALSE;
   if (rules_out != NULL)
     *rules_out = g_steal_pointer (&rules);
   return TRUE;
