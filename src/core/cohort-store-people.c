@@ -758,10 +758,23 @@ cohort_db_load_people_snapshot (CohortDb            *db,
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (MemberRow));
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (SpanRow));
   g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) unique = g_array_new (FALSE, FALSE, sizeof (gint64));
   PeopleLoad load = { db, members, index, spans };
 
   cohort_db_assert_owner (db);
   g_array_set_clear_func (members, (GDestroyNotify)member_row_clear);
+  /* a community named twice is counted once */
+  for (guint i = 0; i < n_communities; i++)
+    {
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < unique->len && !seen; j++)
+        seen = g_array_index (unique, gint64, j) == communities[i];
+      if (!seen)
+        g_array_append_val (unique, communities[i]);
+    }
+  communities = (const gint64 *)unique->data;
+  n_communities = unique->len;
   if (!(snap = new_people_snapshot (db, communities, n_communities, error)))
     return NULL;
 
