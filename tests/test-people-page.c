@@ -187,6 +187,18 @@ test_all_communities (Fixture       *f,
   g_assert_cmpint (blue_two, >, blue_all / 2);
   g_free (all.pixels);
   g_free (two.pixels);
+
+  /* picking one community in the switcher brings its pages back */
+  {
+    GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                          COHORT_TYPE_WINDOW,
+                                                                          "community_dropdown"));
+
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 4);
+    gtk_drop_down_set_selected (dropdown, 1);
+    wait_idle (f->window);
+    g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+  }
 }
 
 static void
