@@ -384,7 +384,7 @@ test_migration_v6 (Fixture       *fx,
 
   fx->db = cohort_db_open (fx->path, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (cohort_db_schema_version (fx->db), ==, 7);
+  g_assert_cmpint (cohort_db_schema_version (fx->db), ==, COHORT_SCHEMA_VERSION);
   groups = grouping (fx);
   /* user7 is one person; the name-keyed members are one each, in member order */
   g_assert_cmpstr (groups, ==,
