@@ -13,7 +13,7 @@
 /*
  * People across communities (issue 4): the automatic merge by stable account, the snapshot
  * over several communities that counts a person once, manual merge/unmerge with an undo that
- * restores the exact grouping, import removal without orphans, and the v6 → v7 migration.
+ * restores the exact grouping, import removal without orphans, and the migration of a v6 database.
  * The fixtures are in tests/data/people (README.md there has the hand counts).
  */
 

@@ -18,6 +18,7 @@
 #include "cohort-overview-page.h"
 #include "cohort-people-page.h"
 #include "cohort-retention-page.h"
+#include "cohort-settings-window.h"
 #include "cohort-zone-dialog.h"
 #include "cohort-sources-page.h"
 
@@ -356,6 +357,31 @@ cohort_window_community_settings_action (GtkWidget  *widget,
     present_zone_dialog (self, info, FALSE);
 }
 
+static void
+on_settings_changed_cb (CohortWindow *self)
+{
+  cohort_window_reload (self);
+}
+
+static void
+cohort_window_community_preferences_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+  const CohortCommunityInfo *info = find_community (self, self->community);
+  CohortSettingsWindow *settings;
+
+  if (info == NULL)
+    return;
+  settings = cohort_settings_window_new (GTK_WINDOW (self), self->db_path, info->id, info->name,
+                                         info->tz, info->wall_clock);
+  /* every setting changes what the pages count: recompute them all */
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (settings));
+}
+
 /* Every page but the Overview loads its own data for the community shown; this tells them which
  * one it is, each time the Overview was refreshed (a community switch, an import, a sync). */
 static void
@@ -440,6 +466,7 @@ on_overview_loaded_cb (GObject      *object,
 
   update_communities (self, data->communities, data->community);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", data->community != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-preferences", data->community != 0);
   if (data->community == 0)
     {
       adw_view_switcher_title_set_subtitle (self->window_title, NULL);
@@ -1014,6 +1041,8 @@ cohort_window_class_init (CohortWindowClass *klass)
                                    cohort_window_show_sources_action);
   gtk_widget_class_install_action (widget_class, "win.community-settings", NULL,
                                    cohort_window_community_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.community-preferences", NULL,
+                                   cohort_window_community_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cohort_window_cancel_import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-import", NULL);
@@ -1062,6 +1091,7 @@ cohort_window_init (CohortWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-preferences", FALSE);
   g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
   g_signal_connect_swapped (self->sources_page, "synced", G_CALLBACK (cohort_window_reload), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",

@@ -13,6 +13,7 @@
 #include "cohort-cli-report.h"
 #include "cohort-overview.h"
 #include "cohort-people-loader.h"
+#include "cohort-settings.h"
 
 /*
  * cohort-cli people: the persons behind the members of every community, and the operator's
@@ -358,6 +359,7 @@ cohort_cli_overview (int                     argc,
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autoptr(CohortOverview) overview = NULL;
   CohortPeopleCounts counts = { 0, };
+  CohortCommunitySettings settings;
   CohortDb *db;
   int day0, day1;
 
@@ -373,13 +375,16 @@ cohort_cli_overview (int                     argc,
     }
   if ((ids = resolve_communities (db, &error)) != NULL)
     snap = cohort_db_load_people_snapshot (db, (const gint64 *)ids->data, ids->len, &counts, &error);
+  /* the thresholds of the first community, as its zone */
+  if (snap != NULL && !cohort_settings_load (db, g_array_index (ids, gint64, 0), &settings, &error))
+    g_clear_pointer (&snap, cohort_snapshot_free);
   cohort_db_close (db);
   if (snap == NULL || !resolve_range (options, snap, &day0, &day1, &error))
     {
       g_printerr ("%s\n", error->message);
       return error->domain == G_OPTION_ERROR ? 2 : 1;
     }
-  overview = cohort_overview_compute (snap, day0, day1);
+  overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   print_overview (overview, snap, &counts);
   return 0;
 }

@@ -11,14 +11,14 @@
 #include <inttypes.h>
 
 /*
- * Persons and identities (schema v7).  New members get their person after every import or
+ * Persons and identities (schema v8).  New members get their person after every import or
  * sync, inside its transaction, with a few set-based statements: a member with a stable
  * account (auto_key) joins the person of the earliest member with that key that the operator
  * did not split off; the others get new persons, numbered in member order above every id
  * ever used.  Merge, unmerge and undo each run in one transaction and log what they moved.
  */
 
-/* The rule of migration v7: keep the two in step. */
+/* The rule of migration v8: keep the two in step. */
 #define AUTO_KEY_SQL \
   "CASE WHEN c.platform IN ('telegram', 'discord', 'slack', 'qq', 'wechat', 'wecom', 'chatlab')" \
   " AND substr (m.platform_uid, 1, 5) != 'name:' AND m.platform_uid != 'me'" \

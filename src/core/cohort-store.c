@@ -281,7 +281,26 @@ static const char migration_v6[] =
   "CREATE UNIQUE INDEX platform_stats_source ON platform_stats (source, metric, day, scope) "
   "  WHERE community IS NULL;";
 
-/* v7: the same human across communities (DESIGN.md §3 person, identity; issue 4).  Every
+/* v7: community settings (issue 4).  community_setting holds the thresholds an operator
+ * changed, one row per setting that differs from its METRICS.md §B default (the week start
+ * keeps its v1 column).  mech_rule holds the community's additions to and removals from the
+ * mechanical-reply lists (METRICS.md §A), as normalised texts; AUTOINCREMENT so that a rule's
+ * id is never reused and a changed rule set always looks changed. */
+static const char migration_v7[] =
+  "CREATE TABLE community_setting ("
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  key TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (community, key));"
+  "CREATE TABLE mech_rule ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  text TEXT NOT NULL,"
+  "  mechanical INTEGER NOT NULL CHECK (mechanical IN (0, 1)),"
+  "  created_ts INTEGER,"
+  "  UNIQUE (community, text));";
+
+/* v8: the same human across communities (DESIGN.md §3 person, identity; issue 4).  Every
  * member belongs to exactly one person through identity.  auto_key is the member's stable
  * platform account, platform + U+001F + uid, where the uid is one the platform never reuses:
  * Telegram from_id, Discord and Slack ids, QQ numbers, WeChat wxids, WeCom userids and ChatLab
@@ -293,7 +312,7 @@ static const char migration_v6[] =
  * unmerge, person_move what it moved from where, so undo restores the grouping exactly;
  * AUTOINCREMENT keeps a removed person's id from coming back as someone else.  Existing
  * members get their persons here, numbered in member order. */
-static const char migration_v7[] =
+static const char migration_v8[] =
   "CREATE TABLE person ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT);"
   "CREATE TABLE identity ("
@@ -315,20 +334,20 @@ static const char migration_v7[] =
   "  old_person INTEGER NOT NULL,"
   "  old_manual INTEGER NOT NULL,"
   "  PRIMARY KEY (op, member));"
-  "CREATE TEMP TABLE v7_identity (member INTEGER PRIMARY KEY, auto_key TEXT, person INTEGER);"
-  "INSERT INTO temp.v7_identity (member, auto_key)"
+  "CREATE TEMP TABLE v8_identity (member INTEGER PRIMARY KEY, auto_key TEXT, person INTEGER);"
+  "INSERT INTO temp.v8_identity (member, auto_key)"
   " SELECT m.id, CASE WHEN c.platform IN ('telegram', 'discord', 'slack', 'qq', 'wechat', 'wecom', 'chatlab')"
   "   AND substr (m.platform_uid, 1, 5) != 'name:' AND m.platform_uid != 'me'"
   "   THEN c.platform || char (31) || m.platform_uid END"
   " FROM member m JOIN community c ON c.id = m.community;"
-  "UPDATE temp.v7_identity SET person = r.pid FROM"
+  "UPDATE temp.v8_identity SET person = r.pid FROM"
   " (SELECT member, dense_rank () OVER (ORDER BY first) AS pid FROM"
   "   (SELECT member, min (member) OVER (PARTITION BY coalesce (auto_key, char (30) || member)) AS first"
-  "    FROM temp.v7_identity)) AS r"
-  " WHERE r.member = v7_identity.member;"
-  "INSERT INTO person (id) SELECT DISTINCT person FROM temp.v7_identity ORDER BY person;"
-  "INSERT INTO identity (member, person, auto_key) SELECT member, person, auto_key FROM temp.v7_identity;"
-  "DROP TABLE temp.v7_identity;";
+  "    FROM temp.v8_identity)) AS r"
+  " WHERE r.member = v8_identity.member;"
+  "INSERT INTO person (id) SELECT DISTINCT person FROM temp.v8_identity ORDER BY person;"
+  "INSERT INTO identity (member, person, auto_key) SELECT member, person, auto_key FROM temp.v8_identity;"
+  "DROP TABLE temp.v8_identity;";
 
 static const char * const migrations[] = {
   migration_v1,
@@ -338,6 +357,7 @@ static const char * const migrations[] = {
   migration_v5,
   migration_v6,
   migration_v7,
+  migration_v8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-overview-loader.h"
+#include "cohort-settings.h"
 
 typedef struct
 {
@@ -39,6 +40,7 @@ cohort_overview_load (const char  *db_path,
                       GError     **error)
 {
   g_autoptr(CohortOverviewData) data = g_new0 (CohortOverviewData, 1);
+  CohortCommunitySettings settings;
   CohortDb *db;
   int day0, day1;
 
@@ -67,6 +69,9 @@ cohort_overview_load (const char  *db_path,
       data->community = found ? community
                               : ((CohortCommunityInfo *)data->communities->pdata[0])->id;
       data->snapshot = cohort_db_load_snapshot (db, data->community, error);
+      if (data->snapshot != NULL &&
+          !cohort_settings_load (db, data->community, &settings, error))
+        g_clear_pointer (&data->snapshot, cohort_snapshot_free);
     }
   cohort_db_close (db);
   if (data->communities->len > 0 && data->snapshot == NULL)
@@ -75,7 +80,7 @@ cohort_overview_load (const char  *db_path,
   if (data->snapshot != NULL)
     {
       cohort_metrics_default_range (data->snapshot, now, range_days, &day0, &day1);
-      data->overview = cohort_overview_compute (data->snapshot, day0, day1);
+      data->overview = cohort_overview_compute_with_settings (data->snapshot, &settings, day0, day1);
     }
   return g_steal_pointer (&data);
 }
