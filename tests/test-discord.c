@@ -399,7 +399,7 @@ csv_key (const char *uid,
          gint64      ts,
          const char *text)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CohortContentKeys) seen = cohort_content_keys_new ();
 
   return cohort_import_content_key (seen, uid, ts, text);
 }

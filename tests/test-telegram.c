@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "cohort-test-db.h"
 #include "cohort-importer.h"
@@ -1096,6 +1097,108 @@ test_large_cancel_midway (Fixture       *fx,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* ------------------------------------------------------------------------------------- */
+/* A first import builds the message indexes at commit                                   */
+/* ------------------------------------------------------------------------------------- */
+
+static char *
+raw_text (const char *path,
+          const char *sql,
+          const char *param)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* The indexes of migrations v1–v3, whatever became of the import that dropped them. */
+static void
+assert_message_indexes (const char *path)
+{
+  static const char * const indexes[][2] = {
+    { "message_community_ts", "CREATE INDEX message_community_ts ON message (community, ts)" },
+    { "message_member_ts", "CREATE INDEX message_member_ts ON message (member, ts)" },
+    { "message_import_run", "CREATE INDEX message_import_run ON message (import_run)" },
+  };
+  g_autofree char *check = raw_text (path, "PRAGMA integrity_check", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *sql = raw_text (path, "SELECT sql FROM sqlite_master WHERE type = 'index' "
+                                       "AND tbl_name = 'message' AND name = ?1", indexes[i][0]);
+      g_assert_cmpstr (sql, ==, indexes[i][1]);
+    }
+  /* integrity_check compares every index entry with its row. */
+  g_assert_cmpstr (check, ==, "ok");
+}
+
+static void
+test_first_import_indexes (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "single-supergroup.json", "UTC");
+  g_autofree char *by_member = NULL;
+
+  assert_message_indexes (fx->path);
+  /* Read through the rebuilt (member, ts) index, in ts order: Bob Li (user1002) wrote
+   * messages 3, 12 and 19 (README.md). */
+  by_member = raw_text (fx->path, "SELECT group_concat (platform_msg_id) FROM message "
+                        "INDEXED BY message_member_ts WHERE member = (SELECT id FROM member "
+                        "WHERE platform_uid = ?1)", "user1002");
+  g_assert_cmpstr (by_member, ==, "3,12,19");
+}
+
+static void
+test_first_import_fails_keeps_indexes (Fixture       *fx,
+                                       gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "bad", "duplicate-ids.json",
+                                                 NULL);
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The second message 2 fails in the writer, after message 1 went in. */
+  result = import_path (fx->db, path, "UTC", NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED);
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+  assert_message_indexes (fx->path);
+}
+
+static void
+test_first_import_cancelled_keeps_indexes (Fixture       *fx,
+                                           gconstpointer  data)
+{
+  g_autofree char *path = write_big_export (fx->dir);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  CohortImportOptions options = { "UTC", NULL };
+  CancelData cd = { cancellable, 0 };
+
+  result = cohort_import_file (fx->db, file, &options, cancel_on_progress, &cd, cancellable, &error);
+  if (cd.calls == 0)
+    {
+      g_test_skip ("the importer never reported progress on a 200 000-message file");
+      return;
+    }
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
+  assert_message_indexes (fx->path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1132,6 +1235,9 @@ main (int   argc,
   ADD ("syntax-error-deep", test_syntax_error_deep);
   ADD ("large", test_large);
   ADD ("large-cancel-midway", test_large_cancel_midway);
+  ADD ("first-import-indexes", test_first_import_indexes);
+  ADD ("first-import-fails-keeps-indexes", test_first_import_fails_keeps_indexes);
+  ADD ("first-import-cancelled-keeps-indexes", test_first_import_cancelled_keeps_indexes);
 
 #undef ADD
 

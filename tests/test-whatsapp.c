@@ -148,7 +148,7 @@ check_text (CohortDb   *db,
             gint64      ts,
             const char *text)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CohortContentKeys) seen = cohort_content_keys_new ();
   g_autofree char *key = cohort_import_content_key (seen, uid, ts, text);
   g_autofree char *stored = cohort_db_get_message_text (db, community, key);
 

@@ -20,8 +20,10 @@
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-overview.h"
+#include "cohort-snapshot-cache.h"
 #include "cohort-store.h"
 #include "cohort-store-settings.h"
+#include "cohort-store-snapshot.h"
 
 /*
  * cohort-cli: the same imports, numbers and charts as the window, for scripts.  Exit status
@@ -368,6 +370,13 @@ load_range (const char               *community,
   id = cohort_db_find_community (db, community, error);
   if (id != 0)
     snap = cohort_db_load_snapshot (db, id, error);
+  if (snap != NULL && !snap->from_cache)
+    {
+      /* the next stats, chart or report of this community reads it in milliseconds */
+      g_autoptr(GBytes) cache = cohort_snapshot_cache_encode (snap, id);
+
+      cohort_snapshot_cache_write (cohort_db_get_path (db), id, snap->generation, cache);
+    }
   if (snap != NULL && !cohort_db_get_community_settings (db, id, settings, error))
     g_clear_pointer (&snap, cohort_snapshot_free);
   cohort_db_close (db);

@@ -553,8 +553,11 @@ remark_community (CohortDb                *db,
 
   if (rules == NULL)
     return FALSE;
-  return visit_messages (db, community, run, index, normalize, remarks, FALSE, error) &&
-         write_remarks (db, remarks, error);
+  if (!visit_messages (db, community, run, index, normalize, remarks, FALSE, error) ||
+      !write_remarks (db, remarks, error))
+    return FALSE;
+  /* the snapshot holds is_mech: a cached one is stale once any message changed */
+  return remarks->len == 0 || _cohort_db_bump_generation (db, community, error);
 }
 
 GPtrArray *

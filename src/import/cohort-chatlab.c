@@ -37,7 +37,7 @@ typedef struct
   CohortImportContext *ctx;
   gint64               community;
   CohortMech          *mech;
-  GHashTable          *content_keys;
+  CohortContentKeys   *content_keys;
   GHashTable          *members;       /* uids already written in this import */
   gint64               messages;
   GError              *error;         /* first error inside a signal handler */
@@ -553,7 +553,7 @@ chatlab_import (CohortImportTx      *tx,
   gboolean ok;
 
   cl.mech = cohort_mech_new ();
-  cl.content_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  cl.content_keys = cohort_content_keys_new ();
   cl.members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   ok = looks_like_jsonl (ctx) ? import_jsonl (&cl, error) : import_json (&cl, error);
@@ -562,7 +562,7 @@ chatlab_import (CohortImportTx      *tx,
 
   g_clear_error (&cl.error);
   cohort_mech_free (cl.mech);
-  g_hash_table_unref (cl.content_keys);
+  cohort_content_keys_free (cl.content_keys);
   g_hash_table_unref (cl.members);
   return ok;
 }

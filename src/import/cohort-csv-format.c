@@ -363,7 +363,7 @@ typedef struct
   const char             *zone;
   char                   *default_community;
   GHashTable             *communities;   /* name → gint64* */
-  GHashTable             *seen;          /* content keys */
+  CohortContentKeys      *seen;          /* content keys */
   GHashTable             *uid_by_name;   /* display name → member id, from rows with both */
   CohortMech             *mech;
   CohortOrderWriter      *orders;        /* orders tables only */
@@ -377,7 +377,7 @@ csv_import_clear (CsvImport *im)
   g_clear_pointer (&im->tz, g_time_zone_unref);
   g_clear_pointer (&im->default_community, g_free);
   g_clear_pointer (&im->communities, g_hash_table_unref);
-  g_clear_pointer (&im->seen, g_hash_table_unref);
+  g_clear_pointer (&im->seen, cohort_content_keys_free);
   g_clear_pointer (&im->uid_by_name, g_hash_table_unref);
   g_clear_pointer (&im->mech, cohort_mech_free);
   g_clear_pointer (&im->orders, cohort_order_writer_free);
@@ -682,7 +682,7 @@ csv_import_init (CsvImport               *im,
   if ((dot = strrchr (im->default_community, '.')) != NULL && dot != im->default_community)
     *dot = '\0';
   im->communities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  im->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im->seen = cohort_content_keys_new ();
   im->uid_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im->mech = cohort_mech_new ();
   if (mapping->kind == COHORT_CSV_KIND_ORDERS)

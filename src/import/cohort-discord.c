@@ -11,6 +11,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
+#include "cohort-import-pipe.h"
 #include "cohort-mech.h"
 
 /*
@@ -42,9 +43,9 @@ static const char * const csv_header[] = {
 
 typedef struct
 {
-  CohortImportTx      *tx;
+  CohortImportPipe    *pipe;         /* the file is read on the pipe's parse thread */
   CohortImportContext *ctx;
-  gint64               community;
+  guint                community;    /* the pipe's handle */
   CohortMech          *mech;
   char                *zone;
   gint64               messages_seen;
@@ -65,9 +66,10 @@ sink_tick (Sink    *sink,
   sink->messages_seen++;
   if (sink->messages_seen % CANCEL_EVERY == 0)
     {
-      if (g_cancellable_set_error_if_cancelled (sink->ctx->cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (sink->ctx->cancellable, error) ||
+          !cohort_import_pipe_check (sink->pipe, error))
         return FALSE;
-      cohort_import_context_progress (sink->ctx, sink->done, sink->messages_seen);
+      cohort_import_pipe_context_progress (sink->pipe, sink->ctx, sink->done, sink->messages_seen);
     }
   return TRUE;
 }
@@ -215,32 +217,25 @@ has_url (const char *text)
   return text != NULL && (strstr (text, "http://") != NULL || strstr (text, "https://") != NULL);
 }
 
-static gboolean
-sink_community (Sink        *sink,
-                const char  *platform_id,
-                const char  *name,
-                const char  *kind,
-                GError     **error)
+static void
+sink_community (Sink       *sink,
+                const char *platform_id,
+                const char *name,
+                const char *kind)
 {
-  sink->community = cohort_import_tx_community (sink->tx, "discord", platform_id, name, kind,
-                                                sink->zone, error);
-  if (sink->community == 0)
-    return FALSE;
-  cohort_import_context_add_community (sink->ctx, sink->community);
+  sink->community = cohort_import_pipe_community (sink->pipe, "discord", platform_id, name, kind,
+                                                  sink->zone);
   sink->mech = cohort_mech_new ();
-  return TRUE;
 }
 
 /* A regular (non-system) message: classify and store it. */
-static gboolean
-sink_message (Sink                 *sink,
-              CohortMessageRecord  *record,
-              gboolean              exempt,
-              GError              **error)
+static void
+sink_message (Sink                *sink,
+              CohortMessageRecord *record,
+              gboolean             exempt)
 {
   CohortMechReason reason;
 
-  record->community = sink->community;
   record->length = record->text ? g_utf8_strlen (record->text, -1) : 0;
   if (record->kind != COHORT_MESSAGE_SYSTEM)
     {
@@ -249,7 +244,7 @@ sink_message (Sink                 *sink,
       record->is_mech = reason != COHORT_MECH_NONE;
       record->mech_reason = cohort_mech_reason_to_string (reason);
     }
-  return cohort_import_tx_message (sink->tx, record, error);
+  cohort_import_pipe_message (sink->pipe, sink->community, record);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -416,9 +411,8 @@ array_object (JsonArray *array,
 
 /* Registers a user object as a member; returns its uid or NULL. */
 static char *
-add_user (Parser      *p,
-          JsonObject  *user,
-          GError     **error)
+add_user (Parser     *p,
+          JsonObject *user)
 {
   g_autofree char *uid = member_id (user, "id");
   const char *name;
@@ -430,9 +424,8 @@ add_user (Parser      *p,
     name = member_string (user, "name");
   if (name == NULL || *name == '\0')
     name = uid;
-  if (!cohort_import_tx_member (p->sink.tx, p->sink.community, uid, name,
-                                member_bool (user, "isBot"), error))
-    return NULL;
+  cohort_import_pipe_member (p->sink.pipe, p->sink.community, uid, name,
+                             member_bool (user, "isBot"));
   return g_steal_pointer (&uid);
 }
 
@@ -481,11 +474,10 @@ json_message_kind (JsonObject *o,
   return COHORT_MESSAGE_TEXT;
 }
 
-static gboolean
-add_reactions (Parser      *p,
-               JsonObject  *o,
-               const char  *msg_id,
-               GError     **error)
+static void
+add_reactions (Parser     *p,
+               JsonObject *o,
+               const char *msg_id)
 {
   JsonArray *reactions = member_array (o, "reactions");
 
@@ -505,59 +497,45 @@ add_reactions (Parser      *p,
         key = g_strdup (member_string (emoji, "name"));
       else
         continue;
-      if (!cohort_import_tx_reaction (p->sink.tx, p->sink.community, msg_id, key, count, error))
-        return FALSE;
+      cohort_import_pipe_reaction (p->sink.pipe, p->sink.community, msg_id, key, count);
     }
-  return TRUE;
 }
 
 /* RecipientAdd / RecipientRemove: membership of the first mentioned user. */
-static gboolean
-recipient_event (Parser      *p,
-                 JsonObject  *o,
-                 const char  *type,
-                 const char  *author_uid,
-                 gint64       ts,
-                 GError     **error)
+static void
+recipient_event (Parser     *p,
+                 JsonObject *o,
+                 const char *type,
+                 const char *author_uid,
+                 gint64      ts)
 {
   JsonArray *mentions = member_array (o, "mentions");
   JsonObject *target = array_length (mentions) > 0 ? array_object (mentions, 0) : NULL;
-  g_autofree char *uid = NULL;
-  GError *local_error = NULL;
+  g_autofree char *uid = target ? add_user (p, target) : NULL;
   gboolean add = strcmp (type, "RecipientAdd") == 0;
 
-  uid = target ? add_user (p, target, &local_error) : NULL;
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
   if (uid == NULL)
     {
       /* "Left the group." may come without a mention: the author left. */
       if (add || author_uid == NULL)
-        return TRUE;
+        return;
       uid = g_strdup (author_uid);
     }
 
   if (add)
     {
-      if (!cohort_import_tx_event (p->sink.tx, p->sink.community, uid, ts, "join", "added", error))
-        return FALSE;
-      if (author_uid != NULL && strcmp (author_uid, uid) != 0 &&
-          !cohort_import_tx_invite (p->sink.tx, p->sink.community, author_uid, uid, ts, "added",
-                                    error))
-        return FALSE;
-      return TRUE;
+      cohort_import_pipe_event (p->sink.pipe, p->sink.community, uid, ts, "join", "added");
+      if (author_uid != NULL && strcmp (author_uid, uid) != 0)
+        cohort_import_pipe_invite (p->sink.pipe, p->sink.community, author_uid, uid, ts, "added");
+      return;
     }
-  return cohort_import_tx_event (p->sink.tx, p->sink.community, uid, ts,
-                                 g_strcmp0 (author_uid, uid) == 0 ? "leave" : "kick", NULL, error);
+  cohort_import_pipe_event (p->sink.pipe, p->sink.community, uid, ts,
+                            g_strcmp0 (author_uid, uid) == 0 ? "leave" : "kick", NULL);
 }
 
-static gboolean
-handle_message (Parser      *p,
-                JsonObject  *o,
-                GError     **error)
+static void
+handle_message (Parser     *p,
+                JsonObject *o)
 {
   g_autofree char *id = member_id (o, "id");
   const char *type = member_string (o, "type");
@@ -567,7 +545,6 @@ handle_message (Parser      *p,
   JsonObject *forwarded = member_object (o, "forwardedMessage");
   g_autofree char *uid = NULL;
   CohortMessageRecord record = { 0, };
-  GError *local_error = NULL;
   gboolean regular = is_regular_type (type);
   gboolean exempt = FALSE;
   gint64 ts = 0, edited = 0;
@@ -577,15 +554,10 @@ handle_message (Parser      *p,
       cohort_import_context_warn (p->sink.ctx, _("A message in %s has no id or no readable "
                                                  "timestamp; skipped."),
                                   p->sink.ctx->display_name);
-      return TRUE;
+      return;
     }
 
-  uid = add_user (p, member_object (o, "author"), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
+  uid = add_user (p, member_object (o, "author"));
 
   record.platform_msg_id = id;
   record.member_uid = uid;
@@ -597,14 +569,12 @@ handle_message (Parser      *p,
     {
       record.kind = COHORT_MESSAGE_SYSTEM;
       record.text = text ? text : "";
-      if (!sink_message (&p->sink, &record, FALSE, error))
-        return FALSE;
+      sink_message (&p->sink, &record, FALSE);
       if (g_strcmp0 (type, "GuildMemberJoin") == 0 && uid != NULL)
-        return cohort_import_tx_event (p->sink.tx, p->sink.community, uid, ts, "join", "server",
-                                       error);
-      if (g_strcmp0 (type, "RecipientAdd") == 0 || g_strcmp0 (type, "RecipientRemove") == 0)
-        return recipient_event (p, o, type, uid, ts, error);
-      return TRUE;
+        cohort_import_pipe_event (p->sink.pipe, p->sink.community, uid, ts, "join", "server");
+      else if (g_strcmp0 (type, "RecipientAdd") == 0 || g_strcmp0 (type, "RecipientRemove") == 0)
+        recipient_event (p, o, type, uid, ts);
+      return;
     }
 
   /* A forward carries its content in forwardedMessage. */
@@ -622,9 +592,8 @@ handle_message (Parser      *p,
     }
   record.text = text ? text : "";
   record.kind = json_message_kind (o, record.text, &exempt);
-  if (!sink_message (&p->sink, &record, exempt, error))
-    return FALSE;
-  return add_reactions (p, o, id, error);
+  sink_message (&p->sink, &record, exempt);
+  add_reactions (p, o, id);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -650,7 +619,6 @@ begin_community (Parser *p)
   g_autofree char *channel_id = member_id (channel, "id");
   g_autofree char *platform_id = NULL;
   const char *name;
-  GError *error = NULL;
 
   if (guild_id == NULL || channel_id == NULL)
     return fail (p, g_error_new (COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
@@ -669,8 +637,7 @@ begin_community (Parser *p)
     }
   if (name == NULL || *name == '\0')
     name = p->sink.ctx->display_name;
-  if (!sink_community (&p->sink, platform_id, name, member_string (channel, "type"), &error))
-    return fail (p, error);
+  sink_community (&p->sink, platform_id, name, member_string (channel, "type"));
   return TRUE;
 }
 
@@ -693,9 +660,8 @@ capture_done (Parser *p)
       break;
     case CAPTURE_MESSAGE:
     default:
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
-          !handle_message (p, json_node_get_object (node), &error))
-        return fail (p, error);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        handle_message (p, json_node_get_object (node));
       if (!sink_tick (&p->sink, &error))
         return fail (p, error);
       break;
@@ -977,18 +943,20 @@ json_parse_error (Parser       *p,
   return FALSE;
 }
 
+/* On the pipe's parse thread, like import_csv (). */
 static gboolean
-import_json (CohortImportTx      *tx,
-             CohortImportContext *ctx,
-             GError             **error)
+import_json (CohortImportPipe  *pipe,
+             gpointer           data,
+             GError           **error)
 {
+  CohortImportContext *ctx = data;
   g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
   Parser p = { { 0, }, };
   yajl_handle handle;
   gint64 line = 1, column = 1;
   gboolean ok = FALSE;
 
-  p.sink.tx = tx;
+  p.sink.pipe = pipe;
   p.sink.ctx = ctx;
   p.sink.zone = guess_zone (ctx);   /* before reading: it peeks at the buffered head */
   handle = yajl_alloc (&callbacks, NULL, &p);
@@ -999,7 +967,8 @@ import_json (CohortImportTx      *tx,
       gsize skip = 0;
       yajl_status status;
 
-      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error) ||
+          !cohort_import_pipe_check (pipe, error))
         goto out;
       n = g_input_stream_read (ctx->stream, chunk, CHUNK_SIZE, ctx->cancellable, error);
       if (n < 0)
@@ -1017,7 +986,7 @@ import_json (CohortImportTx      *tx,
         }
       position_of (chunk + skip, n - skip, &line, &column);
       p.sink.done += n;
-      cohort_import_context_progress (ctx, p.sink.done, p.sink.messages_seen);
+      cohort_import_pipe_context_progress (pipe, ctx, p.sink.done, p.sink.messages_seen);
     }
 
   if (yajl_complete_parse (handle) != yajl_status_ok || p.depth > 0 || p.builder != NULL)
@@ -1042,7 +1011,7 @@ import_json (CohortImportTx      *tx,
       set_not_discord (error, ctx->display_name);
       goto out;
     }
-  cohort_import_context_progress (ctx, p.sink.done, p.sink.messages_seen);
+  cohort_import_pipe_context_progress (pipe, ctx, p.sink.done, p.sink.messages_seen);
   ok = TRUE;
 
 out:
@@ -1209,11 +1178,10 @@ csv_is_system (const char *text)
 }
 
 /* "👍 (2),pepe (1)," → reactions. */
-static gboolean
-csv_reactions (Sink        *sink,
-               const char  *msg_id,
-               const char  *text,
-               GError     **error)
+static void
+csv_reactions (Sink       *sink,
+               const char *msg_id,
+               const char *text)
 {
   const char *s = text;
 
@@ -1234,20 +1202,17 @@ csv_reactions (Sink        *sink,
         {
           gint64 count = g_ascii_strtoll (open + 2, NULL, 10);
 
-          if (count > 0 &&
-              !cohort_import_tx_reaction (sink->tx, sink->community, msg_id, item, count, error))
-            return FALSE;
+          if (count > 0)
+            cohort_import_pipe_reaction (sink->pipe, sink->community, msg_id, item, count);
         }
     }
-  return TRUE;
 }
 
-static gboolean
-csv_handle (Sink        *sink,
-            CsvReader   *r,
-            GHashTable  *seen,
-            GPtrArray   *f,
-            GError     **error)
+static void
+csv_handle (Sink              *sink,
+            CsvReader         *r,
+            CohortContentKeys *seen,
+            GPtrArray         *f)
 {
   const char *uid = *(char *)f->pdata[0] != '\0' ? f->pdata[0] : NULL;
   const char *name = f->pdata[1];
@@ -1262,11 +1227,10 @@ csv_handle (Sink        *sink,
     {
       cohort_import_context_warn (sink->ctx, _("Line %" PRId64 " of %s has no readable date; "
                                                "skipped."), r->record_line, sink->ctx->display_name);
-      return TRUE;
+      return;
     }
-  if (uid != NULL &&
-      !cohort_import_tx_member (sink->tx, sink->community, uid, *name ? name : uid, FALSE, error))
-    return FALSE;
+  if (uid != NULL)
+    cohort_import_pipe_member (sink->pipe, sink->community, uid, *name ? name : uid, FALSE);
 
   key = cohort_import_content_key (seen, uid, ts, text);
   record.platform_msg_id = key;
@@ -1293,24 +1257,22 @@ csv_handle (Sink        *sink,
   else
     record.kind = COHORT_MESSAGE_TEXT;
 
-  if (!sink_message (sink, &record, exempt, error))
-    return FALSE;
-  if (join && uid != NULL &&
-      !cohort_import_tx_event (sink->tx, sink->community, uid, ts, "join", "server", error))
-    return FALSE;
-  if (record.kind != COHORT_MESSAGE_SYSTEM && !csv_reactions (sink, key, f->pdata[5], error))
-    return FALSE;
-  return TRUE;
+  sink_message (sink, &record, exempt);
+  if (join && uid != NULL)
+    cohort_import_pipe_event (sink->pipe, sink->community, uid, ts, "join", "server");
+  if (record.kind != COHORT_MESSAGE_SYSTEM)
+    csv_reactions (sink, key, f->pdata[5]);
 }
 
 static gboolean
-import_csv (CohortImportTx      *tx,
-            CohortImportContext *ctx,
-            GError             **error)
+import_csv (CohortImportPipe  *pipe,
+            gpointer           data,
+            GError           **error)
 {
+  CohortImportContext *ctx = data;
   g_autoptr(GDataInputStream) in = g_data_input_stream_new (ctx->stream);
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CohortContentKeys) seen = cohort_content_keys_new ();
   g_autofree char *stem = NULL;
   g_autofree char *platform_id = NULL;
   CsvReader r = { 0, };
@@ -1322,7 +1284,7 @@ import_csv (CohortImportTx      *tx,
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
   r.in = in;
   r.ctx = ctx;
-  sink.tx = tx;
+  sink.pipe = pipe;
   sink.ctx = ctx;
   sink.zone = guess_zone (ctx);     /* before reading: it peeks at the buffered head */
 
@@ -1343,8 +1305,7 @@ import_csv (CohortImportTx      *tx,
   if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
     *dot = '\0';
   platform_id = g_strdup_printf ("csv:%s", stem);
-  if (!sink_community (&sink, platform_id, stem, NULL, error))
-    goto out;
+  sink_community (&sink, platform_id, stem, NULL);
 
   for (;;)
     {
@@ -1362,10 +1323,11 @@ import_csv (CohortImportTx      *tx,
           goto out;
         }
       sink.done = r.done;
-      if (!csv_handle (&sink, &r, seen, fields, error) || !sink_tick (&sink, error))
+      csv_handle (&sink, &r, seen, fields);
+      if (!sink_tick (&sink, error))
         goto out;
     }
-  cohort_import_context_progress (ctx, r.done, sink.messages_seen);
+  cohort_import_pipe_context_progress (pipe, ctx, r.done, sink.messages_seen);
   ok = TRUE;
   goto out;
 
@@ -1440,9 +1402,10 @@ discord_import (CohortImportTx      *tx,
     i = 3;
   while (i < len && g_ascii_isspace (head[i]))
     i++;
-  if (head == NULL || i >= len || head[i] == '{' || head[i] == '[')
-    return import_json (tx, ctx, error);
-  return import_csv (tx, ctx, error);
+  return cohort_import_pipe_run (tx, head == NULL || i >= len || head[i] == '{' || head[i] == '['
+                                     ? import_json : import_csv,
+                                 ctx, ctx->result, ctx->progress, ctx->progress_data,
+                                 ctx->cancellable, error);
 }
 
 const CohortFormat cohort_format_discord = {

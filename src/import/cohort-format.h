@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "cohort-content-keys.h"
 #include "cohort-importer.h"
 #include "cohort-mech.h"
 
@@ -54,6 +55,11 @@ const CohortFormat         *cohort_formats_find      (const char           *name
 void        cohort_import_context_progress    (CohortImportContext *ctx,
                                                goffset              done,
                                                gint64               messages);
+/* The fraction and text cohort_import_context_progress () reports. */
+char       *cohort_import_context_progress_text (CohortImportContext *ctx,
+                                                 goffset              done,
+                                                 gint64               messages,
+                                                 double              *fraction);
 void        cohort_import_context_add_community (CohortImportContext *ctx,
                                                  gint64               community);
 void        cohort_import_context_warn        (CohortImportContext *ctx,
@@ -64,7 +70,7 @@ const char *cohort_import_context_zone        (CohortImportContext *ctx,
                                                const char          *fallback);
 /* A stable key for a message without a platform id: the same export gives the same keys.
  * seen counts repeats of identical content so that they stay separate messages. */
-char       *cohort_import_content_key         (GHashTable          *seen,
+char       *cohort_import_content_key         (CohortContentKeys   *seen,
                                                const char          *member_uid,
                                                gint64               ts,
                                                const char          *text);

@@ -66,7 +66,7 @@ typedef struct
   IdMode ids;
   gint64 community;
   GHashTable *name_to_uid;
-  GHashTable *content_keys;
+  CohortContentKeys *content_keys;
   GArray *deferred;
   CohortMech *mech;
   guint headers;
@@ -125,7 +125,7 @@ conv_new (const char *name,
   conv->folder = g_strdup (folder);
   conv->kind = g_strdup (kind);
   conv->name_to_uid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  conv->content_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  conv->content_keys = cohort_content_keys_new ();
   conv->deferred = g_array_new (FALSE, TRUE, sizeof (Deferred));
   g_array_set_clear_func (conv->deferred, deferred_clear);
   conv->mech = cohort_mech_new ();
@@ -142,7 +142,7 @@ conv_free (Conv *conv)
   g_free (conv->folder);
   g_free (conv->kind);
   g_hash_table_unref (conv->name_to_uid);
-  g_hash_table_unref (conv->content_keys);
+  cohort_content_keys_free (conv->content_keys);
   g_array_unref (conv->deferred);
   cohort_mech_free (conv->mech);
   g_clear_pointer (&conv->lines, g_ptr_array_unref);

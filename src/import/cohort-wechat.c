@@ -52,7 +52,7 @@ typedef struct
   gint64 community;
   CohortMech *mech;
   GHashTable *name_to_uid;
-  GHashTable *content_keys;
+  CohortContentKeys *content_keys;
   GArray *deferred;
   char *me_uid;
   gboolean warned_anonymous;
@@ -107,7 +107,7 @@ conv_free (gpointer data)
   g_free (conv->me_uid);
   cohort_mech_free (conv->mech);
   g_hash_table_unref (conv->name_to_uid);
-  g_hash_table_unref (conv->content_keys);
+  cohort_content_keys_free (conv->content_keys);
   g_array_unref (conv->deferred);
   g_free (conv);
 }
@@ -177,7 +177,7 @@ conv_get (Importer   *im,
   conv->is_group = is_group || is_chatroom (talker);
   conv->mech = cohort_mech_new ();
   conv->name_to_uid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  conv->content_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  conv->content_keys = cohort_content_keys_new ();
   conv->deferred = g_array_new (FALSE, TRUE, sizeof (Deferred));
   g_array_set_clear_func (conv->deferred, deferred_clear);
   g_hash_table_insert (im->convs, g_strdup (talker ? talker : ""), conv);

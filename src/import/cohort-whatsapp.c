@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "cohort-format.h"
+#include "cohort-import-pipe.h"
 #include "cohort-mech.h"
 
 /*
@@ -1069,17 +1070,17 @@ has_link (const char *text)
 
 typedef struct
 {
-  CohortImportTx *tx;
   CohortImportContext *ctx;
+  CohortImportPipe *pipe;   /* pass 2 runs on the pipe's parse thread */
   gboolean is_zip;
   char *entry;              /* zip: the chat .txt */
   char *chat_name;
   DateOrder order;
   GTimeZone *tz;
   char *tz_id;
-  gint64 community;
+  guint community;          /* the pipe's handle */
   CohortMech *mech;
-  GHashTable *keys;         /* content keys seen */
+  CohortContentKeys *keys;  /* content keys seen */
   GHashTable *members;      /* uids already added in this run */
 
   /* the message being assembled */
@@ -1298,102 +1299,91 @@ out:
 
 /* ---- pass 2 ---- */
 
-static gboolean
-ensure_member (Import      *im,
-               const char  *name,
-               char       **uid_out,
-               GError     **error)
+static char *
+ensure_member (Import     *im,
+               const char *name)
 {
-  g_autofree char *uid = is_you (name) ? g_strdup (YOU_UID) : g_strdup_printf ("name:%s", name);
+  char *uid = is_you (name) ? g_strdup (YOU_UID) : g_strconcat ("name:", name, NULL);
 
   if (!g_hash_table_contains (im->members, uid))
     {
-      if (!cohort_import_tx_member (im->tx, im->community, uid, is_you (name) ? "You" : name,
-                                    FALSE, error))
-        return FALSE;
+      cohort_import_pipe_member (im->pipe, im->community, uid, is_you (name) ? "You" : name,
+                                 FALSE);
       g_hash_table_add (im->members, g_strdup (uid));
     }
-  if (uid_out != NULL)
-    *uid_out = g_steal_pointer (&uid);
-  return TRUE;
+  return uid;
 }
 
-static gboolean
-apply_event (Import  *im,
-             Sys     *s,
-             gint64   ts,
-             GError **error)
+static void
+apply_event (Import *im,
+             Sys    *s,
+             gint64  ts)
 {
   g_autofree char *actor = NULL;
+  guint c = im->community;
 
   if (s->kind == SYS_OTHER || s->kind == SYS_NONE)
-    return TRUE;
-  if (!ensure_member (im, s->actor, &actor, error))
-    return FALSE;
+    return;
+  actor = ensure_member (im, s->actor);
   switch (s->kind)
     {
     case SYS_CREATE:
-      return cohort_import_tx_event (im->tx, im->community, actor, ts, "join", "create_group", error);
+      cohort_import_pipe_event (im->pipe, c, actor, ts, "join", "create_group");
+      break;
     case SYS_JOIN:
-      return cohort_import_tx_event (im->tx, im->community, actor, ts, "join", NULL, error);
+      cohort_import_pipe_event (im->pipe, c, actor, ts, "join", NULL);
+      break;
     case SYS_JOIN_LINK:
-      return cohort_import_tx_event (im->tx, im->community, actor, ts, "join", "link", error);
+      cohort_import_pipe_event (im->pipe, c, actor, ts, "join", "link");
+      break;
     case SYS_LEAVE:
-      return cohort_import_tx_event (im->tx, im->community, actor, ts, "leave", NULL, error);
+      cohort_import_pipe_event (im->pipe, c, actor, ts, "leave", NULL);
+      break;
     case SYS_ADD:
     case SYS_REMOVE:
       for (guint i = 0; i < s->targets->len; i++)
         {
-          g_autofree char *target = NULL;
-          gboolean self = FALSE;
+          g_autofree char *target = ensure_member (im, s->targets->pdata[i]);
+          gboolean self = strcmp (target, actor) == 0;
 
-          if (!ensure_member (im, s->targets->pdata[i], &target, error))
-            return FALSE;
-          self = strcmp (target, actor) == 0;
-          if (s->kind == SYS_REMOVE &&
-              !cohort_import_tx_event (im->tx, im->community, target, ts, self ? "leave" : "kick",
-                                       NULL, error))
-            return FALSE;
-          if (s->kind == SYS_ADD &&
-              (!cohort_import_tx_event (im->tx, im->community, target, ts, "join",
-                                        self ? "self" : "invite", error) ||
-               (!self && !cohort_import_tx_invite (im->tx, im->community, actor, target, ts,
-                                                   NULL, error))))
-            return FALSE;
+          if (s->kind == SYS_REMOVE)
+            cohort_import_pipe_event (im->pipe, c, target, ts, self ? "leave" : "kick", NULL);
+          if (s->kind == SYS_ADD)
+            {
+              cohort_import_pipe_event (im->pipe, c, target, ts, "join", self ? "self" : "invite");
+              if (!self)
+                cohort_import_pipe_invite (im->pipe, c, actor, target, ts, NULL);
+            }
         }
-      return TRUE;
+      break;
     case SYS_NONE:
     case SYS_OTHER:
     default:
-      return TRUE;
+      break;
     }
 }
 
-static gboolean
-store_system (Import      *im,
-              const char  *text,
-              Sys         *s,
-              GError     **error)
+static void
+store_system (Import     *im,
+              const char *text,
+              Sys        *s)
 {
   g_autofree char *key = cohort_import_content_key (im->keys, NULL, im->cur_ts, text);
   CohortMessageRecord record = { 0, };
 
-  record.community = im->community;
   record.platform_msg_id = key;
   record.ts = im->cur_ts;
   record.kind = COHORT_MESSAGE_SYSTEM;
   record.text = text;
   record.length = g_utf8_strlen (text, -1);
-  if (!cohort_import_tx_message (im->tx, &record, error))
-    return FALSE;
-  return apply_event (im, s, im->cur_ts, error);
+  cohort_import_pipe_message (im->pipe, im->community, &record);
+  apply_event (im, s, im->cur_ts);
 }
 
-static gboolean
-store_message (Import      *im,
-               const char  *author,
-               const char  *raw_text,
-               GError     **error)
+static void
+store_message (Import     *im,
+               const char *author,
+               const char *raw_text)
 {
   static const char edited[] = " <This message was edited>";
   g_autofree char *uid = NULL;
@@ -1406,15 +1396,14 @@ store_message (Import      *im,
   const char *nl;
   int kind;
 
-  if (!ensure_member (im, author, &uid, error))
-    return FALSE;
+  uid = ensure_member (im, author);
   if (g_str_has_suffix (text, edited))
     text[strlen (text) - strlen (edited)] = '\0';
   if (is_deleted (text))
     {
       /* Tombstones are not messages (METRICS.md §0.5). */
       im->deleted++;
-      return TRUE;
+      return;
     }
 
   nl = strchr (text, '\n');
@@ -1433,7 +1422,6 @@ store_message (Import      *im,
   key = cohort_import_content_key (im->keys, uid, im->cur_ts, text);
   reason = cohort_mech_classify (im->mech, uid, im->cur_ts, text, kind,
                                  (marker && kind != COHORT_MESSAGE_STICKER) || kind == COHORT_MESSAGE_LINK);
-  record.community = im->community;
   record.platform_msg_id = key;
   record.member_uid = uid;
   record.ts = im->cur_ts;
@@ -1443,31 +1431,29 @@ store_message (Import      *im,
   record.is_mech = reason != COHORT_MECH_NONE;
   record.mech_reason = cohort_mech_reason_to_string (reason);
   im->messages++;
-  return cohort_import_tx_message (im->tx, &record, error);
+  cohort_import_pipe_message (im->pipe, im->community, &record);
 }
 
-static gboolean
-flush_entry (Import  *im,
-             GError **error)
+static void
+flush_entry (Import *im)
 {
   g_autofree char *clean = NULL;
   g_autofree char *author = NULL;
   const char *text = NULL;
   Sys s = { 0, };
-  gboolean ok;
 
   if (!im->have_cur)
-    return TRUE;
+    return;
   im->have_cur = FALSE;
   clean = strip_marks (im->cur->str);
 
   /* Android: no author; a system text is the whole body. */
   if (match_system (clean, &s))
-    ok = store_system (im, g_strstrip (clean), &s, error);
+    store_system (im, g_strstrip (clean), &s);
   else if (!split_author (im->cur->str, &author, &text))
     {
       s.kind = SYS_OTHER;
-      ok = store_system (im, g_strstrip (clean), &s, error);
+      store_system (im, g_strstrip (clean), &s);
     }
   else
     {
@@ -1481,26 +1467,24 @@ flush_entry (Import  *im,
       if (match_system (body, &s) &&
           (marked || is_e2e_notice (body) || g_strcmp0 (who, im->chat_name) == 0 ||
            (s.kind == SYS_CREATE && g_strcmp0 (who, s.actor) == 0)))
-        ok = store_system (im, body, &s, error);
+        store_system (im, body, &s);
       else if (marked && g_strcmp0 (who, im->chat_name) == 0 && !is_deleted (body) &&
                media_marker (body, &media) < 0)
         {
           sys_clear (&s);
           s.kind = SYS_OTHER;
-          ok = store_system (im, body, &s, error);
+          store_system (im, body, &s);
         }
       else
-        ok = store_message (im, g_strstrip (who), body, error);
+        store_message (im, g_strstrip (who), body);
     }
   sys_clear (&s);
-  return ok;
 }
 
-static gboolean
-handle_line (Import      *im,
-             LineReader  *r,
-             const char  *line,
-             GError     **error)
+static void
+handle_line (Import     *im,
+             LineReader *r,
+             const char *line)
 {
   Header h;
   gint64 ts;
@@ -1509,12 +1493,11 @@ handle_line (Import      *im,
     {
       if (header_to_utc (&h, &im->order, im->tz, &ts))
         {
-          if (!flush_entry (im, error))
-            return FALSE;
+          flush_entry (im);
           g_string_assign (im->cur, h.body);
           im->cur_ts = ts;
           im->have_cur = TRUE;
-          return TRUE;
+          return;
         }
       if (im->bad_dates++ == 0)
         im->bad_date_line = r->line_no;
@@ -1522,39 +1505,49 @@ handle_line (Import      *im,
   if (!im->have_cur)
     {
       im->orphan_lines++;
-      return TRUE;
+      return;
     }
   if (im->cur->len < MAX_MESSAGE)
     {
       g_string_append_c (im->cur, '\n');
       g_string_append (im->cur, line);
     }
-  return TRUE;
 }
 
+/* Pass 2, on the pipe's parse thread: the chat's community, then every entry. */
 static gboolean
-import_file (Import  *im,
-             GError **error)
+import_file (CohortImportPipe  *pipe,
+             gpointer           data,
+             GError           **error)
 {
+  Import *im = data;
+  g_autofree char *platform_id = g_strdup_printf ("name:%s", im->chat_name);
   LineReader r;
   gboolean ok = FALSE;
   int rc;
 
+  im->pipe = pipe;
+  im->community = cohort_import_pipe_community (pipe, "whatsapp", platform_id, im->chat_name,
+                                                "group", im->tz_id);
   if (!reader_open (im, &r, TRUE, error))
     goto out;
   while ((rc = line_reader_next (&r, error)) > 0)
     {
       g_autofree char *line = clean_line (r.line->str, r.line->len);
 
-      if (!check_cancel (im, &r, error) || !handle_line (im, &r, line, error))
+      if (!check_cancel (im, &r, error) ||
+          (r.line_no % CHECK_EVERY == 0 && cohort_import_pipe_failed (pipe)))
         goto out;
+      handle_line (im, &r, line);
       if (r.line_no % PROGRESS_EVERY == 0)
-        cohort_import_context_progress (im->ctx, reader_position (&r), im->messages);
+        cohort_import_pipe_context_progress (pipe, im->ctx, reader_position (&r), im->messages);
     }
-  if (rc < 0 || !flush_entry (im, error))
+  if (rc < 0)
     goto out;
-  cohort_import_context_progress (im->ctx, im->ctx->size > 0 ? im->ctx->size : reader_position (&r),
-                                  im->messages);
+  flush_entry (im);
+  cohort_import_pipe_context_progress (pipe, im->ctx,
+                                       im->ctx->size > 0 ? im->ctx->size : reader_position (&r),
+                                       im->messages);
   ok = TRUE;
 
 out:
@@ -1666,7 +1659,7 @@ import_clear (Import *im)
   g_free (im->tz_id);
   g_clear_pointer (&im->tz, g_time_zone_unref);
   g_clear_pointer (&im->mech, cohort_mech_free);
-  g_clear_pointer (&im->keys, g_hash_table_unref);
+  g_clear_pointer (&im->keys, cohort_content_keys_free);
   g_clear_pointer (&im->members, g_hash_table_unref);
   if (im->cur != NULL)
     g_string_free (im->cur, TRUE);
@@ -1726,11 +1719,10 @@ whatsapp_import (CohortImportTx      *tx,
   Scan scan = { 0, };
   gboolean ok = FALSE;
 
-  im.tx = tx;
   im.ctx = ctx;
   im.is_zip = stream_is_zip (ctx->stream);
   im.cur = g_string_new (NULL);
-  im.keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im.keys = cohort_content_keys_new ();
   im.members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.mech = cohort_mech_new ();
 
@@ -1744,18 +1736,10 @@ whatsapp_import (CohortImportTx      *tx,
   choose_chat_name (&im);
   choose_zone (&im);
 
-  {
-    g_autofree char *platform_id = g_strdup_printf ("name:%s", im.chat_name);
-
-    /* WhatsApp writes the phone's local times without an offset. */
-    cohort_import_tx_set_wall_clock (tx, TRUE);
-    im.community = cohort_import_tx_community (tx, "whatsapp", platform_id, im.chat_name, "group",
-                                               im.tz_id, error);
-    if (im.community == 0)
-      goto out;
-    cohort_import_context_add_community (ctx, im.community);
-  }
-  if (!import_file (&im, error))
+  /* WhatsApp writes the phone's local times without an offset. */
+  cohort_import_tx_set_wall_clock (tx, TRUE);
+  if (!cohort_import_pipe_run (tx, import_file, &im, ctx->result, ctx->progress,
+                               ctx->progress_data, ctx->cancellable, error))
     goto out;
   report_quality (&im);
   ok = TRUE;

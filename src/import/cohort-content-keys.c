@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cohort-import"
+
+#include "config.h"
+
+#include "cohort-content-keys.h"
+
+#include <string.h>
+
+/*
+ * Linear probing over a power-of-two array, grown at 80 % full.  The digests are SHA-1 bits,
+ * so their first bytes are already a good hash.  A slot holds the 10 bytes of the digest and
+ * a 16-bit count; the rare digest seen 65 535 times or more keeps its count in `overflow`.
+ */
+
+#define DIGEST_BYTES 10
+#define COUNT_MAX    G_MAXUINT16
+
+typedef struct
+{
+  guint8  digest[DIGEST_BYTES];
+  guint16 count;             /* 0: empty slot; COUNT_MAX: the count is in overflow */
+} Slot;
+
+G_STATIC_ASSERT (sizeof (Slot) == 12);
+
+struct _CohortContentKeys
+{
+  Slot *slots;
+  gsize mask;                /* slots - 1 */
+  gsize used;
+  GHashTable *overflow;      /* digest (owned, 20 hex digits) → count */
+};
+
+CohortContentKeys *
+cohort_content_keys_new (void)
+{
+  CohortContentKeys *keys = g_new0 (CohortContentKeys, 1);
+
+  keys->mask = 1024 - 1;
+  keys->slots = g_new0 (Slot, keys->mask + 1);
+  return keys;
+}
+
+void
+cohort_content_keys_free (CohortContentKeys *keys)
+{
+  if (keys == NULL)
+    return;
+  g_free (keys->slots);
+  g_clear_pointer (&keys->overflow, g_hash_table_unref);
+  g_free (keys);
+}
+
+static gboolean
+parse_digest (const char *hex,
+              guint8     *out)
+{
+  for (guint i = 0; i < DIGEST_BYTES; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = hi >= 0 ? g_ascii_xdigit_value (hex[2 * i + 1]) : -1;
+
+      if (lo < 0)
+        return FALSE;
+      out[i] = (guint8)(hi << 4 | lo);
+    }
+  return hex[2 * DIGEST_BYTES] == '\0';
+}
+
+static gsize
+slot_hash (const guint8 *digest)
+{
+  guint64 h;
+
+  memcpy (&h, digest, sizeof h);
+  return (gsize)h;
+}
+
+static Slot *
+find_slot (Slot         *slots,
+           gsize         mask,
+           const guint8 *digest)
+{
+  for (gsize i = slot_hash (digest) & mask;; i = (i + 1) & mask)
+    if (slots[i].count == 0 || memcmp (slots[i].digest, digest, DIGEST_BYTES) == 0)
+      return &slots[i];
+}
+
+static void
+grow (CohortContentKeys *keys)
+{
+  gsize old_size = keys->mask + 1;
+  Slot *old = keys->slots;
+
+  keys->mask = old_size * 2 - 1;
+  keys->slots = g_new0 (Slot, keys->mask + 1);
+  for (gsize i = 0; i < old_size; i++)
+    if (old[i].count != 0)
+      *find_slot (keys->slots, keys->mask, old[i].digest) = old[i];
+  g_free (old);
+}
+
+/* Counts past what a slot holds, keyed by the digest's text. */
+static guint
+count_overflow (CohortContentKeys *keys,
+                const char        *digest)
+{
+  guint n;
+
+  if (keys->overflow == NULL)
+    keys->overflow = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (keys->overflow, digest));
+  if (n == 0)
+    n = COUNT_MAX;
+  g_hash_table_insert (keys->overflow, g_strdup (digest), GUINT_TO_POINTER (n + 1));
+  return n;
+}
+
+guint
+cohort_content_keys_count (CohortContentKeys *keys,
+                           const char        *digest)
+{
+  guint8 bytes[DIGEST_BYTES];
+  Slot *slot;
+
+  g_return_val_if_fail (parse_digest (digest, bytes), 0);
+
+  slot = find_slot (keys->slots, keys->mask, bytes);
+  if (slot->count == 0)
+    {
+      memcpy (slot->digest, bytes, DIGEST_BYTES);
+      slot->count = 1;
+      if (++keys->used * 5 > (keys->mask + 1) * 4)
+        grow (keys);
+      return 0;
+    }
+  if (slot->count == COUNT_MAX)
+    return count_overflow (keys, digest);
+  return slot->count++;
+}

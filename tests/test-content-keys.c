@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "cohort-content-keys.h"
+
+/*
+ * The count behind every content key: how many times a digest was seen before in its chat.
+ * Two identical lines in one second must stay two messages (keys …:0 and …:1), across the
+ * table's growth and past what a slot's 16-bit count holds.
+ */
+
+static char *
+digest_for (guint i)
+{
+  g_autofree char *text = g_strdup_printf ("line %u", i);
+  char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, text, -1);
+
+  digest[20] = '\0';
+  return digest;
+}
+
+static void
+test_repeats (void)
+{
+  g_autoptr(CohortContentKeys) keys = cohort_content_keys_new ();
+
+  g_assert_cmpuint (cohort_content_keys_count (keys, "0123456789abcdef0123"), ==, 0);
+  g_assert_cmpuint (cohort_content_keys_count (keys, "0123456789abcdef0123"), ==, 1);
+  g_assert_cmpuint (cohort_content_keys_count (keys, "0123456789abcdef0124"), ==, 0);
+  g_assert_cmpuint (cohort_content_keys_count (keys, "0123456789abcdef0123"), ==, 2);
+  /* Same first eight bytes, so the same probe start: told apart by the last two. */
+  g_assert_cmpuint (cohort_content_keys_count (keys, "0123456789abcdefffff"), ==, 0);
+  g_assert_cmpuint (cohort_content_keys_count (keys, "0123456789abcdef0124"), ==, 1);
+}
+
+/* 5000 digests outgrow the first 1024 slots three times over; every count survives. */
+static void
+test_growth (void)
+{
+  g_autoptr(CohortContentKeys) keys = cohort_content_keys_new ();
+
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < 5000; i++)
+      {
+        g_autofree char *digest = digest_for (i);
+
+        g_assert_cmpuint (cohort_content_keys_count (keys, digest), ==, round);
+      }
+}
+
+/* One line repeated 70 000 times: the count goes on past 65 535. */
+static void
+test_overflow (void)
+{
+  g_autoptr(CohortContentKeys) keys = cohort_content_keys_new ();
+  g_autofree char *digest = digest_for (7);
+  g_autofree char *other = digest_for (8);
+
+  for (guint i = 0; i < 70000; i++)
+    if (cohort_content_keys_count (keys, digest) != i)
+      g_assert_cmpuint (i, ==, G_MAXUINT);   /* fails, naming the repeat that went wrong */
+  g_assert_cmpuint (cohort_content_keys_count (keys, digest), ==, 70000);
+  g_assert_cmpuint (cohort_content_keys_count (keys, other), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cohort/content-keys/repeats", test_repeats);
+  g_test_add_func ("/cohort/content-keys/growth", test_growth);
+  g_test_add_func ("/cohort/content-keys/overflow", test_overflow);
+  return g_test_run ();
+}
