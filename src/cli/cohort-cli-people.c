@@ -23,6 +23,12 @@
 
 static char *opt_communities;
 static gboolean opt_all;
+static gboolean opt_shared;
+
+const GOptionEntry cohort_cli_people_entries[] = {
+  { "shared", 0, 0, G_OPTION_ARG_NONE, &opt_shared, N_("Only the people with more than one membership"), NULL },
+  { NULL }
+};
 
 const GOptionEntry cohort_cli_overview_entries[] = {
   { "communities", 0, 0, G_OPTION_ARG_STRING, &opt_communities, N_("The communities to count together, by id or name, separated by commas"), N_("A,B,…") },
@@ -88,6 +94,12 @@ count_communities (GPtrArray *people)
   return g_hash_table_size (seen);
 }
 
+static gboolean
+listed (const CohortPerson *person)
+{
+  return !opt_shared || person->memberships->len > 1;
+}
+
 static int
 list_people (CohortDb *db)
 {
@@ -101,6 +113,7 @@ list_people (CohortDb *db)
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  /* the counts stay those of everyone: --shared only shortens the list */
   for (guint i = 0; i < people->len; i++)
     memberships += ((CohortPerson *)people->pdata[i])->memberships->len;
 
@@ -119,7 +132,8 @@ list_people (CohortDb *db)
       json_builder_set_member_name (b, "persons");
       json_builder_begin_array (b);
       for (guint i = 0; i < people->len; i++)
-        json_builder_add_value (b, person_to_json (people->pdata[i]));
+        if (listed (people->pdata[i]))
+          json_builder_add_value (b, person_to_json (people->pdata[i]));
       json_builder_end_array (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
@@ -137,6 +151,8 @@ list_people (CohortDb *db)
     {
       CohortPerson *p = people->pdata[i];
 
+      if (!listed (p))
+        continue;
       g_print (_("Person %" PRId64 "  %s\n"), p->id,
                membership_name (p->memberships->pdata[0]));
       for (guint j = 0; j < p->memberships->len; j++)
