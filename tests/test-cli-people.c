@@ -154,6 +154,15 @@ test_people_list (Fixture       *f,
   g_assert_cmpint (cli (f, &text, "people", NULL), ==, 0);
   g_assert_nonnull (strstr (text, "6 people in 3 communities, 8 memberships"));
   g_assert_nonnull (strstr (text, "#7"));
+  g_clear_pointer (&text, g_free);
+
+  /* --shared lists Alice and Bob (Telegram) only; the counts stay everyone's */
+  g_assert_cmpint (cli (f, &text, "people", "--shared", NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "6 people in 3 communities, 8 memberships"));
+  g_assert_nonnull (strstr (text, "#4"));
+  g_assert_nonnull (strstr (text, "#6"));
+  g_assert_null (strstr (text, "#7"));
+  g_assert_null (strstr (text, "#3"));
 }
 
 static void

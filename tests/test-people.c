@@ -13,7 +13,7 @@
 /*
  * People across communities (issue 4): the automatic merge by stable account, the snapshot
  * over several communities that counts a person once, manual merge/unmerge with an undo that
- * restores the exact grouping, import removal without orphans, and the v6 → v7 migration.
+ * restores the exact grouping, import removal without orphans, and the migration of a v6 database.
  * The fixtures are in tests/data/people (README.md there has the hand counts).
  */
 
@@ -210,6 +210,18 @@ test_aggregate (Fixture       *fx,
   /* together Alice and Bob count once: 4 people, not 6 */
   assert_active (fx, (gint64[]) { runners, readers }, 2, 4, 6, 4, 7);
   assert_active (fx, (gint64[]) { runners, readers, family }, 3, 6, 8, 6, 10);
+  /* naming a community twice counts it once */
+  {
+    CohortPeopleCounts counts = { 0, };
+    g_autoptr(CohortSnapshot) snap =
+      cohort_db_load_people_snapshot (fx->db, (gint64[]) { runners, readers, runners }, 3,
+                                      &counts, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (counts.communities, ==, 2);
+    g_assert_cmpint (counts.memberships, ==, 6);
+    g_assert_cmpint (snap->n_messages, ==, 7);
+  }
 
   /* the operator says WhatsApp's Alice Wang is Telegram's */
   g_assert_cmpint (cohort_db_merge_people (fx->db, member_id (fx, runners, "user1"),

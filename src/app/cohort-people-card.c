@@ -448,7 +448,6 @@ on_popover_shown_cb (CohortPeopleCard *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed_cb (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -504,7 +504,9 @@ cohort_window_reload (CohortWindow *self)
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") != 0)
+  /* a page on screen stays there while it is refreshed (All Communities shows its own) */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") != 0 &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "all") != 0)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->main_stack, "loading");

@@ -13,6 +13,7 @@
 #include "cohort-cli-report.h"
 #include "cohort-overview.h"
 #include "cohort-people-loader.h"
+#include "cohort-settings.h"
 
 /*
  * cohort-cli people: the persons behind the members of every community, and the operator's
@@ -22,6 +23,12 @@
 
 static char *opt_communities;
 static gboolean opt_all;
+static gboolean opt_shared;
+
+const GOptionEntry cohort_cli_people_entries[] = {
+  { "shared", 0, 0, G_OPTION_ARG_NONE, &opt_shared, N_("Only the people with more than one membership"), NULL },
+  { NULL }
+};
 
 const GOptionEntry cohort_cli_overview_entries[] = {
   { "communities", 0, 0, G_OPTION_ARG_STRING, &opt_communities, N_("The communities to count together, by id or name, separated by commas"), N_("A,B,…") },
@@ -87,6 +94,12 @@ count_communities (GPtrArray *people)
   return g_hash_table_size (seen);
 }
 
+static gboolean
+listed (const CohortPerson *person)
+{
+  return !opt_shared || person->memberships->len > 1;
+}
+
 static int
 list_people (CohortDb *db)
 {
@@ -100,6 +113,7 @@ list_people (CohortDb *db)
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  /* the counts stay those of everyone: --shared only shortens the list */
   for (guint i = 0; i < people->len; i++)
     memberships += ((CohortPerson *)people->pdata[i])->memberships->len;
 
@@ -118,7 +132,8 @@ list_people (CohortDb *db)
       json_builder_set_member_name (b, "persons");
       json_builder_begin_array (b);
       for (guint i = 0; i < people->len; i++)
-        json_builder_add_value (b, person_to_json (people->pdata[i]));
+        if (listed (people->pdata[i]))
+          json_builder_add_value (b, person_to_json (people->pdata[i]));
       json_builder_end_array (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
@@ -136,6 +151,8 @@ list_people (CohortDb *db)
     {
       CohortPerson *p = people->pdata[i];
 
+      if (!listed (p))
+        continue;
       g_print (_("Person %" PRId64 "  %s\n"), p->id,
                membership_name (p->memberships->pdata[0]));
       for (guint j = 0; j < p->memberships->len; j++)
@@ -358,6 +375,7 @@ cohort_cli_overview (int                     argc,
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autoptr(CohortOverview) overview = NULL;
   CohortPeopleCounts counts = { 0, };
+  CohortCommunitySettings settings;
   CohortDb *db;
   int day0, day1;
 
@@ -373,13 +391,16 @@ cohort_cli_overview (int                     argc,
     }
   if ((ids = resolve_communities (db, &error)) != NULL)
     snap = cohort_db_load_people_snapshot (db, (const gint64 *)ids->data, ids->len, &counts, &error);
+  /* the thresholds of the first community, as its zone */
+  if (snap != NULL && !cohort_settings_load (db, g_array_index (ids, gint64, 0), &settings, &error))
+    g_clear_pointer (&snap, cohort_snapshot_free);
   cohort_db_close (db);
   if (snap == NULL || !resolve_range (options, snap, &day0, &day1, &error))
     {
       g_printerr ("%s\n", error->message);
       return error->domain == G_OPTION_ERROR ? 2 : 1;
     }
-  overview = cohort_overview_compute (snap, day0, day1);
+  overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   print_overview (overview, snap, &counts);
   return 0;
 }

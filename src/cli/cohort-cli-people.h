@@ -8,8 +8,9 @@
 G_BEGIN_DECLS
 
 extern const GOptionEntry cohort_cli_overview_entries[];
+extern const GOptionEntry cohort_cli_people_entries[];
 
-/* cohort-cli people [merge MEMBER MEMBER | unmerge MEMBER | undo] [--json] */
+/* cohort-cli people [--shared] [merge MEMBER MEMBER | unmerge MEMBER | undo] [--json] */
 int       cohort_cli_people          (int                     argc,
                                       char                  **argv);
 /* cohort-cli overview --communities A,B | --all [--from --to --range] [--json] */

@@ -597,7 +597,7 @@ static const Command commands[] = {
   { "activity", cmd_activity, { range_entries, NULL }, N_("COMMUNITY"), N_("Print the Activity & Content numbers for a date range") },
   { "retention", cmd_retention, { range_entries, cohort_cli_retention_entries }, N_("COMMUNITY"), N_("Print the retention cohort table by week or month") },
   { "overview", cmd_overview, { range_entries, cohort_cli_overview_entries }, N_("--communities A,B | --all"), N_("Print the Overview of several communities, each person counted once") },
-  { "people", cohort_cli_people, { NULL, NULL }, N_("[merge MEMBER MEMBER | unmerge MEMBER | undo]"), N_("List the people behind the members of every community; merge, unmerge, undo") },
+  { "people", cohort_cli_people, { cohort_cli_people_entries, NULL }, N_("[merge MEMBER MEMBER | unmerge MEMBER | undo]"), N_("List the people behind the members of every community; merge, unmerge, undo") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /*
  * People: the same human across communities (DESIGN.md §3 person, identity).  Every member
  * belongs to one person.  Members of different communities of one platform with the same
- * stable account id are one person by themselves (the rule is spelled out at migration v7
+ * stable account id are one person by themselves (the rule is spelled out at migration v8
  * in cohort-store.c); the operator merges two persons or splits a member off, and undoes the
  * latest of those, which restores the grouping exactly.
  */

@@ -5,6 +5,8 @@
 
 #include "cohort-people-loader.h"
 
+#include "cohort-settings.h"
+
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 
@@ -54,6 +56,7 @@ cohort_people_load (const char    *db_path,
                     GError       **error)
 {
   g_autoptr(CohortPeopleData) data = g_new0 (CohortPeopleData, 1);
+  CohortCommunitySettings settings;
   CohortOverviewData *ov;
   CohortDb *db;
   int day0, day1;
@@ -85,6 +88,9 @@ cohort_people_load (const char    *db_path,
       ov->community = g_array_index (data->included, gint64, 0);
       ov->snapshot = cohort_db_load_people_snapshot (db, (const gint64 *)data->included->data,
                                                      data->included->len, &data->counts, error);
+      /* the thresholds of the first community, as its zone */
+      if (ov->snapshot != NULL && !cohort_settings_load (db, ov->community, &settings, error))
+        g_clear_pointer (&ov->snapshot, cohort_snapshot_free);
     }
   cohort_db_close (db);
   if (data->included->len > 0 && ov->snapshot == NULL)
@@ -93,7 +99,7 @@ cohort_people_load (const char    *db_path,
   if (ov->snapshot != NULL)
     {
       cohort_metrics_default_range (ov->snapshot, now, range_days, &day0, &day1);
-      ov->overview = cohort_overview_compute (ov->snapshot, day0, day1);
+      ov->overview = cohort_overview_compute_with_settings (ov->snapshot, &settings, day0, day1);
     }
   return g_steal_pointer (&data);
 }

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 /*
  * The All Communities view, off the main thread: every community, and the Overview of the
  * ones not excluded with each person counted once (cohort_db_load_people_snapshot) on a
- * read-only connection of the worker's own.  range_days 0 means all time.
+ * read-only connection of the worker's own, in the zone and with the settings of the first
+ * community counted.  range_days 0 means all time.
  */
 
 typedef struct
