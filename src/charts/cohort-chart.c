@@ -490,8 +490,10 @@ draw_y_axis (Ctx *c, const ChartLayout *l, const Scale *s, double top, double h)
 }
 
 static gboolean
-is_date_tick (int day, guint i, guint n, int step_days, int step_months)
+is_date_tick (int day, guint i, guint n, int step_days, int step_months, int week_start)
 {
+  /* the community's weeks: Monday (ISO) or Sunday; 1970-01-01 was a Thursday */
+  gboolean sunday = week_start == 7;
   int y, m, d;
 
   if (step_months > 0)
@@ -500,8 +502,9 @@ is_date_tick (int day, guint i, guint n, int step_days, int step_months)
       return d == 1 && (y * 12 + m - 1) % step_months == 0;
     }
   if (step_days >= 7)
-    /* Weekly ticks fall on Mondays; day 0 (1970-01-01) was a Thursday. */
-    return cohort_day_weekday (day) == 0 && ((day + 3) / 7) % (step_days / 7) == 0;
+    /* Weekly ticks fall on the first day of the community's weeks. */
+    return cohort_day_weekday (day) == (sunday ? 6 : 0) &&
+           ((day + (sunday ? 4 : 3)) / 7) % (step_days / 7) == 0;
   return (n - 1 - i) % (guint) step_days == 0;   /* always label the last day */
 }
 
@@ -530,7 +533,7 @@ choose_date_step (guint n, double plot_w, int *step_days, int *step_months)
 }
 
 static void
-draw_date_axis (Ctx *c, const ChartLayout *l, int day0)
+draw_date_axis (Ctx *c, const ChartLayout *l, int day0, int week_start)
 {
   int step_days, step_months;
   double last_right = -G_MAXDOUBLE;
@@ -544,7 +547,7 @@ draw_date_axis (Ctx *c, const ChartLayout *l, int day0)
       g_autofree char *label = NULL;
       int w, h;
 
-      if (!is_date_tick (day, i, l->n, step_days, step_months))
+      if (!is_date_tick (day, i, l->n, step_days, step_months, week_start))
         continue;
       label = step_months > 0 ? format_year_month (day) : format_month_day (day);
       text_size (c, c->small, label, &w, &h);
@@ -699,7 +702,7 @@ draw_growth (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hover)
 
   draw_area_under (cr, l, ov->members, &ms, l->top_y, l->top_h, &st->accent);
   draw_line_series (cr, l, ov->members, &ms, l->top_y, l->top_h, &st->accent);
-  draw_date_axis (c, l, ov->day0);
+  draw_date_axis (c, l, ov->day0, ov->week_start);
 
   if (hover >= 0 && (guint) hover < l->n)
     {
@@ -744,7 +747,7 @@ draw_activity (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hover
 
   draw_line_series (cr, l, ov->mau30, &s, l->y, l->h, &st->series[3]);
   draw_line_series (cr, l, ov->wau7, &s, l->y, l->h, &st->series[0]);
-  draw_date_axis (c, l, ov->day0);
+  draw_date_axis (c, l, ov->day0, ov->week_start);
 
   if (hover >= 0 && (guint) hover < l->n)
     {

@@ -905,6 +905,7 @@ cohort_overview_compute_with_settings (CohortSnapshot                *snapshot,
   self = g_new0 (CohortOverview, 1);
   self->day0 = day0;
   self->day1 = day1;
+  self->week_start = settings != NULL ? settings->week_start : 1;
   self->n_days = n;
   self->members = g_new0 (gint64, n);
   self->day_joins = g_new0 (gint64, n);

@@ -81,6 +81,7 @@ typedef struct
 {
   int        day0;            /* first local day of the range, inclusive */
   int        day1;            /* last local day of the range, inclusive (= asof) */
+  int        week_start;      /* the community's: 1 Monday (also when 0), 7 Sunday */
 
   CohortKpis kpis;            /* for [day0, day1] */
   CohortKpis prev;            /* for the same-length period just before */
