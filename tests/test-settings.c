@@ -256,6 +256,8 @@ test_week_start_cohorts (void)
 
   settings.week_start = 7;
   sunday = cohort_overview_compute_with_settings (s, &settings, D (2024, 3, 4), D (2024, 3, 24));
+  g_assert_cmpint (monday->week_start, ==, 1);
+  g_assert_cmpint (sunday->week_start, ==, 7);   /* the charts' weekly ticks follow it */
   g_assert_cmpuint (sunday->n_cohorts, ==, 4);
   g_assert_cmpint (sunday->cohorts[0].week_start, ==, D (2024, 3, 3));
   g_assert_cmpint (sunday->cohorts[0].size, ==, 0);
