@@ -368,12 +368,61 @@ test_spans_and_snapshot (Fixture       *f,
   cohort_db_close (db);
 }
 
+/* The window's pages open their connections in parallel; on a new database they used to run
+ * the same migration step twice ("table community already exists"). */
+typedef struct
+{
+  const char *path;
+  GError     *error;
+} Opener;
+
+static const char * const db_suffixes[] = { "", "-wal", "-shm" };
+
+static gpointer
+open_in_thread (gpointer data)
+{
+  Opener *o = data;
+  CohortDb *db = cohort_db_open (o->path, FALSE, &o->error);
+
+  if (db != NULL)
+    cohort_db_close (db);
+  return NULL;
+}
+
+static void
+test_concurrent_first_open (Fixture       *f,
+                            gconstpointer  data)
+{
+  for (int round = 0; round < 20; round++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s.%d", f->path, round);
+      Opener openers[3] = { { path, NULL }, { path, NULL }, { path, NULL } };
+      GThread *threads[G_N_ELEMENTS (openers)];
+
+      for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+        threads[i] = g_thread_new ("opener", open_in_thread, &openers[i]);
+      for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+        {
+          g_thread_join (threads[i]);
+          g_assert_no_error (openers[i].error);
+        }
+      g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
+      for (guint i = 0; i < G_N_ELEMENTS (db_suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (path, db_suffixes[i], NULL);
+
+          g_unlink (file);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cohort/store/migrate-from-empty", Fixture, NULL, fixture_setup, test_migrate_from_empty, fixture_teardown);
+  g_test_add ("/cohort/store/concurrent-first-open", Fixture, NULL, fixture_setup, test_concurrent_first_open, fixture_teardown);
   g_test_add ("/cohort/store/migrate-from-v1", Fixture, NULL, fixture_setup, test_migrate_from_v1, fixture_teardown);
   g_test_add ("/cohort/store/newer-schema-refused", Fixture, NULL, fixture_setup, test_newer_schema_refused, fixture_teardown);
   g_test_add ("/cohort/store/foreign-keys", Fixture, NULL, fixture_setup, test_foreign_keys, fixture_teardown);

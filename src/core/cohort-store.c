@@ -507,12 +507,19 @@ migrate (CohortDb  *db,
         }
     }
 
-  for (int v = version; v < target; v++)
+  if (version >= target)
+    return TRUE;   /* no write transaction: an import or a sync may be holding the lock */
+  for (;;)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      g_autofree char *bump = NULL;
+      int v;
 
       if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
         return FALSE;
+      v = cohort_db_schema_version (db);
+      if (v >= target)
+        return cohort_db_exec (db, "COMMIT", error);
+      bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
       if (!cohort_db_exec (db, migrations[v], error) || !cohort_db_exec (db, bump, error))
         {
           cohort_db_exec (db, "ROLLBACK", NULL);
@@ -522,7 +529,24 @@ migrate (CohortDb  *db,
         return FALSE;
       g_debug ("Migrated %s to schema %d", db->path, v + 1);
     }
-  return TRUE;
+}
+
+/* The window's pages open their connections at the same time, so a new or older database is
+ * reached by several at once.  One switches it to WAL and migrates it (with its backup) while
+ * the others wait here, then find it done; another process is kept out by migrate () reading
+ * the version inside each step's write transaction. */
+static GMutex prepare_lock;
+
+static gboolean
+prepare_for_writing (CohortDb  *db,
+                     int        target,
+                     GError   **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&prepare_lock);
+
+  return cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) &&
+         cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) &&
+         migrate (db, target, error);
 }
 
 char *
@@ -594,9 +618,7 @@ cohort_db_open_at_version (const char  *path,
     goto fail;
   if (!read_only)
     {
-      if (!cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) ||
-          !cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
-          !migrate (db, target, error))
+      if (!prepare_for_writing (db, target, error))
         goto fail;
     }
   /* Reading the schema is the first read of the file: a damaged one fails here, as CORRUPT. */
