@@ -71,3 +71,33 @@ cohort_test_load_snapshot (CohortDb *db,
   g_assert_nonnull (snap);
   return snap;
 }
+
+static const char * const described_tables[] = {
+  "community", "member", "message", "event", "invite", "reaction", "span",
+};
+
+char *
+cohort_test_describe_db (CohortDb *db)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
+
+  for (guint i = 0; i < G_N_ELEMENTS (described_tables); i++)
+    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", described_tables[i],
+                            cohort_db_count (db, described_tables[i]));
+  for (guint i = 0; i < list->len; i++)
+    {
+      CohortCommunityInfo *c = g_ptr_array_index (list, i);
+
+      g_string_append_printf (s, "%s %s %s %s %s m=%" G_GINT64_FORMAT " pm=%" G_GINT64_FORMAT
+                              " msg=%" G_GINT64_FORMAT " mech=%" G_GINT64_FORMAT
+                              " sys=%" G_GINT64_FORMAT " j=%" G_GINT64_FORMAT
+                              " l=%" G_GINT64_FORMAT " i=%" G_GINT64_FORMAT " r=%" G_GINT64_FORMAT
+                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
+                              c->platform, c->platform_id, c->name, c->kind, c->tz, c->members,
+                              c->posting_members, c->messages, c->mechanical_messages,
+                              c->system_messages, c->joins, c->leaves, c->invites, c->reactions,
+                              c->first_message, c->last_message);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}

@@ -21,5 +21,8 @@ void            cohort_test_remove_tree       (const char    *dir);
 GPtrArray      *cohort_test_list_communities  (CohortDb      *db);
 CohortSnapshot *cohort_test_load_snapshot     (CohortDb      *db,
                                                gint64         community);
+/* Every table's row count and every community's counts, one per line: two databases (or one
+ * before and after a re-import) hold the same data when their descriptions are equal. */
+char           *cohort_test_describe_db       (CohortDb      *db);
 
 G_END_DECLS

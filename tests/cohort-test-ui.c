@@ -53,16 +53,20 @@ cohort_test_render (GtkWidget  *widget,
 }
 
 int
-cohort_test_count_colour (const CohortTestImage *image,
-                          int                    r,
-                          int                    g,
-                          int                    b,
-                          int                    tolerance)
+cohort_test_count_colour_in (const CohortTestImage *image,
+                             int                    x0,
+                             int                    y0,
+                             int                    x1,
+                             int                    y1,
+                             int                    r,
+                             int                    g,
+                             int                    b,
+                             int                    tolerance)
 {
   int n = 0;
 
-  for (int y = 0; y < image->height; y++)
-    for (int x = 0; x < image->width; x++)
+  for (int y = MAX (y0, 0); y < MIN (y1, image->height); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, image->width); x++)
       {
         const guchar *p = image->pixels + y * image->stride + x * 4;
 
@@ -71,6 +75,16 @@ cohort_test_count_colour (const CohortTestImage *image,
           n++;
       }
   return n;
+}
+
+int
+cohort_test_count_colour (const CohortTestImage *image,
+                          int                    r,
+                          int                    g,
+                          int                    b,
+                          int                    tolerance)
+{
+  return cohort_test_count_colour_in (image, 0, 0, image->width, image->height, r, g, b, tolerance);
 }
 
 int

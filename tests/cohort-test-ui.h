@@ -27,6 +27,16 @@ int             cohort_test_count_colour         (const CohortTestImage *image,
                                                   int                    g,
                                                   int                    b,
                                                   int                    tolerance);
+/* The same inside the rectangle [x0, x1) × [y0, y1), clipped to the image. */
+int             cohort_test_count_colour_in      (const CohortTestImage *image,
+                                                  int                    x0,
+                                                  int                    y0,
+                                                  int                    x1,
+                                                  int                    y1,
+                                                  int                    r,
+                                                  int                    g,
+                                                  int                    b,
+                                                  int                    tolerance);
 /* Rows that differ from the row above: a blank or one-colour picture has few. */
 int             cohort_test_count_distinct_rows  (const CohortTestImage *image);
 

@@ -29,13 +29,6 @@ typedef struct
   GtkWidget *page;
 } Fixture;
 
-typedef struct
-{
-  int     width, height;
-  guchar *pixels;
-  gsize   stride;
-} Image;
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -114,51 +107,18 @@ wait_for (gboolean (*ready) (gpointer),
   g_assert_true (ready (page));
 }
 
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Pixels close to an RGB colour inside a rectangle (texture bytes are B, G, R, A). */
+/* Pixels of a colour inside a widget's bounds in the window. */
 static int
-count_colour (const Image *image,
-              int          x0,
-              int          y0,
-              int          x1,
-              int          y1,
-              int          r,
-              int          g,
-              int          b,
-              int          tolerance)
+count_in_box (const CohortTestImage *image,
+              const graphene_rect_t *box,
+              int                    r,
+              int                    g,
+              int                    b,
+              int                    tolerance)
 {
-  int n = 0;
-
-  for (int y = MAX (y0, 0); y < MIN (y1, image->height); y++)
-    for (int x = MAX (x0, 0); x < MIN (x1, image->width); x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance)
-          n++;
-      }
-  return n;
+  return cohort_test_count_colour_in (image, box->origin.x, box->origin.y,
+                                      box->origin.x + box->size.width,
+                                      box->origin.y + box->size.height, r, g, b, tolerance);
 }
 
 /* The widget's bounds in the window, for looking at its pixels only. */
@@ -193,7 +153,7 @@ test_activity_page (Fixture       *f,
   GtkWidget *network, *stickiness;
   graphene_rect_t box;
   g_autofree char *csv = NULL;
-  Image image;
+  CohortTestImage image;
 
   /* the window loads the Overview, then hands the community to the page */
   g_assert_nonnull (page);
@@ -210,22 +170,16 @@ test_activity_page (Fixture       *f,
   g_assert_cmpuint (a->mech_texts->len, >, 5);
 
   /* the network draws its nodes in the accent blue (#3584e4) */
-  image = render (f->window, "activity-page.png");
+  image = cohort_test_render (f->window, "activity-page.png");
   network = cohort_activity_page_get_chart (COHORT_ACTIVITY_PAGE (page), COHORT_CHART_NETWORK);
   bounds_in_window (network, f->window, &box);
   g_assert_cmpfloat (box.size.height, >=, 300);
-  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
-                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
-                                 0x35, 0x84, 0xe4, 30), >, 1500);
+  g_assert_cmpint (count_in_box (&image, &box, 0x35, 0x84, 0xe4, 30), >, 1500);
   /* the stickiness line and its orange (#ff7800) range average */
   stickiness = cohort_activity_page_get_chart (COHORT_ACTIVITY_PAGE (page), COHORT_CHART_STICKINESS);
   bounds_in_window (stickiness, f->window, &box);
-  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
-                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
-                                 0x35, 0x84, 0xe4, 30), >, 200);
-  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
-                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
-                                 0xff, 0x78, 0x00, 40), >, 100);
+  g_assert_cmpint (count_in_box (&image, &box, 0x35, 0x84, 0xe4, 30), >, 200);
+  g_assert_cmpint (count_in_box (&image, &box, 0xff, 0x78, 0x00, 40), >, 100);
   g_free (image.pixels);
 
   /* hovering a node names the member with exact counts */
@@ -283,7 +237,7 @@ test_retention_page (Fixture       *f,
   const CohortRetention *r;
   GtkWidget *curves;
   graphene_rect_t box;
-  Image image;
+  CohortTestImage image;
   int accent_cells, shaded;
 
   g_assert_nonnull (page);
@@ -295,17 +249,14 @@ test_retention_page (Fixture       *f,
   g_assert_cmpint (r->mode, ==, COHORT_RETENTION_MEMBERSHIP);
   g_assert_cmpuint (r->n_rows, ==, COHORT_RETENTION_ROWS);
 
-  image = render (f->window, "retention-page.png");
+  image = cohort_test_render (f->window, "retention-page.png");
   curves = cohort_retention_page_get_chart (COHORT_RETENTION_PAGE (page));
   bounds_in_window (curves, f->window, &box);
-  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
-                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
-                                 0x35, 0x84, 0xe4, 30), >, 40);
-  accent_cells = count_colour (&image, box.origin.x, box.origin.y,
-                               box.origin.x + box.size.width, box.origin.y + box.size.height,
-                               0x35, 0x84, 0xe4, 30);
+  g_assert_cmpint (count_in_box (&image, &box, 0x35, 0x84, 0xe4, 30), >, 40);
+  accent_cells = count_in_box (&image, &box, 0x35, 0x84, 0xe4, 30);
   /* the highest shares of the table fill their cells with the solid accent */
-  shaded = count_colour (&image, 0, 0, image.width, box.origin.y, 0x35, 0x84, 0xe4, 12);
+  shaded = cohort_test_count_colour_in (&image, 0, 0, image.width, box.origin.y,
+                                        0x35, 0x84, 0xe4, 12);
   g_assert_cmpint (shaded, >, 1000);
   g_free (image.pixels);
 
@@ -344,16 +295,16 @@ test_retention_page (Fixture       *f,
     g_assert_nonnull (strstr (cohort_retention_page_get_summary (COHORT_RETENTION_PAGE (page)),
                               expected));
   }
-  image = render (f->window, "retention-page-monthly.png");
+  image = cohort_test_render (f->window, "retention-page-monthly.png");
   /* monthly activity curves are drawn too, and differ from the weekly membership ones */
-  g_assert_cmpint (count_colour (&image, box.origin.x, box.origin.y,
-                                 box.origin.x + box.size.width, box.origin.y + box.size.height,
-                                 0x35, 0x84, 0xe4, 30), !=, accent_cells);
+  g_assert_cmpint (count_in_box (&image, &box, 0x35, 0x84, 0xe4, 30), !=, accent_cells);
   g_assert_cmpint (r->rows[0].cells[0].den, >, 0);
   /* a different table: its top cells are solid too, but not the same number of pixels */
-  g_assert_cmpint (count_colour (&image, 0, 0, image.width, box.origin.y, 0x35, 0x84, 0xe4, 12),
+  g_assert_cmpint (cohort_test_count_colour_in (&image, 0, 0, image.width, box.origin.y,
+                                                0x35, 0x84, 0xe4, 12),
                    >, 300);
-  g_assert_cmpint (count_colour (&image, 0, 0, image.width, box.origin.y, 0x35, 0x84, 0xe4, 12),
+  g_assert_cmpint (cohort_test_count_colour_in (&image, 0, 0, image.width, box.origin.y,
+                                                0x35, 0x84, 0xe4, 12),
                    !=, shaded);
   g_free (image.pixels);
 }

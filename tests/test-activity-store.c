@@ -4,6 +4,7 @@
 #include "cohort-activity-loader.h"
 #include "cohort-importer.h"
 #include "cohort-store-activity.h"
+#include "cohort-store-private.h"   /* cohort_db_exec */
 #include "cohort-test-db.h"
 
 /*
@@ -99,6 +100,13 @@ test_fingerprint (CohortTestDb  *fx,
   import_fixture (fx, "two-weeks.json");
   g_clear_pointer (&again, g_free);
   again = cohort_db_community_fingerprint (fx->db, id, &error);
+  g_assert_cmpstr (after_import, !=, again);
+
+  /* and a rename, which only the snapshot generation sees */
+  g_assert_true (cohort_db_exec (fx->db, "UPDATE community SET name = 'Renamed'", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after_import, g_free);
+  after_import = cohort_db_community_fingerprint (fx->db, id, &error);
   g_assert_cmpstr (after_import, !=, again);
 
   missing = cohort_db_community_fingerprint (fx->db, 999, &error);

@@ -58,77 +58,15 @@ fixture_teardown (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
 }
 
-typedef struct
-{
-  int width;
-  int height;
-  guchar *pixels;   /* B, G, R, A premultiplied (GDK_MEMORY_DEFAULT) */
-  gsize stride;
-} Image;
-
 static void
-image_clear (Image *image)
+image_clear (CohortTestImage *image)
 {
   g_clear_pointer (&image->pixels, g_free);
 }
 
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Counts opaque pixels close to an RGB colour inside a rectangle. */
 static int
-count_colour_in (const Image *image,
-                 int          x0,
-                 int          y0,
-                 int          x1,
-                 int          y1,
-                 guint32      rgb,
-                 int          tolerance)
-{
-  int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
-  int n = 0;
-
-  for (int y = MAX (y0, 0); y < MIN (y1, image->height); y++)
-    for (int x = MAX (x0, 0); x < MIN (x1, image->width); x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance && p[3] > 200)
-          n++;
-      }
-  return n;
-}
-
-static int
-count_colour (const Image *image,
-              guint32      rgb,
-              int          tolerance)
-{
-  return count_colour_in (image, 0, 0, image->width, image->height, rgb, tolerance);
-}
-
-static int
-count_different (const Image *a,
-                 const Image *b)
+count_different (const CohortTestImage *a,
+                 const CohortTestImage *b)
 {
   int n = 0;
 
@@ -176,15 +114,15 @@ test_render (Fixture       *f,
   CohortChartKind kind = GPOINTER_TO_INT (data);
   g_autofree char *name = g_strdup_printf ("chart-view-%s.png", kind_name (kind));
   g_autofree char *window_name = g_strdup_printf ("chart-view-%s-window.png", kind_name (kind));
-  Image image = render (GTK_WIDGET (f->view), name);
-  Image window = render (f->window, window_name);
+  CohortTestImage image = cohort_test_render (GTK_WIDGET (f->view), name);
+  CohortTestImage window = cohort_test_render (f->window, window_name);
   int in_plot, outside;
 
   g_assert_cmpint (image.width, ==, WIN_W);
   g_assert_cmpint (image.height, ==, WIN_H);
   /* Left of x = 60 are the axis or row labels: the series lies right of them. */
-  in_plot = count_colour_in (&image, 60, 30, WIN_W, WIN_H, 0x3584e4, 30);
-  outside = count_colour_in (&image, 0, 0, 50, WIN_H, 0x3584e4, 30);
+  in_plot = cohort_test_count_colour_in (&image, 60, 30, WIN_W, WIN_H, 0x35, 0x84, 0xe4, 30);
+  outside = cohort_test_count_colour_in (&image, 0, 0, 50, WIN_H, 0x35, 0x84, 0xe4, 30);
   g_test_message ("%s: %d accent pixels in the plot, %d left of it", kind_name (kind), in_plot, outside);
   g_assert_cmpint (in_plot, >, kind == COHORT_CHART_HEATMAP ? 300 : 1000);
   g_assert_cmpint (outside, <, 20);
@@ -204,8 +142,9 @@ test_hover (Fixture       *f,
   CohortChartKind kind = GPOINTER_TO_INT (data);
   int index = sample_index (kind);
   g_autofree char *name = g_strdup_printf ("chart-view-%s-hover.png", kind_name (kind));
-  Image before = render (GTK_WIDGET (f->view), "chart-view-before-hover.png");
-  Image after, window = { 0, };
+  CohortTestImage before = cohort_test_render (GTK_WIDGET (f->view),
+                                               "chart-view-before-hover.png");
+  CohortTestImage after, window = { 0, };
   const char *text;
   int changed;
 
@@ -236,9 +175,10 @@ test_hover (Fixture       *f,
       break;
     }
 
-  after = render (GTK_WIDGET (f->view), "chart-view-hover.png");
+  after = cohort_test_render (GTK_WIDGET (f->view), "chart-view-hover.png");
   image_clear (&window);
-  window = render (f->window, name);   /* on the window background, for people to look at */
+  /* on the window background, for people to look at */
+  window = cohort_test_render (f->window, name);
   changed = count_different (&before, &after);
   g_test_message ("%s: %d pixels changed by the hover", kind_name (kind), changed);
   g_assert_cmpint (changed, >, 50);
@@ -247,7 +187,7 @@ test_hover (Fixture       *f,
   cohort_chart_view_set_hover_index (f->view, -1);
   g_assert_null (cohort_chart_view_get_hover_text (f->view));
   image_clear (&after);
-  after = render (GTK_WIDGET (f->view), "chart-view-after-hover.png");
+  after = cohort_test_render (GTK_WIDGET (f->view), "chart-view-after-hover.png");
   g_assert_cmpint (count_different (&before, &after), ==, 0);
 
   /* An index that names no item clears the hover. */
@@ -387,13 +327,15 @@ test_keyboard (Fixture       *f,
   /* With keyboard focus the chart draws a focus ring in the accent colour. */
   {
     g_autofree char *name = g_strdup_printf ("chart-view-%s-keyboard.png", kind_name (kind));
-    Image image;
+    CohortTestImage image;
 
     gtk_window_set_focus_visible (GTK_WINDOW (f->window), TRUE);
     g_assert_true (gtk_widget_has_visible_focus (GTK_WIDGET (f->view)));
-    image = render (f->window, name);
+    image = cohort_test_render (f->window, name);
     /* The ring runs along the left edge, where nothing else is drawn. */
-    g_assert_cmpint (count_colour_in (&image, 0, 20, 4, WIN_H - 20, 0x3584e4, 140), >, WIN_H / 2);
+    g_assert_cmpint (cohort_test_count_colour_in (&image, 0, 20, 4, WIN_H - 20,
+                                                  0x35, 0x84, 0xe4, 140),
+                     >, WIN_H / 2);
     image_clear (&image);
   }
 
@@ -411,14 +353,14 @@ test_empty (Fixture       *f,
   g_autofree char *name = g_strdup_printf ("chart-view-%s-empty.png", kind_name (kind));
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "chart-view-empty-export.png", NULL);
   g_autoptr(GError) error = NULL;
-  Image image;
+  CohortTestImage image;
 
   cohort_chart_view_set_hover_index (f->view, 3);
   cohort_chart_view_set_overview (f->view, NULL);
   g_assert_cmpint (cohort_chart_view_get_hover_index (f->view), ==, -1);
   g_assert_null (cohort_chart_view_get_overview (f->view));
-  image = render (GTK_WIDGET (f->view), name);
-  g_assert_cmpint (count_colour (&image, 0x3584e4, 30), <, 20);
+  image = cohort_test_render (GTK_WIDGET (f->view), name);
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 30), <, 20);
   cohort_chart_view_set_hover_index (f->view, 3);
   g_assert_cmpint (cohort_chart_view_get_hover_index (f->view), ==, -1);
   g_assert_false (press_key (f, GDK_KEY_Right));
@@ -434,17 +376,17 @@ test_dark (Fixture       *f,
            gconstpointer  data)
 {
   AdwStyleManager *manager = adw_style_manager_get_default ();
-  Image light, dark;
+  CohortTestImage light, dark;
 
-  light = render (GTK_WIDGET (f->view), "chart-view-light.png");
+  light = cohort_test_render (GTK_WIDGET (f->view), "chart-view-light.png");
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
   g_assert_true (adw_style_manager_get_dark (manager));
-  dark = render (f->window, "chart-view-growth-dark.png");
+  dark = cohort_test_render (f->window, "chart-view-growth-dark.png");
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
 
-  g_assert_cmpint (count_colour (&light, 0x3584e4, 30), >, 1000);
-  g_assert_cmpint (count_colour (&dark, 0x62a0ea, 30), >, 1000);
-  g_assert_cmpint (count_colour (&dark, 0x3584e4, 10), <, 50);
+  g_assert_cmpint (cohort_test_count_colour (&light, 0x35, 0x84, 0xe4, 30), >, 1000);
+  g_assert_cmpint (cohort_test_count_colour (&dark, 0x62, 0xa0, 0xea, 30), >, 1000);
+  g_assert_cmpint (cohort_test_count_colour (&dark, 0x35, 0x84, 0xe4, 10), <, 50);
   image_clear (&light);
   image_clear (&dark);
 }

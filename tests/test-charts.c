@@ -157,6 +157,45 @@ test_activity (void)
     }
 }
 
+/* A narrow card (All Communities, a small window) wraps the legend onto a second line of
+ * its band instead of running off the chart: the last entry's swatch moves down, and the
+ * right edge of the band stays empty. */
+static void
+test_narrow_legend (void)
+{
+  g_autoptr(CohortOverviewFixture) ov = cohort_test_overview_new ();
+  CohortChartStyle style = default_style (FALSE);
+  Pixel monthly = to_pixel (&style.series[3]);
+  Pixel bg = to_pixel (&style.background);
+  const int widths[] = { W, 380 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      int w = widths[i];
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, H);
+      cairo_t *cr = cairo_create (s);
+      int upper, lower;
+
+      cohort_chart_draw (COHORT_CHART_ACTIVITY, cr, w, H, ov, &style, -1);
+      cairo_destroy (cr);
+      cairo_surface_flush (s);
+      /* the band is y 12..38; one line is centred at 25, two at 18 and 31 */
+      upper = count_near (s, monthly, 0, 12, w, 27);
+      lower = count_near (s, monthly, 0, 28, w, 38);
+      if (w == W)
+        {
+          g_assert_cmpint (upper, >, 10);
+          g_assert_cmpint (lower, ==, 0);
+        }
+      else
+        {
+          g_assert_cmpint (lower, >, 10);
+          g_assert_cmpint (count_not_background (s, bg, w - 6, 12, w, 38), ==, 0);
+        }
+      cairo_surface_destroy (s);
+    }
+}
+
 /* The hot cell (Wed 20:00) must be the most saturated cell; cells are found via hit testing,
  * which also proves drawing and hit testing agree. */
 static void
@@ -580,6 +619,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cohort/charts/style", test_style);
   g_test_add_func ("/cohort/charts/growth", test_growth);
   g_test_add_func ("/cohort/charts/activity", test_activity);
+  g_test_add_func ("/cohort/charts/narrow-legend", test_narrow_legend);
   g_test_add_func ("/cohort/charts/heatmap", test_heatmap);
   g_test_add_func ("/cohort/charts/heatmap-tooltip", test_heatmap_tooltip);
   g_test_add_func ("/cohort/charts/retention", test_retention);

@@ -62,35 +62,6 @@ write_temp (Fixture    *fx,
   return path;
 }
 
-static const char * const tables[] = {
-  "community", "member", "message", "event", "invite", "reaction", "span",
-};
-
-static char *
-describe_db (CohortDb *db)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i], cohort_db_count (db, tables[i]));
-  for (guint i = 0; i < list->len; i++)
-    {
-      CohortCommunityInfo *c = g_ptr_array_index (list, i);
-
-      g_string_append_printf (s, "%s %s %s %s %s m=%" G_GINT64_FORMAT " pm=%" G_GINT64_FORMAT
-                              " msg=%" G_GINT64_FORMAT " mech=%" G_GINT64_FORMAT
-                              " sys=%" G_GINT64_FORMAT " j=%" G_GINT64_FORMAT
-                              " l=%" G_GINT64_FORMAT " i=%" G_GINT64_FORMAT " r=%" G_GINT64_FORMAT
-                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
-                              c->platform, c->platform_id, c->name, c->kind, c->tz, c->members,
-                              c->posting_members, c->messages, c->mechanical_messages,
-                              c->system_messages, c->joins, c->leaves, c->invites, c->reactions,
-                              c->first_message, c->last_message);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static void
 check_group (CohortDb *db)
 {
@@ -162,7 +133,7 @@ test_same_content (Fixture       *fx,
 {
   g_autoptr(CohortImportResult) first = import_fixture (fx->db, "group.json");
   g_autoptr(CohortImportResult) second = NULL;
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autofree char *other_path = g_build_filename (fx->dir, "other.db", NULL);
   g_autoptr(GError) error = NULL;
@@ -170,7 +141,7 @@ test_same_content (Fixture       *fx,
 
   /* The JSONL twin is the same chat: it adds nothing … */
   second = import_fixture (fx->db, "group.jsonl");
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (second->counts.messages_added, ==, 0);
   g_assert_cmpint (second->counts.messages_present, ==, 14);
@@ -180,7 +151,7 @@ test_same_content (Fixture       *fx,
   g_assert_no_error (error);
   {
     g_autoptr(CohortImportResult) r = import_fixture (other, "group.jsonl");
-    g_autofree char *alone = describe_db (other);
+    g_autofree char *alone = cohort_test_describe_db (other);
 
     g_assert_cmpstr (alone, ==, before);
   }
@@ -192,9 +163,9 @@ test_idempotent (Fixture       *fx,
                  gconstpointer  data)
 {
   g_autoptr(CohortImportResult) first = import_fixture (fx->db, "group.json");
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autoptr(CohortImportResult) second = import_fixture (fx->db, "group.json");
-  g_autofree char *after = describe_db (fx->db);
+  g_autofree char *after = cohort_test_describe_db (fx->db);
 
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (second->counts.messages_added, ==, 0);
@@ -260,7 +231,7 @@ test_bad_line (Fixture       *fx,
                gconstpointer  data)
 {
   g_autoptr(CohortImportResult) good = import_fixture (fx->db, "group.json");
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autofree char *path = fixture_path ("bad.jsonl");
   g_autoptr(GError) error = NULL;
@@ -269,7 +240,7 @@ test_bad_line (Fixture       *fx,
   g_assert_null (result);
   g_assert_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED);
   g_assert_nonnull (strstr (error->message, "line 4"));
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 

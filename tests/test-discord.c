@@ -128,40 +128,8 @@ check_info (const CohortCommunityInfo *info,
   g_assert_cmpint (info->last_message, ==, e->last_message);
 }
 
-static const char * const tables[] = {
-  "community", "member", "message", "event", "invite", "reaction", "span",
-};
-
 /* Every table's row count and every field of every community: equal strings mean
  * "nothing changed". */
-static char *
-describe_db (CohortDb *db)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
-                            cohort_db_count (db, tables[i]));
-  for (guint i = 0; i < list->len; i++)
-    {
-      CohortCommunityInfo *c = g_ptr_array_index (list, i);
-
-      g_string_append_printf (s, "[%" G_GINT64_FORMAT "] %s %s %s %s %s m=%" G_GINT64_FORMAT
-                              " pm=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
-                              " mech=%" G_GINT64_FORMAT " sys=%" G_GINT64_FORMAT
-                              " j=%" G_GINT64_FORMAT " l=%" G_GINT64_FORMAT
-                              " i=%" G_GINT64_FORMAT " r=%" G_GINT64_FORMAT
-                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
-                              c->id, c->platform, c->platform_id, c->name, c->kind, c->tz,
-                              c->members, c->posting_members, c->messages,
-                              c->mechanical_messages, c->system_messages, c->joins,
-                              c->leaves, c->invites, c->reactions, c->first_message,
-                              c->last_message);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static int
 member_index (CohortSnapshot *snap,
               const char     *uid)
@@ -492,11 +460,11 @@ test_csv_keys_stable (Fixture       *fx,
   g_autoptr(CohortImportResult) r1 = import_fixture (fx->db, "channel.csv");
   g_autofree char *keys1 = sql_text (fx, "SELECT group_concat(platform_msg_id, ',') FROM "
                                          "(SELECT platform_msg_id FROM message ORDER BY id)");
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autoptr(CohortImportResult) r2 = import_fixture (fx->db, "channel.csv");
   g_autofree char *keys2 = sql_text (fx, "SELECT group_concat(platform_msg_id, ',') FROM "
                                          "(SELECT platform_msg_id FROM message ORDER BY id)");
-  g_autofree char *after = describe_db (fx->db);
+  g_autofree char *after = cohort_test_describe_db (fx->db);
 
   g_assert_nonnull (keys1);
   g_assert_true (g_str_has_prefix (keys1, "c:"));
@@ -526,7 +494,7 @@ test_idempotent (Fixture       *fx,
     {
       g_autoptr(CohortImportResult) r = import_fixture (fx->db, all_fixtures[i]);
     }
-  before = describe_db (fx->db);
+  before = cohort_test_describe_db (fx->db);
   list = cohort_test_list_communities (fx->db);
   g_assert_cmpuint (list->len, ==, 3);
 
@@ -540,7 +508,7 @@ test_idempotent (Fixture       *fx,
       g_assert_cmpint (r->counts.events_added, ==, 0);
       g_assert_cmpint (r->counts.reactions_added, ==, 0);
     }
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -556,7 +524,7 @@ assert_import_fails (Fixture      *fx,
                      int           code,
                      const char   *needle)
 {
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = import_path (fx->db, path, format, NULL, &error);
@@ -568,7 +536,7 @@ assert_import_fails (Fixture      *fx,
       g_test_message ("“%s” not in “%s”", needle, error->message);
       g_assert_not_reached ();
     }
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 

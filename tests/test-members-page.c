@@ -11,6 +11,7 @@
 #include "cohort-render.h"
 #include "cohort-store.h"
 #include "cohort-test-ui.h"
+#include "cohort-store-settings.h"
 #include "cohort-window.h"
 
 /*
@@ -21,14 +22,6 @@
  */
 
 #define N_BIG 100000
-
-typedef struct
-{
-  int width;
-  int height;
-  guchar *pixels;
-  gsize stride;
-} Image;
 
 static gboolean
 page_idle (gpointer page)
@@ -54,54 +47,9 @@ wait_until (gboolean (*predicate) (gpointer),
   g_assert_true (predicate (object));
 }
 
-static Image
-render (GtkWidget  *widget,
-        const char *png_name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
-  Image image = { 0, };
-
-  cohort_test_wait_for_frame (widget);
-  texture = cohort_widget_render (widget);
-  g_assert_nonnull (texture);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-  image.width = gdk_texture_get_width (texture);
-  image.height = gdk_texture_get_height (texture);
-  image.stride = image.width * 4;
-  image.pixels = g_malloc (image.stride * image.height);
-  gdk_texture_download (texture, image.pixels, image.stride);
-  return image;
-}
-
-/* Pixels close to an RGB colour inside [x0, x1) (texture bytes are B, G, R, A). */
-static int
-count_colour (const Image *image,
-              int          x0,
-              int          x1,
-              int          r,
-              int          g,
-              int          b,
-              int          tolerance)
-{
-  int n = 0;
-
-  for (int y = 0; y < image->height; y++)
-    for (int x = MAX (x0, 0); x < MIN (x1, image->width); x++)
-      {
-        const guchar *p = image->pixels + y * image->stride + x * 4;
-
-        if (ABS (p[2] - r) <= tolerance && ABS (p[1] - g) <= tolerance &&
-            ABS (p[0] - b) <= tolerance && p[3] > 200)
-          n++;
-      }
-  return n;
-}
-
 /* Horizontal lines of the band [x0, x1) holding dark text pixels: each list row shows text. */
 static int
-count_text_lines (const Image *image,
+count_text_lines (const CohortTestImage *image,
                   int          x0,
                   int          x1)
 {
@@ -216,6 +164,23 @@ member_at (GListModel *model,
 /* The demo community in the window                                                            */
 
 static void
+set_koc_min_messages (const char *db_path,
+                      gint64      community,
+                      const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  CohortCommunitySettings settings;
+  CohortDb *db = cohort_db_open (db_path, FALSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (cohort_db_get_community_settings (db, community, &settings, &error));
+  g_assert_true (cohort_community_settings_set (&settings, "koc-min-messages", value, &error));
+  g_assert_true (cohort_db_set_community_settings (db, community, &settings, &error));
+  g_assert_no_error (error);
+  cohort_db_close (db);
+}
+
+static void
 test_demo (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -226,7 +191,7 @@ test_demo (void)
   CohortMemberDetail *detail;
   CohortMembersData *data;
   GListModel *model;
-  Image image;
+  CohortTestImage image;
   guint top, fans;
 
   g_settings_set_int64 (settings, "last-community", 0);
@@ -259,9 +224,11 @@ test_demo (void)
   detail = COHORT_MEMBER_DETAIL (cohort_members_page_get_detail (page));
   g_assert_cmpuint (cohort_member_detail_get_member (detail), ==, top);
   wait_until (detail_idle, detail, 30);
-  image = render (GTK_WIDGET (window), "members-demo.png");
+  image = cohort_test_render (GTK_WIDGET (window), "members-demo.png");
   g_assert_cmpint (count_text_lines (&image, 0, 400), >, 300);
-  g_assert_cmpint (count_colour (&image, image.width - 520, image.width, 0x35, 0x84, 0xe4, 40), >, 300);
+  g_assert_cmpint (cohort_test_count_colour_in (&image, image.width - 520, 0,
+                                                image.width, image.height,
+                                                0x35, 0x84, 0xe4, 40), >, 300);
   g_free (image.pixels);
 
   /* the 铁粉 filter (position 3) keeps exactly the table's superfans */
@@ -285,7 +252,8 @@ test_demo (void)
     g_assert_nonnull (cell);
     g_assert_cmpuint (expected, >, 0);
     gtk_popover_popup (GTK_POPOVER (template_child (page, "segments_popover")));
-    image = render (GTK_WIDGET (template_child (page, "segments_popover")), "members-segments.png");
+    image = cohort_test_render (GTK_WIDGET (template_child (page, "segments_popover")),
+                                "members-segments.png");
     /* 2 + 4 + 4 rows of labels and counts */
     g_assert_cmpint (count_text_lines (&image, 0, image.width), >, 100);
     g_free (image.pixels);
@@ -371,18 +339,18 @@ test_demo (void)
                      data->table->rows[member_at (model, n - 1)].tenure);
   }
 
-  /* a threshold from Settings: with F ≥ 100000 nobody is a KOC any more, and the former KOC
-   * fall back to 铁粉 or 活跃 */
+  /* a threshold from the community's Settings: with F ≥ 100000 nobody is a KOC any more, and
+   * the former KOC fall back to 铁粉 or 活跃 */
   g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], >, 0);
-  g_settings_set_int (settings, "koc-min-messages", 100000);
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (template_child (page, "koc_min_messages_spin"))),
-                     ==, 100000);
+  set_koc_min_messages (db_path, data->community, "100000");
+  cohort_members_page_set_community (page, db_path, data->community);
   g_assert_true (cohort_members_page_is_busy (page));
   wait_until (page_idle, page, 60);
   data = cohort_members_page_get_data (page);
   g_assert_cmpuint (data->table->tier_counts[COHORT_TIER_KOC], ==, 0);
   g_assert_cmpuint (data->table->n_koc, ==, 0);
-  g_settings_reset (settings, "koc-min-messages");
+  set_koc_min_messages (db_path, data->community, "20");
+  cohort_members_page_set_community (page, db_path, data->community);
   wait_until (page_idle, page, 60);
 
   /* staff are left out of every metric (§0.3): marking a present member as staff through the
@@ -494,7 +462,7 @@ test_hundred_thousand (void)
   GtkAdjustment *adj;
   CohortMembersData *data;
   GListModel *model;
-  Image image;
+  CohortTestImage image;
   int changed = 0;
   guint last;
 
@@ -519,7 +487,7 @@ test_hundred_thousand (void)
   g_assert_cmpint (data->table->rows[member_at (model, 0)].messages, ==, 25);
 
   /* the first screen: a row of text every ~30 px over the list */
-  image = render (window, "members-100k-top.png");
+  image = cohort_test_render (window, "members-100k-top.png");
   g_assert_cmpint (count_text_lines (&image, 0, 300), >, 200);
   g_free (image.pixels);
 
@@ -532,7 +500,7 @@ test_hundred_thousand (void)
       cohort_test_wait_for_frame (window);
     }
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 100000.0);
-  image = render (window, "members-100k-bottom.png");
+  image = cohort_test_render (window, "members-100k-bottom.png");
   g_assert_cmpint (count_text_lines (&image, 0, 300), >, 200);
   g_free (image.pixels);
 

@@ -97,36 +97,6 @@ check_info (const CohortCommunityInfo *info,
   g_assert_cmpint (info->last_message, ==, e->last_message);
 }
 
-static const char * const tables[] = {
-  "community", "member", "message", "event", "invite", "reaction", "span",
-};
-
-static char *
-describe_db (CohortDb *db)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
-                            cohort_db_count (db, tables[i]));
-  for (guint i = 0; i < list->len; i++)
-    {
-      CohortCommunityInfo *c = g_ptr_array_index (list, i);
-
-      g_string_append_printf (s, "[%" G_GINT64_FORMAT "] %s %s %s %s %s m=%" G_GINT64_FORMAT
-                              " pm=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
-                              " mech=%" G_GINT64_FORMAT " sys=%" G_GINT64_FORMAT
-                              " j=%" G_GINT64_FORMAT " l=%" G_GINT64_FORMAT
-                              " i=%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
-                              c->id, c->platform, c->platform_id, c->name, c->kind, c->tz,
-                              c->members, c->posting_members, c->messages,
-                              c->mechanical_messages, c->system_messages, c->joins, c->leaves,
-                              c->invites, c->first_message, c->last_message);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 /* Members, message kinds, mech flags and texts of one community, in a stable order. */
 static char *
 describe_content (CohortDb *db,
@@ -294,9 +264,9 @@ test_idempotent (Fixture       *fx,
 {
   g_autofree char *path = fixture_path ("group-utf8.txt");
   g_autoptr(CohortImportResult) first = import_ok (fx->db, path);
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autoptr(CohortImportResult) second = import_ok (fx->db, path);
-  g_autofree char *after = describe_db (fx->db);
+  g_autofree char *after = cohort_test_describe_db (fx->db);
 
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (second->counts.messages_added, ==, 0);
@@ -344,7 +314,7 @@ test_encodings (Fixture       *fx,
       result = import_ok (db, paths[i]);
       check_group (db, result);
       list = cohort_test_list_communities (db);
-      desc = describe_db (db);
+      desc = cohort_test_describe_db (db);
       content = describe_content (db, ((CohortCommunityInfo *)g_ptr_array_index (list, 0))->id);
       if (reference_db == NULL)
         {
@@ -461,9 +431,9 @@ test_qq_nt (Fixture       *fx,
   g_assert_cmpstr (reply, ==, "明天下午三点开会，大家准时参加");
 
   {
-    g_autofree char *before = describe_db (fx->db);
+    g_autofree char *before = cohort_test_describe_db (fx->db);
     g_autoptr(CohortImportResult) again = import_ok (fx->db, path);
-    g_autofree char *after = describe_db (fx->db);
+    g_autofree char *after = cohort_test_describe_db (fx->db);
 
     g_assert_cmpstr (before, ==, after);
     g_assert_cmpint (again->counts.messages_added, ==, 0);
@@ -483,7 +453,7 @@ test_not_qq (Fixture       *fx,
                                                "single-supergroup.json", NULL);
   g_autofree char *head = NULL;
   g_autofree char *path = fixture_path ("not-qq.txt");
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = NULL;
@@ -502,7 +472,7 @@ test_not_qq (Fixture       *fx,
   g_assert_null (result);
   g_assert_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "not-qq.txt"));
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -513,7 +483,7 @@ test_bad_date (Fixture       *fx,
   g_autofree char *good = fixture_path ("all-account.txt");
   g_autofree char *bad = fixture_path ("bad-date.txt");
   g_autoptr(CohortImportResult) first = import_ok (fx->db, good);
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = import_path (fx->db, bad, NULL, NULL, &error);
@@ -522,7 +492,7 @@ test_bad_date (Fixture       *fx,
   g_assert_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED);
   g_assert_nonnull (strstr (error->message, "bad-date.txt"));
   g_assert_nonnull (strstr (error->message, "12"));
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -564,7 +534,7 @@ test_garbage (Fixture       *fx,
     "消息对象:x\n2024-01-01 0:00:00 PM 张三(1)\n",
     "消息对象:x\n\xff\xfe\xfd 2024-01-01\n",
   };
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
 
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
@@ -578,7 +548,7 @@ test_garbage (Fixture       *fx,
       g_test_message ("garbage %u: %s", i, error ? error->message : "(ok)");
       g_assert_null (result);
       g_assert_true (error->domain == COHORT_IMPORT_ERROR);
-      after = describe_db (fx->db);
+      after = cohort_test_describe_db (fx->db);
       g_assert_cmpstr (before, ==, after);
     }
 }

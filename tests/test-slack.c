@@ -110,35 +110,6 @@ import_zip (CohortDb      *db,
   return cohort_import_file (db, file, &options, NULL, NULL, cancellable, error);
 }
 
-static const char * const tables[] = {
-  "community", "member", "message", "event", "invite", "reaction", "span",
-};
-
-static char *
-describe_db (CohortDb *db)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i], cohort_db_count (db, tables[i]));
-  for (guint i = 0; i < list->len; i++)
-    {
-      CohortCommunityInfo *c = g_ptr_array_index (list, i);
-
-      g_string_append_printf (s, "%s %s %s %s %s m=%" G_GINT64_FORMAT " pm=%" G_GINT64_FORMAT
-                              " msg=%" G_GINT64_FORMAT " mech=%" G_GINT64_FORMAT
-                              " sys=%" G_GINT64_FORMAT " j=%" G_GINT64_FORMAT
-                              " l=%" G_GINT64_FORMAT " i=%" G_GINT64_FORMAT " r=%" G_GINT64_FORMAT
-                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
-                              c->platform, c->platform_id, c->name, c->kind, c->tz, c->members,
-                              c->posting_members, c->messages, c->mechanical_messages,
-                              c->system_messages, c->joins, c->leaves, c->invites, c->reactions,
-                              c->first_message, c->last_message);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static void
 check_workspace (CohortDb *db)
 {
@@ -282,10 +253,10 @@ test_idempotent (Fixture       *fx,
   g_autofree char *after_sorted = NULL;
 
   g_assert_no_error (error);
-  before = describe_db (fx->db);
+  before = cohort_test_describe_db (fx->db);
   second = import_zip (fx->db, zip, NULL, NULL, &error);
   g_assert_no_error (error);
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (second->counts.messages_added, ==, 0);
   g_assert_cmpint (second->counts.system_added, ==, 0);
@@ -298,7 +269,7 @@ test_idempotent (Fixture       *fx,
   /* The same workspace with its entries in another order is the same data. */
   third = import_zip (fx->db, zip2, NULL, NULL, &error);
   g_assert_no_error (error);
-  after_sorted = describe_db (fx->db);
+  after_sorted = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after_sorted);
   check_workspace (fx->db);
 }
@@ -333,7 +304,7 @@ test_no_users (Fixture       *fx,
   g_autofree char *after = NULL;
 
   g_assert_no_error (error);
-  before = describe_db (fx->db);
+  before = cohort_test_describe_db (fx->db);
 
   /* Detected by content: nobody claims it. */
   result = import_zip (fx->db, zip, NULL, NULL, &error);
@@ -347,7 +318,7 @@ test_no_users (Fixture       *fx,
   g_assert_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "users.json"));
 
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 

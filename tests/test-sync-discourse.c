@@ -12,6 +12,7 @@
 #include "cohort-test-db.h"
 #include "cohort-test-discourse.h"
 #include "cohort-test-secrets.h"
+#include "cohort-test-sync.h"
 
 /*
  * Discourse sync against a forum on 127.0.0.1 that replays tests/data/sources/discourse.
@@ -99,31 +100,17 @@ pages_cb (CohortSyncJob *job,
   fx->notifies++;
 }
 
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static CohortSyncSummary *
 run_sync (Fixture  *fx,
           GError  **error)
 {
   g_autoptr(CohortSyncJob) job = cohort_sync_job_new (fx->session, fx->secrets, fx->db.path,
                                                       "Test forum");
-  g_autoptr(GAsyncResult) result = NULL;
 
   g_clear_object (&fx->cancellable);
   fx->cancellable = g_cancellable_new ();
   g_signal_connect (job, "notify::pages", G_CALLBACK (pages_cb), fx);
-  cohort_sync_job_run_async (job, fx->cancellable, run_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return cohort_sync_job_run_finish (job, result, error);
+  return cohort_test_run_sync (job, fx->cancellable, error);
 }
 
 static CohortSourceInfo *
@@ -432,7 +419,6 @@ test_tls_failure (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortTestDiscourse) tls_forum = cohort_test_discourse_new (SECRET, TRUE);
   g_autoptr(CohortSyncJob) job = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree CohortSyncSummary *summary = NULL;
 
   /* The forum's certificate is self-signed, so not trusted: the sync must say so. */
@@ -441,10 +427,7 @@ test_tls_failure (Fixture       *fx,
   g_assert_no_error (error);
   job = cohort_sync_job_new (fx->session, NULL, fx->db.path, "TLS forum");
   cohort_sync_job_set_secret (job, SECRET);
-  cohort_sync_job_run_async (job, NULL, run_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  summary = cohort_sync_job_run_finish (job, result, &error);
+  summary = cohort_test_run_sync (job, NULL, &error);
   g_assert_null (summary);
   g_assert_error (error, COHORT_SYNC_ERROR, COHORT_SYNC_ERROR_TLS);
   g_assert_cmpuint (cohort_test_discourse_hits (tls_forum, "/about.json"), ==, 0);

@@ -9,6 +9,7 @@
 #include "cohort-sync-error.h"
 #include "cohort-sync-job.h"
 #include "cohort-test-db.h"
+#include "cohort-test-sync.h"
 #include "cohort-test-wecom.h"
 
 /*
@@ -58,29 +59,15 @@ fixture_teardown (Fixture       *fx,
   cohort_test_db_teardown (&fx->db, NULL);
 }
 
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static CohortSyncSummary *
 run_sync (Fixture     *fx,
           const char  *secret,
           GError     **error)
 {
   g_autoptr(CohortSyncJob) job = cohort_sync_job_new (fx->session, NULL, fx->db.path, "Corp");
-  g_autoptr(GAsyncResult) result = NULL;
 
   cohort_sync_job_set_secret (job, secret);
-  cohort_sync_job_run_async (job, NULL, run_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return cohort_sync_job_run_finish (job, result, error);
+  return cohort_test_run_sync (job, NULL, error);
 }
 
 static const CohortCommunityInfo *

@@ -113,39 +113,8 @@ check_info (const CohortCommunityInfo *info,
   g_assert_cmpint (info->last_message, ==, e->last_message);
 }
 
-static const char * const tables[] = {
-  "community", "member", "message", "event", "invite", "reaction", "span",
-};
-
 /* A printable picture of the whole database: every table's row count and every field of
  * every community.  Two equal strings mean "nothing changed". */
-static char *
-describe_db (CohortDb *db)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i],
-                            cohort_db_count (db, tables[i]));
-  for (guint i = 0; i < list->len; i++)
-    {
-      CohortCommunityInfo *c = g_ptr_array_index (list, i);
-
-      g_string_append_printf (s, "[%" G_GINT64_FORMAT "] %s %s %s m=%" G_GINT64_FORMAT
-                              " pm=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
-                              " mech=%" G_GINT64_FORMAT " sys=%" G_GINT64_FORMAT
-                              " j=%" G_GINT64_FORMAT " l=%" G_GINT64_FORMAT
-                              " i=%" G_GINT64_FORMAT " r=%" G_GINT64_FORMAT
-                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
-                              c->id, c->platform, c->platform_id, c->name, c->members,
-                              c->posting_members, c->messages, c->mechanical_messages,
-                              c->system_messages, c->joins, c->leaves, c->invites,
-                              c->reactions, c->first_message, c->last_message);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static guint
 member_index (CohortSnapshot *snap,
               const char     *uid)
@@ -419,7 +388,7 @@ test_idempotent (Fixture       *fx,
     {
       g_autoptr(CohortImportResult) r = import_fixture (fx->db, names[i], "Asia/Shanghai");
     }
-  before = describe_db (fx->db);
+  before = cohort_test_describe_db (fx->db);
   changes = cohort_db_total_changes (fx->db);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -438,7 +407,7 @@ test_idempotent (Fixture       *fx,
       else if (g_str_equal (names[i], "old-format.json"))
         g_assert_true (r->counts.messages_present == 5 || r->counts.messages_present == 6);
     }
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
   g_test_message ("total_changes before %" G_GINT64_FORMAT " after %" G_GINT64_FORMAT,
                   changes, cohort_db_total_changes (fx->db));
@@ -691,7 +660,7 @@ check_error_path (Fixture    *fx,
   g_autoptr(CohortImportResult) seed = import_fixture (fx->db, "single-supergroup.json", "UTC");
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autofree char *base = g_path_get_basename (path);
 
@@ -704,7 +673,7 @@ check_error_path (Fixture    *fx,
   if (must_contain != NULL)
     g_assert_nonnull (strstr (error->message, must_contain));
 
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -781,14 +750,14 @@ test_cancelled (Fixture       *fx,
   g_autoptr(CohortImportResult) seed = import_fixture (fx->db, "single-supergroup.json", "UTC");
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
 
   g_cancellable_cancel (cancellable);
   result = import_path (fx->db, path, "UTC", cancellable, &error);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -1111,7 +1080,7 @@ test_large_cancel_midway (Fixture       *fx,
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   CohortImportOptions options = { "UTC", NULL };
   CancelData cd = { cancellable, 0 };
@@ -1124,7 +1093,7 @@ test_large_cancel_midway (Fixture       *fx,
     }
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 

@@ -106,34 +106,6 @@ check_info (const CohortCommunityInfo *info,
   g_assert_cmpint (info->last_message, ==, e->last_message);
 }
 
-static const char * const tables[] = {
-  "community", "member", "message", "event", "invite", "reaction", "span",
-};
-
-/* Every table's row count and every community field: equal strings = nothing changed. */
-static char *
-describe_db (CohortDb *db)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GPtrArray) list = cohort_test_list_communities (db);
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    g_string_append_printf (s, "%s=%" G_GINT64_FORMAT "\n", tables[i], cohort_db_count (db, tables[i]));
-  for (guint i = 0; i < list->len; i++)
-    {
-      CohortCommunityInfo *c = g_ptr_array_index (list, i);
-
-      g_string_append_printf (s, "%s %s m=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
-                              " mech=%" G_GINT64_FORMAT " sys=%" G_GINT64_FORMAT
-                              " j=%" G_GINT64_FORMAT " l=%" G_GINT64_FORMAT " i=%" G_GINT64_FORMAT
-                              " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT "\n",
-                              c->platform_id, c->name, c->members, c->messages,
-                              c->mechanical_messages, c->system_messages, c->joins, c->leaves,
-                              c->invites, c->first_message, c->last_message);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -245,7 +217,7 @@ check_error_unchanged (Fixture    *fx,
                        int         code,
                        const char *needle)
 {
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = import_path (fx->db, path, "UTC", format, NULL, NULL, &error);
@@ -257,7 +229,7 @@ check_error_unchanged (Fixture    *fx,
       g_test_message ("error “%s” lacks “%s”", error->message, needle);
       g_test_fail ();
     }
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -476,9 +448,9 @@ test_reimport (Fixture       *fx,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr(CohortImportResult) first = import_fixture (fx->db, names[i], "Asia/Shanghai");
-      g_autofree char *before = describe_db (fx->db);
+      g_autofree char *before = cohort_test_describe_db (fx->db);
       g_autoptr(CohortImportResult) again = import_fixture (fx->db, names[i], "Asia/Shanghai");
-      g_autofree char *after = describe_db (fx->db);
+      g_autofree char *after = cohort_test_describe_db (fx->db);
 
       g_assert_cmpstr (before, ==, after);
       g_assert_cmpint (again->counts.messages_added, ==, 0);
@@ -512,12 +484,12 @@ test_line_endings (Fixture       *fx,
     g_autoptr(CohortImportResult) r = import_ok (fx->db, p1, "UTC", NULL);
     g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
     check_info (only_community (list), &android_en);
-    first = describe_db (fx->db);
+    first = cohort_test_describe_db (fx->db);
   }
   {
     /* Same chat name from the "created group" line: the CR copy is a re-import. */
     g_autoptr(CohortImportResult) r = import_ok (fx->db, p2, "UTC", NULL);
-    g_autofree char *after = describe_db (fx->db);
+    g_autofree char *after = cohort_test_describe_db (fx->db);
     g_assert_cmpint (r->counts.messages_added, ==, 0);
     g_assert_cmpstr (first, ==, after);
   }
@@ -590,14 +562,14 @@ test_cancelled (Fixture       *fx,
   g_autoptr(CohortImportResult) seed = import_fixture (fx->db, "fi.txt", "UTC");
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = describe_db (fx->db);
+  g_autofree char *before = cohort_test_describe_db (fx->db);
   g_autofree char *after = NULL;
 
   g_cancellable_cancel (cancellable);
   result = import_path (fx->db, path, "UTC", "whatsapp", NULL, cancellable, &error);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  after = describe_db (fx->db);
+  after = cohort_test_describe_db (fx->db);
   g_assert_cmpstr (before, ==, after);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cohort-chart-view.h"
+#include "cohort-page-kit.h"
 
 struct _CohortActivityPage
 {
@@ -24,9 +25,6 @@ struct _CohortActivityPage
   GtkBox             *mech_box;
   GtkBox             *mix_box;
   GtkLabel           *range_label;
-  GtkSpinner         *spinner;
-  GtkStack           *stack;
-  AdwStatusPage      *status_page;
 
   /* owned */
   GSettings          *settings;     /* the window's "date-range" applies to this page too */
@@ -34,7 +32,7 @@ struct _CohortActivityPage
   GtkWidget          *stickiness;
   char               *db_path;
   gint64              community;
-  GCancellable       *cancellable;
+  CohortPageLoad      load;
   CohortActivityData *data;
 };
 
@@ -134,8 +132,8 @@ on_export_csv_clicked_cb (GtkButton *button,
                          : table == TABLE_MECH ? cohort_activity_page_mech_csv (self)
                          : cohort_activity_page_kinds_csv (self);
 
-  _cohort_save_csv_dialog (GTK_WIDGET (self),
-                           table == TABLE_KEYWORDS ? "keywords.csv"
+  cohort_page_save_csv (GTK_WIDGET (self),
+                       table == TABLE_KEYWORDS ? "keywords.csv"
                            : table == TABLE_MECH ? "mechanical-texts.csv" : "message-kinds.csv",
                            csv);
 }
@@ -376,23 +374,11 @@ show_data (CohortActivityPage *self)
   fill_keywords (self, a);
   fill_mech (self, a);
   fill_mix (self, a);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  gtk_stack_set_visible_child_name (self->load.stack, "content");
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                     */
-
-/* The status page with a title and, when description is NULL, the page's own hint. */
-static void
-show_status (CohortActivityPage *self,
-             const char         *title,
-             const char         *description)
-{
-  adw_status_page_set_title (self->status_page, title);
-  adw_status_page_set_description (self->status_page,
-                                   description != NULL ? description : _("Import a chat export to see its activity and content."));
-  gtk_stack_set_visible_child_name (self->stack, "empty");
-}
 
 static void
 on_loaded_cb (GObject      *object,
@@ -403,16 +389,8 @@ on_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   CohortActivityData *data = cohort_activity_load_finish (result, &error);
 
-  /* a newer request replaced this one: drop the stale result */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cohort_page_load_finish (&self->load, error))
     return;
-  g_clear_object (&self->cancellable);
-  gtk_spinner_stop (self->spinner);
-  if (data == NULL)
-    {
-      show_status (self, _("Could Not Compute This Page"), error->message);
-      return;
-    }
   /* the charts borrow the old data: hand them the new one before freeing it */
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->stickiness), NULL);
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->network), NULL);
@@ -425,25 +403,16 @@ static void
 reload (CohortActivityPage *self)
 {
   CohortSnapshotRef *shared = self->data != NULL ? self->data->snapshot : NULL;
+  GCancellable *cancellable;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->db_path == NULL || self->community == 0)
-    {
-      gtk_spinner_stop (self->spinner);
-      show_status (self, _("No Community Yet"), NULL);
-      return;
-    }
-  /* the first load shows a spinner; later ones keep the old numbers until the new arrive */
-  if (self->data == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "loading");
-      gtk_spinner_start (self->spinner);
-    }
-  self->cancellable = g_cancellable_new ();
+  cancellable = cohort_page_load_begin (&self->load,
+                                        self->db_path != NULL && self->community != 0,
+                                        self->data != NULL);
+  if (cancellable == NULL)
+    return;
   cohort_activity_load_async (self->db_path, self->community, shared,
                               setting_range_days (self->settings),
-                              g_get_real_time () / G_USEC_PER_SEC, self->cancellable,
+                              g_get_real_time () / G_USEC_PER_SEC, cancellable,
                               on_loaded_cb, g_object_ref (self));
 }
 
@@ -533,66 +502,15 @@ cohort_activity_page_kinds_csv (CohortActivityPage *self)
   return g_string_free (out, FALSE);
 }
 
-static void
-on_csv_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    gpointer         user_data)
-{
-  g_autofree char *csv = user_data;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT &&
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
-      !g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
-                                NULL, &error))
-    g_warning ("CSV export: %s", error->message);
-  g_object_unref (dialog);
-}
-
-void
-_cohort_save_csv_dialog (GtkWidget  *widget,
-                         const char *suggested_name,
-                         const char *csv)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *dialog;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = gtk_file_chooser_native_new (_("Export CSV"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_signal_connect (dialog, "response", G_CALLBACK (on_csv_response_cb), g_strdup (csv));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* GObject                                                                                     */
-
-static GtkWidget *
-chart_card (GtkWidget *chart)
-{
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (cohort_chart_kind_title (cohort_chart_view_get_kind (COHORT_CHART_VIEW (chart))));
-
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "chart-card");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_set_size_request (chart, -1, 320);
-  gtk_box_append (GTK_BOX (card), title);
-  gtk_box_append (GTK_BOX (card), chart);
-  return card;
-}
 
 static void
 cohort_activity_page_dispose (GObject *object)
 {
   CohortActivityPage *self = COHORT_ACTIVITY_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  cohort_page_load_cancel (&self->load);
   if (self->stickiness != NULL)
     cohort_chart_view_set_data (COHORT_CHART_VIEW (self->stickiness), NULL);
   if (self->network != NULL)
@@ -623,9 +541,12 @@ cohort_activity_page_class_init (CohortActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mech_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mix_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, range_label);
-  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, spinner);
-  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, status_page);
+  gtk_widget_class_bind_template_child_full (widget_class, "spinner", FALSE,
+                                             G_STRUCT_OFFSET (CohortActivityPage, load.spinner));
+  gtk_widget_class_bind_template_child_full (widget_class, "stack", FALSE,
+                                             G_STRUCT_OFFSET (CohortActivityPage, load.stack));
+  gtk_widget_class_bind_template_child_full (widget_class, "status_page", FALSE,
+                                             G_STRUCT_OFFSET (CohortActivityPage, load.status_page));
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -636,12 +557,13 @@ cohort_activity_page_init (CohortActivityPage *self)
 
   self->stickiness = cohort_chart_view_new (COHORT_CHART_STICKINESS);
   self->network = cohort_chart_view_new (COHORT_CHART_NETWORK);
-  gtk_box_append (self->chart_row, chart_card (self->stickiness));
-  gtk_box_append (self->chart_row, chart_card (self->network));
+  gtk_box_append (self->chart_row, cohort_page_chart_card (self->stickiness, -1, 320));
+  gtk_box_append (self->chart_row, cohort_page_chart_card (self->network, -1, 320));
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::date-range",
                            G_CALLBACK (on_range_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  self->load.hint = _("Import a chat export to see its activity and content.");
+  gtk_stack_set_visible_child_name (self->load.stack, "empty");
 }
 
 /* ------------------------------------------------------------------------------------------ */

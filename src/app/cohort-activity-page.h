@@ -32,9 +32,4 @@ char                     *cohort_activity_page_mech_csv      (CohortActivityPage
 /* Message kinds, then members by active days in the last 7 days. */
 char                     *cohort_activity_page_kinds_csv     (CohortActivityPage *self);
 
-/* Shared with the Retention page: asks for a file name and writes csv there. */
-void                      _cohort_save_csv_dialog            (GtkWidget          *widget,
-                                                              const char         *suggested_name,
-                                                              const char         *csv);
-
 G_END_DECLS

@@ -10,12 +10,14 @@
 #include <inttypes.h>
 
 #include "cohort-member-edit.h"
+#include "cohort-people-card.h"
 
 /*
  * The detail pane of the Members page: who this member is, when they were a member, when they
  * spoke (a calendar and weekly bars drawn with cairo), who they talk with, whom they brought
  * in, why they sit in their segments, and the operator's tags and notes.  The snapshot part
- * (history) and the database part (notes, identities) are read on a worker.
+ * (history) and the database part (notes) are read on a worker; the other memberships of the
+ * member's person are CohortPeopleCard's.
  */
 
 #define GAP 2
@@ -29,12 +31,12 @@ struct _CohortMemberDetail
   /* template children */
   GtkDrawingArea *calendar_area;
   GtkLabel *id_label;
-  GtkLabel *identities_label;
   GtkLabel *invites_label;
   GtkLabel *name_label;
   GtkEntry *reach_entry;
   GtkEntry *note_entry;
   GtkBox *notes_box;
+  CohortPeopleCard *people_card;
   GtkBox *reasons_box;
   GtkLabel *replies_label;
   GtkScrolledWindow *scroller;
@@ -77,7 +79,6 @@ typedef struct
 {
   CohortMemberHistory *history;
   GPtrArray           *notes;
-  GPtrArray           *identities;
 } DetailResult;
 
 static void
@@ -93,7 +94,6 @@ detail_result_free (DetailResult *res)
 {
   g_clear_pointer (&res->history, cohort_member_history_free);
   g_clear_pointer (&res->notes, g_ptr_array_unref);
-  g_clear_pointer (&res->identities, g_ptr_array_unref);
   g_free (res);
 }
 
@@ -114,8 +114,6 @@ detail_in_thread (GTask        *task,
   if ((db = cohort_db_open (req->db_path, TRUE, &error)) != NULL)
     {
       res->notes = cohort_db_list_member_notes (db, req->data->community, uid, &error);
-      if (res->notes != NULL)
-        res->identities = cohort_db_member_identities (db, req->data->community, uid, &error);
       cohort_db_close (db);
     }
   if (error != NULL)
@@ -286,11 +284,9 @@ append_partners (CohortMemberDetail *self,
 }
 
 static void
-fill_relations (CohortMemberDetail *self,
-                GPtrArray          *identities)
+fill_relations (CohortMemberDetail *self)
 {
   g_autoptr(GString) replies = g_string_new (NULL);
-  g_autoptr(GString) others = g_string_new (NULL);
   g_autoptr(GString) invited = g_string_new (NULL);
   GArray *invitees = self->history->invitees;
 
@@ -298,16 +294,6 @@ fill_relations (CohortMemberDetail *self,
   g_string_append_c (replies, '\n');
   append_partners (self, replies, _("Replied to by:"), self->history->replied_by);
   gtk_label_set_label (self->replies_label, replies->str);
-
-  for (guint i = 0; identities != NULL && i < identities->len; i++)
-    {
-      CohortMemberIdentity *id = identities->pdata[i];
-
-      g_string_append_printf (others, "%s%s (%s)", i > 0 ? "\n" : "", id->community_name,
-                              id->display_name ? id->display_name : "");
-    }
-  gtk_label_set_label (self->identities_label,
-                       others->len > 0 ? others->str : _("Not seen in the other communities."));
 
   if (invitees->len == 0)
     g_string_append (invited, _("No valid invitee credited."));
@@ -404,7 +390,7 @@ on_detail_loaded_cb (GObject      *object,
   g_clear_pointer (&self->history, cohort_member_history_free);
   self->history = g_steal_pointer (&res->history);
   fill_spans (self);
-  fill_relations (self, res->identities);
+  fill_relations (self);
   fill_notes (self, res->notes);
   gtk_widget_queue_draw (GTK_WIDGET (self->calendar_area));
   gtk_widget_queue_draw (GTK_WIDGET (self->weekly_area));
@@ -700,15 +686,16 @@ cohort_member_detail_class_init (CohortMemberDetailClass *klass)
   signals[TAGS_CHANGED] = g_signal_new ("tags-changed", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (COHORT_TYPE_PEOPLE_CARD);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-member-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, calendar_area);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, id_label);
-  gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, identities_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, invites_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, name_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, reach_entry);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, note_entry);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, notes_box);
+  gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, people_card);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, reasons_box);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, replies_label);
   gtk_widget_class_bind_template_child (widget_class, CohortMemberDetail, scroller);
@@ -768,6 +755,8 @@ cohort_member_detail_show (CohortMemberDetail *self,
   fill_reach (self);
   gtk_stack_set_visible_child_name (self->stack, "member");
   start_load (self);
+  cohort_people_card_show (self->people_card, db_path, data->community,
+                           data->snapshot->member_uid[member]);
 }
 
 guint
@@ -781,5 +770,5 @@ gboolean
 cohort_member_detail_is_loading (CohortMemberDetail *self)
 {
   g_return_val_if_fail (COHORT_IS_MEMBER_DETAIL (self), FALSE);
-  return self->cancellable != NULL;
+  return self->cancellable != NULL || cohort_people_card_is_busy (self->people_card);
 }

@@ -52,16 +52,9 @@ struct _CohortMembersPage
   GtkDropDown *churn_dropdown;
   GtkColumnView *column_view;
   CohortMemberDetail *detail;
-  GtkSpinButton *fan_min_active_days_spin;
   GtkDropDown *kind_dropdown;
-  GtkSpinButton *koc_min_messages_spin;
-  GtkSpinButton *koc_min_reach_spin;
-  GtkSpinButton *koc_min_score_spin;
-  GtkSpinButton *koc_top_share_spin;
-  GtkSpinButton *kol_min_followers_spin;
   GtkDropDown *lifecycle_dropdown;
   GtkScrolledWindow *list_scroller;
-  GtkSpinButton *new_member_days_spin;
   GtkPaned *paned;
   GtkDropDown *rfm_dropdown;
   GtkSearchEntry *search_entry;
@@ -76,7 +69,6 @@ struct _CohortMembersPage
   /* owned */
   char *db_path;
   gint64 community;
-  GSettings *settings;
   CohortMembersData *data;
   CohortMemberList *list;
   GtkMultiSelection *selection;
@@ -666,35 +658,18 @@ on_data_loaded_cb (GObject      *object,
   run_query (self);
 }
 
-/* The operator's thresholds (Settings), the METRICS.md §B defaults until changed. */
-static void
-read_params (CohortMembersPage   *self,
-             CohortSegmentParams *params)
-{
-  cohort_segment_params_init_default (params);
-  params->koc_min_score = g_settings_get_double (self->settings, "koc-min-score");
-  params->koc_min_messages = g_settings_get_int (self->settings, "koc-min-messages");
-  params->koc_min_reach = g_settings_get_int (self->settings, "koc-min-reach");
-  params->koc_top_share = g_settings_get_double (self->settings, "koc-top-share");
-  params->kol_min_followers = g_settings_get_int (self->settings, "kol-min-followers");
-  params->fan_min_active_days = g_settings_get_int (self->settings, "fan-min-active-days");
-  params->new_member_days = g_settings_get_int (self->settings, "new-member-days");
-}
-
 static void
 start_load (CohortMembersPage *self)
 {
-  CohortSegmentParams params;
-
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
   if (self->data == NULL)
     gtk_label_set_label (self->summary_label, _("Loading members…"));
-  read_params (self, &params);
+  /* the thresholds are the community's Settings, read by the worker */
   cohort_members_data_load_async (self->db_path, self->community, g_get_real_time () / G_USEC_PER_SEC,
-                                  &params, self->load_cancellable, on_data_loaded_cb,
+                                  NULL, self->load_cancellable, on_data_loaded_cb,
                                   g_object_ref (self));
 }
 
@@ -1045,38 +1020,6 @@ on_detail_tags_changed_cb (CohortMembersPage *self)
   start_load (self);
 }
 
-static void
-on_thresholds_changed_cb (GSettings         *settings,
-                          const char        *key,
-                          CohortMembersPage *self)
-{
-  if (self->db_path != NULL && self->community != 0)
-    start_load (self);
-}
-
-static void
-bind_thresholds (CohortMembersPage *self)
-{
-  const struct { const char *key; GtkSpinButton *spin; } keys[] = {
-    { "koc-min-score", self->koc_min_score_spin },
-    { "koc-min-messages", self->koc_min_messages_spin },
-    { "koc-min-reach", self->koc_min_reach_spin },
-    { "koc-top-share", self->koc_top_share_spin },
-    { "kol-min-followers", self->kol_min_followers_spin },
-    { "fan-min-active-days", self->fan_min_active_days_spin },
-    { "new-member-days", self->new_member_days_spin },
-  };
-
-  self->settings = g_settings_new (APP_ID);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      g_autofree char *signal = g_strconcat ("changed::", keys[i].key, NULL);
-
-      g_settings_bind (self->settings, keys[i].key, keys[i].spin, "value", G_SETTINGS_BIND_DEFAULT);
-      g_signal_connect_object (self->settings, signal, G_CALLBACK (on_thresholds_changed_cb), self, 0);
-    }
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* GObject                                                                                     */
 
@@ -1101,7 +1044,6 @@ cohort_members_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_clear_object (&self->tag_names);
-  g_clear_object (&self->settings);
   g_clear_object (&self->probe_items[0]);
   g_clear_object (&self->probe_items[1]);
   G_OBJECT_CLASS (cohort_members_page_parent_class)->dispose (object);
@@ -1144,13 +1086,6 @@ cohort_members_page_class_init (CohortMembersPageClass *klass)
   g_type_ensure (COHORT_TYPE_MEMBER_DETAIL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-members-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, action_bar);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, new_member_days_spin);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, kol_min_followers_spin);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, koc_top_share_spin);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, koc_min_score_spin);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, koc_min_reach_spin);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, koc_min_messages_spin);
-  gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, fan_min_active_days_spin);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, ascending_button);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, churn_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortMembersPage, column_view);
@@ -1187,7 +1122,6 @@ cohort_members_page_init (CohortMembersPage *self)
   self->tag_names = gtk_string_list_new ((const char * const[]) { C_("members", "Any tag"), NULL });
   gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (self->tag_names));
   g_signal_connect_swapped (self->detail, "tags-changed", G_CALLBACK (on_detail_tags_changed_cb), self);
-  bind_thresholds (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */

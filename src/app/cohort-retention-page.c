@@ -12,6 +12,7 @@
 
 #include "cohort-activity-page.h"
 #include "cohort-chart-view.h"
+#include "cohort-page-kit.h"
 
 struct _CohortRetentionPage
 {
@@ -23,9 +24,6 @@ struct _CohortRetentionPage
   GtkBox             *lower_row;
   GtkDropDown        *mode_dropdown;
   GtkDropDown        *period_dropdown;
-  GtkSpinner         *spinner;
-  GtkStack           *stack;
-  AdwStatusPage      *status_page;
   GtkLabel           *period_one_label;
   GtkLabel           *summary_label;
   GtkGrid            *table;
@@ -35,7 +33,7 @@ struct _CohortRetentionPage
   GtkWidget          *curves;
   char               *db_path;
   gint64              community;
-  GCancellable       *cancellable;
+  CohortPageLoad      load;
   CohortActivityData *data;
 };
 
@@ -258,23 +256,11 @@ show_data (CohortRetentionPage *self)
   gtk_label_set_text (self->period_one_label, period_one);
   fill_table (self, r);
   fill_day_table (self, r);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  gtk_stack_set_visible_child_name (self->load.stack, "content");
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                     */
-
-/* The status page with a title and, when description is NULL, the page's own hint. */
-static void
-show_status (CohortRetentionPage *self,
-             const char          *title,
-             const char          *description)
-{
-  adw_status_page_set_title (self->status_page, title);
-  adw_status_page_set_description (self->status_page,
-                                   description != NULL ? description : _("Import a chat export to see how its members stay."));
-  gtk_stack_set_visible_child_name (self->stack, "empty");
-}
 
 static void
 on_loaded_cb (GObject      *object,
@@ -285,16 +271,8 @@ on_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   CohortActivityData *data = cohort_activity_load_finish (result, &error);
 
-  /* a newer request replaced this one: drop the stale result */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cohort_page_load_finish (&self->load, error))
     return;
-  g_clear_object (&self->cancellable);
-  gtk_spinner_stop (self->spinner);
-  if (data == NULL)
-    {
-      show_status (self, _("Could Not Compute This Page"), error->message);
-      return;
-    }
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->curves), NULL);
   g_clear_pointer (&self->data, cohort_activity_data_free);
   self->data = data;
@@ -305,28 +283,19 @@ static void
 reload (CohortRetentionPage *self)
 {
   CohortSnapshotRef *shared = self->data != NULL ? self->data->snapshot : NULL;
+  GCancellable *cancellable;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->db_path == NULL || self->community == 0)
-    {
-      gtk_spinner_stop (self->spinner);
-      show_status (self, _("No Community Yet"), NULL);
-      return;
-    }
-  /* the first load shows a spinner; later ones keep the old numbers until the new arrive */
-  if (self->data == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "loading");
-      gtk_spinner_start (self->spinner);
-    }
-  self->cancellable = g_cancellable_new ();
+  cancellable = cohort_page_load_begin (&self->load,
+                                        self->db_path != NULL && self->community != 0,
+                                        self->data != NULL);
+  if (cancellable == NULL)
+    return;
   cohort_retention_load_async (self->db_path, self->community, shared,
                                gtk_drop_down_get_selected (self->period_dropdown) == 1
                                  ? COHORT_RETENTION_BY_MONTH : COHORT_RETENTION_BY_WEEK,
                                gtk_drop_down_get_selected (self->mode_dropdown) == 1
                                  ? COHORT_RETENTION_ACTIVITY : COHORT_RETENTION_MEMBERSHIP,
-                               g_get_real_time () / G_USEC_PER_SEC, self->cancellable,
+                               g_get_real_time () / G_USEC_PER_SEC, cancellable,
                                on_loaded_cb, g_object_ref (self));
 }
 
@@ -344,7 +313,7 @@ on_export_clicked_cb (CohortRetentionPage *self)
   if (self->data == NULL || self->data->retention == NULL)
     return;
   csv = cohort_retention_to_csv (self->data->retention);
-  _cohort_save_csv_dialog (GTK_WIDGET (self), "retention.csv", csv);
+  cohort_page_save_csv (GTK_WIDGET (self), "retention.csv", csv);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -355,8 +324,7 @@ cohort_retention_page_dispose (GObject *object)
 {
   CohortRetentionPage *self = COHORT_RETENTION_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  cohort_page_load_cancel (&self->load);
   if (self->curves != NULL)
     cohort_chart_view_set_data (COHORT_CHART_VIEW (self->curves), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), COHORT_TYPE_RETENTION_PAGE);
@@ -384,9 +352,12 @@ cohort_retention_page_class_init (CohortRetentionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, period_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, period_one_label);
-  gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, spinner);
-  gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, status_page);
+  gtk_widget_class_bind_template_child_full (widget_class, "spinner", FALSE,
+                                             G_STRUCT_OFFSET (CohortRetentionPage, load.spinner));
+  gtk_widget_class_bind_template_child_full (widget_class, "stack", FALSE,
+                                             G_STRUCT_OFFSET (CohortRetentionPage, load.stack));
+  gtk_widget_class_bind_template_child_full (widget_class, "status_page", FALSE,
+                                             G_STRUCT_OFFSET (CohortRetentionPage, load.status_page));
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, table);
   gtk_widget_class_bind_template_child (widget_class, CohortRetentionPage, table_title);
@@ -396,21 +367,13 @@ cohort_retention_page_class_init (CohortRetentionPageClass *klass)
 static void
 cohort_retention_page_init (CohortRetentionPage *self)
 {
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title;
+  GtkWidget *card;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->curves = cohort_chart_view_new (COHORT_CHART_CURVES);
-  title = gtk_label_new (cohort_chart_kind_title (COHORT_CHART_CURVES));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "chart-card");
-  gtk_widget_set_size_request (self->curves, 360, 340);
+  card = cohort_page_chart_card (self->curves, 360, 340);
   gtk_widget_set_hexpand (card, TRUE);
-  gtk_box_append (GTK_BOX (card), title);
-  gtk_box_append (GTK_BOX (card), self->curves);
   gtk_box_prepend (self->lower_row, card);
 
   g_signal_connect_swapped (self->period_dropdown, "notify::selected",
@@ -419,7 +382,8 @@ cohort_retention_page_init (CohortRetentionPage *self)
                             G_CALLBACK (on_switch_changed_cb), self);
   g_signal_connect_swapped (self->export_button, "clicked",
                             G_CALLBACK (on_export_clicked_cb), self);
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  self->load.hint = _("Import a chat export to see how its members stay.");
+  gtk_stack_set_visible_child_name (self->load.stack, "empty");
 }
 
 /* ------------------------------------------------------------------------------------------ */

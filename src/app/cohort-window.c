@@ -16,7 +16,9 @@
 #include "cohort-members-page.h"
 #include "cohort-overview-loader.h"
 #include "cohort-overview-page.h"
+#include "cohort-people-page.h"
 #include "cohort-retention-page.h"
+#include "cohort-settings-window.h"
 #include "cohort-zone-dialog.h"
 #include "cohort-sources-page.h"
 
@@ -40,6 +42,7 @@ struct _CohortWindow
   CohortImportsPage *imports_page;
   CohortMembersPage *members_page;
   CohortOverviewPage *overview_page;
+  CohortPeoplePage *people_page;
   CohortRetentionPage *retention_page;
   CohortSourcesPage *sources_page;
   GtkProgressBar *progress_bar;
@@ -47,6 +50,7 @@ struct _CohortWindow
   GtkRevealer *progress_revealer;
   GtkDropDown *range_dropdown;
   GtkSpinner *spinner;
+  AdwViewSwitcherBar *switcher_bar;
   AdwToastOverlay *toast_overlay;
   AdwViewStack *view_stack;
   AdwViewSwitcherTitle *window_title;
@@ -66,6 +70,7 @@ struct _CohortWindow
   char *last_toast;
 
   gint64 community;             /* the one shown, or the one to show after an import */
+  gboolean all_communities;     /* "All Communities" is chosen in the switcher */
   gboolean updating_dropdown;
   guint imported_files;
   gint64 imported_messages;
@@ -144,6 +149,15 @@ update_communities (CohortWindow *self,
           adw_view_switcher_title_set_subtitle (self->window_title, info->name);
         }
     }
+  /* the last choice counts several communities together (CohortPeoplePage) */
+  if (communities->len > 1)
+    {
+      gtk_string_list_append (names, _("All Communities"));
+      if (self->all_communities)
+        selected = communities->len;
+    }
+  else
+    self->all_communities = FALSE;
   self->updating_dropdown = TRUE;
   gtk_drop_down_set_model (self->community_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->community_dropdown, selected);
@@ -343,6 +357,31 @@ cohort_window_community_settings_action (GtkWidget  *widget,
     present_zone_dialog (self, info, FALSE);
 }
 
+static void
+on_settings_changed_cb (CohortWindow *self)
+{
+  cohort_window_reload (self);
+}
+
+static void
+cohort_window_community_preferences_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+  const CohortCommunityInfo *info = find_community (self, self->community);
+  CohortSettingsWindow *settings;
+
+  if (info == NULL)
+    return;
+  settings = cohort_settings_window_new (GTK_WINDOW (self), self->db_path, info->id, info->name,
+                                         info->tz, info->wall_clock);
+  /* every setting changes what the pages count: recompute them all */
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (settings));
+}
+
 /* Every page but the Overview loads its own data for the community shown; this tells them which
  * one it is, each time the Overview was refreshed (a community switch, an import, a sync). */
 static void
@@ -352,6 +391,7 @@ update_pages (CohortWindow *self)
   cohort_retention_page_set_community (self->retention_page, self->db_path, self->community);
   cohort_imports_page_set_db (self->imports_page, self->db_path);
   cohort_members_page_set_community (self->members_page, self->db_path, self->community);
+  cohort_people_page_set_database (self->people_page, self->db_path, self->community);
   cohort_sources_page_set_database (self->sources_page, self->db_path, self->community);
 }
 
@@ -386,6 +426,18 @@ cohort_window_show_sources_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->main_stack, "content");
 }
 
+/* The pages of one community, or All Communities in their place (without the page switcher:
+ * its pages are about one community). */
+static void
+show_content (CohortWindow *self)
+{
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, !self->all_communities);
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), !self->all_communities);
+  if (self->all_communities)
+    adw_view_switcher_title_set_subtitle (self->window_title, _("All Communities"));
+  gtk_stack_set_visible_child_name (self->main_stack, self->all_communities ? "all" : "content");
+}
+
 static void
 on_overview_loaded_cb (GObject      *object,
                        GAsyncResult *result,
@@ -414,6 +466,7 @@ on_overview_loaded_cb (GObject      *object,
 
   update_communities (self, data->communities, data->community);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", data->community != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-preferences", data->community != 0);
   if (data->community == 0)
     {
       adw_view_switcher_title_set_subtitle (self->window_title, NULL);
@@ -434,7 +487,7 @@ on_overview_loaded_cb (GObject      *object,
   cohort_overview_page_set_data (self->overview_page, data,
                                  gtk_string_object_get_string (GTK_STRING_OBJECT (
                                    gtk_drop_down_get_selected_item (self->range_dropdown))));
-  gtk_stack_set_visible_child_name (self->main_stack, "content");
+  show_content (self);
   ask_next_zone_question (self);
   g_signal_emit (self, signals[OVERVIEW_LOADED], 0);
 }
@@ -451,7 +504,9 @@ cohort_window_reload (CohortWindow *self)
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") != 0)
+  /* a page on screen stays there while it is refreshed (All Communities shows its own) */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") != 0 &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "all") != 0)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->main_stack, "loading");
@@ -467,8 +522,14 @@ on_community_selected_cb (CohortWindow *self)
 {
   guint selected = gtk_drop_down_get_selected (self->community_dropdown);
 
-  if (self->updating_dropdown || selected >= self->community_ids->len)
+  if (self->updating_dropdown || selected == GTK_INVALID_LIST_POSITION)
     return;
+  self->all_communities = selected >= self->community_ids->len;
+  if (self->all_communities)
+    {
+      show_content (self);
+      return;
+    }
   self->community = g_array_index (self->community_ids, gint64, selected);
   cohort_window_reload (self);
 }
@@ -827,6 +888,12 @@ cohort_window_show_page (CohortWindow *self,
 {
   g_return_if_fail (COHORT_IS_WINDOW (self));
 
+  if (g_strcmp0 (name, "all") == 0)
+    {
+      if (self->community_ids->len > 1)
+        gtk_drop_down_set_selected (self->community_dropdown, self->community_ids->len);
+      return;
+    }
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
@@ -842,7 +909,8 @@ cohort_window_is_busy (CohortWindow *self)
 {
   return self->job != NULL || self->load_cancellable != NULL || self->changing_zone ||
          cohort_imports_page_is_busy (self->imports_page) ||
-         cohort_members_page_is_busy (self->members_page);
+         cohort_members_page_is_busy (self->members_page) ||
+         cohort_people_page_is_loading (self->people_page);
 }
 
 const char *
@@ -943,6 +1011,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   g_type_ensure (COHORT_TYPE_ACTIVITY_PAGE);
   g_type_ensure (COHORT_TYPE_IMPORTS_PAGE);
   g_type_ensure (COHORT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (COHORT_TYPE_PEOPLE_PAGE);
   g_type_ensure (COHORT_TYPE_MEMBERS_PAGE);
   g_type_ensure (COHORT_TYPE_RETENTION_PAGE);
   g_type_ensure (COHORT_TYPE_SOURCES_PAGE);
@@ -955,6 +1024,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, imports_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, members_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, people_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, retention_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, progress_label);
@@ -962,6 +1032,7 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, range_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, sources_page);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CohortWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CohortWindow, window_title);
@@ -972,6 +1043,8 @@ cohort_window_class_init (CohortWindowClass *klass)
                                    cohort_window_show_sources_action);
   gtk_widget_class_install_action (widget_class, "win.community-settings", NULL,
                                    cohort_window_community_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.community-preferences", NULL,
+                                   cohort_window_community_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cohort_window_cancel_import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-import", NULL);
@@ -1020,6 +1093,7 @@ cohort_window_init (CohortWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-settings", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.community-preferences", FALSE);
   g_signal_connect_swapped (self->imports_page, "rerun", G_CALLBACK (on_rerun_cb), self);
   g_signal_connect_swapped (self->sources_page, "synced", G_CALLBACK (cohort_window_reload), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",

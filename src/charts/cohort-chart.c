@@ -388,16 +388,34 @@ typedef enum
   LEGEND_MARKER,
 } LegendShape;
 
-/* Draws one legend entry at x on the legend row; returns the x of the next entry. */
+typedef struct
+{
+  LegendShape       shape;
+  const CohortRgba *color;
+  double            alpha;
+  const char       *label;
+} LegendItem;
+
+#define LEGEND_SWATCH 20.0   /* the shape and the gap after it */
+#define LEGEND_GAP    18.0   /* between entries */
+
 static double
-legend_item (Ctx *c, double x, LegendShape shape, const CohortRgba *color, double alpha,
-             const char *label)
+legend_item_width (Ctx *c, const LegendItem *item)
+{
+  int w, h;
+
+  text_size (c, c->small, item->label, &w, &h);
+  return LEGEND_SWATCH + w;
+}
+
+/* Draws one legend entry with its left edge at x and its middle at cy. */
+static void
+legend_item (Ctx *c, double x, double cy, const LegendItem *item)
 {
   cairo_t *cr = c->cr;
-  double cy = PAD + LEGEND_H / 2;
 
-  set_color (cr, color, alpha);
-  switch (shape)
+  set_color (cr, item->color, item->alpha);
+  switch (item->shape)
     {
     case LEGEND_LINE:
       cairo_set_line_width (cr, 2);
@@ -414,9 +432,34 @@ legend_item (Ctx *c, double x, LegendShape shape, const CohortRgba *color, doubl
       cairo_fill (cr);
       break;
     }
-  x += 14 + 6;
-  x += text_at (c, c->small, label, x, cy, 0, 0.5, &c->style->foreground, 0.8);
-  return x + 18;
+  text_at (c, c->small, item->label, x + LEGEND_SWATCH, cy, 0, 0.5, &c->style->foreground, 0.8);
+}
+
+/* The legend band above the plot, from x0 to right.  When the entries do not fit on one line
+ * (a narrow card, a longer translation) they wrap onto a second line within the same band
+ * instead of running off the chart. */
+static void
+draw_legend (Ctx *c, double x0, double right, const LegendItem *items, guint n)
+{
+  double total = 0, x = x0, cy;
+  gboolean wrap;
+
+  for (guint i = 0; i < n; i++)
+    total += legend_item_width (c, &items[i]) + (i > 0 ? LEGEND_GAP : 0);
+  wrap = total > right - x0;
+  cy = wrap ? PAD + LEGEND_H / 4 : PAD + LEGEND_H / 2;
+  for (guint i = 0; i < n; i++)
+    {
+      double w = legend_item_width (c, &items[i]);
+
+      if (wrap && x > x0 && x + w > right)
+        {
+          x = x0;
+          cy = PAD + LEGEND_H * 3 / 4;
+        }
+      legend_item (c, x, cy, &items[i]);
+      x += w + LEGEND_GAP;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -617,11 +660,13 @@ draw_growth (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hover)
   gint64 flow_max = MAX (series_max (ov->day_joins, l->n), series_max (ov->day_leaves, l->n));
   Scale fs = nice_scale (0, MAX (flow_max, 1), 2);
   double zero = l->bot_y + l->bot_h / 2;
-  double x = l->x;
+  const LegendItem legend[] = {
+    { LEGEND_LINE, &st->accent, 1, _("Members") },
+    { LEGEND_BAR, &st->series[1], 1, _("Joins") },
+    { LEGEND_BAR, &st->negative, 1, _("Leaves") },
+  };
 
-  x = legend_item (c, x, LEGEND_LINE, &st->accent, 1, _("Members"));
-  x = legend_item (c, x, LEGEND_BAR, &st->series[1], 1, _("Joins"));
-  legend_item (c, x, LEGEND_BAR, &st->negative, 1, _("Leaves"));
+  draw_legend (c, l->x, l->x + l->w, legend, G_N_ELEMENTS (legend));
 
   draw_y_axis (c, l, &ms, l->top_y, l->top_h);
 
@@ -675,11 +720,13 @@ draw_activity (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hover
   gint64 top = MAX (series_max (ov->dau, l->n),
                     MAX (series_max (ov->wau7, l->n), series_max (ov->mau30, l->n)));
   Scale s = nice_scale (0, MAX (top, 1), (int) CLAMP (l->h / 50, 2, 6));
-  double x = l->x;
+  const LegendItem legend[] = {
+    { LEGEND_BAR, &st->series[0], 0.4, _("Daily active") },
+    { LEGEND_LINE, &st->series[0], 1, _("Weekly active (7 days)") },
+    { LEGEND_LINE, &st->series[3], 1, _("Monthly active (30 days)") },
+  };
 
-  x = legend_item (c, x, LEGEND_BAR, &st->series[0], 0.4, _("Daily active"));
-  x = legend_item (c, x, LEGEND_LINE, &st->series[0], 1, _("Weekly active (7 days)"));
-  legend_item (c, x, LEGEND_LINE, &st->series[3], 1, _("Monthly active (30 days)"));
+  draw_legend (c, l->x, l->x + l->w, legend, G_N_ELEMENTS (legend));
 
   draw_y_axis (c, l, &s, l->y, l->h);
   cairo_new_path (cr);
@@ -781,30 +828,29 @@ static void
 draw_heatmap_legend (Ctx *c, const ChartLayout *l, const CohortOverview *ov)
 {
   const CohortChartStyle *st = c->style;
-  double x = l->x;
+  const LegendItem legend[] = {
+    { LEGEND_MARKER, &st->accent, 1,
+      ov->slots_fallback ? _("Core posting hours (default)") : _("Core posting hours") },
+    { LEGEND_MARKER, &st->accent, 0.45, _("Supplementary hours") },
+  };
   double right = l->x + l->w;
   double cy = PAD + LEGEND_H / 2;
   double ramp_x;
+  int more_w, fewer_w, h;
 
-  x = legend_item (c, x, LEGEND_MARKER, &st->accent, 1,
-                   ov->slots_fallback ? _("Core posting hours (default)") : _("Core posting hours"));
-  legend_item (c, x, LEGEND_MARKER, &st->accent, 0.45, _("Supplementary hours"));
-
-  /* "Fewer ▢▢▢▢▢ More", right-aligned, explains the ramp. */
-  {
-    int w, h;
-
-    text_size (c, c->small, _("More"), &w, &h);
-    ramp_x = right - w - 6 - 5 * 14;
-    text_at (c, c->small, _("More"), right, cy, 1, 0.5, &st->foreground, 0.6);
-    for (int i = 0; i < 5; i++)
-      {
-        rounded_rect (c->cr, ramp_x + i * 14, round (cy) - 5, 11, 11, 2);
-        set_color (c->cr, &st->accent, 0.12 + 0.88 * i / 4.0);
-        cairo_fill (c->cr);
-      }
-    text_at (c, c->small, _("Fewer"), ramp_x - 6, cy, 1, 0.5, &st->foreground, 0.6);
-  }
+  /* "Fewer ▢▢▢▢▢ More", right-aligned, explains the ramp; the entries take what is left */
+  text_size (c, c->small, _("More"), &more_w, &h);
+  text_size (c, c->small, _("Fewer"), &fewer_w, &h);
+  ramp_x = right - more_w - 6 - 5 * 14;
+  draw_legend (c, l->x, ramp_x - 6 - fewer_w - LEGEND_GAP, legend, G_N_ELEMENTS (legend));
+  text_at (c, c->small, _("More"), right, cy, 1, 0.5, &st->foreground, 0.6);
+  for (int i = 0; i < 5; i++)
+    {
+      rounded_rect (c->cr, ramp_x + i * 14, round (cy) - 5, 11, 11, 2);
+      set_color (c->cr, &st->accent, 0.12 + 0.88 * i / 4.0);
+      cairo_fill (c->cr);
+    }
+  text_at (c, c->small, _("Fewer"), ramp_x - 6, cy, 1, 0.5, &st->foreground, 0.6);
 }
 
 static void

@@ -38,6 +38,7 @@ typedef struct
   CohortSnapshot *snapshot;
   GPtrArray      *texts;
   int             day0, day1;
+  CohortCommunitySettings settings;
 } Loaded;
 
 static void
@@ -100,6 +101,7 @@ load (const CohortCliOptions  *options,
     return FALSE;
   if ((out->community = cohort_db_find_community (db, community, error)) != 0 &&
       (out->snapshot = cohort_db_load_snapshot (db, out->community, error)) != NULL &&
+      cohort_db_get_community_settings (db, out->community, &out->settings, error) &&
       resolve_range (options, out->snapshot, default_days, &out->day0, &out->day1, error))
     {
       CohortSnapshot *s = out->snapshot;
@@ -509,7 +511,8 @@ compute_retention (const CohortCliOptions  *options,
       loaded_clear (&l);
       return NULL;
     }
-  retention = cohort_retention_compute (l.snapshot, period, mode, l.day0, l.day1);
+  retention = cohort_retention_compute_with_settings (l.snapshot, &l.settings, period, mode,
+                                                      l.day0, l.day1);
   loaded_clear (&l);
   return retention;
 }

@@ -13,13 +13,17 @@
 #include "cohort-cli-activity.h"
 #include "cohort-cli.h"
 #include "cohort-cli-csv.h"
+#include "cohort-cli-people.h"
 #include "cohort-cli-report.h"
 #include "cohort-cli-sync.h"
 #include "cohort-demo.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-overview.h"
+#include "cohort-snapshot-cache.h"
 #include "cohort-store.h"
+#include "cohort-store-settings.h"
+#include "cohort-store-snapshot.h"
 
 /*
  * cohort-cli: the same imports, numbers and charts as the window, for scripts.  Exit status
@@ -351,10 +355,11 @@ cmd_communities (int    argc,
 
 /* Loads the community and resolves --from/--to/--range into local days. */
 static CohortSnapshot *
-load_range (const char  *community,
-            int         *day0,
-            int         *day1,
-            GError     **error)
+load_range (const char               *community,
+            int                      *day0,
+            int                      *day1,
+            CohortCommunitySettings  *settings,
+            GError                  **error)
 {
   g_autoptr(CohortSnapshot) snap = NULL;
   CohortDb *db;
@@ -365,6 +370,15 @@ load_range (const char  *community,
   id = cohort_db_find_community (db, community, error);
   if (id != 0)
     snap = cohort_db_load_snapshot (db, id, error);
+  if (snap != NULL && !snap->from_cache)
+    {
+      /* the next stats, chart or report of this community reads it in milliseconds */
+      g_autoptr(GBytes) cache = cohort_snapshot_cache_encode (snap, id);
+
+      cohort_snapshot_cache_write (cohort_db_get_path (db), id, snap->generation, cache);
+    }
+  if (snap != NULL && !cohort_db_get_community_settings (db, id, settings, error))
+    g_clear_pointer (&snap, cohort_snapshot_free);
   cohort_db_close (db);
   if (snap == NULL)
     return NULL;
@@ -402,6 +416,7 @@ cmd_stats (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autoptr(CohortOverview) overview = NULL;
+  CohortCommunitySettings settings;
   int day0, day1;
 
   if (argc != 1)
@@ -409,12 +424,12 @@ cmd_stats (int    argc,
       g_printerr (_("Usage: cohort-cli stats COMMUNITY [--from DAY --to DAY] [--json]\n"));
       return 2;
     }
-  if (!(snap = load_range (argv[0], &day0, &day1, &error)))
+  if (!(snap = load_range (argv[0], &day0, &day1, &settings, &error)))
     {
       g_printerr ("%s\n", error->message);
       return error->domain == G_OPTION_ERROR ? 2 : 1;
     }
-  overview = cohort_overview_compute (snap, day0, day1);
+  overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   if (opt_json)
     {
       g_autoptr(JsonNode) root = cohort_cli_overview_to_json (overview, snap);
@@ -456,6 +471,7 @@ cmd_chart (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autoptr(CohortOverview) overview = NULL;
+  CohortCommunitySettings settings;
   CohortChartStyle style;
   int day0, day1, kind = -1;
 
@@ -480,12 +496,12 @@ cmd_chart (int    argc,
       CohortCliOptions options = cli_options ();
       return cohort_cli_activity_chart (kind, argv[1], &options);
     }
-  if (!(snap = load_range (argv[1], &day0, &day1, &error)))
+  if (!(snap = load_range (argv[1], &day0, &day1, &settings, &error)))
     {
       g_printerr ("%s\n", error->message);
       return error->domain == G_OPTION_ERROR ? 2 : 1;
     }
-  overview = cohort_overview_compute (snap, day0, day1);
+  overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   cohort_chart_style_init_default (&style, opt_dark);
   if ((opt_png && !cohort_chart_write_png (kind, overview, &style, opt_width, opt_height, opt_png, &error)) ||
       (opt_pdf && !cohort_chart_write_pdf (kind, overview, &style, opt_width, opt_height, opt_pdf, &error)) ||
@@ -542,6 +558,15 @@ cmd_demo (int    argc,
 }
 
 static int
+cmd_overview (int    argc,
+              char **argv)
+{
+  CohortCliOptions options = cli_options ();
+
+  return cohort_cli_overview (argc, argv, &options);
+}
+
+static int
 cmd_source (int    argc,
             char **argv)
 {
@@ -571,9 +596,13 @@ static const Command commands[] = {
   { "chart", cmd_chart, { range_entries, chart_entries }, N_("KIND COMMUNITY"), N_("Draw an Overview chart to PNG, PDF or SVG") },
   { "activity", cmd_activity, { range_entries, NULL }, N_("COMMUNITY"), N_("Print the Activity & Content numbers for a date range") },
   { "retention", cmd_retention, { range_entries, cohort_cli_retention_entries }, N_("COMMUNITY"), N_("Print the retention cohort table by week or month") },
+  { "overview", cmd_overview, { range_entries, cohort_cli_overview_entries }, N_("--communities A,B | --all"), N_("Print the Overview of several communities, each person counted once") },
+  { "people", cohort_cli_people, { cohort_cli_people_entries, NULL }, N_("[merge MEMBER MEMBER | unmerge MEMBER | undo]"), N_("List the people behind the members of every community; merge, unmerge, undo") },
   { "demo", cmd_demo, { NULL, NULL }, "", N_("Import the demo community") },
   { "members", cohort_cli_members, { cohort_cli_members_entries, NULL }, N_("COMMUNITY"), N_("List members with their segments, filtered and sorted") },
   { "imports", cohort_cli_imports, { NULL, NULL }, "", N_("List every import with its counts, duration and status") },
+  { "settings", cohort_cli_settings, { cohort_cli_settings_entries, NULL }, N_("COMMUNITY"), N_("Print or change a community's settings: week start, churn and KOC thresholds") },
+  { "mech", cohort_cli_mech, { NULL, NULL }, N_("COMMUNITY add|remove|unset|list [TEXT]"), N_("Add to or remove from a community's mechanical-reply lists") },
   { "set-zone", cohort_cli_set_zone, { NULL, NULL }, N_("COMMUNITY ZONE"), N_("Set the time zone a community's days and hours are counted in") },
   { "remove-import", cohort_cli_remove_import, { NULL, NULL }, N_("ID"), N_("Remove exactly what one import added") },
   { "source", cmd_source, { cohort_cli_source_entries, NULL }, N_("add|list|remove …"), N_("Configure online sources: Discourse, WeCom, chatlog") },

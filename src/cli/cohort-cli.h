@@ -27,7 +27,12 @@ int       cohort_cli_set_zone       (int    argc,
                                      char **argv);
 int       cohort_cli_members        (int    argc,
                                      char **argv);
+int       cohort_cli_settings       (int    argc,
+                                     char **argv);
+int       cohort_cli_mech           (int    argc,
+                                     char **argv);
 
 extern const GOptionEntry cohort_cli_members_entries[];
+extern const GOptionEntry cohort_cli_settings_entries[];
 
 G_END_DECLS

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "cohort-snapshot.h"
+#include "cohort-snapshot-private.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -211,8 +211,12 @@ compare_messages (gconstpointer a,
   return (x->member > y->member) - (x->member < y->member);
 }
 
-/* Local-time conversion caches the current zone interval, because messages arrive sorted
- * and almost always fall in the same interval as the previous one. */
+/* Local-time conversion caches the zone's offset over a stretch of time, because messages
+ * arrive sorted and almost always fall in the same stretch as the previous one: a whole UTC
+ * day when the offset is the same at both of its ends (zones change their offset at most a
+ * few times a year, never twice in a day), else the half hour around ts (every real-world
+ * transition happens on an hour or half-hour boundary of UTC).  GTimeZone does not expose
+ * the bounds of its intervals, hence the probing. */
 typedef struct
 {
   GTimeZone *tz;
@@ -223,18 +227,41 @@ typedef struct
 } OffsetCache;
 
 static gint64
+zone_offset_at (GTimeZone *tz,
+                gint64     ts)
+{
+  int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, ts);
+
+  return interval >= 0 ? g_time_zone_get_offset (tz, interval) : 0;
+}
+
+static gint64
+floor_to (gint64 ts,
+          gint64 step)
+{
+  return ts - ((ts % step) + step) % step;
+}
+
+static gint64
 local_offset (OffsetCache *cache,
               gint64       ts)
 {
   if (!cache->valid || ts < cache->lo || ts >= cache->hi)
     {
-      int interval = g_time_zone_find_interval (cache->tz, G_TIME_TYPE_UNIVERSAL, ts);
+      gint64 day = floor_to (ts, 86400);
 
-      cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->tz, interval) : 0;
-      /* GTimeZone does not expose interval bounds, so cache within the clock hour: every
-       * real-world transition happens on an hour or half-hour boundary of UTC. */
-      cache->lo = ts - ((ts % 1800) + 1800) % 1800;
-      cache->hi = cache->lo + 1800;
+      cache->offset = zone_offset_at (cache->tz, ts);
+      if (zone_offset_at (cache->tz, day) == cache->offset &&
+          zone_offset_at (cache->tz, day + 86399) == cache->offset)
+        {
+          cache->lo = day;
+          cache->hi = day + 86400;
+        }
+      else
+        {
+          cache->lo = floor_to (ts, 1800);
+          cache->hi = cache->lo + 1800;
+        }
       cache->valid = TRUE;
     }
   return cache->offset;
@@ -287,21 +314,180 @@ cohort_snapshot_day_end (CohortSnapshot *self,
   return cohort_snapshot_day_start (self, day + 1);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Columns and what finish () derives from them                                                */
+
+CohortSnapshot *
+_cohort_snapshot_new_columns (const char *name,
+                              const char *platform,
+                              const char *tz_id,
+                              guint       n_members,
+                              guint       n_spans,
+                              guint       n_messages)
+{
+  CohortSnapshot *self = cohort_snapshot_new (name, platform, tz_id);
+
+  g_clear_pointer (&self->b_members, g_array_unref);
+  g_clear_pointer (&self->b_spans, g_array_unref);
+  g_clear_pointer (&self->b_messages, g_array_unref);
+  _cohort_snapshot_alloc_columns (self, n_members, n_spans, n_messages);
+  return self;
+}
+
+/* One spare element per column, so that an empty snapshot still has arrays. */
+void
+_cohort_snapshot_alloc_columns (CohortSnapshot *self,
+                                guint           n_members,
+                                guint           n_spans,
+                                guint           n_messages)
+{
+  self->n_members = n_members;
+  self->member_uid = g_new0 (char *, n_members + 1);
+  self->member_name = g_new0 (char *, n_members + 1);
+  self->member_is_bot = g_new0 (guint8, n_members + 1);
+  self->member_is_staff = g_new0 (guint8, n_members + 1);
+  self->member_first_join = g_new (gint64, n_members + 1);
+
+  self->n_spans = n_spans;
+  self->span_member = g_new (guint, n_spans + 1);
+  self->span_start = g_new (gint64, n_spans + 1);
+  self->span_end = g_new (gint64, n_spans + 1);
+  self->span_start_kind = g_new (guint8, n_spans + 1);
+  self->span_end_kind = g_new (guint8, n_spans + 1);
+
+  self->n_messages = n_messages;
+  self->msg_ts = g_new (gint64, n_messages + 1);
+  self->msg_member = g_new (guint, n_messages + 1);
+  self->msg_kind = g_new (guint8, n_messages + 1);
+  self->msg_is_mech = g_new (guint8, n_messages + 1);
+  self->msg_reply_member = g_new (int, n_messages + 1);
+  self->msg_day = g_new (int, n_messages + 1);
+  self->msg_hour = g_new (guint8, n_messages + 1);
+  self->msg_wday = g_new (guint8, n_messages + 1);
+}
+
+void
+_cohort_snapshot_index_members (CohortSnapshot *self)
+{
+  for (guint i = 0; i < self->n_members; i++)
+    g_hash_table_insert (self->uid_index, self->member_uid[i], GUINT_TO_POINTER (i + 1));
+}
+
+/* First joins, local days and hours, the day range: everything that is not stored. */
+void
+_cohort_snapshot_derive (CohortSnapshot *self)
+{
+  OffsetCache cache = { self->tz, 0, 0, 0, FALSE };
+  int wday_day = G_MININT, day = 0;
+  guint8 wday = 0;
+  gint64 window_lo = 1, window_hi = 0, day_start = 0;
+
+  for (guint i = 0; i < self->n_members; i++)
+    self->member_first_join[i] = G_MAXINT64;
+
+  self->first_day = G_MAXINT;
+  self->last_day = G_MININT;
+  for (guint i = 0; i < self->n_spans; i++)
+    {
+      guint member = self->span_member[i];
+      int day;
+      guint8 hour;
+
+      if (member < self->n_members && self->span_start[i] < self->member_first_join[member])
+        self->member_first_join[member] = self->span_start[i];
+      split_local (&cache, self->span_start[i], &day, &hour);
+      self->first_day = MIN (self->first_day, day);
+      self->last_day = MAX (self->last_day, day);
+      if (self->span_end[i] != COHORT_TS_OPEN)
+        {
+          split_local (&cache, self->span_end[i], &day, &hour);
+          self->last_day = MAX (self->last_day, day);
+        }
+    }
+
+  /* Sorted messages change local day a few hundred times, not a million: within the UTC
+   * stretch where the day and the offset stay the same, a message's hour is a subtraction
+   * and a division by a constant. */
+  for (guint i = 0; i < self->n_messages; i++)
+    {
+      gint64 ts = self->msg_ts[i];
+
+      if (ts < window_lo || ts >= window_hi)
+        {
+          gint64 offset = local_offset (&cache, ts);
+          gint64 local = ts + offset;
+
+          day = (int)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+          day_start = (gint64)day * 86400 - offset;
+          window_lo = MAX (day_start, cache.lo);
+          window_hi = MIN (day_start + 86400, cache.hi);
+          if (day != wday_day)
+            {
+              wday_day = day;
+              wday = (guint8)cohort_day_weekday (day);
+              self->first_day = MIN (self->first_day, day);
+              self->last_day = MAX (self->last_day, day);
+            }
+        }
+      self->msg_day[i] = day;
+      self->msg_hour[i] = (guint8)((ts - day_start) / 3600);
+      self->msg_wday[i] = wday;
+    }
+
+  if (self->first_day == G_MAXINT)
+    self->first_day = self->last_day = 0;
+}
+
+/* The store reads messages in (ts, row) order, so the full sort (a third of a cold load at
+ * a million messages) is almost never needed: only the short runs of equal times are put in
+ * member order, by insertion. */
+#define SHORT_RUN 64
+
+static void
+sort_messages (GArray *messages)
+{
+  BMessage *m = (BMessage *)messages->data;
+  guint n = messages->len;
+  guint run = 1;
+
+  for (guint i = 1; i < n; i++)
+    {
+      run = m[i].ts == m[i - 1].ts ? run + 1 : 1;
+      if (m[i].ts < m[i - 1].ts || run > SHORT_RUN)
+        {
+          g_array_sort (messages, compare_messages);
+          return;
+        }
+    }
+
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && m[j].ts == m[j - 1].ts && m[j].member < m[j - 1].member; j--)
+      {
+        BMessage swap = m[j];
+
+        m[j] = m[j - 1];
+        m[j - 1] = swap;
+      }
+}
+
+void
+_cohort_snapshot_set_reply (CohortSnapshot *self,
+                            guint           message,
+                            int             reply_member)
+{
+  g_return_if_fail (self->b_messages != NULL && message < self->b_messages->len);
+
+  g_array_index (self->b_messages, BMessage, message).reply_member = reply_member;
+}
+
 void
 cohort_snapshot_finish (CohortSnapshot *self)
 {
-  OffsetCache cache = { self->tz, 0, 0, 0, FALSE };
-  guint n;
-
   g_return_if_fail (self->b_members != NULL);
 
-  n = self->n_members = self->b_members->len;
-  self->member_uid = g_new0 (char *, n + 1);
-  self->member_name = g_new0 (char *, n + 1);
-  self->member_is_bot = g_new0 (guint8, n + 1);
-  self->member_is_staff = g_new0 (guint8, n + 1);
-  self->member_first_join = g_new (gint64, n + 1);
-  for (guint i = 0; i < n; i++)
+  _cohort_snapshot_alloc_columns (self, self->b_members->len, self->b_spans->len,
+                                  self->b_messages->len);
+  for (guint i = 0; i < self->n_members; i++)
     {
       BMember *m = &g_array_index (self->b_members, BMember, i);
 
@@ -309,52 +495,22 @@ cohort_snapshot_finish (CohortSnapshot *self)
       self->member_name[i] = m->name;
       self->member_is_bot[i] = m->is_bot ? 1 : 0;
       self->member_is_staff[i] = m->is_staff ? 1 : 0;
-      self->member_first_join[i] = G_MAXINT64;
     }
 
   g_array_sort (self->b_spans, compare_spans);
-  n = self->n_spans = self->b_spans->len;
-  self->span_member = g_new (guint, n + 1);
-  self->span_start = g_new (gint64, n + 1);
-  self->span_end = g_new (gint64, n + 1);
-  self->span_start_kind = g_new (guint8, n + 1);
-  self->span_end_kind = g_new (guint8, n + 1);
-  self->first_day = G_MAXINT;
-  self->last_day = G_MININT;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < self->n_spans; i++)
     {
       BSpan *s = &g_array_index (self->b_spans, BSpan, i);
-      int day;
-      guint8 hour;
 
       self->span_member[i] = s->member;
       self->span_start[i] = s->start;
       self->span_end[i] = s->end;
       self->span_start_kind[i] = s->start_kind;
       self->span_end_kind[i] = s->end_kind;
-      if (s->member < self->n_members && s->start < self->member_first_join[s->member])
-        self->member_first_join[s->member] = s->start;
-      split_local (&cache, s->start, &day, &hour);
-      self->first_day = MIN (self->first_day, day);
-      self->last_day = MAX (self->last_day, day);
-      if (s->end != COHORT_TS_OPEN)
-        {
-          split_local (&cache, s->end, &day, &hour);
-          self->last_day = MAX (self->last_day, day);
-        }
     }
 
-  g_array_sort (self->b_messages, compare_messages);
-  n = self->n_messages = self->b_messages->len;
-  self->msg_ts = g_new (gint64, n + 1);
-  self->msg_member = g_new (guint, n + 1);
-  self->msg_kind = g_new (guint8, n + 1);
-  self->msg_is_mech = g_new (guint8, n + 1);
-  self->msg_reply_member = g_new (int, n + 1);
-  self->msg_day = g_new (int, n + 1);
-  self->msg_hour = g_new (guint8, n + 1);
-  self->msg_wday = g_new (guint8, n + 1);
-  for (guint i = 0; i < n; i++)
+  sort_messages (self->b_messages);
+  for (guint i = 0; i < self->n_messages; i++)
     {
       BMessage *m = &g_array_index (self->b_messages, BMessage, i);
 
@@ -363,19 +519,14 @@ cohort_snapshot_finish (CohortSnapshot *self)
       self->msg_kind[i] = m->kind;
       self->msg_is_mech[i] = m->is_mech;
       self->msg_reply_member[i] = m->reply_member;
-      split_local (&cache, m->ts, &self->msg_day[i], &self->msg_hour[i]);
-      self->msg_wday[i] = (guint8)cohort_day_weekday (self->msg_day[i]);
-      self->first_day = MIN (self->first_day, self->msg_day[i]);
-      self->last_day = MAX (self->last_day, self->msg_day[i]);
     }
-
-  if (self->first_day == G_MAXINT)
-    self->first_day = self->last_day = 0;
 
   /* The builder's members own their strings; they now belong to the columns. */
   g_clear_pointer (&self->b_members, g_array_unref);
   g_clear_pointer (&self->b_spans, g_array_unref);
   g_clear_pointer (&self->b_messages, g_array_unref);
+
+  _cohort_snapshot_derive (self);
 }
 
 void
@@ -394,7 +545,7 @@ cohort_snapshot_free (CohortSnapshot *self)
         }
       g_array_unref (self->b_members);
     }
-  else
+  else if (self->strings == NULL)
     {
       for (guint i = 0; i < self->n_members; i++)
         {
@@ -402,6 +553,7 @@ cohort_snapshot_free (CohortSnapshot *self)
           g_free (self->member_name[i]);
         }
     }
+  g_free (self->strings);
   g_clear_pointer (&self->b_spans, g_array_unref);
   g_clear_pointer (&self->b_messages, g_array_unref);
   g_clear_pointer (&self->uid_index, g_hash_table_unref);

@@ -83,6 +83,13 @@ typedef struct
   int     first_day;          /* earliest local day with any data, or 0 if empty */
   int     last_day;           /* latest local day with any data */
 
+  /* where it came from: the community's generation when it was read (0 for a snapshot
+   * built by hand) and whether the persistent cache answered (cohort-snapshot-cache.h) */
+  gint64   generation;
+  gboolean from_cache;
+  /* when set, every member_uid and member_name points into this one block */
+  char    *strings;
+
   /* builder state */
   GArray *b_members;
   GArray *b_spans;

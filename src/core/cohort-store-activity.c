@@ -30,7 +30,13 @@ static const char fingerprint_sql[] =
   "  (SELECT coalesce(max(id), 0) FROM message) || ':' || "
   "  (SELECT coalesce(max(id), 0) FROM event), "
   "  (SELECT count(*) || ':' || coalesce(sum(is_bot), 0) || ':' || coalesce(sum(is_staff), 0) "
-  "   FROM member WHERE community = c.id) "
+  "   FROM member WHERE community = c.id), "
+  /* settings and mechanical-reply rules (rule ids are never reused) */
+  "  (SELECT coalesce(group_concat(key || '=' || value, ';'), '') FROM community_setting "
+  "   WHERE community = c.id) || ':' || "
+  "  (SELECT count(*) || ':' || coalesce(max(id), 0) FROM mech_rule WHERE community = c.id), "
+  /* everything the snapshot holds (cohort-store-snapshot.h), renames included */
+  "  c.generation "
   "FROM community c WHERE c.id = ?1";
 
 CohortTextMessage *
@@ -168,10 +174,13 @@ cohort_db_community_fingerprint (CohortDb  *db,
   sqlite3_bind_int64 (stmt, 1, community);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    fingerprint = g_strdup_printf ("%s|%d|%s|%s", (const char *)sqlite3_column_text (stmt, 0),
+    fingerprint = g_strdup_printf ("%s|%d|%s|%s|%s|%" G_GINT64_FORMAT,
+                                   (const char *)sqlite3_column_text (stmt, 0),
                                    sqlite3_column_int (stmt, 1),
                                    (const char *)sqlite3_column_text (stmt, 2),
-                                   (const char *)sqlite3_column_text (stmt, 3));
+                                   (const char *)sqlite3_column_text (stmt, 3),
+                                   (const char *)sqlite3_column_text (stmt, 4),
+                                   (gint64)sqlite3_column_int64 (stmt, 5));
   sqlite3_finalize (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,

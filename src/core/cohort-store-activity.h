@@ -59,7 +59,8 @@ GPtrArray         *cohort_db_load_texts     (CohortDb          *db,
  *
  * A text that changes whenever anything a snapshot is built from may have changed: any
  * import or removed import (of any community), a member flagged as staff or bot, a new
- * time zone or week start.  A page can keep its
+ * time zone, a changed setting or mechanical-reply rule, and any bump of the community's
+ * snapshot generation (a rename, a sync).  A page can keep its
  * snapshot across recomputes while the fingerprint stays the same.
  *
  * Returns: (transfer full): the fingerprint, or %NULL on error.

@@ -288,7 +288,8 @@ cohort_db_remove_import (CohortDb            *db,
         goto fail;
     }
 
-  if (!cohort_db_exec (db, "COMMIT", error))
+  /* the members that went took their identities with them (ON DELETE CASCADE) */
+  if (!cohort_db_forget_orphan_people (db, error) || !cohort_db_exec (db, "COMMIT", error))
     goto fail;
 
   if (removed != NULL)

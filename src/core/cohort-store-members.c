@@ -11,7 +11,7 @@
 
 /*
  * Members workspace SQL: the operator's tags, notes, staff/bot flags and reach, and the
- * invites and identities the member table and the detail pane read.  Writes to several
+ * invites, orders and reach the member table and the detail pane read.  Writes to several
  * members are one transaction, so a multi-selection is tagged or flagged entirely or not
  * at all.
  */
@@ -451,40 +451,6 @@ cohort_db_list_member_notes (CohortDb    *db,
   return g_steal_pointer (&notes);
 }
 
-/* The same platform account in the other communities of the database. */
-GPtrArray *
-cohort_db_member_identities (CohortDb    *db,
-                             gint64       community,
-                             const char  *uid,
-                             GError     **error)
-{
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_member_identity_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = prepare (db,
-                        "SELECT c.id, c.name, c.platform, o.display_name FROM community here "
-                        "JOIN member o ON o.platform_uid = ?2 AND o.community != here.id "
-                        "JOIN community c ON c.id = o.community AND c.platform = here.platform "
-                        "WHERE here.id = ?1 ORDER BY c.name, c.id", error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, community);
-  sqlite3_bind_text (stmt, 2, uid, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      CohortMemberIdentity *identity = g_new0 (CohortMemberIdentity, 1);
-
-      identity->community = sqlite3_column_int64 (stmt, 0);
-      identity->community_name = cohort_db_column_strdup (stmt, 1);
-      identity->platform = cohort_db_column_strdup (stmt, 2);
-      identity->display_name = cohort_db_column_strdup (stmt, 3);
-      g_ptr_array_add (out, identity);
-    }
-  if (!finish_step (db, stmt, rc, error, "list identities"))
-    return NULL;
-  return g_steal_pointer (&out);
-}
-
 void
 cohort_member_note_free (CohortMemberNote *note)
 {
@@ -492,15 +458,4 @@ cohort_member_note_free (CohortMemberNote *note)
     return;
   g_free (note->text);
   g_free (note);
-}
-
-void
-cohort_member_identity_free (CohortMemberIdentity *identity)
-{
-  if (identity == NULL)
-    return;
-  g_free (identity->community_name);
-  g_free (identity->platform);
-  g_free (identity->display_name);
-  g_free (identity);
 }

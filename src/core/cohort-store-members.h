@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /*
  * The operator's own data about members (tags, notes, staff/bot flags, external reach) and
- * what the Members workspace reads next to the snapshot (invites, identities).  Members are
+ * what the Members workspace reads next to the snapshot (invites, orders, reach).  Members are
  * named by (community, platform uid), the key the snapshot carries; SQL lives in
  * cohort-store-members.c.
  */
@@ -42,14 +42,6 @@ typedef struct
   gint64  ts;
   char   *text;
 } CohortMemberNote;
-
-typedef struct
-{
-  gint64  community;
-  char   *community_name;
-  char   *platform;
-  char   *display_name;
-} CohortMemberIdentity;
 
 typedef enum
 {
@@ -92,13 +84,8 @@ GPtrArray          *cohort_db_list_member_notes    (CohortDb            *db,
                                                     gint64               community,
                                                     const char          *uid,
                                                     GError             **error);
-GPtrArray          *cohort_db_member_identities    (CohortDb            *db,
-                                                    gint64               community,
-                                                    const char          *uid,
-                                                    GError             **error);
 
 void                cohort_member_note_free        (CohortMemberNote     *note);
-void                cohort_member_identity_free    (CohortMemberIdentity *identity);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortMemberExtras, cohort_member_extras_free)
 

@@ -48,6 +48,20 @@ CohortDb *cohort_db_open_at_version (const char   *path,
 gboolean  cohort_db_rebuild_spans  (CohortDb      *db,
                                     gint64         community,
                                     GError       **error);
+/* Persons for the members of one community that have none yet (cohort-store-people.c), and
+ * the persons no member belongs to any more; inside the caller's transaction. */
+gboolean  cohort_db_assign_identities  (CohortDb  *db,
+                                        gint64     community,
+                                        GError   **error);
+gboolean  cohort_db_forget_orphan_people (CohortDb  *db,
+                                          GError   **error);
+
+/* Marks every snapshot of the community stale (cohort-store-snapshot.h); inside the caller's
+ * write transaction.  cohort_db_rebuild_spans () calls it, so every path that rebuilds
+ * spans after changing messages or members has bumped it. */
+gboolean  _cohort_db_bump_generation (CohortDb    *db,
+                                      gint64       community,
+                                      GError     **error);
 
 /* The import transaction, for the area files that add rows to it (cohort-store-csv.c). */
 CohortDb           *_cohort_import_tx_get_db        (CohortImportTx  *tx);

@@ -282,6 +282,101 @@ static const char migration_v6[] =
   "CREATE UNIQUE INDEX platform_stats_source ON platform_stats (source, metric, day, scope) "
   "  WHERE community IS NULL;";
 
+/* v7: community settings (issue 4).  community_setting holds the thresholds an operator
+ * changed, one row per setting that differs from its METRICS.md §B default (the week start
+ * keeps its v1 column).  mech_rule holds the community's additions to and removals from the
+ * mechanical-reply lists (METRICS.md §A), as normalised texts; AUTOINCREMENT so that a rule's
+ * id is never reused and a changed rule set always looks changed. */
+static const char migration_v7[] =
+  "CREATE TABLE community_setting ("
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  key TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (community, key));"
+  "CREATE TABLE mech_rule ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  text TEXT NOT NULL,"
+  "  mechanical INTEGER NOT NULL CHECK (mechanical IN (0, 1)),"
+  "  created_ts INTEGER,"
+  "  UNIQUE (community, text));";
+
+/* v8: the same human across communities (DESIGN.md §3 person, identity; issue 4).  Every
+ * member belongs to exactly one person through identity.  auto_key is the member's stable
+ * platform account, platform + U+001F + uid, where the uid is one the platform never reuses:
+ * Telegram from_id, Discord and Slack ids, QQ numbers, WeChat wxids, WeCom userids and ChatLab
+ * platform ids.  Display-name uids ("name:…", WhatsApp and WeChat/QQ text exports), the
+ * WeChat exporter's own "me", and the platforms whose ids are names or content keys
+ * (WhatsApp, Discourse usernames, generic CSV, the demo) have none and never merge by
+ * themselves.  Members of different communities with the same auto_key are one person
+ * unless the operator split one off (manual = 1).  person_op logs each manual merge and
+ * unmerge, person_move what it moved from where, so undo restores the grouping exactly;
+ * AUTOINCREMENT keeps a removed person's id from coming back as someone else.  Existing
+ * members get their persons here, numbered in member order. */
+static const char migration_v8[] =
+  "CREATE TABLE person ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT);"
+  "CREATE TABLE identity ("
+  "  member INTEGER PRIMARY KEY REFERENCES member (id) ON DELETE CASCADE,"
+  "  person INTEGER NOT NULL REFERENCES person (id),"
+  "  auto_key TEXT,"
+  "  manual INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX identity_person ON identity (person);"
+  "CREATE INDEX identity_auto_key ON identity (auto_key);"
+  "CREATE TABLE person_op ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  ts INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('merge', 'unmerge')),"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  other INTEGER REFERENCES member (id) ON DELETE SET NULL);"
+  "CREATE TABLE person_move ("
+  "  op INTEGER NOT NULL REFERENCES person_op (id) ON DELETE CASCADE,"
+  "  member INTEGER NOT NULL REFERENCES member (id) ON DELETE CASCADE,"
+  "  old_person INTEGER NOT NULL,"
+  "  old_manual INTEGER NOT NULL,"
+  "  PRIMARY KEY (op, member));"
+  "CREATE TEMP TABLE v8_identity (member INTEGER PRIMARY KEY, auto_key TEXT, person INTEGER);"
+  "INSERT INTO temp.v8_identity (member, auto_key)"
+  " SELECT m.id, CASE WHEN c.platform IN ('telegram', 'discord', 'slack', 'qq', 'wechat', 'wecom', 'chatlab')"
+  "   AND substr (m.platform_uid, 1, 5) != 'name:' AND m.platform_uid != 'me'"
+  "   THEN c.platform || char (31) || m.platform_uid END"
+  " FROM member m JOIN community c ON c.id = m.community;"
+  "UPDATE temp.v8_identity SET person = r.pid FROM"
+  " (SELECT member, dense_rank () OVER (ORDER BY first) AS pid FROM"
+  "   (SELECT member, min (member) OVER (PARTITION BY coalesce (auto_key, char (30) || member)) AS first"
+  "    FROM temp.v8_identity)) AS r"
+  " WHERE r.member = v8_identity.member;"
+  "INSERT INTO person (id) SELECT DISTINCT person FROM temp.v8_identity ORDER BY person;"
+  "INSERT INTO identity (member, person, auto_key) SELECT member, person, auto_key FROM temp.v8_identity;"
+  "DROP TABLE temp.v8_identity;";
+
+/* v9: the persistent snapshot cache (issue 6; cohort-store-snapshot.c).  A community's
+ * generation changes with everything its snapshot holds, and a cached snapshot is used only
+ * at the generation it was written at.  Messages, members and spans change only in bulk
+ * writes that end in cohort_db_rebuild_spans (), which bumps it once: a per-row trigger on
+ * message would cost every imported message a second B-tree update.  The triggers cover the
+ * small writes from anywhere: any change to the community row (name, zone, settings) and a
+ * member's uid, name or flags actually changing.  A removed community takes its cache along
+ * even with foreign keys off, so that a new community reusing its id never finds it. */
+static const char migration_v9[] =
+  "ALTER TABLE community ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE snapshot_cache ("
+  "  community INTEGER PRIMARY KEY REFERENCES community (id) ON DELETE CASCADE,"
+  "  generation INTEGER NOT NULL,"
+  "  data BLOB NOT NULL);"
+  "CREATE TRIGGER community_generation AFTER UPDATE ON community"
+  "  WHEN NEW.generation IS OLD.generation BEGIN"
+  "  UPDATE community SET generation = OLD.generation + 1 WHERE id = NEW.id; END;"
+  "CREATE TRIGGER member_generation AFTER UPDATE OF community, platform_uid, display_name,"
+  "  is_bot, is_staff ON member"
+  "  WHEN NEW.community IS NOT OLD.community OR NEW.platform_uid IS NOT OLD.platform_uid"
+  "    OR NEW.display_name IS NOT OLD.display_name OR NEW.is_bot IS NOT OLD.is_bot"
+  "    OR NEW.is_staff IS NOT OLD.is_staff BEGIN"
+  "  UPDATE community SET generation = generation + 1 WHERE id IN (OLD.community, NEW.community);"
+  "  END;"
+  "CREATE TRIGGER community_cache_gone AFTER DELETE ON community BEGIN"
+  "  DELETE FROM snapshot_cache WHERE community = OLD.id; END;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
@@ -289,6 +384,9 @@ static const char * const migrations[] = {
   migration_v4,
   migration_v5,
   migration_v6,
+  migration_v7,
+  migration_v8,
+  migration_v9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -747,192 +845,6 @@ cohort_db_get_message_text (CohortDb   *db,
     text = cohort_db_column_strdup (stmt, 0);
   sqlite3_finalize (stmt);
   return text;
-}
-
-static CohortSpanStart
-span_start_from_string (const char *s)
-{
-  if (g_strcmp0 (s, "rejoin") == 0)
-    return COHORT_SPAN_REJOIN;
-  if (g_strcmp0 (s, "inferred") == 0)
-    return COHORT_SPAN_INFERRED;
-  return COHORT_SPAN_JOIN;
-}
-
-static CohortSpanEnd
-span_end_from_string (const char *s)
-{
-  if (g_strcmp0 (s, "leave") == 0)
-    return COHORT_SPAN_LEAVE;
-  if (g_strcmp0 (s, "kick") == 0)
-    return COHORT_SPAN_KICK;
-  return COHORT_SPAN_OPEN;
-}
-
-/* Snapshot positions of a community's member ids, for the million message rows of a cold
- * load.  The ids arrive sorted and, within a community, nearly contiguous: a table indexed
- * by id - first id answers with one load, a binary search when they are spread out. */
-typedef struct
-{
-  const gint64 *ids;
-  guint         n;
-  guint        *dense;      /* position + 1 by id - ids[0], or NULL */
-  gint64        n_dense;
-} MemberIndex;
-
-static void
-member_index_init (MemberIndex *mi,
-                   GArray      *ids)
-{
-  mi->ids = (const gint64 *)ids->data;
-  mi->n = ids->len;
-  mi->dense = NULL;
-  mi->n_dense = mi->n ? mi->ids[mi->n - 1] - mi->ids[0] + 1 : 0;
-  if (mi->n == 0 || mi->n_dense > 4 * (gint64)mi->n + 4096)
-    return;
-  mi->dense = g_new0 (guint, mi->n_dense);
-  for (guint i = 0; i < mi->n; i++)
-    mi->dense[mi->ids[i] - mi->ids[0]] = i + 1;
-}
-
-/* The member's position + 1, or 0 for an id outside the community. */
-static guint
-member_index_lookup (const MemberIndex *mi,
-                     gint64             id)
-{
-  guint lo = 0, hi = mi->n;
-
-  if (mi->n == 0 || id < mi->ids[0])
-    return 0;
-  if (mi->dense != NULL)
-    return id - mi->ids[0] < mi->n_dense ? mi->dense[id - mi->ids[0]] : 0;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (mi->ids[mid] < id)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo < mi->n && mi->ids[lo] == id ? lo + 1 : 0;
-}
-
-CohortSnapshot *
-cohort_db_load_snapshot (CohortDb  *db,
-                         gint64     community,
-                         GError   **error)
-{
-  g_autoptr(CohortSnapshot) snap = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree guint *dense = NULL;
-  MemberIndex index;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  cohort_db_assert_owner (db);
-
-  if (sqlite3_prepare_v2 (db->db, "SELECT name, platform, tz FROM community WHERE id = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (db, error, "load community"), NULL;
-  sqlite3_bind_int64 (stmt, 1, community);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    snap = cohort_snapshot_new ((const char *)sqlite3_column_text (stmt, 0),
-                                (const char *)sqlite3_column_text (stmt, 1),
-                                (const char *)sqlite3_column_text (stmt, 2));
-  sqlite3_finalize (stmt);
-  if (snap == NULL)
-    {
-      g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
-                   "Community %" G_GINT64_FORMAT " does not exist", community);
-      return NULL;
-    }
-
-  /* Members first, in id order; their snapshot index is their position. */
-  if (sqlite3_prepare_v2 (db->db,
-                          "SELECT id, platform_uid, display_name, is_bot, is_staff FROM member "
-                          "WHERE community = ?1 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (db, error, "load members"), NULL;
-  sqlite3_bind_int64 (stmt, 1, community);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      guint idx = cohort_snapshot_add_member (snap,
-                                              (const char *)sqlite3_column_text (stmt, 1),
-                                              (const char *)sqlite3_column_text (stmt, 2),
-                                              sqlite3_column_int (stmt, 3),
-                                              sqlite3_column_int (stmt, 4));
-      g_assert (idx == ids->len);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return cohort_db_set_sql_error (db, error, "load members"), NULL;
-
-  /* Index the ids only now: the GArray may move while it grows. */
-  member_index_init (&index, ids);
-  dense = index.dense;
-
-#define MEMBER_INDEX(id) (member_index_lookup (&index, (id)))
-
-  if (sqlite3_prepare_v2 (db->db,
-                          "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
-                          "FROM span s JOIN member m ON m.id = s.member WHERE m.community = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (db, error, "load spans"), NULL;
-  sqlite3_bind_int64 (stmt, 1, community);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 member = sqlite3_column_int64 (stmt, 0);
-      guint idx = MEMBER_INDEX (member);
-
-      if (idx == 0)
-        continue;
-      cohort_snapshot_add_span (snap, idx - 1,
-                                sqlite3_column_int64 (stmt, 1),
-                                sqlite3_column_type (stmt, 2) == SQLITE_NULL
-                                  ? COHORT_TS_OPEN : sqlite3_column_int64 (stmt, 2),
-                                span_start_from_string ((const char *)sqlite3_column_text (stmt, 3)),
-                                span_end_from_string ((const char *)sqlite3_column_text (stmt, 4)));
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return cohort_db_set_sql_error (db, error, "load spans"), NULL;
-
-  if (sqlite3_prepare_v2 (db->db,
-                          "SELECT m.ts, m.member, m.kind, m.is_mech, r.member FROM message m "
-                          "LEFT JOIN message r ON r.community = m.community "
-                          "  AND r.platform_msg_id = m.reply_to "
-                          "WHERE m.community = ?1 AND m.kind != ?2 AND m.member IS NOT NULL",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (db, error, "load messages"), NULL;
-  sqlite3_bind_int64 (stmt, 1, community);
-  sqlite3_bind_int (stmt, 2, COHORT_MESSAGE_SYSTEM);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 member = sqlite3_column_int64 (stmt, 1);
-      guint idx = MEMBER_INDEX (member);
-      int reply = -1;
-
-      if (idx == 0)
-        continue;
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        {
-          gint64 target = sqlite3_column_int64 (stmt, 4);
-          reply = (int)MEMBER_INDEX (target) - 1;
-        }
-      cohort_snapshot_add_message (snap, sqlite3_column_int64 (stmt, 0), idx - 1,
-                                   sqlite3_column_int (stmt, 2), sqlite3_column_int (stmt, 3),
-                                   reply);
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return cohort_db_set_sql_error (db, error, "load messages"), NULL;
-
-#undef MEMBER_INDEX
-
-  cohort_snapshot_finish (snap);
-  return g_steal_pointer (&snap);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1807,7 +1719,9 @@ cohort_db_rebuild_spans (CohortDb  *db,
       cohort_db_set_sql_error (db, error, "update members");
       goto out;
     }
-  ok = TRUE;
+  /* Spans are rebuilt after every write to a community's messages and members, so this is
+   * the one place that marks its cached snapshot stale for all of them. */
+  ok = _cohort_db_bump_generation (db, community, error);
 
 out:
   sqlite3_finalize (del);
@@ -1861,7 +1775,8 @@ cohort_import_tx_commit (CohortImportTx  *tx,
     }
   g_hash_table_iter_init (&iter, tx->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error))
+    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error) ||
+        !cohort_db_assign_identities (tx->db, *(gint64 *)key, error))
       {
         cohort_import_tx_rollback (tx);
         return FALSE;

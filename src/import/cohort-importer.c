@@ -14,6 +14,8 @@
 #include <archive_entry.h>
 
 #include "cohort-format.h"
+#include "cohort-mech.h"
+#include "cohort-store-settings.h"
 
 G_DEFINE_QUARK (cohort-import-error, cohort_import_error)
 
@@ -495,6 +497,12 @@ import_file (CohortDb                  *db,
                        g_memdup2 (&g_array_index (created, gint64, i), sizeof (gint64)));
   }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      cohort_import_tx_rollback (tx);
+      return NULL;
+    }
+  /* The community's own additions to and removals from the mechanical-reply lists. */
+  if (!cohort_import_tx_apply_mech_rules (tx, cohort_mech_normalize, error))
     {
       cohort_import_tx_rollback (tx);
       return NULL;

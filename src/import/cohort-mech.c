@@ -1424,6 +1424,16 @@ _cohort_mech_set_reference (CohortMech *self,
   self->reference = reference;
 }
 
+const char * const *
+cohort_mech_stop_list (gboolean  english,
+                       guint    *n)
+{
+  g_return_val_if_fail (n != NULL, NULL);
+
+  *n = english ? G_N_ELEMENTS (stop_en) : G_N_ELEMENTS (stop_zh);
+  return english ? stop_en : stop_zh;
+}
+
 const char *
 cohort_mech_reason_to_string (CohortMechReason reason)
 {

@@ -64,6 +64,10 @@ CohortMechReason cohort_mech_classify         (CohortMech       *self,
 /* "STOPLIST_ZH" etc., NULL for COHORT_MECH_NONE. */
 const char      *cohort_mech_reason_to_string (CohortMechReason  reason);
 
+/* The built-in stop lists of rules 3 (Chinese) and 4 (English), for Settings to show. */
+const char * const *cohort_mech_stop_list     (gboolean          english,
+                                               guint            *n);
+
 /* The normalised text `t` of §A (for tests, the audit view and ECHO keys). */
 char            *cohort_mech_normalize        (const char       *text);
 

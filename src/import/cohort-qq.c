@@ -8,9 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
-#include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
+#include "cohort-json-stream.h"
 #include "cohort-mech.h"
 
 /*
@@ -25,13 +25,12 @@
  *   resolved at the end of the conversation (METRICS.md §0.4).
  *
  * - The QQ-NT exporter JSON (QQChatExporter V4: metadata, chatInfo, messages[]), streamed
- *   with yajl: each element of `messages` is assembled with JsonBuilder, handled, dropped.
+ *   by cohort-json-stream.c: each element of `messages` is built, handled and dropped.
  *
  * Legacy times are wall-clock times without an offset: they are read in the import zone,
  * Asia/Shanghai unless the user chose another (METRICS.md §0.2).
  */
 
-#define CHUNK_SIZE (256 * 1024)
 #define AMBIGUOUS "\x01"
 #define SYSTEM_SENDER_NAME "系统消息"
 #define LEGACY_TITLE "消息记录（此消息记录为文本格式，不支持重新导入）"
@@ -1171,27 +1170,6 @@ out:
 /* ------------------------------------------------------------------------------------------ */
 /* QQ-NT exporter JSON                                                                         */
 
-typedef enum
-{
-  CAPTURE_NONE,
-  CAPTURE_CHAT_INFO,
-  CAPTURE_MESSAGE,
-} Capture;
-
-typedef struct
-{
-  Importer *im;
-  GError *error;
-  int depth;               /* containers open outside a capture; the root object is 1 */
-  char *root_key;
-  gboolean root_not_object;
-  gboolean in_messages;
-  gboolean saw_messages;
-  JsonBuilder *builder;
-  Capture capture;
-  int capture_level;
-} NtParser;
-
 static const char *
 obj_string (JsonObject *o,
             const char *key)
@@ -1334,11 +1312,10 @@ nt_kind (JsonObject *content,
 }
 
 static gboolean
-nt_message (NtParser    *np,
+nt_message (Importer    *im,
             JsonObject  *o,
             GError     **error)
 {
-  Importer *im = np->im;
   Conv *conv = im->conv;
   JsonObject *sender = obj_object (o, "sender");
   JsonObject *raw = obj_object (o, "rawMessage");
@@ -1412,10 +1389,10 @@ nt_message (NtParser    *np,
 }
 
 static void
-nt_chat_info (NtParser   *np,
+nt_chat_info (Importer   *im,
               JsonObject *o)
 {
-  Conv *conv = np->im->conv;
+  Conv *conv = im->conv;
   const char *name = obj_string (o, "name");
   const char *type = obj_string (o, "type");
 
@@ -1434,208 +1411,61 @@ nt_chat_info (NtParser   *np,
     }
 }
 
-static int
-nt_fail (NtParser *np,
-         GError   *error)
+/* The stream hands over the chat's info, then each message. */
+static gboolean
+nt_object_cb (JsonObject  *o,
+              gboolean     element,
+              gpointer     user_data,
+              GError     **error)
 {
-  if (np->error == NULL)
-    np->error = error;
-  else
-    g_error_free (error);
-  return 0;
-}
+  Importer *im = user_data;
 
-static int
-nt_finish_capture (NtParser *np)
-{
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  Capture capture = np->capture;
-
-  node = json_builder_get_root (np->builder);
-  g_clear_object (&np->builder);
-  np->capture = CAPTURE_NONE;
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return 1;
-  if (capture == CAPTURE_CHAT_INFO)
-    nt_chat_info (np, json_node_get_object (node));
-  else if (capture == CAPTURE_MESSAGE && !nt_message (np, json_node_get_object (node), &error))
-    return nt_fail (np, error);
-  return 1;
-}
-
-static int
-nt_null (void *ctx)
-{
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
-    json_builder_add_null_value (np->builder);
-  return 1;
-}
-
-static int
-nt_boolean (void *ctx,
-            int   value)
-{
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
-    json_builder_add_boolean_value (np->builder, value);
-  return 1;
-}
-
-static int
-nt_number (void       *ctx,
-           const char *value,
-           size_t      len)
-{
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
-    cohort_json_builder_add_number (np->builder, value, len);
-  return 1;
-}
-
-static int
-nt_string (void                *ctx,
-           const unsigned char *value,
-           size_t               len)
-{
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
-    cohort_json_builder_add_string (np->builder, (const char *)value, len);
-  return 1;
-}
-
-static int
-nt_map_key (void                *ctx,
-            const unsigned char *key,
-            size_t               len)
-{
-  NtParser *np = ctx;
-  g_autofree char *text = g_strndup ((const char *)key, len);
-
-  if (np->builder != NULL)
-    json_builder_set_member_name (np->builder, text);
-  else if (np->depth == 1)
+  if (!element)
     {
-      g_free (np->root_key);
-      np->root_key = g_steal_pointer (&text);
+      nt_chat_info (im, o);
+      return TRUE;
     }
-  return 1;
+  return nt_message (im, o, error);
 }
 
-static int
-nt_start_map (void *ctx)
+/* The stream's verdict in QQ's words; FALSE when the file cannot be imported. */
+static gboolean
+nt_check_stream (CohortJsonStreamStatus  status,
+                 const CohortJsonStream *stream,
+                 const char             *name,
+                 GError                **error)
 {
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
+  switch (status)
     {
-      if (np->capture_level >= COHORT_JSON_MAX_DEPTH)
-        return nt_fail (np, cohort_json_depth_error (np->im->ctx->display_name));
-      np->capture_level++;
-      json_builder_begin_object (np->builder);
-      return 1;
+    case COHORT_JSON_STREAM_OK:
+      break;
+    case COHORT_JSON_STREAM_FAILED:
+      return FALSE;
+    case COHORT_JSON_STREAM_NOT_OBJECT:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is JSON, but not a QQ chat exporter file: it should be one "
+                     "object with “chatInfo” and “messages”."), name);
+      return FALSE;
+    case COHORT_JSON_STREAM_MALFORMED:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                   _("%s is not valid JSON at line %" PRId64 ". The file may have "
+                     "been edited or damaged: export the chat again."), name, stream->line);
+      return FALSE;
+    case COHORT_JSON_STREAM_EMPTY:
+    case COHORT_JSON_STREAM_TRUNCATED:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                   _("%s ends in the middle of the export (line %" PRId64 "). Export the "
+                     "chat again and import the new file."), name, stream->line);
+      return FALSE;
     }
-  if ((np->depth == 1 && g_strcmp0 (np->root_key, "chatInfo") == 0) ||
-      (np->depth == 2 && np->in_messages))
+  if (!stream->saw_array)
     {
-      np->capture = np->depth == 1 ? CAPTURE_CHAT_INFO : CAPTURE_MESSAGE;
-      np->builder = json_builder_new ();
-      np->capture_level = 1;
-      json_builder_begin_object (np->builder);
-      return 1;
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is JSON, but not a QQ chat exporter file: it has no “messages”."),
+                   name);
+      return FALSE;
     }
-  np->depth++;
-  return 1;
-}
-
-static int
-nt_start_array (void *ctx)
-{
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
-    {
-      if (np->capture_level >= COHORT_JSON_MAX_DEPTH)
-        return nt_fail (np, cohort_json_depth_error (np->im->ctx->display_name));
-      np->capture_level++;
-      json_builder_begin_array (np->builder);
-      return 1;
-    }
-  if (np->depth == 0)
-    {
-      np->root_not_object = TRUE;
-      return 0;
-    }
-  if (np->depth == 1 && g_strcmp0 (np->root_key, "messages") == 0)
-    {
-      np->in_messages = TRUE;
-      np->saw_messages = TRUE;
-    }
-  np->depth++;
-  return 1;
-}
-
-static int
-nt_end_container (void     *ctx,
-                  gboolean  object)
-{
-  NtParser *np = ctx;
-
-  if (np->builder != NULL)
-    {
-      if (object)
-        json_builder_end_object (np->builder);
-      else
-        json_builder_end_array (np->builder);
-      if (--np->capture_level == 0)
-        return nt_finish_capture (np);
-      return 1;
-    }
-  np->depth--;
-  if (np->depth == 1)
-    np->in_messages = FALSE;
-  return 1;
-}
-
-static int
-nt_end_map (void *ctx)
-{
-  return nt_end_container (ctx, TRUE);
-}
-
-static int
-nt_end_array (void *ctx)
-{
-  return nt_end_container (ctx, FALSE);
-}
-
-static const yajl_callbacks nt_callbacks = {
-  nt_null,
-  nt_boolean,
-  NULL,
-  NULL,
-  nt_number,
-  nt_string,
-  nt_start_map,
-  nt_map_key,
-  nt_end_map,
-  nt_start_array,
-  nt_end_array,
-};
-
-static void
-advance_position (const guchar *chunk,
-                  gsize         len,
-                  gint64       *line)
-{
-  for (gsize i = 0; i < len; i++)
-    if (chunk[i] == '\n')
-      (*line)++;
+  return TRUE;
 }
 
 static gboolean
@@ -1643,12 +1473,16 @@ import_nt_json (CohortImportTx       *tx,
                 CohortImportContext  *ctx,
                 GError              **error)
 {
-  g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
   g_autoptr(GTimeZone) tz = NULL;
   Importer im = { 0, };
-  NtParser np = { 0, };
-  yajl_handle handle;
-  goffset done = 0;
+  CohortJsonStream stream = {
+    .header_key = "chatInfo",
+    .array_key = "messages",
+    .func = nt_object_cb,
+    .user_data = &im,
+    .rows = &im.messages,
+  };
+  CohortJsonStreamStatus status;
   gboolean ok = FALSE;
 
   im.tz_id = cohort_import_context_zone (ctx, "Asia/Shanghai");
@@ -1662,84 +1496,20 @@ import_nt_json (CohortImportTx       *tx,
   im.tx = tx;
   im.ctx = ctx;
   im.tz = tz;
-  im.line = 1;
   im.conv = conv_new (NULL, NULL, "group");
-  np.im = &im;
-  handle = yajl_alloc (&nt_callbacks, NULL, &np);
 
-  for (;;)
-    {
-      gssize n;
-      yajl_status status;
-      gsize skip = 0;
-
-      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
-        goto out;
-      n = g_input_stream_read (ctx->stream, chunk, CHUNK_SIZE, ctx->cancellable, error);
-      if (n < 0)
-        goto out;
-      if (n == 0)
-        break;
-      if (done == 0 && n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
-        skip = 3;
-      status = yajl_parse (handle, chunk + skip, n - skip);
-      if (status != yajl_status_ok)
-        {
-          if (np.error != NULL)
-            g_propagate_error (error, g_steal_pointer (&np.error));
-          else if (np.root_not_object)
-            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                         _("%s is JSON, but not a QQ chat exporter file: it should be one "
-                           "object with “chatInfo” and “messages”."), ctx->display_name);
-          else
-            {
-              gsize consumed = MIN (yajl_get_bytes_consumed (handle), (gsize)(n - skip));
-
-              advance_position (chunk + skip, consumed, &im.line);
-              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                           _("%s is not valid JSON at line %" PRId64 ". The file may have "
-                             "been edited or damaged: export the chat again."),
-                           ctx->display_name, im.line);
-            }
-          goto out;
-        }
-      advance_position (chunk, n, &im.line);
-      done += n;
-      cohort_import_context_progress (ctx, done, im.messages);
-    }
-
-  if (yajl_complete_parse (handle) != yajl_status_ok || np.depth != 0 || np.builder != NULL)
-    {
-      if (np.error != NULL)
-        g_propagate_error (error, g_steal_pointer (&np.error));
-      else
-        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
-                     _("%s ends in the middle of the export (line %" PRId64 "). Export the "
-                       "chat again and import the new file."), ctx->display_name, im.line);
-      goto out;
-    }
-  if (!np.saw_messages)
-    {
-      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                   _("%s is JSON, but not a QQ chat exporter file: it has no “messages”."),
-                   ctx->display_name);
-      goto out;
-    }
+  status = cohort_json_stream_run (&stream, ctx, error);
+  if (!nt_check_stream (status, &stream, ctx->display_name, error))
+    goto out;
   if (im.conv->community == 0)
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_EMPTY,
                    _("%s holds no message."), ctx->display_name);
       goto out;
     }
-  if (!conv_flush_deferred (&im, im.conv, error))
-    goto out;
-  ok = TRUE;
+  ok = conv_flush_deferred (&im, im.conv, error);
 
 out:
-  yajl_free (handle);
-  g_clear_object (&np.builder);
-  g_clear_error (&np.error);
-  g_free (np.root_key);
   conv_free (im.conv);
   return ok;
 }

@@ -8,9 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
-#include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
+#include "cohort-json-stream.h"
 #include "cohort-mech.h"
 
 /*
@@ -18,7 +18,7 @@
  * both column sets (12 columns, or the first 9 of older versions) and TXT, and WeFlow /
  * EchoTrace JSON.  Every reader turns its input into Row values, one at a time, which a
  * common handler writes to the import transaction; memory is bounded by one row (CSV, TXT)
- * or one message object (JSON, read with yajl + JsonBuilder like cohort-telegram.c).
+ * or one message object (JSON, streamed by cohort-json-stream.c).
  *
  * WeChat names people in its system texts ("张三"邀请"李四"加入了群聊) by display name only.
  * Those events are kept per conversation and resolved at the end of the file, when every
@@ -1417,19 +1417,10 @@ out:
 /* ------------------------------------------------------------------------------------------ */
 /* WeFlow / EchoTrace JSON                                                                     */
 
+/* A WeFlow/EchoTrace export while it streams: the conversation its session names. */
 typedef struct
 {
   Importer *im;
-  GError *error;
-  int depth;                /* containers open outside a capture */
-  char *key;                /* last key of the root object */
-  gboolean in_messages;
-  gboolean root_not_object;
-  gboolean saw_session;
-  gboolean saw_messages;
-  JsonBuilder *builder;
-  int capture_level;
-  gboolean capture_session;
   Conv *conv;
 } WxJson;
 
@@ -1477,7 +1468,6 @@ json_session (WxJson *jr,
   const char *name = json_string (o, "displayName");
   const char *type = json_string (o, "type");
 
-  jr->saw_session = TRUE;
   if (jr->conv != NULL)
     return;
   if (name == NULL || *name == '\0')
@@ -1544,295 +1534,75 @@ json_message (WxJson  *jr,
   return handle_row (jr->im, jr->conv, &row, error);
 }
 
-static int
-json_fail (WxJson *jr,
-           GError     *error)
+/* The stream hands over the session, then each message. */
+static gboolean
+json_object_cb (JsonObject  *o,
+                gboolean     element,
+                gpointer     user_data,
+                GError     **error)
 {
-  if (jr->error == NULL)
-    jr->error = error;
-  else
-    g_error_free (error);
-  return 0;
-}
+  WxJson *jr = user_data;
 
-static int
-json_capture_done (WxJson *jr)
-{
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-
-  if (jr->capture_level > 0)
-    return 1;
-  node = json_builder_get_root (jr->builder);
-  g_clear_object (&jr->builder);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return 1;
-  if (jr->capture_session)
-    json_session (jr, json_node_get_object (node));
-  else if (!json_message (jr, json_node_get_object (node), &error) ||
-           !importer_tick (jr->im, 0, &error))
-    return json_fail (jr, error);
-  return 1;
-}
-
-static int
-on_null (void *data)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    json_builder_add_null_value (jr->builder);
-  return 1;
-}
-
-static int
-on_boolean (void *data,
-            int   value)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    json_builder_add_boolean_value (jr->builder, value);
-  return 1;
-}
-
-static int
-on_number (void       *data,
-           const char *value,
-           size_t      len)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    cohort_json_builder_add_number (jr->builder, value, len);
-  return 1;
-}
-
-static int
-on_string (void                *data,
-           const unsigned char *value,
-           size_t               len)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    cohort_json_builder_add_string (jr->builder, (const char *)value, len);
-  return 1;
-}
-
-static int
-on_map_key (void                *data,
-            const unsigned char *key,
-            size_t               len)
-{
-  WxJson *jr = data;
-  g_autofree char *text = g_strndup ((const char *) key, len);
-
-  if (jr->builder != NULL)
-    json_builder_set_member_name (jr->builder, text);
-  else if (jr->depth == 1)
+  if (!element)
     {
-      g_free (jr->key);
-      jr->key = g_steal_pointer (&text);
+      json_session (jr, o);
+      return TRUE;
     }
-  return 1;
-}
-
-static int
-on_start_map (void *data)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    {
-      if (jr->capture_level >= COHORT_JSON_MAX_DEPTH)
-        return json_fail (jr, cohort_json_depth_error (jr->im->ctx->display_name));
-      jr->capture_level++;
-      json_builder_begin_object (jr->builder);
-      return 1;
-    }
-  if ((jr->depth == 1 && g_strcmp0 (jr->key, "session") == 0) ||
-      (jr->depth == 2 && jr->in_messages))
-    {
-      jr->capture_session = jr->depth == 1;
-      jr->builder = json_builder_new ();
-      jr->capture_level = 1;
-      json_builder_begin_object (jr->builder);
-      return 1;
-    }
-  jr->depth++;
-  return 1;
-}
-
-static int
-on_end_map (void *data)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    {
-      jr->capture_level--;
-      json_builder_end_object (jr->builder);
-      return json_capture_done (jr);
-    }
-  jr->depth--;
-  return 1;
-}
-
-static int
-on_start_array (void *data)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    {
-      if (jr->capture_level >= COHORT_JSON_MAX_DEPTH)
-        return json_fail (jr, cohort_json_depth_error (jr->im->ctx->display_name));
-      jr->capture_level++;
-      json_builder_begin_array (jr->builder);
-      return 1;
-    }
-  if (jr->depth == 0)
-    {
-      jr->root_not_object = TRUE;
-      return 0;
-    }
-  if (jr->depth == 1 && g_strcmp0 (jr->key, "messages") == 0)
-    {
-      jr->in_messages = TRUE;
-      jr->saw_messages = TRUE;
-    }
-  jr->depth++;
-  return 1;
-}
-
-static int
-on_end_array (void *data)
-{
-  WxJson *jr = data;
-
-  if (jr->builder != NULL)
-    {
-      jr->capture_level--;
-      json_builder_end_array (jr->builder);
-      return 1;
-    }
-  if (jr->depth == 2 && jr->in_messages)
-    jr->in_messages = FALSE;
-  jr->depth--;
-  return 1;
-}
-
-static const yajl_callbacks json_callbacks = {
-  on_null,
-  on_boolean,
-  NULL,
-  NULL,
-  on_number,
-  on_string,
-  on_start_map,
-  on_map_key,
-  on_end_map,
-  on_start_array,
-  on_end_array,
-};
-
-static void
-count_lines (const guchar *chunk,
-             gsize         len,
-             gint64       *line)
-{
-  for (gsize i = 0; i < len; i++)
-    if (chunk[i] == '\n')
-      (*line)++;
+  return json_message (jr, o, error) && importer_tick (jr->im, 0, error);
 }
 
 static gboolean
 json_import (Importer  *im,
              GError   **error)
 {
-  g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
   const char *name = im->ctx->display_name;
-  WxJson jr = { 0, };
-  yajl_handle handle;
-  gint64 line = 1;
-  goffset done = 0;
-  gboolean ok = FALSE;
+  WxJson jr = { .im = im };
+  CohortJsonStream stream = {
+    .header_key = "session",
+    .array_key = "messages",
+    .func = json_object_cb,
+    .user_data = &jr,
+    .rows = &im->rows,
+  };
 
-  jr.im = im;
-  handle = yajl_alloc (&json_callbacks, NULL, &jr);
-  for (;;)
+  switch (cohort_json_stream_run (&stream, im->ctx, error))
     {
-      gssize n;
-      gsize skip = 0;
-      yajl_status status;
-
-      if (g_cancellable_set_error_if_cancelled (im->ctx->cancellable, error))
-        goto out;
-      n = g_input_stream_read (im->ctx->stream, chunk, CHUNK_SIZE, im->ctx->cancellable, error);
-      if (n < 0)
-        goto out;
-      if (n == 0)
-        break;
-      if (done == 0 && n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
-        skip = 3;
-      status = yajl_parse (handle, chunk + skip, n - skip);
-      if (status != yajl_status_ok)
-        {
-          if (jr.error != NULL)
-            g_propagate_error (error, g_steal_pointer (&jr.error));
-          else if (jr.root_not_object)
-            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                         _("%s is JSON, but not a WeFlow/EchoTrace export: that is one object "
-                           "with “session” and “messages”."), name);
-          else
-            {
-              gsize consumed = yajl_get_bytes_consumed (handle);
-
-              count_lines (chunk + skip, MIN (consumed, (gsize) n - skip), &line);
-              g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                           _("%s is not valid JSON at line %" PRId64 ". The file may have been "
-                             "edited or damaged: export it again with WeFlow or EchoTrace."),
-                           name, line);
-            }
-          goto out;
-        }
-      count_lines (chunk + skip, n - skip, &line);
-      done += n;
-      cohort_import_context_progress (im->ctx, done, im->rows);
+    case COHORT_JSON_STREAM_OK:
+      break;
+    case COHORT_JSON_STREAM_FAILED:
+      return FALSE;
+    case COHORT_JSON_STREAM_NOT_OBJECT:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is JSON, but not a WeFlow/EchoTrace export: that is one object "
+                     "with “session” and “messages”."), name);
+      return FALSE;
+    case COHORT_JSON_STREAM_MALFORMED:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+                   _("%s is not valid JSON at line %" PRId64 ". The file may have been "
+                     "edited or damaged: export it again with WeFlow or EchoTrace."),
+                   name, stream.line);
+      return FALSE;
+    case COHORT_JSON_STREAM_EMPTY:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s is empty."), name);
+      return FALSE;
+    case COHORT_JSON_STREAM_TRUNCATED:
+      g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
+                   _("%s ends in the middle of the export (line %" PRId64 "). The file was "
+                     "cut off or the export had not finished: export the chat again."),
+                   name, stream.line);
+      return FALSE;
     }
-
-  if (yajl_complete_parse (handle) != yajl_status_ok || jr.depth > 0 || jr.builder != NULL)
-    {
-      if (jr.error != NULL)
-        g_propagate_error (error, g_steal_pointer (&jr.error));
-      else if (done == 0)
-        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
-                     _("%s is empty."), name);
-      else
-        g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED,
-                     _("%s ends in the middle of the export (line %" PRId64 "). The file was "
-                       "cut off or the export had not finished: export the chat again."),
-                     name, line);
-      goto out;
-    }
-  if (!jr.saw_messages)
+  if (!stream.saw_array)
     {
       g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_UNSUPPORTED,
                    _("%s is JSON, but not a WeFlow/EchoTrace export: it has no “messages”."),
                    name);
-      goto out;
+      return FALSE;
     }
   if (jr.conv != NULL && !conv_ensure_community (im, jr.conv, error))
-    goto out;
-  ok = importer_finish (im, error);
-
-out:
-  yajl_free (handle);
-  g_clear_object (&jr.builder);
-  g_clear_error (&jr.error);
-  g_free (jr.key);
-  return ok;
+    return FALSE;
+  return importer_finish (im, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */

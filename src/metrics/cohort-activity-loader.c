@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-activity-loader.h"
+#include "cohort-settings.h"
 
 struct _CohortSnapshotRef
 {
@@ -157,17 +158,22 @@ cohort_retention_load (const char             *db_path,
                        GError                **error)
 {
   g_autoptr(CohortActivityData) data = g_new0 (CohortActivityData, 1);
+  CohortCommunitySettings settings;
   CohortSnapshot *snap;
   CohortDb *db = NULL;
   int day0, asof;
 
   data->snapshot = obtain_snapshot (db_path, community, snapshot, &db, error);
+  if (data->snapshot == NULL || !cohort_settings_load (db, community, &settings, error))
+    {
+      g_clear_pointer (&db, cohort_db_close);
+      return NULL;
+    }
   g_clear_pointer (&db, cohort_db_close);
-  if (data->snapshot == NULL)
-    return NULL;
   snap = data->snapshot->snapshot;
   cohort_metrics_default_range (snap, now, 0, &day0, &asof);
-  data->retention = cohort_retention_compute (snap, period, mode, day0, asof);
+  data->retention = cohort_retention_compute_with_settings (snap, &settings, period, mode,
+                                                            day0, asof);
   return g_steal_pointer (&data);
 }
 

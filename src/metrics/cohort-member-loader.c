@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-member-loader.h"
+#include "cohort-settings.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -66,17 +67,26 @@ cohort_members_data_load (const char                *db_path,
                           GError                   **error)
 {
   g_autoptr(CohortMembersData) data = g_atomic_rc_box_new0 (CohortMembersData);
+  CohortCommunitySettings settings;
+  CohortSegmentParams community_params;
   CohortDb *db;
 
   g_return_val_if_fail (db_path != NULL, NULL);
 
+  cohort_community_settings_init_default (&settings);
   if (!(db = cohort_db_open (db_path, TRUE, error)))
     return NULL;
   data->community = community;
   data->snapshot = cohort_db_load_snapshot (db, community, error);
-  if (data->snapshot != NULL)
+  if (data->snapshot != NULL && cohort_settings_load (db, community, &settings, error))
     data->extras = cohort_db_load_member_extras (db, community, data->snapshot, error);
   cohort_db_close (db);
+  /* The community's Settings, unless the caller brings thresholds of its own. */
+  if (params == NULL)
+    {
+      cohort_settings_segment_params (&settings, &community_params);
+      params = &community_params;
+    }
   if (data->extras == NULL)
     return NULL;
 

@@ -544,6 +544,20 @@ fill_orders (Ctx             *ctx,
   return any;
 }
 
+/* §4.1 with the community's thresholds (Settings). */
+static CohortChurnLevel
+churn_level (const CohortSegmentParams *params,
+             int                        silent_days)
+{
+  if (silent_days >= params->churn_high_days)
+    return COHORT_CHURN_HIGH;
+  if (silent_days >= params->churn_warn_days)
+    return COHORT_CHURN_WARN;
+  if (silent_days >= params->churn_watch_days)
+    return COHORT_CHURN_WATCH;
+  return COHORT_CHURN_NONE;
+}
+
 static void
 fill_churn_and_rfm (Ctx               *ctx,
                     CohortMemberTable *table)
@@ -566,7 +580,7 @@ fill_churn_and_rfm (Ctx               *ctx,
       if (!row->counted || !row->present)
         continue;
       if (row->silent_days >= 0)
-        row->churn = cohort_metrics_churn_level (row->silent_days);
+        row->churn = churn_level (ctx->params, row->silent_days);
       pop[n] = m;
       if (table->rfm_commerce)
         {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-overview.h"
+#include "cohort-settings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ typedef struct
   gint64          off_base;
   guint           n_off;
   gint32         *off;
+  const CohortCommunitySettings *settings;  /* borrowed; NULL = METRICS.md §B defaults */
 } Ctx;
 
 
@@ -158,6 +160,7 @@ ctx_init (Ctx            *ctx,
 
   ctx->s = s;
   ctx->n = n;
+  ctx->settings = NULL;
   ctx->is_h = g_new0 (guint8, n + 1);
   ctx->span0 = g_new0 (guint, n + 2);
   ctx->span_sday = g_new (int, s->n_spans + 1);
@@ -385,7 +388,7 @@ kpis_members (Ctx        *ctx,
         continue;
       if (last[m] != DAY_NONE)
         {
-          switch (cohort_metrics_churn_level (day1 - last[m]))
+          switch (cohort_settings_churn_level (ctx->settings, day1 - last[m]))
             {
             case COHORT_CHURN_WATCH:
               out->churn_watch++;
@@ -795,7 +798,7 @@ fill_churn_list (Ctx            *ctx,
 
       if (!ctx->is_h[m] || last[m] == DAY_NONE || !present_end (ctx, m, asof))
         continue;
-      level = cohort_metrics_churn_level (asof - last[m]);
+      level = cohort_settings_churn_level (ctx->settings, asof - last[m]);
       if (level == COHORT_CHURN_NONE)
         continue;
       e = g_new0 (CohortChurnEntry, 1);
@@ -817,8 +820,8 @@ fill_cohorts (Ctx            *ctx,
               CohortOverview *self)
 {
   CohortSnapshot *s = ctx->s;
-  int last_week = cohort_day_week_start (self->day1);
-  int first_week = MAX (cohort_day_week_start (self->day0),
+  int last_week = cohort_settings_week_start (ctx->settings, self->day1);
+  int first_week = MAX (cohort_settings_week_start (ctx->settings, self->day0),
                         last_week - 7 * (COHORT_RETENTION_MAX_WEEKS - 1));
   int n_weeks = (last_week - first_week) / 7 + 1;
   /* bit k: a genuine message in week first_week + 7k; all columns lie in these weeks */
@@ -840,7 +843,11 @@ fill_cohorts (Ctx            *ctx,
 
   for (guint i = lo; i < hi; i++)
     if (is_genuine (ctx, i))
-      active[s->msg_member[i]] |= 1u << ((cohort_day_week_start (s->msg_day[i]) - first_week) / 7);
+      {
+        int week = cohort_settings_week_start (ctx->settings, s->msg_day[i]);
+
+        active[s->msg_member[i]] |= 1u << ((week - first_week) / 7);
+      }
 
   for (guint m = 0; m < ctx->n; m++)
     {
@@ -850,7 +857,7 @@ fill_cohorts (Ctx            *ctx,
 
       if (!ctx->is_h[m] || fj == DAY_UNKNOWN || fj < first_week || fj > self->day1)
         continue;
-      r = (cohort_day_week_start (fj) - first_week) / 7;
+      r = (cohort_settings_week_start (ctx->settings, fj) - first_week) / 7;
       row = &self->cohorts[r];
       row->size++;
       for (int k = 0; k < row->n_cells; k++)
@@ -876,6 +883,15 @@ cohort_overview_compute (CohortSnapshot *snapshot,
                          int             day0,
                          int             day1)
 {
+  return cohort_overview_compute_with_settings (snapshot, NULL, day0, day1);
+}
+
+CohortOverview *
+cohort_overview_compute_with_settings (CohortSnapshot                *snapshot,
+                                       const CohortCommunitySettings *settings,
+                                       int                            day0,
+                                       int                            day1)
+{
   g_autoptr(CohortOverview) self = NULL;
   g_autofree int *last = NULL;
   g_autofree int *prev_last = NULL;
@@ -900,6 +916,7 @@ cohort_overview_compute (CohortSnapshot *snapshot,
   self->churn_list = g_ptr_array_new_with_free_func (churn_entry_free);
 
   ctx_init (&ctx, snapshot);
+  ctx.settings = settings;
   last = last_genuine_days (&ctx, day1, day0 - 1, &prev_last);
   compute_kpis (&ctx, day0, day1, last, &self->kpis);
   compute_kpis (&ctx, day0 - n, day0 - 1, prev_last, &self->prev);

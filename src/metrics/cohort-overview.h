@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "cohort-snapshot.h"
+#include "cohort-store-settings.h"
 
 G_BEGIN_DECLS
 
@@ -69,7 +70,7 @@ typedef struct
 
 typedef struct
 {
-  int        week_start;                         /* local day of the cohort's Monday */
+  int        week_start;                         /* local day the cohort's week starts */
   gint64     size;                               /* |c| */
   int        n_cells;                            /* columns 0..n_cells-1 exist */
   CohortRate active[COHORT_RETENTION_MAX_WEEKS]; /* §3.3 active in week W+k; den 0 = immature */
@@ -105,7 +106,7 @@ typedef struct
   GPtrArray *top_members;     /* CohortTopMember*, top 10 by genuine messages in P */
   GPtrArray *churn_list;      /* CohortChurnEntry*, every warned member, most silent first */
 
-  /* weekly join cohorts (ISO weeks) whose week starts within the range, newest last, at most
+  /* weekly join cohorts (weeks start on the community's week start, Monday by default) whose week starts within the range, newest last, at most
    * COHORT_RETENTION_MAX_WEEKS rows */
   guint      n_cohorts;
   CohortRetentionRow *cohorts;
@@ -114,6 +115,12 @@ typedef struct
 CohortOverview *cohort_overview_compute   (CohortSnapshot *snapshot,
                                            int             day0,
                                            int             day1);
+/* With a community's settings (week start, churn levels); NULL means the defaults, which is
+ * what cohort_overview_compute () uses. */
+CohortOverview *cohort_overview_compute_with_settings (CohortSnapshot                *snapshot,
+                                                       const CohortCommunitySettings *settings,
+                                                       int                            day0,
+                                                       int                            day1);
 void            cohort_overview_free      (CohortOverview *self);
 
 /* Single metrics, exposed for tests and other pages. */

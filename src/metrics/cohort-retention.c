@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-retention.h"
+#include "cohort-settings.h"
 
 #include <string.h>
 
@@ -35,13 +36,13 @@ typedef struct
 /* Periods                                                                                     */
 
 static int
-period_start (CohortRetentionPeriod period,
-              int                   day)
+period_start (const CohortRetention *self,
+              int                    day)
 {
   int y, m, d;
 
-  if (period == COHORT_RETENTION_BY_WEEK)
-    return cohort_day_week_start (day);
+  if (self->period == COHORT_RETENTION_BY_WEEK)
+    return cohort_day_week_start_on (day, self->week_start);
   cohort_day_to_ymd (day, &y, &m, &d);
   return cohort_day_from_ymd (y, m, 1);
 }
@@ -237,8 +238,8 @@ static void
 init_rows (CohortRetention *self,
            int              day0)
 {
-  int last = period_start (self->period, self->asof);
-  int first = period_start (self->period, day0);
+  int last = period_start (self, self->asof);
+  int first = period_start (self, day0);
   guint n = 0;
 
   for (int p = first; p <= last; p = period_next (self->period, p))
@@ -287,6 +288,17 @@ cohort_retention_compute (CohortSnapshot        *snapshot,
                           int                    day0,
                           int                    asof)
 {
+  return cohort_retention_compute_with_settings (snapshot, NULL, period, mode, day0, asof);
+}
+
+CohortRetention *
+cohort_retention_compute_with_settings (CohortSnapshot                *snapshot,
+                                        const CohortCommunitySettings *settings,
+                                        CohortRetentionPeriod          period,
+                                        CohortRetentionMode            mode,
+                                        int                            day0,
+                                        int                            asof)
+{
   g_autoptr(CohortRetention) self = NULL;
   Ctx ctx = { 0 };
 
@@ -297,6 +309,7 @@ cohort_retention_compute (CohortSnapshot        *snapshot,
   self->period = period;
   self->mode = mode;
   self->asof = asof;
+  self->week_start = settings != NULL ? settings->week_start : 1;
   init_rows (self, day0);
   if (self->n_rows == 0)
     return g_steal_pointer (&self);

@@ -50,6 +50,7 @@ typedef struct
   CohortRetentionPeriod period;
   CohortRetentionMode   mode;
   int                   asof;
+  int                   week_start;               /* ISO weekday: 1 Monday, 7 Sunday */
   guint                 n_rows;                   /* oldest first */
   CohortRetentionCohort  *rows;
 } CohortRetention;
@@ -62,6 +63,13 @@ CohortRetention *cohort_retention_compute      (CohortSnapshot        *snapshot,
                                                 CohortRetentionMode    mode,
                                                 int                    day0,
                                                 int                    asof);
+/* The same with a community's settings (its week start); NULL means the defaults. */
+CohortRetention *cohort_retention_compute_with_settings (CohortSnapshot                *snapshot,
+                                                         const CohortCommunitySettings *settings,
+                                                         CohortRetentionPeriod          period,
+                                                         CohortRetentionMode            mode,
+                                                         int                            day0,
+                                                         int                            asof);
 void             cohort_retention_free         (CohortRetention       *self);
 
 /* "2024-03-04" for a week, "2024-03" for a month (not translated: it is a date). */

@@ -32,6 +32,10 @@ cohort_segment_params_init_default (CohortSegmentParams *params)
   params->rfm_window_days = 90;
   params->commerce_window_days = 365;
   params->rfm_mode = COHORT_RFM_MODE_AUTO;
+  params->week_start = 1;
+  params->churn_watch_days = 14;
+  params->churn_warn_days = 30;
+  params->churn_high_days = 60;
 }
 
 /* ------------------------------------------------------------------------------------------ */

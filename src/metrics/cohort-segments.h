@@ -82,6 +82,11 @@ typedef struct
   int    rfm_window_days;      /* engagement F and M: 90 */
   int    commerce_window_days; /* commerce F and M: 365 */
   CohortRfmMode rfm_mode;      /* auto */
+  /* the community's calendar and §4.1 levels (cohort-settings.h) */
+  int    week_start;           /* ISO weekday weeks start on: 1 Monday, 7 Sunday */
+  int    churn_watch_days;     /* 14 */
+  int    churn_warn_days;      /* 30 */
+  int    churn_high_days;      /* 60 */
 } CohortSegmentParams;
 
 void              cohort_segment_params_init_default (CohortSegmentParams *params);

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cohort-sync-job.h"
+
+G_BEGIN_DECLS
+
+/* Runs a sync job to its end on the test's main context, as the window would, and returns
+ * its summary (free with g_free) or NULL with error set. */
+CohortSyncSummary *cohort_test_run_sync (CohortSyncJob  *job,
+                                         GCancellable   *cancellable,
+                                         GError        **error);
+
+G_END_DECLS
