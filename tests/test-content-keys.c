@@ -48,6 +48,22 @@ test_growth (void)
       }
 }
 
+/* Sized for 100 000 keys at once: the same counts, and room for them without growing. */
+static void
+test_presized (void)
+{
+  g_autoptr(CohortContentKeys) keys = cohort_content_keys_new_sized (100000);
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < 100000; i++)
+      {
+        g_autofree char *digest = digest_for (i);
+
+        if (cohort_content_keys_count (keys, digest) != round)
+          g_assert_cmpuint (i, ==, G_MAXUINT);
+      }
+}
+
 /* One line repeated 70 000 times: the count goes on past 65 535. */
 static void
 test_overflow (void)
@@ -70,6 +86,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cohort/content-keys/repeats", test_repeats);
   g_test_add_func ("/cohort/content-keys/growth", test_growth);
+  g_test_add_func ("/cohort/content-keys/presized", test_presized);
   g_test_add_func ("/cohort/content-keys/overflow", test_overflow);
   return g_test_run ();
 }

@@ -1175,6 +1175,50 @@ test_first_import_fails_keeps_indexes (Fixture       *fx,
   assert_message_indexes (fx->path);
 }
 
+typedef struct
+{
+  GThread *caller;
+  guint    calls;
+  guint    elsewhere;
+  double   last_fraction;
+} ProgressThreads;
+
+static void
+note_progress_thread (double      fraction,
+                      const char *message,
+                      gpointer    user_data)
+{
+  ProgressThreads *pt = user_data;
+
+  pt->calls++;
+  if (g_thread_self () != pt->caller)
+    pt->elsewhere++;
+  pt->last_fraction = fraction;
+}
+
+/* The file is parsed on a thread of the import's own, but progress is reported from the
+ * thread that called cohort_import_file () (CohortImportProgressFunc's contract), after the
+ * messages read before it are written. */
+static void
+test_progress_on_calling_thread (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autofree char *path = write_big_export (fx->dir);
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  CohortImportOptions options = { "UTC", NULL };
+  ProgressThreads pt = { g_thread_self (), 0, 0, 0 };
+
+  result = cohort_import_file (fx->db, file, &options, note_progress_thread, &pt, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->counts.messages_added, ==, BIG_MESSAGES);
+  g_assert_cmpuint (pt.calls, >, 1);
+  g_assert_cmpuint (pt.elsewhere, ==, 0);
+  g_assert_cmpfloat (pt.last_fraction, ==, 1.0);
+}
+
 static void
 test_first_import_cancelled_keeps_indexes (Fixture       *fx,
                                            gconstpointer  data)
@@ -1235,6 +1279,7 @@ main (int   argc,
   ADD ("syntax-error-deep", test_syntax_error_deep);
   ADD ("large", test_large);
   ADD ("large-cancel-midway", test_large_cancel_midway);
+  ADD ("progress-on-calling-thread", test_progress_on_calling_thread);
   ADD ("first-import-indexes", test_first_import_indexes);
   ADD ("first-import-fails-keeps-indexes", test_first_import_fails_keeps_indexes);
   ADD ("first-import-cancelled-keeps-indexes", test_first_import_cancelled_keeps_indexes);

@@ -32,14 +32,27 @@ struct _CohortContentKeys
   GHashTable *overflow;      /* digest (owned, 20 hex digits) → count */
 };
 
+#define MIN_SLOTS 1024
+#define MAX_PRESIZED_SLOTS (1 << 24)   /* 200 MB; a longer chat grows past it as it goes */
+
+CohortContentKeys *
+cohort_content_keys_new_sized (gsize expected)
+{
+  CohortContentKeys *keys = g_new0 (CohortContentKeys, 1);
+  gsize size = MIN_SLOTS;
+
+  /* Below the 80 % at which the table would grow. */
+  while (size < MAX_PRESIZED_SLOTS && expected >= size / 5 * 4)
+    size *= 2;
+  keys->mask = size - 1;
+  keys->slots = g_new0 (Slot, size);
+  return keys;
+}
+
 CohortContentKeys *
 cohort_content_keys_new (void)
 {
-  CohortContentKeys *keys = g_new0 (CohortContentKeys, 1);
-
-  keys->mask = 1024 - 1;
-  keys->slots = g_new0 (Slot, keys->mask + 1);
-  return keys;
+  return cohort_content_keys_new_sized (0);
 }
 
 void

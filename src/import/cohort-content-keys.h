@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 typedef struct _CohortContentKeys CohortContentKeys;
 
 CohortContentKeys *cohort_content_keys_new   (void);
+/* Sized for about expected keys from the start, so that a chat whose length is known never
+ * holds the old and the new array at once while the table doubles. */
+CohortContentKeys *cohort_content_keys_new_sized (gsize          expected);
 void               cohort_content_keys_free  (CohortContentKeys *keys);
 /* digest: the 20 lowercase hex digits of a content key.  Returns how many times it was seen
  * before, and counts this time. */

@@ -1732,6 +1732,9 @@ whatsapp_import (CohortImportTx      *tx,
     goto out;
   if (!scan_file (&im, &scan, error) || !check_scan (&im, &scan, error))
     goto out;
+  /* Every entry gets a content key: the first pass counted them. */
+  g_clear_pointer (&im.keys, cohort_content_keys_free);
+  im.keys = cohort_content_keys_new_sized (scan.parsed);
   choose_order (&im, &scan);
   choose_chat_name (&im);
   choose_zone (&im);
