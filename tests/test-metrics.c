@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "cohort-csv-writer.h"
 #include "cohort-overview.h"
 
 /* Every number asserted below is computed by hand from METRICS.md; the comments show how. */
@@ -722,6 +723,35 @@ test_churn_warning (void)
     }
   /* Present with tenure ≥ 7: everyone but h and staff = 10; only i never spoke. */
   assert_rate (o->kpis.lurk_rate, 1, 10);
+
+  /* Export CSV holds the whole list, most silent first (the page shows only its first rows) */
+  {
+    g_autofree char *csv = cohort_overview_churn_to_csv (o, s);
+    g_auto(GStrv) lines = g_strsplit (csv, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 1 + G_N_ELEMENTS (expected) + 1);
+    g_assert_cmpstr (lines[0], ==, "uid,name,level,silent_days,last_message");
+    g_assert_cmpstr (lines[1], ==, "f,f,high-risk,60,2024-03-01");
+    g_assert_cmpstr (lines[5], ==, "k,k,warning,51,2024-03-10");
+    g_assert_cmpstr (lines[8], ==, "d,d,slipping,14,2024-04-16");
+    g_assert_cmpstr (lines[9], ==, "");
+  }
+}
+
+/* A chat name is never a spreadsheet formula, and quotes survive a round trip. */
+static void
+test_csv_cells (void)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  cohort_csv_append_field (line, "=HYPERLINK(\"x\")");
+  cohort_csv_append_field (line, "plain");
+  cohort_csv_append_field (line, NULL);
+  cohort_csv_append_field (line, "a,b");
+  cohort_csv_append_int (line, -3);
+  g_string_append_c (line, '\n');
+  cohort_csv_append_day (line, D (2024, 2, 29));
+  g_assert_cmpstr (line->str, ==, "\"'=HYPERLINK(\"\"x\"\")\",plain,,\"a,b\",-3\n2024-02-29");
 }
 
 /*
@@ -977,6 +1007,7 @@ main (int   argc,
   g_test_add_func ("/cohort/metrics/retention-7d", test_retention_7d);
   g_test_add_func ("/cohort/metrics/weekly-cohorts", test_weekly_cohorts);
   g_test_add_func ("/cohort/metrics/churn-warning", test_churn_warning);
+  g_test_add_func ("/cohort/metrics/csv-cells", test_csv_cells);
   g_test_add_func ("/cohort/metrics/lurkers", test_lurkers);
   g_test_add_func ("/cohort/metrics/default-range", test_default_range);
   g_test_add_func ("/cohort/metrics/empty", test_empty);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cohort-chart-view.h"
+#include "cohort-csv-writer.h"
 #include "cohort-page-kit.h"
 
 struct _CohortActivityPage
@@ -426,20 +427,6 @@ on_range_changed_cb (CohortActivityPage *self)
 /* ------------------------------------------------------------------------------------------ */
 /* CSV                                                                                         */
 
-static void
-csv_field (GString    *out,
-           const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 char *
 cohort_activity_page_keywords_csv (CohortActivityPage *self)
 {
@@ -459,7 +446,7 @@ cohort_activity_page_keywords_csv (CohortActivityPage *self)
 
           if (!g_hash_table_add (written, k->term))
             continue;
-          csv_field (out, k->term);
+          cohort_csv_append_field (out, k->term);
           g_string_append_printf (out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.3f,%d\n",
                                   k->members, k->occurrences, k->prev_members, k->rising,
                                   k->is_rising ? 1 : 0);
@@ -478,7 +465,7 @@ cohort_activity_page_mech_csv (CohortActivityPage *self)
     {
       const CohortMechText *m = a->mech_texts->pdata[i];
 
-      csv_field (out, m->text);
+      cohort_csv_append_field (out, m->text);
       g_string_append_printf (out, ",%d,%s,%" PRId64 ",%" PRId64 "\n", m->kind,
                               m->reason != NULL ? m->reason : "", m->count, m->members);
     }

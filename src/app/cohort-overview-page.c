@@ -13,6 +13,7 @@
 #include "cohort-chart-view.h"
 #include "cohort-chart.h"
 #include "cohort-kpi-card.h"
+#include "cohort-page-kit.h"
 
 #define CHURN_ROWS 12
 
@@ -34,11 +35,13 @@ struct _CohortOverviewPage
   GtkBox *chart_row_1;
   GtkBox *chart_row_2;
   GtkListBox *churn_list;
+  GtkButton *churn_export_button;
   GtkFlowBox *kpi_box;
   GtkLabel *range_label;
   GtkLabel *churn_caption;
   GtkWidget *scroller;
   GtkListBox *top_list;
+  GtkButton *top_export_button;
 
   GtkWidget *kpis[N_KPIS];
   GtkWidget *charts[COHORT_CHART_N_KINDS];
@@ -168,6 +171,8 @@ fill_lists (CohortOverviewPage   *self,
 {
   clear_list (self->churn_list);
   clear_list (self->top_list);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->churn_export_button), o->churn_list->len > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->top_export_button), o->top_members->len > 0);
 
   for (guint i = 0; i < o->churn_list->len && i < CHURN_ROWS; i++)
     gtk_list_box_append (self->churn_list, make_churn_row (o->churn_list->pdata[i]));
@@ -183,6 +188,28 @@ fill_lists (CohortOverviewPage   *self,
 
   for (guint i = 0; i < o->top_members->len; i++)
     gtk_list_box_append (self->top_list, make_top_row (i + 1, o->top_members->pdata[i]));
+}
+
+static void
+on_churn_export_clicked_cb (CohortOverviewPage *self)
+{
+  g_autofree char *csv = NULL;
+
+  if (self->data == NULL || self->data->overview == NULL)
+    return;
+  csv = cohort_overview_churn_to_csv (self->data->overview, self->data->snapshot);
+  cohort_page_save_csv (GTK_WIDGET (self), "churn-warnings.csv", csv);
+}
+
+static void
+on_top_export_clicked_cb (CohortOverviewPage *self)
+{
+  g_autofree char *csv = NULL;
+
+  if (self->data == NULL || self->data->overview == NULL)
+    return;
+  csv = cohort_overview_top_to_csv (self->data->overview, self->data->snapshot);
+  cohort_page_save_csv (GTK_WIDGET (self), "top-members.csv", csv);
 }
 
 static void
@@ -306,11 +333,13 @@ cohort_overview_page_class_init (CohortOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, chart_row_1);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, chart_row_2);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_list);
+  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_export_button);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, kpi_box);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, range_label);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_caption);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, top_list);
+  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, top_export_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -350,4 +379,10 @@ cohort_overview_page_init (CohortOverviewPage *self)
   gtk_widget_set_margin_top (placeholder, 18);
   gtk_widget_set_margin_bottom (placeholder, 18);
   gtk_list_box_set_placeholder (self->top_list, placeholder);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->churn_export_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->top_export_button), FALSE);
+  g_signal_connect_swapped (self->churn_export_button, "clicked",
+                            G_CALLBACK (on_churn_export_clicked_cb), self);
+  g_signal_connect_swapped (self->top_export_button, "clicked",
+                            G_CALLBACK (on_top_export_clicked_cb), self);
 }

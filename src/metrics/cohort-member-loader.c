@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "cohort-member-loader.h"
+
+#include "cohort-csv-writer.h"
 #include "cohort-settings.h"
 
 #include <glib/gi18n.h>
@@ -344,53 +346,14 @@ cohort_members_data_query (CohortMembersData       *data,
 /* ------------------------------------------------------------------------------------------ */
 /* CSV                                                                                         */
 
-/* RFC 4180 quoting; a leading = + - @ is escaped so that a spreadsheet never runs a name as a
- * formula. */
-static void
-append_field (GString    *line,
-              const char *value)
-{
-  gboolean formula, quote;
-
-  if (line->len > 0 && line->str[line->len - 1] != '\n')
-    g_string_append_c (line, ',');
-  if (value == NULL)
-    return;
-  formula = value[0] != '\0' && strchr ("=+-@", value[0]) != NULL;
-  quote = formula || strpbrk (value, ",\"\r\n") != NULL;
-  if (!quote)
-    {
-      g_string_append (line, value);
-      return;
-    }
-  g_string_append_c (line, '"');
-  if (formula)
-    g_string_append_c (line, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
-append_int (GString *line,
-            gint64   value)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-
-  append_field (line, text);
-}
-
 static void
 append_day (GString *line,
             int      day)
 {
-  g_autofree char *text = day == COHORT_DAY_NONE ? NULL : cohort_day_format (day);
-
-  append_field (line, text);
+  if (day == COHORT_DAY_NONE)
+    cohort_csv_append_field (line, NULL);
+  else
+    cohort_csv_append_day (line, day);
 }
 
 static const char *
@@ -420,44 +383,44 @@ append_row (CohortMembersData *data,
   g_autofree char *tags = data->extras->tags[m] ? g_strjoinv (", ", data->extras->tags[m]) : NULL;
   g_autofree char *score = row->koc_scored ? g_strdup_printf ("%.4f", row->koc_score) : NULL;
 
-  append_field (line, s->member_uid[m]);
-  append_field (line, s->member_name[m]);
-  append_field (line, s->member_is_staff[m] ? "1" : "0");
-  append_field (line, s->member_is_bot[m] ? "1" : "0");
-  append_field (line, row->present ? "1" : "0");
-  append_int (line, row->messages);
-  append_int (line, row->genuine);
-  append_int (line, row->active_days);
+  cohort_csv_append_field (line, s->member_uid[m]);
+  cohort_csv_append_field (line, s->member_name[m]);
+  cohort_csv_append_field (line, s->member_is_staff[m] ? "1" : "0");
+  cohort_csv_append_field (line, s->member_is_bot[m] ? "1" : "0");
+  cohort_csv_append_field (line, row->present ? "1" : "0");
+  cohort_csv_append_int (line, row->messages);
+  cohort_csv_append_int (line, row->genuine);
+  cohort_csv_append_int (line, row->active_days);
   append_day (line, row->join_day);
   append_day (line, row->last_day);
   if (row->tenure >= 0)
-    append_int (line, row->tenure);
+    cohort_csv_append_int (line, row->tenure);
   else
-    append_field (line, NULL);
+    cohort_csv_append_field (line, NULL);
   if (row->silent_days >= 0)
-    append_int (line, row->silent_days);
+    cohort_csv_append_int (line, row->silent_days);
   else
-    append_field (line, NULL);
-  append_field (line, churn_name (row->churn));
-  append_field (line, row->lifecycle != COHORT_LIFECYCLE_UNKNOWN
+    cohort_csv_append_field (line, NULL);
+  cohort_csv_append_field (line, churn_name (row->churn));
+  cohort_csv_append_field (line, row->lifecycle != COHORT_LIFECYCLE_UNKNOWN
                       ? cohort_lifecycle_name (row->lifecycle) : NULL);
-  append_field (line, row->tier != COHORT_TIER_NONE ? cohort_tier_name (row->tier) : NULL);
-  append_field (line, score);
-  append_field (line, row->is_koc ? "1" : "0");
-  append_field (line, row->is_kol ? "1" : "0");
-  append_field (line, row->rfm_segment != COHORT_RFM_NONE
+  cohort_csv_append_field (line, row->tier != COHORT_TIER_NONE ? cohort_tier_name (row->tier) : NULL);
+  cohort_csv_append_field (line, score);
+  cohort_csv_append_field (line, row->is_koc ? "1" : "0");
+  cohort_csv_append_field (line, row->is_kol ? "1" : "0");
+  cohort_csv_append_field (line, row->rfm_segment != COHORT_RFM_NONE
                       ? cohort_rfm_segment_name (row->rfm_segment) : NULL);
-  append_field (line, row->rfm8 != COHORT_RFM8_NONE ? cohort_rfm8_name (row->rfm8) : NULL);
-  append_int (line, row->points);
-  append_int (line, row->invites);
-  append_int (line, row->orders);
+  cohort_csv_append_field (line, row->rfm8 != COHORT_RFM8_NONE ? cohort_rfm8_name (row->rfm8) : NULL);
+  cohort_csv_append_int (line, row->points);
+  cohort_csv_append_int (line, row->invites);
+  cohort_csv_append_int (line, row->orders);
   {
     g_autofree char *amount = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", row->revenue_cents / 100,
                                                (int)(ABS (row->revenue_cents) % 100));
 
-    append_field (line, amount);
+    cohort_csv_append_field (line, amount);
   }
-  append_field (line, tags);
+  cohort_csv_append_field (line, tags);
   g_string_append (line, "\r\n");
 }
 

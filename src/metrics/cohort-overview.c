@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-overview.h"
+#include "cohort-csv-writer.h"
 #include "cohort-settings.h"
 
 #include <stdlib.h>
@@ -967,4 +968,47 @@ cohort_metrics_default_range (CohortSnapshot *snapshot,
     *day1 = last;
   if (day0 != NULL)
     *day0 = n_days <= 0 ? MIN (snapshot->first_day, last) : last - n_days + 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* CSV of the lists                                                                            */
+
+char *
+cohort_overview_churn_to_csv (const CohortOverview *self,
+                              const CohortSnapshot *snapshot)
+{
+  static const char * const levels[] = { "none", "slipping", "warning", "high-risk" };
+  GString *out = g_string_new ("uid,name,level,silent_days,last_message\n");
+
+  for (guint i = 0; i < self->churn_list->len; i++)
+    {
+      const CohortChurnEntry *e = self->churn_list->pdata[i];
+
+      cohort_csv_append_field (out, snapshot->member_uid[e->member]);
+      cohort_csv_append_field (out, e->name);
+      cohort_csv_append_field (out, levels[e->level]);
+      cohort_csv_append_int (out, e->silent_days);
+      cohort_csv_append_day (out, e->last_day);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+cohort_overview_top_to_csv (const CohortOverview *self,
+                            const CohortSnapshot *snapshot)
+{
+  GString *out = g_string_new ("rank,uid,name,messages\n");
+
+  for (guint i = 0; i < self->top_members->len; i++)
+    {
+      const CohortTopMember *m = self->top_members->pdata[i];
+
+      cohort_csv_append_int (out, i + 1);
+      cohort_csv_append_field (out, snapshot->member_uid[m->member]);
+      cohort_csv_append_field (out, m->name);
+      cohort_csv_append_int (out, m->messages);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
 }

@@ -107,8 +107,8 @@ typedef struct
   GPtrArray *top_members;     /* CohortTopMember*, top 10 by genuine messages in P */
   GPtrArray *churn_list;      /* CohortChurnEntry*, every warned member, most silent first */
 
-  /* weekly join cohorts (weeks start on the community's week start, Monday by default) whose week starts within the range, newest last, at most
-   * COHORT_RETENTION_MAX_WEEKS rows */
+  /* weekly join cohorts (weeks start on the community's week start, Monday by default) whose
+   * week starts within the range, newest last, at most COHORT_RETENTION_MAX_WEEKS rows */
   guint      n_cohorts;
   CohortRetentionRow *cohorts;
 } CohortOverview;
@@ -123,6 +123,13 @@ CohortOverview *cohort_overview_compute_with_settings (CohortSnapshot           
                                                        int                            day0,
                                                        int                            day1);
 void            cohort_overview_free      (CohortOverview *self);
+
+/* The Overview's lists as CSV, for Export CSV: every churn-warned member (uid, name, level,
+ * days silent, last genuine message) and the top members (rank, uid, name, messages). */
+char           *cohort_overview_churn_to_csv (const CohortOverview *self,
+                                              const CohortSnapshot *snapshot);
+char           *cohort_overview_top_to_csv   (const CohortOverview *self,
+                                              const CohortSnapshot *snapshot);
 
 /* Single metrics, exposed for tests and other pages. */
 gint64          cohort_metrics_members_at       (CohortSnapshot *snapshot,
