@@ -6,6 +6,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cohort-test-cli.h"
+
 /*
  * `cohort-cli members` end to end on tests/data/telegram/single-supergroup.json (its timeline
  * is in test-cli.c and tests/data/telegram/README.md), evaluated --asof 2024-03-31.  By hand:
@@ -37,71 +39,12 @@
  * 0.4·0.91667 + 0.3·0.5 + 0.3·0.41667 = 0.641667.
  */
 
-typedef struct
-{
-  char *dir;
-  char *db;
-} Fixture;
+typedef CohortTestCli Fixture;
 
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("cohort-cli-members-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "cli.db", NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
-
-/* Runs cohort-cli with the arguments and "--db f->db"; returns the exit status. */
-G_GNUC_NULL_TERMINATED static int
-cli (Fixture     *f,
-     char       **out,
-     const char  *first,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *)g_getenv ("COHORT_CLI"));
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char * const *)argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, out, &err, &error);
-  g_assert_no_error (error);
-  if (err != NULL && *err != '\0')
-    g_test_message ("cohort-cli stderr: %s", err);
-  return g_subprocess_get_exit_status (proc);
-}
+/* cohort-cli with these arguments and --db f->db: cohort_test_cli_run (). */
+#define cli cohort_test_cli_run
+#define fixture_setup cohort_test_cli_setup
+#define fixture_teardown cohort_test_cli_teardown
 
 static void
 import_fixture (Fixture *f)
