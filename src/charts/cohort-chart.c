@@ -435,9 +435,10 @@ legend_item (Ctx *c, double x, double cy, const LegendItem *item)
   text_at (c, c->small, item->label, x + LEGEND_SWATCH, cy, 0, 0.5, &c->style->foreground, 0.8);
 }
 
-/* The legend band above the plot, from x0 to right.  When the entries do not fit on one line
- * (a narrow card, a longer translation) they wrap onto a second line within the same band
- * instead of running off the chart. */
+/* The legend band above the plot, from x0 to right.  When the entries do not fit there they
+ * start further left, over the axis labels; when they still do not fit (a narrow card, a
+ * longer translation) they wrap onto a second line within the same band instead of running
+ * off the chart. */
 static void
 draw_legend (Ctx *c, double x0, double right, const LegendItem *items, guint n)
 {
@@ -446,6 +447,9 @@ draw_legend (Ctx *c, double x0, double right, const LegendItem *items, guint n)
 
   for (guint i = 0; i < n; i++)
     total += legend_item_width (c, &items[i]) + (i > 0 ? LEGEND_GAP : 0);
+  /* over the plot first; then from the card's edge, over the axis labels; then two lines */
+  if (total > right - x0 && total <= right - PAD)
+    x0 = x = PAD;
   wrap = total > right - x0;
   cy = wrap ? PAD + LEGEND_H / 4 : PAD + LEGEND_H / 2;
   for (guint i = 0; i < n; i++)
@@ -669,7 +673,7 @@ draw_growth (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hover)
     { LEGEND_BAR, &st->negative, 1, _("Leaves") },
   };
 
-  draw_legend (c, l->x, l->x + l->w, legend, G_N_ELEMENTS (legend));
+  draw_legend (c, l->x, l->x + l->w + 8, legend, G_N_ELEMENTS (legend));
 
   draw_y_axis (c, l, &ms, l->top_y, l->top_h);
 
@@ -729,7 +733,7 @@ draw_activity (Ctx *c, const ChartLayout *l, const CohortOverview *ov, int hover
     { LEGEND_LINE, &st->series[3], 1, _("Monthly active (30 days)") },
   };
 
-  draw_legend (c, l->x, l->x + l->w, legend, G_N_ELEMENTS (legend));
+  draw_legend (c, l->x, l->x + l->w + 8, legend, G_N_ELEMENTS (legend));
 
   draw_y_axis (c, l, &s, l->y, l->h);
   cairo_new_path (cr);
