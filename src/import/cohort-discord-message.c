@@ -43,12 +43,14 @@ typedef enum
 typedef struct
 {
   const char *name;
+  gsize       length;  /* strlen of name */
   gsize       value;   /* offset of the member's CohortDiscordValue in the frame's struct */
   Context     child;   /* what a container value of the member is read as */
   gsize       target;  /* offset of the struct the child frame fills */
 } Member;
 
 #define NO_CHILD CTX_NONE, 0
+#define N(name) name, sizeof name - 1
 
 #define MSG(field) offsetof (CohortDiscordMessage, field)
 #define BODY(field) offsetof (CohortDiscordBody, field)
@@ -56,62 +58,62 @@ typedef struct
 #define REACTION(field) offsetof (CohortDiscordReaction, field)
 
 static const Member message_members[] = {
-  { "id", MSG (id), NO_CHILD },
-  { "type", MSG (type), NO_CHILD },
-  { "timestamp", MSG (timestamp), NO_CHILD },
-  { "timestampEdited", MSG (timestamp_edited), NO_CHILD },
-  { "content", MSG (body.content), NO_CHILD },
-  { "author", MSG (author.self), CTX_USER, MSG (author) },
-  { "reference", MSG (reference), CTX_REFERENCE, 0 },
-  { "forwardedMessage", MSG (forwarded.self), CTX_BODY, MSG (forwarded) },
-  { "attachments", MSG (body.attachments), CTX_ATTACHMENTS, MSG (body) },
-  { "stickers", MSG (body.stickers), CTX_COUNTED, 0 },
-  { "embeds", MSG (body.embeds), CTX_COUNTED, 0 },
-  { "poll", MSG (body.poll), NO_CHILD },
-  { "reactions", MSG (body.reactions), CTX_REACTIONS, MSG (body) },
-  { "mentions", MSG (mentions), CTX_MENTIONS, MSG (first_mention) },
+  { N ("id"), MSG (id), NO_CHILD },
+  { N ("type"), MSG (type), NO_CHILD },
+  { N ("timestamp"), MSG (timestamp), NO_CHILD },
+  { N ("timestampEdited"), MSG (timestamp_edited), NO_CHILD },
+  { N ("content"), MSG (body.content), NO_CHILD },
+  { N ("author"), MSG (author.self), CTX_USER, MSG (author) },
+  { N ("reference"), MSG (reference), CTX_REFERENCE, 0 },
+  { N ("forwardedMessage"), MSG (forwarded.self), CTX_BODY, MSG (forwarded) },
+  { N ("attachments"), MSG (body.attachments), CTX_ATTACHMENTS, MSG (body) },
+  { N ("stickers"), MSG (body.stickers), CTX_COUNTED, 0 },
+  { N ("embeds"), MSG (body.embeds), CTX_COUNTED, 0 },
+  { N ("poll"), MSG (body.poll), NO_CHILD },
+  { N ("reactions"), MSG (body.reactions), CTX_REACTIONS, MSG (body) },
+  { N ("mentions"), MSG (mentions), CTX_MENTIONS, MSG (first_mention) },
   { NULL, },
 };
 
 static const Member body_members[] = {
-  { "content", BODY (content), NO_CHILD },
-  { "attachments", BODY (attachments), CTX_ATTACHMENTS, 0 },
-  { "stickers", BODY (stickers), CTX_COUNTED, 0 },
-  { "embeds", BODY (embeds), CTX_COUNTED, 0 },
-  { "poll", BODY (poll), NO_CHILD },
-  { "reactions", BODY (reactions), CTX_REACTIONS, 0 },
+  { N ("content"), BODY (content), NO_CHILD },
+  { N ("attachments"), BODY (attachments), CTX_ATTACHMENTS, 0 },
+  { N ("stickers"), BODY (stickers), CTX_COUNTED, 0 },
+  { N ("embeds"), BODY (embeds), CTX_COUNTED, 0 },
+  { N ("poll"), BODY (poll), NO_CHILD },
+  { N ("reactions"), BODY (reactions), CTX_REACTIONS, 0 },
   { NULL, },
 };
 
 static const Member user_members[] = {
-  { "id", USER (id), NO_CHILD },
-  { "name", USER (name), NO_CHILD },
-  { "nickname", USER (nickname), NO_CHILD },
-  { "isBot", USER (is_bot), NO_CHILD },
+  { N ("id"), USER (id), NO_CHILD },
+  { N ("name"), USER (name), NO_CHILD },
+  { N ("nickname"), USER (nickname), NO_CHILD },
+  { N ("isBot"), USER (is_bot), NO_CHILD },
   { NULL, },
 };
 
 static const Member reference_members[] = {
-  { "type", MSG (reference_type), NO_CHILD },
-  { "messageId", MSG (reference_message_id), NO_CHILD },
+  { N ("type"), MSG (reference_type), NO_CHILD },
+  { N ("messageId"), MSG (reference_message_id), NO_CHILD },
   { NULL, },
 };
 
 static const Member attachment_members[] = {
-  { "fileName", BODY (file_name), NO_CHILD },
-  { "url", BODY (url), NO_CHILD },
+  { N ("fileName"), BODY (file_name), NO_CHILD },
+  { N ("url"), BODY (url), NO_CHILD },
   { NULL, },
 };
 
 static const Member reaction_members[] = {
-  { "emoji", REACTION (emoji), CTX_EMOJI, 0 },
-  { "count", REACTION (count), NO_CHILD },
+  { N ("emoji"), REACTION (emoji), CTX_EMOJI, 0 },
+  { N ("count"), REACTION (count), NO_CHILD },
   { NULL, },
 };
 
 static const Member emoji_members[] = {
-  { "id", REACTION (emoji_id), NO_CHILD },
-  { "name", REACTION (emoji_name), NO_CHILD },
+  { N ("id"), REACTION (emoji_id), NO_CHILD },
+  { N ("name"), REACTION (emoji_name), NO_CHILD },
   { NULL, },
 };
 
@@ -551,8 +553,8 @@ cohort_discord_reader_end (CohortDiscordReader *r)
   return closing == 1;
 }
 
-/* Names are compared only when their first byte matches; json-glib's member name ends at
- * an escaped NUL like its strings. */
+/* Names are compared only when their length and first byte match; json-glib's member name
+ * ends at an escaped NUL like its strings. */
 void
 cohort_discord_reader_key (CohortDiscordReader *r,
                            const char          *key,
@@ -570,7 +572,7 @@ cohort_discord_reader_key (CohortDiscordReader *r,
   if (members == NULL || len == 0)
     return;
   for (const Member *m = members; m->name != NULL; m++)
-    if (m->name[0] == key[0] && strncmp (m->name, key, len) == 0 && m->name[len] == '\0')
+    if (m->length == len && m->name[0] == key[0] && memcmp (m->name, key, len) == 0)
       {
         f->member = m;
         value_reset (member_value (f));
