@@ -282,10 +282,9 @@ typedef struct
   gboolean     in_message;     /* between the start and the end of one */
 } Parser;
 
-/* Members of the guild and channel objects that nothing here reads (no code looks them up by
- * name, and no object is walked member by member).  They are a third of a message's JSON
- * (the author's roles, avatar, colour and discriminator above all), so they are not built
- * into the captured tree at all. */
+/* Members that nothing here reads (no code looks them up by name, and no object is walked
+ * member by member) are not built into the captured guild and channel trees at all.  The
+ * messages' own are passed over by cohort-discord-message.c, which reads only its slots. */
 static gboolean
 is_unread_key (const char *key,
                gsize       len)
