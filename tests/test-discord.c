@@ -721,6 +721,28 @@ test_unread_member_too_deep (Fixture       *fx,
   g_assert_cmpint (cohort_db_count (fx->db, "message"), ==, 0);
 }
 
+/* A key given twice keeps its last value, as it did when each message was a JsonNode tree;
+ * see tests/data/discord/README.md for what each message covers. */
+static void
+test_repeated_keys (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_fixture (fx->db, "repeated-keys.json");
+  g_autofree char *image = g_strdup_printf ("%d", COHORT_MESSAGE_IMAGE);
+
+  assert_sql (fx, "SELECT group_concat(platform_uid || ':' || display_name || ':' || is_bot, ' ') "
+              "FROM (SELECT * FROM member ORDER BY platform_uid)", "12345:num:0 9:carl:1");
+  assert_sql (fx, "SELECT group_concat(m.platform_msg_id || ':' || r.emoji || ':' || r.count, ' ') "
+              "FROM (SELECT * FROM reaction ORDER BY id) r JOIN message m ON m.id = r.message",
+              "1:y:3 1:custom:55:4 1:w:2 1:d:5 2:f:2");
+  assert_sql (fx, "SELECT group_concat(platform_msg_id || '|' || text || '|' || forwarded || '|' || "
+              "coalesce(reply_to, '-') || '|' || coalesce(edited_ts, '-'), ' / ') "
+              "FROM (SELECT * FROM message ORDER BY ts)",
+              "1|second take|0|-|- / 2|forwarded words|1|-|- / 3|cut at the NUL|0|1|- / "
+              "4|numeric ids|0|-|-");
+  assert_sql (fx, "SELECT kind FROM message WHERE platform_msg_id = '2'", image);
+}
+
 /* Every prefix of a valid export either imports or fails cleanly, leaving no trace. */
 static void
 test_every_cut (Fixture       *fx,
@@ -803,6 +825,7 @@ main (int   argc,
   ADD ("every-cut", test_every_cut);
   ADD ("unread-members", test_unread_members);
   ADD ("unread-member-too-deep", test_unread_member_too_deep);
+  ADD ("repeated-keys", test_repeated_keys);
   ADD ("cancel", test_cancel);
 #undef ADD
 

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <yajl/yajl_parse.h>
 
+#include "cohort-discord-message.h"
 #include "cohort-format.h"
 #include "cohort-import-pipe.h"
 #include "cohort-mech.h"
@@ -18,8 +19,9 @@
  * DiscordChatExporter exports (FORMATS.md §2b), JSON and CSV.
  *
  * JSON is read as a stream like the Telegram importer: yajl delivers parse events, the
- * top-level "guild" and "channel" objects and every element of "messages" are assembled
- * one at a time with JsonBuilder, handled and dropped, so memory is bounded by a message.
+ * top-level "guild" and "channel" objects are assembled with JsonBuilder, and every element
+ * of "messages" is read straight from the events into fixed slots
+ * (cohort-discord-message.c), handled and dropped, so memory is bounded by a message.
  * DCE writes guild → channel → dateRange → exportedAt → messages, so the community is known
  * when the messages begin.
  *
@@ -254,7 +256,6 @@ typedef enum
 {
   CAPTURE_GUILD,
   CAPTURE_CHANNEL,
-  CAPTURE_MESSAGE,
 } Capture;
 
 typedef struct
@@ -276,12 +277,14 @@ typedef struct
 
   gboolean     skipping;       /* inside the value of an unread member (see unread_keys) */
   int          skip_level;     /* containers open inside that value */
+
+  CohortDiscordReader *reader; /* reads the elements of "messages" */
+  gboolean     in_message;     /* between the start and the end of one */
 } Parser;
 
-/* Members of DiscordChatExporter messages that nothing here reads (no code looks them up by
- * name, and no object is walked member by member).  They are a third of a message's JSON
- * (the author's roles, avatar, colour and discriminator above all), so they are not built
- * into the captured tree at all. */
+/* Members that nothing here reads (no code looks them up by name, and no object is walked
+ * member by member) are not built into the captured guild and channel trees at all.  The
+ * messages' own are passed over by cohort-discord-message.c, which reads only its slots. */
 static gboolean
 is_unread_key (const char *key,
                gsize       len)
@@ -349,83 +352,35 @@ member_id (JsonObject *o,
   return NULL;
 }
 
-static gint64
-member_count (JsonObject *o,
-              const char *key)
-{
-  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64)json_node_get_double (node);
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-  return 0;
-}
-
 static gboolean
-member_bool (JsonObject *o,
-             const char *key)
+is_object (const CohortDiscordValue *v)
 {
-  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
-}
-
-static JsonObject *
-member_object (JsonObject *o,
-               const char *key)
-{
-  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *o,
-              const char *key)
-{
-  JsonNode *node = o ? json_object_get_member (o, key) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return v->type == COHORT_DISCORD_OBJECT;
 }
 
 static guint
-array_length (JsonArray *array)
+array_length (const CohortDiscordValue *v)
 {
-  return array ? json_array_get_length (array) : 0;
+  return v->type == COHORT_DISCORD_ARRAY ? v->length : 0;
 }
 
-static JsonObject *
-array_object (JsonArray *array,
-              guint      i)
-{
-  JsonNode *node = json_array_get_element (array, i);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-/* Registers a user object as a member; returns its uid or NULL. */
+/* Registers a user object (author or mention) as a member; returns its uid or NULL. */
 static char *
-add_user (Parser     *p,
-          JsonObject *user)
+add_user (Parser                  *p,
+          const CohortDiscordUser *user)
 {
-  g_autofree char *uid = member_id (user, "id");
+  g_autofree char *uid = is_object (&user->self) ? cohort_discord_value_id (&user->id) : NULL;
   const char *name;
 
   if (uid == NULL)
     return NULL;
-  name = member_string (user, "nickname");
+  name = cohort_discord_value_string (&user->nickname);
   if (name == NULL || *name == '\0')
-    name = member_string (user, "name");
+    name = cohort_discord_value_string (&user->name);
   if (name == NULL || *name == '\0')
     name = uid;
   cohort_import_pipe_member (p->sink.pipe, p->sink.community, uid, name,
-                             member_bool (user, "isBot"));
+                             cohort_discord_value_true (&user->is_bot));
   return g_steal_pointer (&uid);
 }
 
@@ -445,27 +400,27 @@ is_regular_type (const char *type)
 }
 
 static CohortMessageKind
-json_message_kind (JsonObject *o,
-                   const char *text,
-                   gboolean   *exempt)
+json_message_kind (const CohortDiscordBody *b,
+                   const char              *text,
+                   gboolean                *exempt)
 {
-  JsonArray *attachments = member_array (o, "attachments");
-  JsonArray *stickers = member_array (o, "stickers");
-  JsonArray *embeds = member_array (o, "embeds");
-
   *exempt = TRUE;
-  if (array_length (attachments) > 0)
+  if (array_length (&b->attachments) > 0)
     {
-      JsonObject *first = array_object (attachments, 0);
-      const char *name = member_string (first, "fileName");
+      const char *name = NULL, *url = NULL;
 
-      return kind_for_file (name ? name : member_string (first, "url"));
+      if (is_object (&b->first_attachment))
+        {
+          name = cohort_discord_value_string (&b->file_name);
+          url = cohort_discord_value_string (&b->url);
+        }
+      return kind_for_file (name ? name : url);
     }
   if (text == NULL || *text == '\0')
     {
-      if (array_length (stickers) > 0)
+      if (array_length (&b->stickers) > 0)
         return COHORT_MESSAGE_STICKER;
-      if (array_length (embeds) > 0 || member_object (o, "poll") != NULL)
+      if (array_length (&b->embeds) > 0 || is_object (&b->poll))
         return COHORT_MESSAGE_OTHER;
     }
   if (has_url (text))
@@ -475,26 +430,28 @@ json_message_kind (JsonObject *o,
 }
 
 static void
-add_reactions (Parser     *p,
-               JsonObject *o,
-               const char *msg_id)
+add_reactions (Parser                  *p,
+               const CohortDiscordBody *b,
+               const char              *msg_id)
 {
-  JsonArray *reactions = member_array (o, "reactions");
-
-  for (guint i = 0; i < array_length (reactions); i++)
+  if (b->reactions.type != COHORT_DISCORD_ARRAY)
+    return;
+  for (guint i = 0; i < b->n_reactions; i++)
     {
-      JsonObject *r = array_object (reactions, i);
-      JsonObject *emoji = member_object (r, "emoji");
-      g_autofree char *custom = member_id (emoji, "id");
+      const CohortDiscordReaction *r = g_ptr_array_index (b->reaction_slots, i);
+      g_autofree char *custom = NULL;
       g_autofree char *key = NULL;
-      gint64 count = member_count (r, "count");
+      gint64 count = cohort_discord_value_count (&r->count);
+      const char *name;
 
-      if (emoji == NULL || count <= 0)
+      if (!is_object (&r->emoji) || count <= 0)
         continue;
+      custom = cohort_discord_value_id (&r->emoji_id);
+      name = cohort_discord_value_string (&r->emoji_name);
       if (custom != NULL)
         key = g_strdup_printf ("custom:%s", custom);
-      else if (member_string (emoji, "name") != NULL && *member_string (emoji, "name") != '\0')
-        key = g_strdup (member_string (emoji, "name"));
+      else if (name != NULL && *name != '\0')
+        key = g_strdup (name);
       else
         continue;
       cohort_import_pipe_reaction (p->sink.pipe, p->sink.community, msg_id, key, count);
@@ -503,15 +460,13 @@ add_reactions (Parser     *p,
 
 /* RecipientAdd / RecipientRemove: membership of the first mentioned user. */
 static void
-recipient_event (Parser     *p,
-                 JsonObject *o,
-                 const char *type,
-                 const char *author_uid,
-                 gint64      ts)
+recipient_event (Parser                     *p,
+                 const CohortDiscordMessage *m,
+                 const char                 *type,
+                 const char                 *author_uid,
+                 gint64                      ts)
 {
-  JsonArray *mentions = member_array (o, "mentions");
-  JsonObject *target = array_length (mentions) > 0 ? array_object (mentions, 0) : NULL;
-  g_autofree char *uid = target ? add_user (p, target) : NULL;
+  g_autofree char *uid = array_length (&m->mentions) > 0 ? add_user (p, &m->first_mention) : NULL;
   gboolean add = strcmp (type, "RecipientAdd") == 0;
 
   if (uid == NULL)
@@ -534,15 +489,14 @@ recipient_event (Parser     *p,
 }
 
 static void
-handle_message (Parser     *p,
-                JsonObject *o)
+handle_message (Parser                     *p,
+                const CohortDiscordMessage *m)
 {
-  g_autofree char *id = member_id (o, "id");
-  const char *type = member_string (o, "type");
-  const char *stamp = member_string (o, "timestamp");
-  const char *text = member_string (o, "content");
-  JsonObject *reference = member_object (o, "reference");
-  JsonObject *forwarded = member_object (o, "forwardedMessage");
+  g_autofree char *id = cohort_discord_value_id (&m->id);
+  const char *type = cohort_discord_value_string (&m->type);
+  const char *stamp = cohort_discord_value_string (&m->timestamp);
+  const char *text = cohort_discord_value_string (&m->body.content);
+  const CohortDiscordBody *body = &m->body;
   g_autofree char *uid = NULL;
   CohortMessageRecord record = { 0, };
   gboolean regular = is_regular_type (type);
@@ -557,12 +511,12 @@ handle_message (Parser     *p,
       return;
     }
 
-  uid = add_user (p, member_object (o, "author"));
+  uid = add_user (p, &m->author);
 
   record.platform_msg_id = id;
   record.member_uid = uid;
   record.ts = ts;
-  if (parse_timestamp (member_string (o, "timestampEdited"), &edited))
+  if (parse_timestamp (cohort_discord_value_string (&m->timestamp_edited), &edited))
     record.edited_ts = edited;
 
   if (!regular)
@@ -573,27 +527,28 @@ handle_message (Parser     *p,
       if (g_strcmp0 (type, "GuildMemberJoin") == 0 && uid != NULL)
         cohort_import_pipe_event (p->sink.pipe, p->sink.community, uid, ts, "join", "server");
       else if (g_strcmp0 (type, "RecipientAdd") == 0 || g_strcmp0 (type, "RecipientRemove") == 0)
-        recipient_event (p, o, type, uid, ts);
+        recipient_event (p, m, type, uid, ts);
       return;
     }
 
   /* A forward carries its content in forwardedMessage. */
-  if (g_strcmp0 (member_string (reference, "type"), "Forward") == 0)
+  if (is_object (&m->reference) &&
+      g_strcmp0 (cohort_discord_value_string (&m->reference_type), "Forward") == 0)
     record.forwarded = TRUE;
-  else if (reference != NULL)
-    record.reply_to = member_string (reference, "messageId");
-  if ((text == NULL || *text == '\0') && forwarded != NULL)
+  else if (is_object (&m->reference))
+    record.reply_to = cohort_discord_value_string (&m->reference_message_id);
+  if ((text == NULL || *text == '\0') && is_object (&m->forwarded.self))
     {
       record.forwarded = TRUE;
-      text = member_string (forwarded, "content");
-      if (array_length (member_array (o, "attachments")) == 0 &&
-          array_length (member_array (forwarded, "attachments")) > 0)
-        o = forwarded;
+      text = cohort_discord_value_string (&m->forwarded.content);
+      if (array_length (&m->body.attachments) == 0 &&
+          array_length (&m->forwarded.attachments) > 0)
+        body = &m->forwarded;
     }
   record.text = text ? text : "";
-  record.kind = json_message_kind (o, record.text, &exempt);
+  record.kind = json_message_kind (body, record.text, &exempt);
   sink_message (&p->sink, &record, exempt);
-  add_reactions (p, o, id);
+  add_reactions (p, body, id);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -645,7 +600,6 @@ static int
 capture_done (Parser *p)
 {
   g_autoptr(JsonNode) node = json_builder_get_root (p->builder);
-  GError *error = NULL;
 
   g_clear_object (&p->builder);
   switch (p->capture)
@@ -655,17 +609,23 @@ capture_done (Parser *p)
       p->guild = g_steal_pointer (&node);
       break;
     case CAPTURE_CHANNEL:
+    default:
       g_clear_pointer (&p->channel, json_node_unref);
       p->channel = g_steal_pointer (&node);
       break;
-    case CAPTURE_MESSAGE:
-    default:
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        handle_message (p, json_node_get_object (node));
-      if (!sink_tick (&p->sink, &error))
-        return fail (p, error);
-      break;
     }
+  return 1;
+}
+
+static int
+message_done (Parser *p)
+{
+  GError *error = NULL;
+
+  p->in_message = FALSE;
+  handle_message (p, cohort_discord_reader_message (p->reader));
+  if (!sink_tick (&p->sink, &error))
+    return fail (p, error);
   return 1;
 }
 
@@ -674,10 +634,11 @@ on_null (void *ctx)
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
+  if (p->in_message)
+    cohort_discord_reader_null (p->reader);
+  else if (skip_event (p, 0))
     return 1;
-
-  if (p->builder != NULL)
+  else if (p->builder != NULL)
     json_builder_add_null_value (p->builder);
   return 1;
 }
@@ -688,10 +649,11 @@ on_boolean (void *ctx,
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
+  if (p->in_message)
+    cohort_discord_reader_boolean (p->reader, value);
+  else if (skip_event (p, 0))
     return 1;
-
-  if (p->builder != NULL)
+  else if (p->builder != NULL)
     json_builder_add_boolean_value (p->builder, value);
   return 1;
 }
@@ -703,13 +665,12 @@ on_number (void       *ctx,
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
+  if (p->in_message)
+    cohort_discord_reader_number (p->reader, value, len);
+  else if (skip_event (p, 0))
     return 1;
-
-  if (p->builder != NULL)
-    {
-      cohort_json_builder_add_number (p->builder, value, len);
-    }
+  else if (p->builder != NULL)
+    cohort_json_builder_add_number (p->builder, value, len);
   return 1;
 }
 
@@ -720,13 +681,12 @@ on_string (void                *ctx,
 {
   Parser *p = ctx;
 
-  if (skip_event (p, 0))
+  if (p->in_message)
+    cohort_discord_reader_string (p->reader, (const char *)value, len);
+  else if (skip_event (p, 0))
     return 1;
-
-  if (p->builder != NULL)
-    {
-      cohort_json_builder_add_string (p->builder, (const char *)value, len);
-    }
+  else if (p->builder != NULL)
+    cohort_json_builder_add_string (p->builder, (const char *)value, len);
   return 1;
 }
 
@@ -737,6 +697,11 @@ on_map_key (void                *ctx,
 {
   Parser *p = ctx;
 
+  if (p->in_message)
+    {
+      cohort_discord_reader_key (p->reader, (const char *)key, len);
+      return 1;
+    }
   if (skip_event (p, 0))
     return 1;
   if (p->builder != NULL && is_unread_key ((const char *)key, len))
@@ -772,6 +737,10 @@ on_start_map (void *ctx)
 {
   Parser *p = ctx;
 
+  if (p->in_message && !cohort_discord_reader_start (p->reader, FALSE))
+    return fail (p, cohort_json_depth_error (p->sink.ctx->display_name));
+  if (p->in_message)
+    return 1;
   if (skip_event (p, 1))
     return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->sink.ctx->display_name)) : 1;
 
@@ -788,7 +757,10 @@ on_start_map (void *ctx)
   else if (p->depth == 1 && g_strcmp0 (p->root_key, "channel") == 0)
     capture_begin (p, CAPTURE_CHANNEL);
   else if (p->depth == 2 && p->in_messages)
-    capture_begin (p, CAPTURE_MESSAGE);
+    {
+      cohort_discord_reader_begin (p->reader);
+      p->in_message = TRUE;
+    }
   else
     p->depth++;
   return 1;
@@ -799,6 +771,10 @@ on_start_array (void *ctx)
 {
   Parser *p = ctx;
 
+  if (p->in_message && !cohort_discord_reader_start (p->reader, TRUE))
+    return fail (p, cohort_json_depth_error (p->sink.ctx->display_name));
+  if (p->in_message)
+    return 1;
   if (skip_event (p, 1))
     return skipped_too_deep (p) ? fail (p, cohort_json_depth_error (p->sink.ctx->display_name)) : 1;
 
@@ -829,6 +805,8 @@ static int
 on_end_container (Parser  *p,
                   gboolean is_map)
 {
+  if (p->in_message)
+    return cohort_discord_reader_end (p->reader) ? message_done (p) : 1;
   if (skip_event (p, -1))
     return 1;
   if (p->builder != NULL)
@@ -878,22 +856,25 @@ static const yajl_callbacks callbacks = {
 /* ------------------------------------------------------------------------------------------ */
 /* JSON: driver                                                                                */
 
+/* Advances line and column (in bytes) over consumed bytes of chunk.  Every chunk goes
+ * through here, so lines are found with memchr rather than byte by byte. */
 static void
 position_of (const guchar *chunk,
              gsize         consumed,
              gint64       *line,
              gint64       *column)
 {
-  for (gsize i = 0; i < consumed; i++)
+  const guchar *end = chunk + consumed;
+  const guchar *from = chunk;
+  const guchar *newline;
+
+  while ((newline = memchr (from, '\n', end - from)) != NULL)
     {
-      if (chunk[i] == '\n')
-        {
-          (*line)++;
-          *column = 1;
-        }
-      else
-        (*column)++;
+      (*line)++;
+      *column = 1;
+      from = newline + 1;
     }
+  *column += end - from;
 }
 
 static void
@@ -959,6 +940,7 @@ import_json (CohortImportPipe  *pipe,
   p.sink.pipe = pipe;
   p.sink.ctx = ctx;
   p.sink.zone = guess_zone (ctx);   /* before reading: it peeks at the buffered head */
+  p.reader = cohort_discord_reader_new ();
   handle = yajl_alloc (&callbacks, NULL, &p);
 
   for (;;)
@@ -989,7 +971,8 @@ import_json (CohortImportPipe  *pipe,
       cohort_import_pipe_context_progress (pipe, ctx, p.sink.done, p.sink.messages_seen);
     }
 
-  if (yajl_complete_parse (handle) != yajl_status_ok || p.depth > 0 || p.builder != NULL)
+  if (yajl_complete_parse (handle) != yajl_status_ok || p.depth > 0 || p.builder != NULL ||
+      p.in_message)
     {
       if (p.error != NULL)
         g_propagate_error (error, g_steal_pointer (&p.error));
@@ -1019,6 +1002,7 @@ out:
   g_clear_object (&p.builder);
   g_clear_pointer (&p.guild, json_node_unref);
   g_clear_pointer (&p.channel, json_node_unref);
+  g_clear_pointer (&p.reader, cohort_discord_reader_free);
   g_free (p.root_key);
   g_clear_error (&p.error);
   sink_clear (&p.sink);
