@@ -276,8 +276,8 @@ test_corrupt_row (Fixture       *fx,
     /* truncated */
     "UPDATE snapshot_cache SET data = substr (data, 1, length (data) - 5) WHERE community = ?1",
     /* one byte of a column changed */
-    "UPDATE snapshot_cache SET data = CAST (substr (data, 1, length (data) - 9) || x'7f' || "
-    "substr (data, length (data) - 7) AS BLOB) WHERE community = ?1",
+    ("UPDATE snapshot_cache SET data = CAST (substr (data, 1, length (data) - 9) || x'7f' || "
+     "substr (data, length (data) - 7) AS BLOB) WHERE community = ?1"),
     /* not a cache at all */
     "UPDATE snapshot_cache SET data = x'00' WHERE community = ?1",
   };
