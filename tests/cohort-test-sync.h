@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "cohort-source-probe.h"
 #include "cohort-sync-job.h"
 
 G_BEGIN_DECLS
@@ -10,5 +11,11 @@ G_BEGIN_DECLS
 CohortSyncSummary *cohort_test_run_sync (CohortSyncJob  *job,
                                          GCancellable   *cancellable,
                                          GError        **error);
+/* Runs Test Connection (cohort_source_probe_async ()) to its end the same way: the sentence
+ * naming what answered, or NULL with error set. */
+char              *cohort_test_probe    (SoupSession             *session,
+                                         const CohortSourceInfo  *source,
+                                         const char              *secret,
+                                         GError                 **error);
 
 G_END_DECLS

@@ -468,39 +468,16 @@ test_missing_secret (Fixture       *fx,
 }
 
 static void
-probe_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static char *
-probe (Fixture     *fx,
-       const char  *secret,
-       GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cohort_source_probe_async (fx->session, fx->source, secret, NULL, probe_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return cohort_source_probe_finish (result, error);
-}
-
-static void
 test_probe (Fixture       *fx,
             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *ok = probe (fx, SECRET, &error);
+  g_autofree char *ok = cohort_test_probe (fx->session, fx->source, SECRET, &error);
   g_autofree char *bad = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (ok, ==, "Connected to “Cohort Test Forum”: 6 users, 7 posts.");
-  bad = probe (fx, "wrong", &error);
+  bad = cohort_test_probe (fx->session, fx->source, "wrong", &error);
   g_assert_null (bad);
   g_assert_error (error, COHORT_SYNC_ERROR, COHORT_SYNC_ERROR_AUTH);
   g_assert_cmpint (count_sql (fx, "community"), ==, 0);

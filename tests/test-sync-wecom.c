@@ -308,28 +308,14 @@ test_rate_limited_midway (Fixture       *fx,
   assert_clean (fx, "error");
 }
 
-static void
-probe_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static char *
 probe (Fixture     *fx,
        const char  *secret,
        GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   CohortSourceInfo source = { .kind = "wecom", .base_url = fx->corp->base_url, .username = CORP_ID };
 
-  cohort_source_probe_async (fx->session, &source, secret, NULL, probe_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return cohort_source_probe_finish (result, error);
+  return cohort_test_probe (fx->session, &source, secret, error);
 }
 
 static void
