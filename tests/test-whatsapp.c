@@ -495,6 +495,52 @@ test_line_endings (Fixture       *fx,
   }
 }
 
+/*
+ * Lines are read in place from a 256 KB buffer.  The first read fills it, so the CR and the
+ * LF of the 2622nd line (45 + 2621 * 100 bytes in) fall on either side of its end; a later
+ * line is longer than the whole buffer and keeps its first 256 KB; and the chat is named by
+ * a "created group" line near the end whose space is a no-break space.
+ */
+static void
+test_buffer_edges (Fixture       *fx,
+                   gconstpointer  data)
+{
+  static const char long_header[] = "1/3/20, 09:00 - Cy: ";
+  g_autoptr(GString) chat = g_string_new ("1/2/20, 10:00 - Ann: aaaaaaaaaaaaaaaaaaaaaa\r\n");
+  g_autofree char *edge_text = g_strnfill (77, 'c');
+  g_autofree char *long_text = g_strnfill (256 * 1024 - strlen (long_header), 'x');
+  g_autofree char *path = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CohortCommunityInfo *info;
+
+  g_assert_cmpuint (chat->len, ==, 45);
+  for (guint i = 0; i < 2620; i++)
+    g_string_append_printf (chat, "1/2/20, 10:01 - Bob: %077d\r\n", 0);
+  g_string_append_printf (chat, "1/2/20, 10:02 - Bob: %s\r\n", edge_text);
+  g_assert_cmpuint (chat->len, ==, 256 * 1024 + 1);
+  g_assert_cmpint (chat->str[256 * 1024 - 1], ==, '\r');
+  g_string_append (chat, "1/2/20, 10:03 - Ann: after the edge\r\n");
+  g_string_append (chat, long_header);
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (chat, 'x');
+  g_string_append (chat, "\r\n1/4/20, 08:00 - Ann created\xc2\xa0group \"Edge\"\r\n");
+  g_string_append (chat, "1/4/20, 08:01 - Ann: last\r\n");
+  path = write_temp (fx, "edges.txt", chat->str, chat->len);
+
+  result = import_ok (fx->db, path, "UTC", NULL);
+  list = cohort_test_list_communities (fx->db);
+  info = only_community (list);
+  g_assert_cmpstr (info->name, ==, "Edge");
+  g_assert_cmpint (result->counts.messages_added, ==, 1 + 2621 + 1 + 1 + 1);
+  g_assert_cmpint (result->counts.system_added, ==, 1);
+  /* Month first: 1/2/20 10:02 is 2020-01-02T10:02Z, 1/3/20 09:00 is 2020-01-03T09:00Z. */
+  check_text (fx->db, info->id, "name:Bob", 1577959320, edge_text);
+  check_text (fx->db, info->id, "name:Ann", 1577959380, "after the edge");
+  check_text (fx->db, info->id, "name:Cy", 1578042000, long_text);
+  check_text (fx->db, info->id, "name:Ann", 1578124860, "last");
+}
+
 static void
 test_not_whatsapp (Fixture       *fx,
                    gconstpointer  data)
@@ -620,6 +666,7 @@ main (int   argc,
   ADD ("date-order-override", test_date_order_override);
   ADD ("reimport", test_reimport);
   ADD ("line-endings", test_line_endings);
+  ADD ("buffer-edges", test_buffer_edges);
   ADD ("not-whatsapp", test_not_whatsapp);
   ADD ("mostly-bad-headers", test_mostly_bad_headers);
   ADD ("garbage", test_garbage);

@@ -39,17 +39,27 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Reading lines from a .txt stream or a zip entry                                            */
 
+/*
+ * Lines are found with memchr in one buffer of MAX_LINE bytes and handed out in place,
+ * NUL-terminated over their line break, so a line costs no copy and no allocation.  A line
+ * cut by the end of the buffer is moved to its start before the next read; only a line
+ * longer than the whole buffer (cut to MAX_LINE, as before) is copied aside.
+ */
 typedef struct
 {
   GInputStream   *stream;       /* .txt: ctx->stream or a reopened file */
   struct archive *archive;      /* .zip: positioned at the chat entry's data */
   GCancellable   *cancellable;
-  char           *buf;
+  char           *buf;          /* MAX_LINE + 1: room for the NUL after a last line */
   gsize           len;
-  gsize           pos;
+  gsize           pos;          /* where the next line starts */
+  gsize           lf;           /* no LF in [pos, lf); lf == len: none known */
+  gsize           cr;           /* the same for CR */
   gboolean        eof;
   gboolean        skip_lf;      /* the previous line ended in CR: a following LF belongs to it */
-  GString        *line;
+  GString        *long_line;    /* the first MAX_LINE bytes of a line longer than buf */
+  const char     *line;         /* the current line, NUL-terminated */
+  gsize           line_len;
   const char     *display_name; /* for errors */
   guint64         line_no;
   goffset         bytes;
@@ -61,8 +71,8 @@ line_reader_init (LineReader   *r,
 {
   memset (r, 0, sizeof *r);
   r->cancellable = cancellable;
-  r->buf = g_malloc (CHUNK_SIZE);
-  r->line = g_string_sized_new (256);
+  r->buf = g_malloc (MAX_LINE + 1);
+  r->long_line = g_string_new (NULL);
 }
 
 static void
@@ -73,20 +83,22 @@ line_reader_clear (LineReader *r)
     archive_read_free (r->archive);
   r->archive = NULL;
   g_clear_pointer (&r->buf, g_free);
-  if (r->line != NULL)
-    g_string_free (r->line, TRUE);
-  r->line = NULL;
+  if (r->long_line != NULL)
+    g_string_free (r->long_line, TRUE);
+  r->long_line = NULL;
 }
 
+/* Appends what the source gives to buf[len…MAX_LINE). */
 static gboolean
 line_reader_fill (LineReader  *r,
                   GError     **error)
 {
+  gsize room = MAX_LINE - r->len;
   gssize n;
 
   if (r->archive != NULL)
     {
-      n = archive_read_data (r->archive, r->buf, CHUNK_SIZE);
+      n = archive_read_data (r->archive, r->buf + r->len, room);
       if (n < 0)
         {
           g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_READ, "%s",
@@ -96,72 +108,131 @@ line_reader_fill (LineReader  *r,
     }
   else
     {
-      n = g_input_stream_read (r->stream, r->buf, CHUNK_SIZE, r->cancellable, error);
+      n = g_input_stream_read (r->stream, r->buf + r->len, room, r->cancellable, error);
       if (n < 0)
         return FALSE;
     }
-  r->len = n;
-  r->pos = 0;
+  r->len += n;
   r->bytes += n;
   r->eof = n == 0;
   return TRUE;
 }
 
+/* Moves the unread tail of buf to its start, to make room for a read. */
+static void
+line_reader_shift (LineReader *r)
+{
+  memmove (r->buf, r->buf + r->pos, r->len - r->pos);
+  r->len -= r->pos;
+  r->lf -= r->pos;
+  r->cr -= r->pos;
+  r->pos = 0;
+}
+
+/* The first c in [pos, len), or len; *at remembers how far there is none. */
+static gsize
+find_break (LineReader *r,
+            char        c,
+            gsize      *at)
+{
+  const char *hit;
+
+  if (*at < r->pos)
+    *at = r->pos;
+  if (*at < r->len && r->buf[*at] != c)
+    {
+      hit = memchr (r->buf + *at, c, r->len - *at);
+      *at = hit != NULL ? (gsize)(hit - r->buf) : r->len;
+    }
+  return *at;
+}
+
+static gboolean
+too_long (LineReader  *r,
+          GError     **error)
+{
+  g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
+               _("%s has a line longer than %d MB. No chat export has lines "
+                 "that long: the file is damaged or is not a chat export."),
+               r->display_name, COHORT_MAX_LINE >> 20);
+  return FALSE;
+}
+
+/* buf holds MAX_LINE bytes of one line: keep them, and drop the rest of the line. */
+static gboolean
+line_reader_take_long (LineReader  *r,
+                       GError     **error)
+{
+  guint64 dropped = 0;
+
+  g_string_truncate (r->long_line, 0);
+  g_string_append_len (r->long_line, r->buf, MAX_LINE);
+  for (;;)
+    {
+      gsize end;
+
+      r->pos = r->len = r->lf = r->cr = 0;
+      if (!line_reader_fill (r, error))
+        return FALSE;
+      if (r->eof)
+        break;
+      end = MIN (find_break (r, '\n', &r->lf), find_break (r, '\r', &r->cr));
+      dropped += end;
+      if (dropped > COHORT_MAX_LINE)
+        return too_long (r, error);
+      if (end < r->len)
+        {
+          r->skip_lf = r->buf[end] == '\r';
+          r->pos = end + 1;
+          break;
+        }
+    }
+  r->line = r->long_line->str;
+  r->line_len = r->long_line->len;
+  return TRUE;
+}
+
 /* Splits on LF, CRLF and lone CR (old Mac exports), which GDataInputStream cannot bound in
- * length.  Returns 1 with a line in r->line, 0 at the end, -1 on error. */
+ * length.  Returns 1 with a line in r->line (valid until the next call), 0 at the end, -1 on
+ * error. */
 static int
 line_reader_next (LineReader  *r,
                   GError     **error)
 {
-  gboolean any = FALSE;
-  gsize line_bytes = 0;
-
-  g_string_truncate (r->line, 0);
   for (;;)
     {
-      if (r->pos == r->len)
-        {
-          if (r->eof)
-            break;
-          if (!line_reader_fill (r, error))
-            return -1;
-          continue;
-        }
-      if (r->skip_lf)
+      gsize end;
+
+      if (r->skip_lf && r->pos < r->len)
         {
           r->skip_lf = FALSE;
           if (r->buf[r->pos] == '\n')
-            {
-              r->pos++;
-              continue;
-            }
+            r->pos++;
         }
-      {
-        char c = r->buf[r->pos++];
-
-        any = TRUE;
-        if (c == '\n' || c == '\r')
-          {
-            r->skip_lf = c == '\r';
-            r->line_no++;
-            return 1;
-          }
-        if (r->line->len < MAX_LINE)
-          g_string_append_c (r->line, c);
-        else if (++line_bytes > COHORT_MAX_LINE)
-          {
-            g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
-                         _("%s has a line longer than %d MB. No chat export has lines "
-                           "that long: the file is damaged or is not a chat export."),
-                         r->display_name, COHORT_MAX_LINE >> 20);
+      end = MIN (find_break (r, '\n', &r->lf), find_break (r, '\r', &r->cr));
+      if (end < r->len || (r->eof && r->pos < r->len))
+        {
+          r->skip_lf = end < r->len && r->buf[end] == '\r';
+          r->buf[end] = '\0';
+          r->line = r->buf + r->pos;
+          r->line_len = end - r->pos;
+          r->pos = end < r->len ? end + 1 : end;
+          r->line_no++;
+          return 1;
+        }
+      if (r->eof)
+        return 0;
+      if (r->pos == 0 && r->len == MAX_LINE)
+        {
+          if (!line_reader_take_long (r, error))
             return -1;
-          }
-      }
+          r->line_no++;
+          return 1;
+        }
+      line_reader_shift (r);
+      if (!line_reader_fill (r, error))
+        return -1;
     }
-  if (!any)
-    return 0;
-  r->line_no++;
-  return 1;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -194,21 +265,39 @@ has_marks_or_exotic_spaces (const char *text,
   return FALSE;
 }
 
-static char *
+/* Whether the line is plain ASCII without NUL: then it is valid and clean as it is. */
+static gboolean
+is_plain_ascii (const char *text,
+                gsize       len)
+{
+  const guchar *u = (const guchar *) text;
+  guchar any_high = 0, any_nul = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      any_high |= u[i] & 0x80;
+      any_nul |= u[i] == 0;
+    }
+  return any_high == 0 && any_nul == 0;
+}
+
+/* raw[len] must be NUL.  Returns raw itself when it needs no cleaning, else the cleaned
+ * text in out. */
+static const char *
 clean_line (const char *raw,
-            gsize       len)
+            gsize       len,
+            GString    *out)
 {
   g_autofree char *valid = NULL;
-  GString *out;
   const char *p;
 
-  /* Nearly every line is valid UTF-8 (no NUL) without marks: one scan instead of a
-   * character-by-character copy. */
-  if (g_utf8_validate_len (raw, len, NULL) && !has_marks_or_exotic_spaces (raw, len))
-    return g_strndup (raw, len);
+  /* Nearly every line is valid UTF-8 (no NUL) without marks: one scan, no copy. */
+  if (is_plain_ascii (raw, len) ||
+      (g_utf8_validate_len (raw, len, NULL) && !has_marks_or_exotic_spaces (raw, len)))
+    return raw;
 
   valid = g_utf8_make_valid (raw, len);
-  out = g_string_sized_new (len);
+  g_string_truncate (out, 0);
   p = valid;
 
   while (*p != '\0')
@@ -233,7 +322,7 @@ clean_line (const char *raw,
         }
       p = next;
     }
-  return g_string_free (out, FALSE);
+  return out->str;
 }
 
 static char *
@@ -1248,11 +1337,135 @@ typedef struct
   OrderStats stats;
 } Scan;
 
+/* Whether text may hold a "created group" notice: each pattern of match_created contains
+ * one of these, and almost no other line does, so the chat name costs pass 1 a few strstr
+ * calls a line instead of the whole system-text grammar. */
+static gboolean
+may_name_group (const char *text)
+{
+  return strstr (text, " created group ") != NULL || strstr (text, "Gruppe ") != NULL ||
+         strstr (text, "创建了") != NULL || strstr (text, "建立了") != NULL;
+}
+
+/* Whether cleaning and strip_marks () could change text[0…len): drop or replace a
+ * character (and so join the pieces of a pattern).  The bytes they act on all begin with
+ * NUL, C2, E2 or EF; most lines hold none of them, and the rest are looked at closely. */
+static gboolean
+may_change_when_cleaned (const char *text,
+                         gsize       len)
+{
+  if (strlen (text) != len)
+    return TRUE;
+  if (memchr (text, 0xC2, len) == NULL && memchr (text, 0xE2, len) == NULL &&
+      memchr (text, 0xEF, len) == NULL)
+    return FALSE;
+  return has_marks_or_exotic_spaces (text, len) || strstr (text, "\u200e") != NULL;
+}
+
+/* Whether bytes [0, n) are ASCII without NUL: cleaning leaves them as they are. */
+static gboolean
+is_plain_prefix (const char *text,
+                 gsize       n)
+{
+  for (gsize i = 0; i < n; i++)
+    if ((guchar) text[i] == 0 || (guchar) text[i] >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Cleaning never changes plain ASCII, and acts on each character by itself, so a header
+ * read from the raw line within its plain ASCII start is the cleaned line's header.
+ * parse_header reads up to the byte before the body, or, after "]", the body's first one
+ * or two (to look for "- "); and stopped at a NUL only if that NUL ends the line. */
+static gboolean
+parse_raw_header (const char *raw,
+                  gsize       len,
+                  Header     *h)
+{
+  gsize body, read;
+
+  if (!parse_header (raw, h))
+    return FALSE;
+  body = h->body - raw;
+  read = body;
+  if (*skip_marks (raw) == '[')
+    read += raw[body] == '-' ? 2 : 1;
+  if (body == len)
+    read = len;
+  return is_plain_prefix (raw, MIN (read, len));
+}
+
+typedef enum
+{
+  RAW_NO_HEADER,   /* neither looks like a header nor is one, cleaned or not */
+  RAW_HEADER,      /* a header, the same as the cleaned line's */
+  RAW_UNSURE,      /* clean the line and look again */
+} RawLine;
+
+static RawLine
+scan_raw_line (Import     *im,
+               LineReader *r,
+               Header     *h)
+{
+  guchar first = r->line[0];
+
+  /* skip_marks, '[' and parse_date would stop at once on any other plain byte. */
+  if (first != 0 && first < 0x80 && first != ' ' && first != '\t' && first != '[' &&
+      !g_ascii_isdigit (first))
+    return RAW_NO_HEADER;
+  if (r->line_len == 0)
+    return RAW_NO_HEADER;
+  if (!parse_raw_header (r->line, r->line_len, h))
+    return RAW_UNSURE;
+  if (im->chat_name == NULL &&
+      (may_name_group (h->body) ||
+       may_change_when_cleaned (h->body, r->line_len - (h->body - r->line))))
+    return RAW_UNSURE;
+  return RAW_HEADER;
+}
+
+/* One cleaned line of pass 1. */
+static void
+scan_line (Import     *im,
+           Scan       *scan,
+           LineReader *r,
+           const char *line)
+{
+  Header h;
+
+  if (!looks_like_header (line))
+    return;
+  scan->looks++;
+  if (!parse_header (line, &h))
+    {
+      if (scan->first_bad_line == 0)
+        scan->first_bad_line = r->line_no;
+      return;
+    }
+  scan->parsed++;
+  order_stats_add (&scan->stats, &h);
+  if (im->chat_name == NULL && may_name_group (h.body))
+    {
+      g_autofree char *body = strip_marks (h.body);
+      g_autofree char *author = NULL;
+      const char *text = NULL;
+      Sys s = { 0, };
+
+      if ((match_system (body, &s) && s.kind == SYS_CREATE) ||
+          (split_author (body, &author, &text) && match_system (text, &s) && s.kind == SYS_CREATE))
+        im->chat_name = g_steal_pointer (&s.group);
+      sys_clear (&s);
+    }
+}
+
+/* Pass 1: the headers' numbers, how many lines look like headers and are ones, and the
+ * chat's name.  Most lines are settled on the raw bytes; the rest are cleaned first. */
 static gboolean
 scan_file (Import  *im,
            Scan    *scan,
            GError **error)
 {
+  g_autoptr(GString) cleaned = g_string_new (NULL);
   LineReader r;
   gboolean ok = FALSE;
   int rc;
@@ -1261,33 +1474,23 @@ scan_file (Import  *im,
     goto out;
   while ((rc = line_reader_next (&r, error)) > 0)
     {
-      g_autofree char *line = clean_line (r.line->str, r.line->len);
       Header h;
 
       if (!check_cancel (im, &r, error))
         goto out;
-      if (!looks_like_header (line))
-        continue;
-      scan->looks++;
-      if (!parse_header (line, &h))
+      switch (scan_raw_line (im, &r, &h))
         {
-          if (scan->first_bad_line == 0)
-            scan->first_bad_line = r.line_no;
-          continue;
-        }
-      scan->parsed++;
-      order_stats_add (&scan->stats, &h);
-      if (im->chat_name == NULL)
-        {
-          g_autofree char *body = strip_marks (h.body);
-          g_autofree char *author = NULL;
-          const char *text = NULL;
-          Sys s = { 0, };
-
-          if ((match_system (body, &s) && s.kind == SYS_CREATE) ||
-              (split_author (body, &author, &text) && match_system (text, &s) && s.kind == SYS_CREATE))
-            im->chat_name = g_steal_pointer (&s.group);
-          sys_clear (&s);
+        case RAW_NO_HEADER:
+          break;
+        case RAW_HEADER:
+          scan->looks++;
+          scan->parsed++;
+          order_stats_add (&scan->stats, &h);
+          break;
+        case RAW_UNSURE:
+        default:
+          scan_line (im, scan, &r, clean_line (r.line, r.line_len, cleaned));
+          break;
         }
     }
   ok = rc == 0;
@@ -1522,6 +1725,7 @@ import_file (CohortImportPipe  *pipe,
 {
   Import *im = data;
   g_autofree char *platform_id = g_strdup_printf ("name:%s", im->chat_name);
+  g_autoptr(GString) cleaned = g_string_new (NULL);
   LineReader r;
   gboolean ok = FALSE;
   int rc;
@@ -1533,7 +1737,7 @@ import_file (CohortImportPipe  *pipe,
     goto out;
   while ((rc = line_reader_next (&r, error)) > 0)
     {
-      g_autofree char *line = clean_line (r.line->str, r.line->len);
+      const char *line = clean_line (r.line, r.line_len, cleaned);
 
       if (!check_cancel (im, &r, error) ||
           (r.line_no % CHECK_EVERY == 0 && cohort_import_pipe_failed (pipe)))
@@ -1775,6 +1979,7 @@ whatsapp_sniff (const guchar       *head,
                 const char * const *zip_entries)
 {
   const char *p = (const char *)head, *end = p + len;
+  g_autoptr(GString) cleaned = g_string_new (NULL);
   guint checked = 0, good = 0;
 
   if (zip_entries != NULL)
@@ -1789,6 +1994,7 @@ whatsapp_sniff (const guchar       *head,
       const char *nl = memchr (p, '\n', end - p);
       const char *cr = memchr (p, '\r', (nl ? nl : end) - p);
       const char *stop = cr ? cr : nl;
+      g_autofree char *raw = NULL;
       g_autofree char *line = NULL;
       Header h;
 
@@ -1796,7 +2002,8 @@ whatsapp_sniff (const guchar       *head,
         stop = end;   /* the whole file is in the head */
       else if (stop == NULL)
         break;
-      line = clean_line (p, stop - p);
+      raw = g_strndup (p, stop - p);
+      line = g_strdup (clean_line (raw, stop - p, cleaned));
       p = stop + 1;
       if (*g_strstrip (line) == '\0')
         continue;
