@@ -79,6 +79,41 @@ test_overflow (void)
   g_assert_cmpuint (cohort_content_keys_count (keys, other), ==, 0);
 }
 
+/* The keys databases already hold: the digests are `sha1sum` of the pieces joined by 0x1F
+ * ("printf 'name:Ann\x1f1577959320\x1fhello' | sha1sum" is e5ae53c97d7f21a50cc3…). */
+static void
+test_make (void)
+{
+  g_autoptr(CohortContentKeys) keys = cohort_content_keys_new ();
+  g_autofree char *first = cohort_content_keys_make (keys, "name:Ann", 1577959320, "hello");
+  g_autofree char *again = cohort_content_keys_make (keys, "name:Ann", 1577959320, "hello");
+  g_autofree char *no_uid = cohort_content_keys_make (keys, NULL, -5, NULL);
+  g_autofree char *cjk = cohort_content_keys_make (keys, "name:王", 0, "你好\n第二行");
+  g_autofree char *by_hex = NULL;
+
+  g_assert_cmpstr (first, ==, "c:e5ae53c97d7f21a50cc3:0");
+  g_assert_cmpstr (again, ==, "c:e5ae53c97d7f21a50cc3:1");
+  g_assert_cmpstr (no_uid, ==, "c:f0d54577a4114abe4b5b:0");
+  g_assert_cmpstr (cjk, ==, "c:28035b041dbae51d1afa:0");
+  /* Both entry points count in the same table. */
+  g_assert_cmpuint (cohort_content_keys_count (keys, "e5ae53c97d7f21a50cc3"), ==, 2);
+  by_hex = cohort_content_keys_make (keys, "name:Ann", 1577959320, "hello");
+  g_assert_cmpstr (by_hex, ==, "c:e5ae53c97d7f21a50cc3:3");
+}
+
+/* Past 65 535 repeats the count lives in the overflow table, for made keys too. */
+static void
+test_make_overflow (void)
+{
+  g_autoptr(CohortContentKeys) keys = cohort_content_keys_new ();
+  g_autofree char *last = NULL;
+
+  for (guint i = 0; i < 70000; i++)
+    g_free (cohort_content_keys_make (keys, NULL, 0, "+1"));
+  last = cohort_content_keys_make (keys, NULL, 0, "+1");
+  g_assert_true (g_str_has_suffix (last, ":70000"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -88,5 +123,7 @@ main (int   argc,
   g_test_add_func ("/cohort/content-keys/growth", test_growth);
   g_test_add_func ("/cohort/content-keys/presized", test_presized);
   g_test_add_func ("/cohort/content-keys/overflow", test_overflow);
+  g_test_add_func ("/cohort/content-keys/make", test_make);
+  g_test_add_func ("/cohort/content-keys/make-overflow", test_make_overflow);
   return g_test_run ();
 }

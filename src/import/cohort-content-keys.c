@@ -30,6 +30,7 @@ struct _CohortContentKeys
   gsize mask;                /* slots - 1 */
   gsize used;
   GHashTable *overflow;      /* digest (owned, 20 hex digits) → count */
+  GChecksum *checksum;       /* reused by every cohort_content_keys_make () */
 };
 
 #define MIN_SLOTS 1024
@@ -62,6 +63,7 @@ cohort_content_keys_free (CohortContentKeys *keys)
     return;
   g_free (keys->slots);
   g_clear_pointer (&keys->overflow, g_hash_table_unref);
+  g_clear_pointer (&keys->checksum, g_checksum_free);
   g_free (keys);
 }
 
@@ -114,13 +116,30 @@ grow (CohortContentKeys *keys)
   g_free (old);
 }
 
+static void
+put_hex (char         *out,
+         const guint8 *bytes,
+         gsize         n)
+{
+  static const char digits[] = "0123456789abcdef";
+
+  for (gsize i = 0; i < n; i++)
+    {
+      out[2 * i] = digits[bytes[i] >> 4];
+      out[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+}
+
 /* Counts past what a slot holds, keyed by the digest's text. */
 static guint
 count_overflow (CohortContentKeys *keys,
-                const char        *digest)
+                const guint8      *bytes)
 {
+  char digest[2 * DIGEST_BYTES + 1];
   guint n;
 
+  put_hex (digest, bytes, DIGEST_BYTES);
+  digest[2 * DIGEST_BYTES] = '\0';
   if (keys->overflow == NULL)
     keys->overflow = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   n = GPOINTER_TO_UINT (g_hash_table_lookup (keys->overflow, digest));
@@ -130,16 +149,12 @@ count_overflow (CohortContentKeys *keys,
   return n;
 }
 
-guint
-cohort_content_keys_count (CohortContentKeys *keys,
-                           const char        *digest)
+static guint
+count_bytes (CohortContentKeys *keys,
+             const guint8      *bytes)
 {
-  guint8 bytes[DIGEST_BYTES];
-  Slot *slot;
+  Slot *slot = find_slot (keys->slots, keys->mask, bytes);
 
-  g_return_val_if_fail (parse_digest (digest, bytes), 0);
-
-  slot = find_slot (keys->slots, keys->mask, bytes);
   if (slot->count == 0)
     {
       memcpy (slot->digest, bytes, DIGEST_BYTES);
@@ -149,6 +164,78 @@ cohort_content_keys_count (CohortContentKeys *keys,
       return 0;
     }
   if (slot->count == COUNT_MAX)
-    return count_overflow (keys, digest);
+    return count_overflow (keys, bytes);
   return slot->count++;
+}
+
+guint
+cohort_content_keys_count (CohortContentKeys *keys,
+                           const char        *digest)
+{
+  guint8 bytes[DIGEST_BYTES];
+
+  g_return_val_if_fail (parse_digest (digest, bytes), 0);
+  return count_bytes (keys, bytes);
+}
+
+/* A number in decimal, as "%" G_GINT64_FORMAT prints it; returns the end of the digits. */
+static char *
+put_decimal (char   *out,
+             gint64  value)
+{
+  char digits[24];
+  char *at = digits + sizeof digits;
+  guint64 rest = value < 0 ? -(guint64)value : (guint64)value;
+  gsize len;
+
+  do
+    {
+      *--at = '0' + rest % 10;
+      rest /= 10;
+    }
+  while (rest != 0);
+  if (value < 0)
+    *--at = '-';
+  len = digits + sizeof digits - at;
+  memcpy (out, at, len);
+  return out + len;
+}
+
+/* Every message without an id comes through here (all of a WhatsApp chat): the pieces are
+ * hashed as they are with one checksum reset each time, its digest is counted as bytes,
+ * and the key is written without printf. */
+char *
+cohort_content_keys_make (CohortContentKeys *keys,
+                          const char        *member_uid,
+                          gint64             ts,
+                          const char        *text)
+{
+  static const guchar separator = 0x1f;
+  guint8 sha1[20];
+  gsize sha1_len = sizeof sha1;
+  char number[24];
+  char key[2 + 2 * DIGEST_BYTES + 1 + 12 + 1];
+  char *end;
+  guint n;
+
+  if (keys->checksum == NULL)
+    keys->checksum = g_checksum_new (G_CHECKSUM_SHA1);
+  else
+    g_checksum_reset (keys->checksum);
+  if (member_uid != NULL)
+    g_checksum_update (keys->checksum, (const guchar *)member_uid, strlen (member_uid));
+  g_checksum_update (keys->checksum, &separator, 1);
+  g_checksum_update (keys->checksum, (const guchar *)number, put_decimal (number, ts) - number);
+  g_checksum_update (keys->checksum, &separator, 1);
+  if (text != NULL)
+    g_checksum_update (keys->checksum, (const guchar *)text, strlen (text));
+  g_checksum_get_digest (keys->checksum, sha1, &sha1_len);
+
+  n = count_bytes (keys, sha1);
+  memcpy (key, "c:", 2);
+  put_hex (key + 2, sha1, DIGEST_BYTES);
+  key[2 + 2 * DIGEST_BYTES] = ':';
+  end = put_decimal (key + 3 + 2 * DIGEST_BYTES, n);
+  *end = '\0';
+  return g_strdup (key);
 }

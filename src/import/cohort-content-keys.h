@@ -24,6 +24,14 @@ void               cohort_content_keys_free  (CohortContentKeys *keys);
  * before, and counts this time. */
 guint              cohort_content_keys_count (CohortContentKeys *keys,
                                               const char        *digest);
+/* The content key of a message without a platform id, counted in keys:
+ * "c:<the first 20 hex digits of the SHA-1 of member_uid 0x1F ts 0x1F text>:<how many times
+ * that digest came before>".  Databases hold these keys, so the format never changes.
+ * member_uid and text may be NULL, hashed as empty. */
+char              *cohort_content_keys_make  (CohortContentKeys *keys,
+                                              const char        *member_uid,
+                                              gint64             ts,
+                                              const char        *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortContentKeys, cohort_content_keys_free)
 

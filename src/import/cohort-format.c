@@ -98,63 +98,14 @@ cohort_import_context_zone (CohortImportContext *ctx,
   return fallback;
 }
 
-/* A number in decimal, as "%" G_GINT64_FORMAT prints it; returns the end of the digits. */
-static char *
-put_decimal (char   *out,
-             gint64  value)
-{
-  char digits[24];
-  char *at = digits + sizeof digits;
-  guint64 rest = value < 0 ? -(guint64)value : (guint64)value;
-  gsize len;
-
-  do
-    {
-      *--at = '0' + rest % 10;
-      rest /= 10;
-    }
-  while (rest != 0);
-  if (value < 0)
-    *--at = '-';
-  len = digits + sizeof digits - at;
-  memcpy (out, at, len);
-  return out + len;
-}
-
-/* Every message without an id comes through here (all of a WhatsApp chat): the digest is
- * taken over the pieces of "uid\x1fts\x1ftext" as they are, with one reusable checksum, and
- * the key is written without printf. */
+/* One implementation for every format: see cohort_content_keys_make (). */
 char *
 cohort_import_content_key (CohortContentKeys *seen,
                            const char        *member_uid,
                            gint64             ts,
                            const char        *text)
 {
-  static const guchar separator = 0x1f;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
-  char number[24];
-  char digest[21];
-  char key[2 + 20 + 1 + 12 + 1];
-  char *end;
-  guint n;
-
-  if (member_uid != NULL)
-    g_checksum_update (checksum, (const guchar *)member_uid, strlen (member_uid));
-  g_checksum_update (checksum, &separator, 1);
-  g_checksum_update (checksum, (const guchar *)number, put_decimal (number, ts) - number);
-  g_checksum_update (checksum, &separator, 1);
-  if (text != NULL)
-    g_checksum_update (checksum, (const guchar *)text, strlen (text));
-  memcpy (digest, g_checksum_get_string (checksum), 20);
-  digest[20] = '\0';
-
-  n = cohort_content_keys_count (seen, digest);
-  memcpy (key, "c:", 2);
-  memcpy (key + 2, digest, 20);
-  key[22] = ':';
-  end = put_decimal (key + 23, n);
-  *end = '\0';
-  return g_strdup (key);
+  return cohort_content_keys_make (seen, member_uid, ts, text);
 }
 
 /* JSON numbers with a fraction or exponent are doubles, the rest integers (ids, counts and
