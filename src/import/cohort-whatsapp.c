@@ -329,10 +329,14 @@ static char *
 strip_marks (const char *s)
 {
   static const char mark[] = "\u200e";
-  GString *out = g_string_new (NULL);
+  GString *out;
   const char *hit;
 
-  /* Copy the runs between marks (most bodies have none). */
+  /* Most bodies have none. */
+  if (strstr (s, mark) == NULL)
+    return g_strdup (s);
+  out = g_string_new (NULL);
+  /* Copy the runs between marks. */
   while ((hit = strstr (s, mark)) != NULL)
     {
       g_string_append_len (out, s, hit - s);
@@ -1004,52 +1008,60 @@ match_other (const char *text)
  * Whether text contains a piece that every system text matched below contains: each
  * pattern of match_created, match_membership and match_other (English, German and Chinese)
  * holds at least one of these.  Most bodies hold none, and are then told apart in one pass
- * instead of some fifty prefix, suffix and infix comparisons.
+ * instead of some fifty prefix, suffix and infix comparisons.  The pass looks up each pair
+ * of bytes in a bitmap of the anchors' first two bytes, since single first bytes (a space,
+ * the lead byte of most Chinese characters) start a candidate at nearly every character.
  */
+static const char * const system_anchors[] = {
+  "You", "Du ", "Messages", "Nachrichten", " created group ", " hat ", " ist ", " joined",
+  " left", " added ", " removed ", " changed ", " deleted ",
+  "群", "離開", "添加", "新增", "移除", "端",
+};
+
+static guint8 anchor_pairs[256 * 256 / 8];
+
+static guint
+byte_pair (const char *p)
+{
+  return (guint)(guchar) p[0] << 8 | (guchar) p[1];
+}
+
 static gboolean
 has_system_anchor (const char *text)
 {
-  static const char * const anchors[] = {
-    "You", "Du ", "Messages", "Nachrichten", " created group ", " hat ", " ist ", " joined",
-    " left", " added ", " removed ", " changed ", " deleted ",
-    "群", "離開", "添加", "新增", "移除", "端",
-  };
-  static guint8 first_bytes[256];
-  static gsize first_bytes_ready = 0;
+  static gsize pairs_ready = 0;
 
-  if (g_once_init_enter (&first_bytes_ready))
+  if (g_once_init_enter (&pairs_ready))
     {
-      for (guint i = 0; i < G_N_ELEMENTS (anchors); i++)
-        first_bytes[(guchar) anchors[i][0]] = 1;
-      g_once_init_leave (&first_bytes_ready, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (system_anchors); i++)
+        {
+          guint pair = byte_pair (system_anchors[i]);
+          anchor_pairs[pair >> 3] |= 1 << (pair & 7);
+        }
+      g_once_init_leave (&pairs_ready, 1);
     }
 
-  for (const char *p = text; *p; p++)
+  for (const char *p = text; p[0] != '\0'; p++)
     {
-      if (!first_bytes[(guchar) *p])
+      guint pair = byte_pair (p);
+
+      if (!(anchor_pairs[pair >> 3] & (1 << (pair & 7))))
         continue;
-      for (guint i = 0; i < G_N_ELEMENTS (anchors); i++)
-        if (anchors[i][0] == *p && strncmp (p, anchors[i], strlen (anchors[i])) == 0)
+      for (guint i = 0; i < G_N_ELEMENTS (system_anchors); i++)
+        if (byte_pair (system_anchors[i]) == pair &&
+            strncmp (p, system_anchors[i], strlen (system_anchors[i])) == 0)
           return TRUE;
     }
   return FALSE;
 }
 
-/* Classifies a body (marks already removed) as a system text. */
+/* Classifies a body (marks already removed) that has_system_anchor () let through. */
 static gboolean
-match_system (const char *body,
-              Sys        *s)
+match_system_text (const char *body,
+                   Sys        *s)
 {
-  g_autofree char *text = NULL;
-  gsize len;
-
-  if (!has_system_anchor (body))
-    {
-      sys_clear (s);
-      return FALSE;
-    }
-  text = g_strstrip (g_strdup (body));
-  len = strlen (text);
+  g_autofree char *text = g_strstrip (g_strdup (body));
+  gsize len = strlen (text);
 
   /* German notices end in a full stop. */
   if (len > 0 && text[len - 1] == '.')
@@ -1065,6 +1077,19 @@ match_system (const char *body,
   return FALSE;
 }
 
+/* Classifies a body (marks already removed) as a system text. */
+static gboolean
+match_system (const char *body,
+              Sys        *s)
+{
+  if (!has_system_anchor (body))
+    {
+      sys_clear (s);
+      return FALSE;
+    }
+  return match_system_text (body, s);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Message bodies                                                                              */
 
@@ -1078,9 +1103,17 @@ is_deleted (const char *text)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (deleted); i++)
-    if (strcmp (text, deleted[i]) == 0 || (g_str_has_prefix (text, deleted[i]) &&
-                                           strcmp (text + strlen (deleted[i]), ".") == 0))
-      return TRUE;
+    {
+      gsize n;
+
+      if (text[0] != deleted[i][0])
+        continue;
+      /* The text, or the text and a full stop. */
+      n = strlen (deleted[i]);
+      if (strncmp (text, deleted[i], n) == 0 &&
+          (text[n] == '\0' || (text[n] == '.' && text[n + 1] == '\0')))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -1104,6 +1137,17 @@ kind_of_file (const char *name)
   return COHORT_MESSAGE_FILE;
 }
 
+/* g_str_has_suffix () for a text whose length is known. */
+static gboolean
+has_suffix_len (const char *text,
+                gsize       len,
+                const char *suffix)
+{
+  gsize n = strlen (suffix);
+
+  return len >= n && memcmp (text + len - n, suffix, n) == 0;
+}
+
 /* A media marker on the message's first line: its kind, and *rest is the caption after it.
  * Returns -1 when the line is no marker. */
 static int
@@ -1123,22 +1167,25 @@ media_marker (const char *first,
   };
   static const char * const attached[] = { " (file attached)", " (Datei angehängt)", " (archivo adjunto)" };
 
+  gsize len = strlen (first);
+
   *is_marker = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (omitted); i++)
-    if (strcmp (first, omitted[i]) == 0)
-      return COHORT_MESSAGE_IMAGE;   /* the kind is not exported; most media are photos */
+  if (first[0] == '<')
+    for (guint i = 0; i < G_N_ELEMENTS (omitted); i++)
+      if (strcmp (first, omitted[i]) == 0)
+        return COHORT_MESSAGE_IMAGE;   /* the kind is not exported; most media are photos */
   for (guint i = 0; i < G_N_ELEMENTS (ios); i++)
-    if (g_str_has_suffix (first, ios[i].suffix))
+    if (has_suffix_len (first, len, ios[i].suffix))
       return ios[i].kind;
-  if (g_str_has_prefix (first, "<attached: ") && g_str_has_suffix (first, ">"))
+  if (g_str_has_prefix (first, "<attached: ") && has_suffix_len (first, len, ">"))
     {
-      g_autofree char *name = g_strndup (first + 11, strlen (first) - 12);
+      g_autofree char *name = g_strndup (first + 11, len - 12);
       return kind_of_file (name);
     }
   for (guint i = 0; i < G_N_ELEMENTS (attached); i++)
-    if (g_str_has_suffix (first, attached[i]))
+    if (has_suffix_len (first, len, attached[i]))
       {
-        g_autofree char *name = g_strndup (first, strlen (first) - strlen (attached[i]));
+        g_autofree char *name = g_strndup (first, len - strlen (attached[i]));
         return kind_of_file (name);
       }
   *is_marker = FALSE;
@@ -1171,6 +1218,7 @@ typedef struct
   CohortMech *mech;
   CohortContentKeys *keys;  /* content keys seen */
   GHashTable *members;      /* uids already added in this run */
+  GHashTable *names;        /* name → its uid, for the names met so far */
 
   /* the message being assembled */
   GString *cur;
@@ -1502,18 +1550,25 @@ out:
 
 /* ---- pass 2 ---- */
 
+/* The uid of a sender or a name in a system text; the first time a uid is seen, its
+ * member is sent.  Names already met are looked up once, without building the uid. */
 static char *
 ensure_member (Import     *im,
                const char *name)
 {
-  char *uid = is_you (name) ? g_strdup (YOU_UID) : g_strconcat ("name:", name, NULL);
+  const char *known = g_hash_table_lookup (im->names, name);
+  char *uid;
 
+  if (known != NULL)
+    return g_strdup (known);
+  uid = is_you (name) ? g_strdup (YOU_UID) : g_strconcat ("name:", name, NULL);
   if (!g_hash_table_contains (im->members, uid))
     {
       cohort_import_pipe_member (im->pipe, im->community, uid, is_you (name) ? "You" : name,
                                  FALSE);
       g_hash_table_add (im->members, g_strdup (uid));
     }
+  g_hash_table_insert (im->names, g_strdup (name), g_strdup (uid));
   return uid;
 }
 
@@ -1571,7 +1626,7 @@ store_system (Import     *im,
               const char *text,
               Sys        *s)
 {
-  g_autofree char *key = cohort_import_content_key (im->keys, NULL, im->cur_ts, text);
+  g_autofree char *key = cohort_content_keys_make (im->keys, NULL, im->cur_ts, text);
   CohortMessageRecord record = { 0, };
 
   record.platform_msg_id = key;
@@ -1622,7 +1677,7 @@ store_message (Import     *im,
   if (kind < 0)
     kind = has_link (text) ? COHORT_MESSAGE_LINK : COHORT_MESSAGE_TEXT;
 
-  key = cohort_import_content_key (im->keys, uid, im->cur_ts, text);
+  key = cohort_content_keys_make (im->keys, uid, im->cur_ts, text);
   reason = cohort_mech_classify (im->mech, uid, im->cur_ts, text, kind,
                                  (marker && kind != COHORT_MESSAGE_STICKER) || kind == COHORT_MESSAGE_LINK);
   record.platform_msg_id = key;
@@ -1643,15 +1698,18 @@ flush_entry (Import *im)
   g_autofree char *clean = NULL;
   g_autofree char *author = NULL;
   const char *text = NULL;
+  gboolean anchored;
   Sys s = { 0, };
 
   if (!im->have_cur)
     return;
   im->have_cur = FALSE;
   clean = strip_marks (im->cur->str);
+  /* The body after the author is a tail of clean: without an anchor in clean it has none. */
+  anchored = has_system_anchor (clean);
 
   /* Android: no author; a system text is the whole body. */
-  if (match_system (clean, &s))
+  if (anchored && match_system_text (clean, &s))
     store_system (im, g_strstrip (clean), &s);
   else if (!split_author (im->cur->str, &author, &text))
     {
@@ -1667,7 +1725,7 @@ flush_entry (Import *im)
       g_autofree char *who = strip_marks (author);
       g_autofree char *body = strip_marks (text);
 
-      if (match_system (body, &s) &&
+      if (anchored && match_system (body, &s) &&
           (marked || is_e2e_notice (body) || g_strcmp0 (who, im->chat_name) == 0 ||
            (s.kind == SYS_CREATE && g_strcmp0 (who, s.actor) == 0)))
         store_system (im, body, &s);
@@ -1865,6 +1923,7 @@ import_clear (Import *im)
   g_clear_pointer (&im->mech, cohort_mech_free);
   g_clear_pointer (&im->keys, cohort_content_keys_free);
   g_clear_pointer (&im->members, g_hash_table_unref);
+  g_clear_pointer (&im->names, g_hash_table_unref);
   if (im->cur != NULL)
     g_string_free (im->cur, TRUE);
 }
@@ -1928,6 +1987,7 @@ whatsapp_import (CohortImportTx      *tx,
   im.cur = g_string_new (NULL);
   im.keys = cohort_content_keys_new ();
   im.members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im.mech = cohort_mech_new ();
 
   if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
