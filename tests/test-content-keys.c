@@ -101,6 +101,24 @@ test_make (void)
   g_assert_cmpstr (by_hex, ==, "c:e5ae53c97d7f21a50cc3:3");
 }
 
+/* The digest is SHA-1 at every length: across the block boundaries of the padding (55/56,
+ * 119/120 bytes of material) and into several blocks, as GChecksum computes it. */
+static void
+test_make_every_length (void)
+{
+  for (guint len = 0; len < 300; len++)
+    {
+      g_autoptr(CohortContentKeys) keys = cohort_content_keys_new ();
+      g_autofree char *text = g_strnfill (len, (char)('a' + len % 26));
+      g_autofree char *material = g_strdup_printf ("name:x\x1f%u\x1f%s", len, text);
+      g_autofree char *sha1 = g_compute_checksum_for_string (G_CHECKSUM_SHA1, material, -1);
+      g_autofree char *expected = g_strdup_printf ("c:%.20s:0", sha1);
+      g_autofree char *key = cohort_content_keys_make (keys, "name:x", len, text);
+
+      g_assert_cmpstr (key, ==, expected);
+    }
+}
+
 /* Past 65 535 repeats the count lives in the overflow table, for made keys too. */
 static void
 test_make_overflow (void)
@@ -125,5 +143,6 @@ main (int   argc,
   g_test_add_func ("/cohort/content-keys/overflow", test_overflow);
   g_test_add_func ("/cohort/content-keys/make", test_make);
   g_test_add_func ("/cohort/content-keys/make-overflow", test_make_overflow);
+  g_test_add_func ("/cohort/content-keys/make-every-length", test_make_every_length);
   return g_test_run ();
 }

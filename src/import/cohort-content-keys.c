@@ -30,7 +30,7 @@ struct _CohortContentKeys
   gsize mask;                /* slots - 1 */
   gsize used;
   GHashTable *overflow;      /* digest (owned, 20 hex digits) → count */
-  GChecksum *checksum;       /* reused by every cohort_content_keys_make () */
+  GByteArray *material;      /* reused by every cohort_content_keys_make () */
 };
 
 #define MIN_SLOTS 1024
@@ -63,7 +63,7 @@ cohort_content_keys_free (CohortContentKeys *keys)
     return;
   g_free (keys->slots);
   g_clear_pointer (&keys->overflow, g_hash_table_unref);
-  g_clear_pointer (&keys->checksum, g_checksum_free);
+  g_clear_pointer (&keys->material, g_byte_array_unref);
   g_free (keys);
 }
 
@@ -201,35 +201,136 @@ put_decimal (char   *out,
   return out + len;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* SHA-1 (FIPS 180-4), in one call over one buffer                                             */
+
+/*
+ * GChecksum costs a message about twice the hash itself: it copies every piece into its
+ * own block buffer, and g_checksum_get_digest () allocates and formats the hex string
+ * besides the bytes.  The keys' digests must stay SHA-1 bits, so this is SHA-1 over the
+ * pieces laid out once in one buffer.
+ */
+
+static inline guint32
+rotl (guint32 x,
+      int     n)
+{
+  return x << n | x >> (32 - n);
+}
+
+/* The 80 rounds written out, the variables renamed instead of moved, and the message
+ * schedule kept in a ring of 16 words: about half the instructions of a loop. */
+#define SHA1_LOAD(i)                                                                \
+  (w[i] = (guint32) block[4 * (i)] << 24 | (guint32) block[4 * (i) + 1] << 16 |    \
+          (guint32) block[4 * (i) + 2] << 8 | block[4 * (i) + 3])
+#define SHA1_NEXT(i)                                                                \
+  (w[(i) & 15] = rotl (w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^                     \
+                       w[((i) + 2) & 15] ^ w[(i) & 15], 1))
+#define SHA1_F0(b, c, d) ((((c) ^ (d)) & (b)) ^ (d))
+#define SHA1_F1(b, c, d) ((b) ^ (c) ^ (d))
+#define SHA1_F2(b, c, d) (((b) & (c)) | (((b) | (c)) & (d)))
+#define SHA1_STEP(a, b, c, d, e, f, k, x)                                           \
+  G_STMT_START {                                                                    \
+    e += rotl (a, 5) + f (b, c, d) + (k) + (x);                                     \
+    b = rotl (b, 30);                                                               \
+  } G_STMT_END
+#define SHA1_FIVE(f, k, x0, x1, x2, x3, x4)                                         \
+  G_STMT_START {                                                                    \
+    SHA1_STEP (a, b, c, d, e, f, k, x0);                                            \
+    SHA1_STEP (e, a, b, c, d, f, k, x1);                                            \
+    SHA1_STEP (d, e, a, b, c, f, k, x2);                                            \
+    SHA1_STEP (c, d, e, a, b, f, k, x3);                                            \
+    SHA1_STEP (b, c, d, e, a, f, k, x4);                                            \
+  } G_STMT_END
+
+static void
+sha1_block (guint32      state[5],
+            const guint8 *block)
+{
+  guint32 w[16];
+  guint32 a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
+
+  SHA1_FIVE (SHA1_F0, 0x5a827999, SHA1_LOAD (0), SHA1_LOAD (1), SHA1_LOAD (2), SHA1_LOAD (3), SHA1_LOAD (4));
+  SHA1_FIVE (SHA1_F0, 0x5a827999, SHA1_LOAD (5), SHA1_LOAD (6), SHA1_LOAD (7), SHA1_LOAD (8), SHA1_LOAD (9));
+  SHA1_FIVE (SHA1_F0, 0x5a827999, SHA1_LOAD (10), SHA1_LOAD (11), SHA1_LOAD (12), SHA1_LOAD (13), SHA1_LOAD (14));
+  SHA1_FIVE (SHA1_F0, 0x5a827999, SHA1_LOAD (15), SHA1_NEXT (16), SHA1_NEXT (17), SHA1_NEXT (18), SHA1_NEXT (19));
+  SHA1_FIVE (SHA1_F1, 0x6ed9eba1, SHA1_NEXT (20), SHA1_NEXT (21), SHA1_NEXT (22), SHA1_NEXT (23), SHA1_NEXT (24));
+  SHA1_FIVE (SHA1_F1, 0x6ed9eba1, SHA1_NEXT (25), SHA1_NEXT (26), SHA1_NEXT (27), SHA1_NEXT (28), SHA1_NEXT (29));
+  SHA1_FIVE (SHA1_F1, 0x6ed9eba1, SHA1_NEXT (30), SHA1_NEXT (31), SHA1_NEXT (32), SHA1_NEXT (33), SHA1_NEXT (34));
+  SHA1_FIVE (SHA1_F1, 0x6ed9eba1, SHA1_NEXT (35), SHA1_NEXT (36), SHA1_NEXT (37), SHA1_NEXT (38), SHA1_NEXT (39));
+  SHA1_FIVE (SHA1_F2, 0x8f1bbcdc, SHA1_NEXT (40), SHA1_NEXT (41), SHA1_NEXT (42), SHA1_NEXT (43), SHA1_NEXT (44));
+  SHA1_FIVE (SHA1_F2, 0x8f1bbcdc, SHA1_NEXT (45), SHA1_NEXT (46), SHA1_NEXT (47), SHA1_NEXT (48), SHA1_NEXT (49));
+  SHA1_FIVE (SHA1_F2, 0x8f1bbcdc, SHA1_NEXT (50), SHA1_NEXT (51), SHA1_NEXT (52), SHA1_NEXT (53), SHA1_NEXT (54));
+  SHA1_FIVE (SHA1_F2, 0x8f1bbcdc, SHA1_NEXT (55), SHA1_NEXT (56), SHA1_NEXT (57), SHA1_NEXT (58), SHA1_NEXT (59));
+  SHA1_FIVE (SHA1_F1, 0xca62c1d6, SHA1_NEXT (60), SHA1_NEXT (61), SHA1_NEXT (62), SHA1_NEXT (63), SHA1_NEXT (64));
+  SHA1_FIVE (SHA1_F1, 0xca62c1d6, SHA1_NEXT (65), SHA1_NEXT (66), SHA1_NEXT (67), SHA1_NEXT (68), SHA1_NEXT (69));
+  SHA1_FIVE (SHA1_F1, 0xca62c1d6, SHA1_NEXT (70), SHA1_NEXT (71), SHA1_NEXT (72), SHA1_NEXT (73), SHA1_NEXT (74));
+  SHA1_FIVE (SHA1_F1, 0xca62c1d6, SHA1_NEXT (75), SHA1_NEXT (76), SHA1_NEXT (77), SHA1_NEXT (78), SHA1_NEXT (79));
+
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+}
+
+/* data must have room for 72 more bytes after len: the padding is written in place. */
+static void
+sha1_padded (guint8 *data,
+             gsize   len,
+             guint8  digest[20])
+{
+  guint32 state[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
+  guint64 bits = (guint64) len * 8;
+  gsize padded = (len + 8) / 64 * 64 + 64;
+
+  data[len] = 0x80;
+  memset (data + len + 1, 0, padded - len - 1);
+  for (int i = 0; i < 8; i++)
+    data[padded - 1 - i] = (guint8)(bits >> (8 * i));
+  for (gsize at = 0; at < padded; at += 64)
+    sha1_block (state, data + at);
+  for (int i = 0; i < 5; i++)
+    {
+      digest[4 * i] = (guint8)(state[i] >> 24);
+      digest[4 * i + 1] = (guint8)(state[i] >> 16);
+      digest[4 * i + 2] = (guint8)(state[i] >> 8);
+      digest[4 * i + 3] = (guint8) state[i];
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
 /* Every message without an id comes through here (all of a WhatsApp chat): the pieces are
- * hashed as they are with one checksum reset each time, its digest is counted as bytes,
- * and the key is written without printf. */
+ * laid out in one reused buffer and hashed at once, the digest is counted as bytes, and the
+ * key is written without printf. */
 char *
 cohort_content_keys_make (CohortContentKeys *keys,
                           const char        *member_uid,
                           gint64             ts,
                           const char        *text)
 {
-  static const guchar separator = 0x1f;
+  gsize uid_len = member_uid != NULL ? strlen (member_uid) : 0;
+  gsize text_len = text != NULL ? strlen (text) : 0;
   guint8 sha1[20];
-  gsize sha1_len = sizeof sha1;
-  char number[24];
   char key[2 + 2 * DIGEST_BYTES + 1 + 12 + 1];
+  guint8 *at;
   char *end;
   guint n;
 
-  if (keys->checksum == NULL)
-    keys->checksum = g_checksum_new (G_CHECKSUM_SHA1);
-  else
-    g_checksum_reset (keys->checksum);
-  if (member_uid != NULL)
-    g_checksum_update (keys->checksum, (const guchar *)member_uid, strlen (member_uid));
-  g_checksum_update (keys->checksum, &separator, 1);
-  g_checksum_update (keys->checksum, (const guchar *)number, put_decimal (number, ts) - number);
-  g_checksum_update (keys->checksum, &separator, 1);
-  if (text != NULL)
-    g_checksum_update (keys->checksum, (const guchar *)text, strlen (text));
-  g_checksum_get_digest (keys->checksum, sha1, &sha1_len);
+  if (keys->material == NULL)
+    keys->material = g_byte_array_new ();
+  /* uid 0x1F ts 0x1F text, and room for the digits and the padding. */
+  g_byte_array_set_size (keys->material, uid_len + text_len + 2 + 24 + 72);
+  at = keys->material->data;
+  memcpy (at, member_uid != NULL ? member_uid : "", uid_len);
+  at += uid_len;
+  *at++ = 0x1f;
+  at = (guint8 *) put_decimal ((char *) at, ts);
+  *at++ = 0x1f;
+  memcpy (at, text != NULL ? text : "", text_len);
+  at += text_len;
+  sha1_padded (keys->material->data, at - keys->material->data, sha1);
 
   n = count_bytes (keys, sha1);
   memcpy (key, "c:", 2);
