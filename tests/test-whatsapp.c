@@ -541,6 +541,36 @@ test_buffer_edges (Fixture       *fx,
   check_text (fx->db, info->id, "name:Ann", 1578124860, "last");
 }
 
+/*
+ * Wall times read in Europe/Berlin around both 2021 transitions.  Times are counted from
+ * the day's start on days with one offset; the two transition days keep GDateTime's
+ * reading: 01:59 CET is 00:59Z and 03:00 CEST 01:00Z; in the hour 02:00–03:00 that
+ * 31 October has twice, 02:15 is read as standard time, 01:15Z.
+ */
+static void
+test_dst_days (Fixture       *fx,
+               gconstpointer  data)
+{
+  const char *text =
+    "27/03/2021, 12:00 - Ann: before\n"
+    "28/03/2021, 01:59 - Ann: last winter minute\n"
+    "28/03/2021, 03:00 - Bob: first summer hour\n"
+    "29/03/2021, 12:00 - Ann: summer\n"
+    "31/10/2021, 00:30 - Bob: still summer\n"
+    "31/10/2021, 02:15 - Bob: twice\n"
+    "31/10/2021, 23:30 - Ann: winter\n"
+    "01/11/2021, 08:00 - Ann: winter again\n";
+  g_autofree char *path = write_temp (fx, "berlin.txt", text, -1);
+  g_autoptr(CohortImportResult) result = import_ok (fx->db, path, "Europe/Berlin", NULL);
+  g_autoptr(GPtrArray) list = cohort_test_list_communities (fx->db);
+  g_autoptr(CohortSnapshot) snap = cohort_test_load_snapshot (fx->db, only_community (list)->id);
+  g_autofree char *messages = message_list (snap);
+
+  g_assert_cmpstr (messages, ==,
+                   "Ann@1616842800:0 Ann@1616893140:0 Bob@1616893200:0 Ann@1617012000:0 "
+                   "Bob@1635633000:0 Bob@1635642900:0 Ann@1635719400:0 Ann@1635750000:0");
+}
+
 static void
 test_not_whatsapp (Fixture       *fx,
                    gconstpointer  data)
@@ -667,6 +697,7 @@ main (int   argc,
   ADD ("reimport", test_reimport);
   ADD ("line-endings", test_line_endings);
   ADD ("buffer-edges", test_buffer_edges);
+  ADD ("dst-days", test_dst_days);
   ADD ("not-whatsapp", test_not_whatsapp);
   ADD ("mostly-bad-headers", test_mostly_bad_headers);
   ADD ("garbage", test_garbage);

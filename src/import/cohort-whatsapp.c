@@ -660,10 +660,69 @@ order_stats_day_first (const OrderStats *s)
   return !s->year_first;
 }
 
+/*
+ * A GDateTime a line cost more than the rest of the header.  Most days have one UTC offset
+ * from 00:00:00 to 23:59:59, and then a time is that day's start plus its seconds; the
+ * zone's rules are asked once a day (with GDateTime, as before) whether the day is such a
+ * one.  Days with a transition, and dates that do not exist, take the GDateTime path.
+ */
+typedef struct
+{
+  int year, month, day;   /* the day cached; year 0: none */
+  gboolean even;          /* one offset all day: ts = start + seconds since midnight */
+  gint64 start;
+} DayCache;
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static gint64
+days_from_civil (int year,
+                 int month,
+                 int day)
+{
+  int y = year - (month <= 2);
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int year_of_era = y - era * 400;
+  int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+
+  return (gint64) era * 146097 + day_of_era - 719468;
+}
+
+static void
+day_cache_fill (DayCache  *cache,
+                GTimeZone *tz,
+                int        year,
+                int        month,
+                int        day)
+{
+  g_autoptr(GDateTime) first = g_date_time_new (tz, year, month, day, 0, 0, 0);
+  g_autoptr(GDateTime) last = g_date_time_new (tz, year, month, day, 23, 59, 59);
+  gint64 midnight = days_from_civil (year, month, day) * 86400;
+  gint64 u0, u1, o0, o1;
+
+  cache->year = year;
+  cache->month = month;
+  cache->day = day;
+  cache->even = FALSE;
+  if (first == NULL || last == NULL)
+    return;
+  u0 = g_date_time_to_unix (first);
+  u1 = g_date_time_to_unix (last);
+  o0 = g_date_time_get_utc_offset (first) / G_TIME_SPAN_SECOND;
+  o1 = g_date_time_get_utc_offset (last) / G_TIME_SPAN_SECOND;
+  /* Both ends at their wall time (no gap moved them) with one offset, in one interval of
+   * the zone: no transition lies between them. */
+  cache->even = o0 == o1 && u0 == midnight - o0 && u1 == midnight + 86399 - o1 &&
+                g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, u0) ==
+                g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, u1);
+  cache->start = u0;
+}
+
 static gboolean
 header_to_utc (const Header    *h,
                const DateOrder *order,
                GTimeZone       *tz,
+               DayCache        *cache,
                gint64          *ts)
 {
   int yi = order->year_index >= 0 ? order->year_index : year_index (h);
@@ -678,6 +737,13 @@ header_to_utc (const Header    *h,
   month = order->day_first ? h->n[ib] : h->n[ia];
   if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31)
     return FALSE;
+  if (cache->year != year || cache->month != month || cache->day != day)
+    day_cache_fill (cache, tz, year, month, day);
+  if (cache->even)
+    {
+      *ts = cache->start + h->hour * 3600 + h->minute * 60 + MIN (h->second, 59);
+      return TRUE;
+    }
   dt = g_date_time_new (tz, year, month, day, h->hour, h->minute, MIN (h->second, 59));
   if (dt == NULL)
     return FALSE;
@@ -1213,6 +1279,7 @@ typedef struct
   char *chat_name;
   DateOrder order;
   GTimeZone *tz;
+  DayCache day;             /* the last header's day */
   char *tz_id;
   guint community;          /* the pipe's handle */
   CohortMech *mech;
@@ -1752,7 +1819,7 @@ handle_line (Import     *im,
 
   if (parse_header (line, &h))
     {
-      if (header_to_utc (&h, &im->order, im->tz, &ts))
+      if (header_to_utc (&h, &im->order, im->tz, &im->day, &ts))
         {
           flush_entry (im);
           g_string_assign (im->cur, h.body);
