@@ -3,9 +3,15 @@
 
 #include "config.h"
 
-#include "cohort-content-keys.h"
+#include "cohort-content-keys-private.h"
 
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 /*
  * Linear probing over a power-of-two array, grown at 80 % full.  The digests are SHA-1 bits,
@@ -274,11 +280,112 @@ sha1_block (guint32      state[5],
   state[4] += e;
 }
 
-/* data must have room for 72 more bytes after len: the padding is written in place. */
+#ifdef HAVE_SHA_NI
+/*
+ * The same blocks with the SHA instructions of x86 (Intel since Goldmont and Ice Lake, AMD
+ * since Zen): about a tenth of the instructions.  Four rounds a step; the schedule's four
+ * vectors take turns as a, b, c, d.
+ */
+#define NI_LOAD(m, i)                                                                \
+  (m = _mm_shuffle_epi8 (_mm_loadu_si128 ((const __m128i *)(block + 16 * (i))), swap))
+#define NI_STEP(ecur, eother, a, b, c, d, f)                                         \
+  G_STMT_START {                                                                     \
+    ecur = _mm_sha1nexte_epu32 (ecur, a);                                            \
+    eother = abcd;                                                                   \
+    b = _mm_sha1msg2_epu32 (b, a);                                                   \
+    abcd = _mm_sha1rnds4_epu32 (abcd, ecur, f);                                      \
+    d = _mm_sha1msg1_epu32 (d, a);                                                   \
+    c = _mm_xor_si128 (c, a);                                                        \
+  } G_STMT_END
+
+__attribute__((target ("sha,sse4.1,ssse3")))
 static void
-sha1_padded (guint8 *data,
-             gsize   len,
-             guint8  digest[20])
+sha1_blocks_ni (guint32       state[5],
+                const guint8 *block,
+                gsize         n_blocks)
+{
+  const __m128i swap = _mm_set_epi64x (0x0001020304050607ULL, 0x08090a0b0c0d0e0fULL);
+  __m128i abcd = _mm_shuffle_epi32 (_mm_loadu_si128 ((const __m128i *) state), 0x1b);
+  __m128i e0 = _mm_set_epi32 ((int) state[4], 0, 0, 0);
+
+  for (; n_blocks > 0; n_blocks--, block += 64)
+    {
+      __m128i abcd_saved = abcd, e_saved = e0, e1;
+      __m128i m0, m1, m2, m3;
+
+      NI_LOAD (m0, 0);
+      e0 = _mm_add_epi32 (e0, m0);
+      e1 = abcd;
+      abcd = _mm_sha1rnds4_epu32 (abcd, e0, 0);
+      NI_LOAD (m1, 1);
+      e1 = _mm_sha1nexte_epu32 (e1, m1);
+      e0 = abcd;
+      abcd = _mm_sha1rnds4_epu32 (abcd, e1, 0);
+      m0 = _mm_sha1msg1_epu32 (m0, m1);
+      NI_LOAD (m2, 2);
+      e0 = _mm_sha1nexte_epu32 (e0, m2);
+      e1 = abcd;
+      abcd = _mm_sha1rnds4_epu32 (abcd, e0, 0);
+      m1 = _mm_sha1msg1_epu32 (m1, m2);
+      m0 = _mm_xor_si128 (m0, m2);
+      NI_LOAD (m3, 3);
+      NI_STEP (e1, e0, m3, m0, m1, m2, 0);    /* rounds 12–15 */
+      NI_STEP (e0, e1, m0, m1, m2, m3, 0);
+      NI_STEP (e1, e0, m1, m2, m3, m0, 1);    /* 20–23 */
+      NI_STEP (e0, e1, m2, m3, m0, m1, 1);
+      NI_STEP (e1, e0, m3, m0, m1, m2, 1);
+      NI_STEP (e0, e1, m0, m1, m2, m3, 1);
+      NI_STEP (e1, e0, m1, m2, m3, m0, 1);
+      NI_STEP (e0, e1, m2, m3, m0, m1, 2);    /* 40–43 */
+      NI_STEP (e1, e0, m3, m0, m1, m2, 2);
+      NI_STEP (e0, e1, m0, m1, m2, m3, 2);
+      NI_STEP (e1, e0, m1, m2, m3, m0, 2);
+      NI_STEP (e0, e1, m2, m3, m0, m1, 2);
+      NI_STEP (e1, e0, m3, m0, m1, m2, 3);    /* 60–63 */
+      NI_STEP (e0, e1, m0, m1, m2, m3, 3);
+      NI_STEP (e1, e0, m1, m2, m3, m0, 3);
+      NI_STEP (e0, e1, m2, m3, m0, m1, 3);    /* 72–75 */
+      e1 = _mm_sha1nexte_epu32 (e1, m3);      /* 76–79 */
+      e0 = abcd;
+      abcd = _mm_sha1rnds4_epu32 (abcd, e1, 3);
+
+      e0 = _mm_sha1nexte_epu32 (e0, e_saved);
+      abcd = _mm_add_epi32 (abcd, abcd_saved);
+    }
+  _mm_storeu_si128 ((__m128i *) state, _mm_shuffle_epi32 (abcd, 0x1b));
+  state[4] = (guint32) _mm_extract_epi32 (e0, 3);
+}
+
+static gboolean
+cpu_has_sha_ni (void)
+{
+  unsigned int a, b, c, d;
+
+  if (!__get_cpuid (1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+    return FALSE;
+  return __get_cpuid_count (7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+gboolean
+_cohort_sha1_accelerated (void)
+{
+#ifdef HAVE_SHA_NI
+  static gsize answer = 0;
+
+  if (g_once_init_enter (&answer))
+    g_once_init_leave (&answer, cpu_has_sha_ni () ? 2 : 1);
+  return answer == 2;
+#else
+  return FALSE;
+#endif
+}
+
+void
+_cohort_sha1_padded (guint8   *data,
+                     gsize     len,
+                     gboolean  accelerated,
+                     guint8    digest[20])
 {
   guint32 state[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
   guint64 bits = (guint64) len * 8;
@@ -288,8 +395,13 @@ sha1_padded (guint8 *data,
   memset (data + len + 1, 0, padded - len - 1);
   for (int i = 0; i < 8; i++)
     data[padded - 1 - i] = (guint8)(bits >> (8 * i));
-  for (gsize at = 0; at < padded; at += 64)
-    sha1_block (state, data + at);
+#ifdef HAVE_SHA_NI
+  if (accelerated)
+    sha1_blocks_ni (state, data, padded / 64);
+  else
+#endif
+    for (gsize at = 0; at < padded; at += 64)
+      sha1_block (state, data + at);
   for (int i = 0; i < 5; i++)
     {
       digest[4 * i] = (guint8)(state[i] >> 24);
@@ -330,7 +442,8 @@ cohort_content_keys_make (CohortContentKeys *keys,
   *at++ = 0x1f;
   memcpy (at, text != NULL ? text : "", text_len);
   at += text_len;
-  sha1_padded (keys->material->data, at - keys->material->data, sha1);
+  _cohort_sha1_padded (keys->material->data, at - keys->material->data,
+                       _cohort_sha1_accelerated (), sha1);
 
   n = count_bytes (keys, sha1);
   memcpy (key, "c:", 2);
