@@ -241,30 +241,6 @@ line_reader_next (LineReader  *r,
 /* FORMATS.md §2 general rules: drop BOMs and directional marks, turn the exotic spaces into
  * plain ones.  LRM/RLM are kept (as U+200E) because iOS prefixes system texts with them;
  * they are removed once the body has been classified. */
-/* Whether valid UTF-8 holds one of the characters clean_line drops or replaces.  Lead bytes
- * never occur as continuation bytes, so matching the encoded bytes matches the characters. */
-static gboolean
-has_marks_or_exotic_spaces (const char *text,
-                            gsize       len)
-{
-  const guchar *u = (const guchar *) text;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (u[i] < 0xC2)
-        continue;
-      if (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0xA0)                      /* U+00A0 */
-        return TRUE;
-      if (u[i] == 0xEF && i + 2 < len && u[i + 1] == 0xBB && u[i + 2] == 0xBF)  /* U+FEFF */
-        return TRUE;
-      if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 &&
-          ((u[i + 2] >= 0xAA && u[i + 2] <= 0xAE) || u[i + 2] == 0x8F ||        /* U+202A–E, U+200F */
-           u[i + 2] == 0x89 || u[i + 2] == 0xAF || u[i + 2] == 0x87))           /* U+2009, U+202F, U+2007 */
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /*
  * Whether a line needs no cleaning: well-formed UTF-8 as g_utf8_validate_len () takes it
  * (no NUL, no overlong forms, no surrogates, nothing past U+10FFFF) without any character
@@ -1511,29 +1487,85 @@ typedef struct
   OrderStats stats;
 } Scan;
 
-/* Whether text may hold a "created group" notice: each pattern of match_created contains
- * one of these, and almost no other line does, so the chat name costs pass 1 a few strstr
- * calls a line instead of the whole system-text grammar. */
+/*
+ * Whether a raw body may, once cleaned and rid of its marks, hold a "created group" notice:
+ * each pattern of match_created contains one of name_anchors, and cleaning changes text
+ * only at a NUL or at a character beginning C2 A0, EF BB or E2 80 (marks and exotic
+ * spaces; dropping one could join a pattern's pieces).  One pass over the bytes, looking up
+ * each pair in a bitmap of those beginnings, instead of four strstr () calls and the checks
+ * for cleaning; rare hits are then looked at closely.  TRUE only means "look closely".
+ */
+static const char * const name_anchors[] = { " created group ", "Gruppe ", "创建了", "建立了" };
+
+static guint8 name_pairs[256 * 256 / 8];
+
+static void
+mark_pair (guint pair)
+{
+  name_pairs[pair >> 3] |= 1 << (pair & 7);
+}
+
+static gboolean
+is_mark_or_exotic_space (const guchar *u,
+                         gsize         left)
+{
+  if (u[0] == 0xC2)
+    return left >= 2 && u[1] == 0xA0;
+  if (u[0] == 0xEF)
+    return left >= 3 && u[1] == 0xBB && u[2] == 0xBF;
+  return left >= 3 && u[1] == 0x80 &&
+         ((u[2] >= 0xAA && u[2] <= 0xAE) || u[2] == 0x8E || u[2] == 0x8F ||
+          u[2] == 0x89 || u[2] == 0xAF || u[2] == 0x87);
+}
+
+static gboolean
+raw_body_may_name_group (const char *text,
+                         gsize       len)
+{
+  static gsize pairs_ready = 0;
+  const guchar *u = (const guchar *) text;
+
+  if (g_once_init_enter (&pairs_ready))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (name_anchors); i++)
+        mark_pair (byte_pair (name_anchors[i]));
+      mark_pair (0xC2A0);
+      mark_pair (0xEFBB);
+      mark_pair (0xE280);
+      for (guint b = 0; b < 256; b++)
+        mark_pair (b);          /* a NUL, then anything */
+      g_once_init_leave (&pairs_ready, 1);
+    }
+
+  /* text[len] is the line's NUL, so the last pair is in bounds. */
+  for (gsize i = 0; i < len; i++)
+    {
+      guint pair = byte_pair (text + i);
+
+      if (!(name_pairs[pair >> 3] & (1 << (pair & 7))))
+        continue;
+      if (u[i] == 0 || ((u[i] == 0xC2 || u[i] == 0xEF || u[i] == 0xE2) &&
+                        is_mark_or_exotic_space (u + i, len - i)))
+        return TRUE;
+      for (guint a = 0; a < G_N_ELEMENTS (name_anchors); a++)
+        {
+          gsize n = strlen (name_anchors[a]);
+
+          if (n <= len - i && memcmp (text + i, name_anchors[a], n) == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The same question for a cleaned text without marks. */
 static gboolean
 may_name_group (const char *text)
 {
-  return strstr (text, " created group ") != NULL || strstr (text, "Gruppe ") != NULL ||
-         strstr (text, "创建了") != NULL || strstr (text, "建立了") != NULL;
-}
-
-/* Whether cleaning and strip_marks () could change text[0…len): drop or replace a
- * character (and so join the pieces of a pattern).  The bytes they act on all begin with
- * NUL, C2, E2 or EF; most lines hold none of them, and the rest are looked at closely. */
-static gboolean
-may_change_when_cleaned (const char *text,
-                         gsize       len)
-{
-  if (strlen (text) != len)
-    return TRUE;
-  if (memchr (text, 0xC2, len) == NULL && memchr (text, 0xE2, len) == NULL &&
-      memchr (text, 0xEF, len) == NULL)
-    return FALSE;
-  return has_marks_or_exotic_spaces (text, len) || strstr (text, "\u200e") != NULL;
+  for (guint a = 0; a < G_N_ELEMENTS (name_anchors); a++)
+    if (strstr (text, name_anchors[a]) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 /* Whether bytes [0, n) are ASCII without NUL: cleaning leaves them as they are. */
@@ -1592,8 +1624,7 @@ scan_raw_line (Import     *im,
   if (!parse_raw_header (r->line, r->line_len, h))
     return RAW_UNSURE;
   if (im->chat_name == NULL &&
-      (may_name_group (h->body) ||
-       may_change_when_cleaned (h->body, r->line_len - (h->body - r->line))))
+      raw_body_may_name_group (h->body, r->line_len - (h->body - r->line)))
     return RAW_UNSURE;
   return RAW_HEADER;
 }
