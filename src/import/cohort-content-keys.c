@@ -5,7 +5,9 @@
 
 #include "cohort-content-keys-private.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_SHA_NI 1
@@ -40,6 +42,30 @@ struct _CohortContentKeys
 };
 
 #define MIN_SLOTS 1024
+#define HUGE_PAGE (2 * 1024 * 1024)
+
+/*
+ * A chat of a million messages has a table of 24 MB that every message probes at a random
+ * place: with 4 KB pages nearly every probe also misses the TLB (a page walk, dear in a
+ * virtual machine).  A table of 2 MB or more is aligned to and asks for huge pages, where
+ * the kernel gives them on request (transparent huge pages in "madvise" mode, Debian's
+ * default).
+ */
+static Slot *
+alloc_slots (gsize n)
+{
+  gsize bytes = n * sizeof (Slot);
+  void *mem = NULL;
+
+  if (bytes < HUGE_PAGE || posix_memalign (&mem, HUGE_PAGE, bytes) != 0)
+    return g_new0 (Slot, n);
+#ifdef MADV_HUGEPAGE
+  madvise (mem, bytes, MADV_HUGEPAGE);
+#endif
+  memset (mem, 0, bytes);
+  return mem;
+}
+
 #define MAX_PRESIZED_SLOTS (1 << 24)   /* 200 MB; a longer chat grows past it as it goes */
 
 CohortContentKeys *
@@ -52,7 +78,7 @@ cohort_content_keys_new_sized (gsize expected)
   while (size < MAX_PRESIZED_SLOTS && expected >= size / 5 * 4)
     size *= 2;
   keys->mask = size - 1;
-  keys->slots = g_new0 (Slot, size);
+  keys->slots = alloc_slots (size);
   return keys;
 }
 
@@ -67,7 +93,7 @@ cohort_content_keys_free (CohortContentKeys *keys)
 {
   if (keys == NULL)
     return;
-  g_free (keys->slots);
+  free (keys->slots);
   g_clear_pointer (&keys->overflow, g_hash_table_unref);
   g_clear_pointer (&keys->material, g_byte_array_unref);
   g_free (keys);
@@ -115,11 +141,11 @@ grow (CohortContentKeys *keys)
   Slot *old = keys->slots;
 
   keys->mask = old_size * 2 - 1;
-  keys->slots = g_new0 (Slot, keys->mask + 1);
+  keys->slots = alloc_slots (keys->mask + 1);
   for (gsize i = 0; i < old_size; i++)
     if (old[i].count != 0)
       *find_slot (keys->slots, keys->mask, old[i].digest) = old[i];
-  g_free (old);
+  free (old);
 }
 
 static void
@@ -416,19 +442,19 @@ _cohort_sha1_padded (guint8   *data,
 /* Every message without an id comes through here (all of a WhatsApp chat): the pieces are
  * laid out in one reused buffer and hashed at once, the digest is counted as bytes, and the
  * key is written without printf. */
-char *
-cohort_content_keys_make (CohortContentKeys *keys,
-                          const char        *member_uid,
-                          gint64             ts,
-                          const char        *text)
+void
+cohort_content_keys_hash (CohortContentKeys   *keys,
+                          const char          *member_uid,
+                          gint64               ts,
+                          const char          *text,
+                          CohortContentDigest *digest)
 {
   gsize uid_len = member_uid != NULL ? strlen (member_uid) : 0;
   gsize text_len = text != NULL ? strlen (text) : 0;
   guint8 sha1[20];
-  char key[2 + 2 * DIGEST_BYTES + 1 + 12 + 1];
   guint8 *at;
-  char *end;
-  guint n;
+
+  G_STATIC_ASSERT (sizeof digest->bytes == DIGEST_BYTES);
 
   if (keys->material == NULL)
     keys->material = g_byte_array_new ();
@@ -444,12 +470,34 @@ cohort_content_keys_make (CohortContentKeys *keys,
   at += text_len;
   _cohort_sha1_padded (keys->material->data, at - keys->material->data,
                        _cohort_sha1_accelerated (), sha1);
+  memcpy (digest->bytes, sha1, DIGEST_BYTES);
+  __builtin_prefetch (&keys->slots[slot_hash (sha1) & keys->mask]);
+}
 
-  n = count_bytes (keys, sha1);
+char *
+cohort_content_keys_take (CohortContentKeys         *keys,
+                          const CohortContentDigest *digest)
+{
+  char key[2 + 2 * DIGEST_BYTES + 1 + 12 + 1];
+  guint n = count_bytes (keys, digest->bytes);
+  char *end;
+
   memcpy (key, "c:", 2);
-  put_hex (key + 2, sha1, DIGEST_BYTES);
+  put_hex (key + 2, digest->bytes, DIGEST_BYTES);
   key[2 + 2 * DIGEST_BYTES] = ':';
   end = put_decimal (key + 3 + 2 * DIGEST_BYTES, n);
   *end = '\0';
   return g_strdup (key);
+}
+
+char *
+cohort_content_keys_make (CohortContentKeys *keys,
+                          const char        *member_uid,
+                          gint64             ts,
+                          const char        *text)
+{
+  CohortContentDigest digest;
+
+  cohort_content_keys_hash (keys, member_uid, ts, text, &digest);
+  return cohort_content_keys_take (keys, &digest);
 }

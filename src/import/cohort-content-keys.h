@@ -33,6 +33,22 @@ char              *cohort_content_keys_make  (CohortContentKeys *keys,
                                               gint64             ts,
                                               const char        *text);
 
+/* cohort_content_keys_make () in two steps, for a caller with other work to do between
+ * them: in a chat of a million messages the count's slot is a cache miss, and
+ * cohort_content_keys_hash () starts loading it. */
+typedef struct
+{
+  guint8 bytes[10];
+} CohortContentDigest;
+
+void               cohort_content_keys_hash  (CohortContentKeys   *keys,
+                                              const char          *member_uid,
+                                              gint64               ts,
+                                              const char          *text,
+                                              CohortContentDigest *digest);
+char              *cohort_content_keys_take  (CohortContentKeys         *keys,
+                                              const CohortContentDigest *digest);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortContentKeys, cohort_content_keys_free)
 
 G_END_DECLS

@@ -1806,6 +1806,7 @@ store_message (Import     *im,
   g_autofree char *key = NULL;
   g_autofree char *first = NULL;
   CohortMessageRecord record = { 0, };
+  CohortContentDigest digest;
   CohortMechReason reason;
   gboolean marker = FALSE;
   const char *nl;
@@ -1834,9 +1835,11 @@ store_message (Import     *im,
   if (kind < 0)
     kind = has_link (text) ? COHORT_MESSAGE_LINK : COHORT_MESSAGE_TEXT;
 
-  key = cohort_content_keys_make (im->keys, uid, im->cur_ts, text);
+  /* The classifier runs while the key's slot loads. */
+  cohort_content_keys_hash (im->keys, uid, im->cur_ts, text, &digest);
   reason = cohort_mech_classify (im->mech, uid, im->cur_ts, text, kind,
                                  (marker && kind != COHORT_MESSAGE_STICKER) || kind == COHORT_MESSAGE_LINK);
+  key = cohort_content_keys_take (im->keys, &digest);
   record.platform_msg_id = key;
   record.member_uid = uid;
   record.ts = im->cur_ts;
