@@ -1133,6 +1133,7 @@ static const char * const system_anchors[] = {
 };
 
 static guint8 anchor_pairs[256 * 256 / 8];
+static guint8 anchor_firsts[256];   /* the anchors' first bytes: a cheaper first test */
 
 static guint
 byte_pair (const char *p)
@@ -1151,14 +1152,18 @@ has_system_anchor (const char *text)
         {
           guint pair = byte_pair (system_anchors[i]);
           anchor_pairs[pair >> 3] |= 1 << (pair & 7);
+          anchor_firsts[pair >> 8] = 1;
         }
       g_once_init_leave (&pairs_ready, 1);
     }
 
   for (const char *p = text; p[0] != '\0'; p++)
     {
-      guint pair = byte_pair (p);
+      guint pair;
 
+      if (!anchor_firsts[(guchar) p[0]])
+        continue;
+      pair = byte_pair (p);
       if (!(anchor_pairs[pair >> 3] & (1 << (pair & 7))))
         continue;
       for (guint i = 0; i < G_N_ELEMENTS (system_anchors); i++)
@@ -1518,11 +1523,13 @@ typedef struct
 static const char * const name_anchors[] = { " created group ", "Gruppe ", "创建了", "建立了" };
 
 static guint8 name_pairs[256 * 256 / 8];
+static guint8 name_firsts[256];   /* the first bytes of those pairs: a cheaper first test */
 
 static void
 mark_pair (guint pair)
 {
   name_pairs[pair >> 3] |= 1 << (pair & 7);
+  name_firsts[pair >> 8] = 1;
 }
 
 static gboolean
@@ -1560,8 +1567,11 @@ raw_body_may_name_group (const char *text,
   /* text[len] is the line's NUL, so the last pair is in bounds. */
   for (gsize i = 0; i < len; i++)
     {
-      guint pair = byte_pair (text + i);
+      guint pair;
 
+      if (!name_firsts[u[i]])
+        continue;
+      pair = byte_pair (text + i);
       if (!(name_pairs[pair >> 3] & (1 << (pair & 7))))
         continue;
       if (u[i] == 0 || ((u[i] == 0xC2 || u[i] == 0xEF || u[i] == 0xE2) &&
