@@ -73,6 +73,7 @@ typedef struct
   GHashTable *stop_zh;          /* t -> TRUE */
   GHashTable *stop_en;
   GHashTable *emoticons;        /* name -> TRUE */
+  gsize       stop_max_bytes;   /* the longest entry of either stop list */
   char      **phrases;          /* core forms, ≥ 2 chars, longest first, NULL-terminated */
   guint       n_phrases;
   /* The phrases starting with each byte pair: pair_slot[(b0 << 8) | b1] is 0 or 1 + an
@@ -139,9 +140,15 @@ tables_init (gpointer data)
   t->emoticons = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < G_N_ELEMENTS (stop_zh); i++)
-    g_hash_table_add (t->stop_zh, (gpointer) stop_zh[i]);
+    {
+      g_hash_table_add (t->stop_zh, (gpointer) stop_zh[i]);
+      t->stop_max_bytes = MAX (t->stop_max_bytes, strlen (stop_zh[i]));
+    }
   for (guint i = 0; i < G_N_ELEMENTS (stop_en); i++)
-    g_hash_table_add (t->stop_en, (gpointer) stop_en[i]);
+    {
+      g_hash_table_add (t->stop_en, (gpointer) stop_en[i]);
+      t->stop_max_bytes = MAX (t->stop_max_bytes, strlen (stop_en[i]));
+    }
   for (guint i = 0; i < G_N_ELEMENTS (emoticon_names); i++)
     g_hash_table_add (t->emoticons, (gpointer) emoticon_names[i]);
 
@@ -619,6 +626,149 @@ strdown_fast (const char *text,
   return out;
 }
 
+/* The length of the leading mentions of s: "@张三 " (WeChat's U+2005 is a space after NFKC)
+ * and Discord "<@123>".  A mention not followed by whitespace is kept: without a separator
+ * we cannot tell where the name ends, and eating the whole message would make it SHORT. */
+static gsize
+leading_mentions_length (const char *s)
+{
+  const char *start = s;
+
+  for (;;)
+    {
+      gsize cut = 0;
+
+      if (s[0] == '@')
+        {
+          const char *sp = strpbrk (s, " \n");
+          if (sp)
+            cut = (gsize) (sp - s) + 1;
+        }
+      else if (g_str_has_prefix (s, "<@"))
+        {
+          const char *gt = strchr (s, '>');
+          if (gt)
+            {
+              cut = (gsize) (gt - s) + 1;
+              if (s[cut] == ' ' || s[cut] == '\n')
+                cut++;
+            }
+        }
+      if (cut == 0)
+        return (gsize) (s - start);
+      s += cut;
+    }
+}
+
+static gboolean
+has_question_mark (const char *s)
+{
+  return strchr (s, '?') != NULL || strstr (s, "？") != NULL;
+}
+
+/* Trims trailing punctuation 。！!~～.…?？ (and the spaces between them) in place. */
+static void
+trim_trailing (char *s)
+{
+  char *end = s + strlen (s);
+
+  while (end > s)
+    {
+      char *prev = g_utf8_find_prev_char (s, end);
+
+      if (prev == NULL || !is_trailing_trim (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+  *end = '\0';
+}
+
+/* Whether this process lowercases I and J to i and j: not under a Turkic locale (İ/ı).
+ * Lithuanian differs only before combining marks, which are not NFKC-inert, so text with
+ * them never reaches the fast path. */
+static gboolean
+plain_i_and_j (void)
+{
+  static gsize plain = 0;
+
+  if (g_once_init_enter (&plain))
+    {
+      g_autofree char *lower = g_utf8_strdown ("IJ", -1);
+
+      g_once_init_leave (&plain, strcmp (lower, "ij") == 0 ? 2 : 1);
+    }
+  return plain == 2;
+}
+
+/*
+ * normalize_full () in one pass, for the usual chat text: every character ASCII, NFKC-inert
+ * or a full-width form of ASCII (so NFKC maps each character on its own, as nfkc_simple ()
+ * explains); no zero-width character; no character whose lowercase depends on the locale or
+ * its neighbours (CP_CASE_CONTEXT, as strdown_fast ()); and no line strip_quotes () could
+ * drop or keep from — that needs a line starting with '>' or '-' (after spaces, tabs and CR)
+ * or a 「 quote.  Mapping, whitespace collapsing and lowercasing then commute, so they are
+ * done together into one buffer.  NULL for any other text, which takes the general path.
+ */
+static char *
+normalize_fast (const char *text,
+                gsize       n,
+                gboolean   *has_question)
+{
+  g_autofree char *out = g_malloc (n + 1);   /* no step makes the text longer */
+  gboolean pending_space = FALSE, pending_nl = FALSE, line_start = TRUE;
+  gsize w = 0, len, cut;
+
+  for (const char *p = text; *p; p += len)
+    {
+      gunichar ch = next_char (p, &len);
+      guint flags;
+
+      if (ch == 0x3000)
+        ch = ' ';
+      else if (ch >= 0xFF01 && ch <= 0xFF5E)
+        ch -= 0xFEE0;
+      flags = cp_flags (ch);
+      if ((ch == 'I' || ch == 'J') && plain_i_and_j ())
+        flags &= ~CP_CASE_CONTEXT;
+      if ((ch >= 0x80 && !(flags & CP_NFKC_INERT)) || (flags & (CP_ZERO_WIDTH | CP_CASE_CONTEXT)) ||
+          ch == 0x300C /* 「 */)
+        return NULL;
+      if (line_start)
+        {
+          if (ch == '>' || ch == '-')
+            return NULL;
+          line_start = ch == ' ' || ch == '\t' || ch == '\r';
+        }
+      if (ch == '\n')
+        line_start = TRUE;
+
+      if (flags & CP_SPACE)
+        {
+          pending_space = TRUE;
+          pending_nl |= (ch == '\n' || ch == '\r' || ch == 0x2028 || ch == 0x2029);
+          continue;
+        }
+      if (pending_space && w > 0)
+        out[w++] = pending_nl ? '\n' : ' ';
+      pending_space = pending_nl = FALSE;
+      if (ch < 0x80)
+        out[w++] = g_ascii_tolower ((char) ch);
+      else
+        {
+          memcpy (out + w, p, len);
+          w += len;
+        }
+    }
+  out[w] = '\0';
+
+  if ((cut = leading_mentions_length (out)) > 0)
+    memmove (out, out + cut, w - cut + 1);
+  if (has_question)
+    *has_question = has_question_mark (out);
+  trim_trailing (out);
+  return g_steal_pointer (&out);
+}
+
 static char *
 normalize_full (const char *text,
                 gboolean    reference,
@@ -630,13 +780,15 @@ normalize_full (const char *text,
   g_autoptr(GString) c = NULL;
   gboolean pending_space = FALSE, pending_nl = FALSE;
   const char *run, *p;
-  char *lower, *end;
+  char *lower, *fast;
   gsize len;
 
   if (text == NULL)
     text = "";
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
+  if (!reference && (fast = normalize_fast (text, strlen (text), has_question)) != NULL)
+    return fast;
 
   if (reference || (folded = nfkc_simple (text)) == NULL)
     folded = nfkc (text);
@@ -680,51 +832,13 @@ normalize_full (const char *text,
     }
   g_string_append_len (c, run, p - run);
 
-  /* Leading mentions: "@张三 " (WeChat's U+2005 is a space after NFKC) and Discord
-   * "<@123>".  A mention not followed by whitespace is kept: without a separator we
-   * cannot tell where the name ends, and eating the whole message would make it SHORT. */
-  for (;;)
-    {
-      gsize cut = 0;
-
-      if (c->str[0] == '@')
-        {
-          const char *sp = strpbrk (c->str, " \n");
-          if (sp)
-            cut = (gsize) (sp - c->str) + 1;
-        }
-      else if (g_str_has_prefix (c->str, "<@"))
-        {
-          const char *gt = strchr (c->str, '>');
-          if (gt)
-            {
-              cut = (gsize) (gt - c->str) + 1;
-              if (c->str[cut] == ' ' || c->str[cut] == '\n')
-                cut++;
-            }
-        }
-      if (cut == 0)
-        break;
-      g_string_erase (c, 0, (gssize) cut);
-    }
+  g_string_erase (c, 0, (gssize) leading_mentions_length (c->str));
 
   if (has_question)
-    *has_question = strchr (c->str, '?') != NULL || strstr (c->str, "？") != NULL;
+    *has_question = has_question_mark (c->str);
 
   lower = reference ? g_utf8_strdown (c->str, (gssize) c->len) : strdown_fast (c->str, c->len);
-
-  /* Trim trailing punctuation 。！!~～.…?？ (and the spaces between them). */
-  end = lower + strlen (lower);
-  while (end > lower)
-    {
-      char *prev = g_utf8_find_prev_char (lower, end);
-
-      if (prev == NULL || !is_trailing_trim (g_utf8_get_char (prev)))
-        break;
-      end = prev;
-    }
-  *end = '\0';
-
+  trim_trailing (lower);
   return lower;
 }
 
@@ -859,6 +973,7 @@ struct _CohortMech
   char           *chain;        /* numbered lines of the last chain-like message */
   guint           chain_lines;
   gboolean        reference;    /* no fast paths: ICU and GLib per message and character */
+  GString        *core;         /* scratch for each message's `core` */
 };
 
 /*
@@ -876,7 +991,8 @@ analyse (CohortMech *self,
   gsize n8 = strlen (t);
   g_autofree guint8 *bound = NULL;
   gboolean ascii = TRUE;
-  gsize pos = 0, len;
+  gsize pos = 0, len, base = core->len;
+  char *w;
 
   *all_emoji = n8 > 0;
 
@@ -923,6 +1039,9 @@ analyse (CohortMech *self,
         }
     }
 
+  /* core is t less some characters, so it fits: written in place, one byte copy each. */
+  g_string_set_size (core, base + n8);
+  w = core->str + base;
   while (pos < n8)
     {
       gsize code, end;
@@ -960,15 +1079,20 @@ analyse (CohortMech *self,
           for (const char *q = t + pos; q < t + end; q += len)
             {
               gunichar ch = next_char (q, &len);
+              gboolean dropped = self == NULL || self->reference ? is_dropped_from_core (ch)
+                                                                 : (cp_flags (ch) & CP_NOT_CORE) != 0;
 
-              if (self == NULL || self->reference)
-                append_core_char (core, ch);
-              else if (!(cp_flags (ch) & CP_NOT_CORE))
-                g_string_append_len (core, q, (gssize) len);
+              /* Valid UTF-8 re-encodes to the same bytes. */
+              if (!dropped)
+                {
+                  memcpy (w, q, len);
+                  w += len;
+                }
             }
         }
       pos = end;
     }
+  g_string_truncate (core, (gsize) (w - core->str));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -984,10 +1108,17 @@ match_repeat (const char         *s,
               guint               min_reps,
               gboolean            final_h)
 {
-  gsize n = strlen (s);
+  gsize n;
   gint8 reps[257];
+  gboolean starts = FALSE;
 
-  if (n == 0 || n > 256)
+  /* Most texts start with none of the alternatives: no table to fill. */
+  for (guint a = 0; a < n_alts && !starts; a++)
+    starts = s[0] == alts[a][0] && strncmp (s, alts[a], strlen (alts[a])) == 0;
+  if (!starts)
+    return FALSE;
+  n = strlen (s);
+  if (n > 256)
     return FALSE;
   memset (reps, -1, sizeof reps);       /* -1: unreachable; else repetitions, capped */
   reps[0] = 0;
@@ -1030,7 +1161,7 @@ is_pattern (const char *t)
     return TRUE;
 
   /* ^[68]{2,}$ and punctuation only */
-  for (p = t, n = 0; *p; p = g_utf8_next_char (p), n++)
+  for (p = t, n = 0; *p && (all_68 || all_punct); p = g_utf8_next_char (p), n++)
     {
       gunichar ch = g_utf8_get_char (p);
 
@@ -1074,12 +1205,19 @@ possible_phrases (const Tables *tab,
  * text, recomputed after each deletion (a deletion can join a new pair). */
 static glong
 residual_length_fast (const Tables *tab,
-                      const char   *core)
+                      const char   *core,
+                      gsize         core_bytes,
+                      glong         core_len)
 {
-  g_autoptr(GString) r = g_string_new (core);
+  g_autoptr(GString) r = NULL;
   PhraseMask mask;
-  gboolean any = possible_phrases (tab, r->str, r->len, &mask);
+  gboolean any = possible_phrases (tab, core, core_bytes, &mask);
 
+  /* Deleting only shortens: a core of at most one character is short already, and one
+   * without a phrase's first two bytes stays as it is. */
+  if (core_len <= 1 || !any)
+    return core_len;
+  r = g_string_new_len (core, (gssize) core_bytes);
   for (guint i = 0; any && i < tab->n_phrases && r->len > 0; i++)
     {
       const char *ph = tab->phrases[i];
@@ -1157,13 +1295,30 @@ is_numbered_line (const char *line,
 }
 
 static gboolean
+has_line_starting_with_digit (const char *t)
+{
+  if (g_ascii_isdigit (t[0]))
+    return TRUE;
+  for (const char *nl = strchr (t, '\n'); nl != NULL; nl = strchr (nl + 1, '\n'))
+    if (g_ascii_isdigit (nl[1]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 check_chain (CohortMech *self,
              const char *t)
 {
-  g_autoptr(GString) numbered = g_string_new (NULL);
+  g_autoptr(GString) numbered = NULL;
   guint n_lines = 0, n_numbered = 0;
   gboolean chain = g_str_has_prefix (t, "#接龙");
   gboolean chain_like;
+
+  /* Without a numbered line the state stays as it is: most messages end here. */
+  if (!has_line_starting_with_digit (t))
+    return chain;
+
+  numbered = g_string_new (NULL);
 
   for (const char *line = t; *line;)
     {
@@ -1254,6 +1409,7 @@ cohort_mech_new (void)
   self->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, member_state_free);
   self->echo = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, echo_entry_free);
   g_queue_init (&self->echo_order);
+  self->core = g_string_sized_new (256);
   return self;
 }
 
@@ -1268,6 +1424,7 @@ cohort_mech_free (CohortMech *self)
   g_hash_table_unref (self->echo);
   g_hash_table_unref (self->members);
   g_free (self->chain);
+  g_string_free (self->core, TRUE);
   g_free (self);
 }
 
@@ -1335,10 +1492,12 @@ cohort_mech_classify (CohortMech *self,
 {
   const Tables *tab = tables_get ();
   CohortMechReason reason = COHORT_MECH_NONE;
+  MemberState *m = NULL;
   g_autofree char *t = NULL;
-  g_autoptr(GString) core = g_string_new (NULL);
+  GString *core = self->core;
   gboolean has_q = FALSE, all_emoji = FALSE, exempt, dup = FALSE, echo = FALSE, chain;
   glong core_len;
+  gsize t_bytes;
 
   g_return_val_if_fail (self != NULL, COHORT_MECH_NONE);
 
@@ -1346,6 +1505,8 @@ cohort_mech_classify (CohortMech *self,
     return COHORT_MECH_NONE;
 
   t = normalize_full (text, self->reference, &has_q);
+  t_bytes = strlen (t);
+  g_string_truncate (core, 0);
   analyse (self, t, core, &all_emoji);
   core_len = g_utf8_strlen (core->str, (gssize) core->len);
 
@@ -1365,14 +1526,15 @@ cohort_mech_classify (CohortMech *self,
     {
       if (t[0] != '\0' && all_emoji)
         reason = COHORT_MECH_EMOJI_ONLY;
-      else if (g_hash_table_contains (tab->stop_zh, t))
+      else if (t_bytes <= tab->stop_max_bytes && g_hash_table_contains (tab->stop_zh, t))
         reason = COHORT_MECH_STOPLIST_ZH;
-      else if (g_hash_table_contains (tab->stop_en, t))
+      else if (t_bytes <= tab->stop_max_bytes && g_hash_table_contains (tab->stop_en, t))
         reason = COHORT_MECH_STOPLIST_EN;
       else if (is_pattern (t))
         reason = COHORT_MECH_PATTERN;
-      else if ((self->reference || tab->pair_slot == NULL ? residual_length (tab, core->str)
-                                                          : residual_length_fast (tab, core->str)) <= 1 &&
+      else if ((self->reference || tab->pair_slot == NULL
+                  ? residual_length (tab, core->str)
+                  : residual_length_fast (tab, core->str, core->len, core_len)) <= 1 &&
                !(has_q && core_len >= 2))
         reason = COHORT_MECH_SHORT;
     }
@@ -1383,7 +1545,6 @@ cohort_mech_classify (CohortMech *self,
   if (member_uid != NULL)
     {
       gpointer key = NULL, value = NULL;
-      MemberState *m;
 
       if (g_hash_table_lookup_extended (self->members, member_uid, &key, &value))
         {
@@ -1397,14 +1558,18 @@ cohort_mech_classify (CohortMech *self,
           key = g_strdup (member_uid);
           g_hash_table_insert (self->members, key, m);
         }
-      g_free (m->last_t);
-      m->last_t = g_strdup (t);
       m->last_ts = ts;
 
       if (t[0] != '\0' && core_len <= ECHO_MAX_CORE)
         echo = echo_add (self, key, ts, t);
     }
   chain = t[0] != '\0' && check_chain (self, t);
+  if (m != NULL)
+    {
+      /* The member keeps this t as their last. */
+      g_free (m->last_t);
+      m->last_t = g_steal_pointer (&t);
+    }
 
   if (reason != COHORT_MECH_NONE)
     return reason;
