@@ -885,7 +885,7 @@ match_emoticon_code (const Tables *tab,
       return 0;
     }
 
-  if (p[0] == '/')
+  if (p[0] == '/' && (guchar) p[1] >= 0x80)
     {
       gsize best = 0;
 
@@ -1258,8 +1258,12 @@ residual_length (const Tables *tab,
 static gboolean
 has_url (const char *t)
 {
-  return strstr (t, "http://") != NULL || strstr (t, "https://") != NULL ||
-         strstr (t, "www.") != NULL;
+  /* One search for "://" instead of one per scheme. */
+  for (const char *sep = strstr (t, "://"); sep != NULL; sep = strstr (sep + 1, "://"))
+    if ((sep - t >= 4 && memcmp (sep - 4, "http", 4) == 0) ||
+        (sep - t >= 5 && memcmp (sep - 5, "https", 5) == 0))
+      return TRUE;
+  return strstr (t, "www.") != NULL;
 }
 
 /* ------------------------------------------------------------------------------------ */
