@@ -108,6 +108,17 @@ cmp_phrase_len_desc (gconstpointer a,
   return strcmp (pa, pb);
 }
 
+/* The key a phrase is filed under in pair_slot: its first two bytes when it starts with
+ * ASCII, else a 15-bit hash of its first three bytes — all of a CJK character, so 了解 is
+ * not a candidate wherever 亮 (the same first two bytes) occurs.  p must have the bytes. */
+static inline guint
+phrase_key (const guchar *p)
+{
+  if (p[0] < 0x80)
+    return ((guint) p[0] << 8) | p[1];
+  return 0x8000 | ((((guint) p[0] << 12) ^ ((guint) p[1] << 6) ^ p[2]) & 0x7FFF);
+}
+
 static void
 index_phrase_pairs (Tables *t)
 {
@@ -119,8 +130,8 @@ index_phrase_pairs (Tables *t)
   t->pair_slot = g_malloc0 (1 << 16);
   for (guint i = 0; i < t->n_phrases; i++)
     {
-      const guchar *ph = (const guchar *) t->phrases[i];
-      guint pair = (ph[0] << 8) | ph[1];
+      /* ≥ 2 characters: two bytes after ASCII, four or more after anything else. */
+      guint pair = phrase_key ((const guchar *) t->phrases[i]);
 
       if (t->pair_slot[pair] == 0)
         t->pair_slot[pair] = (guint8) ++n_slots;
@@ -382,6 +393,32 @@ next_char (const char *p,
     }
   *len = 4;
   return ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+}
+
+/*
+ * memmem for the short needles here: memchr for the first byte, then memcmp.  glibc's
+ * strstr and memmem set up a two-way search on every call, which costs more than the
+ * search itself on chat-sized text.
+ */
+static const char *
+find_bytes (const char *hay,
+            gsize       hay_len,
+            const char *needle,
+            gsize       needle_len)
+{
+  const char *end = hay + hay_len;
+
+  if (needle_len == 0)
+    return hay;
+  for (const char *p = hay; (gsize) (end - p) >= needle_len; p++)
+    {
+      p = memchr (p, needle[0], (gsize) (end - p) - needle_len + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, needle_len) == 0)
+        return p;
+    }
+  return NULL;
 }
 
 /* Whether every character of text has all of the flags. */
@@ -663,7 +700,9 @@ leading_mentions_length (const char *s)
 static gboolean
 has_question_mark (const char *s)
 {
-  return strchr (s, '?') != NULL || strstr (s, "？") != NULL;
+  gsize n = strlen (s);
+
+  return memchr (s, '?', n) != NULL || find_bytes (s, n, "？", strlen ("？")) != NULL;
 }
 
 /* Trims trailing punctuation 。！!~～.…?？ (and the spaces between them) in place. */
@@ -752,7 +791,7 @@ normalize_fast (const char *text,
         out[w++] = pending_nl ? '\n' : ' ';
       pending_space = pending_nl = FALSE;
       if (ch < 0x80)
-        out[w++] = g_ascii_tolower ((char) ch);
+        out[w++] = (char) (ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
       else
         {
           memcpy (out + w, p, len);
@@ -985,6 +1024,7 @@ static void
 analyse (CohortMech *self,
          const char *t,
          GString    *core,
+         glong      *core_chars,
          gboolean   *all_emoji)
 {
   const Tables *tab = tables_get ();
@@ -995,6 +1035,7 @@ analyse (CohortMech *self,
   char *w;
 
   *all_emoji = n8 > 0;
+  *core_chars = 0;
 
   for (gsize i = 0; i < n8; i++)
     if ((guchar) t[i] >= 0x80)
@@ -1087,6 +1128,7 @@ analyse (CohortMech *self,
                 {
                   memcpy (w, q, len);
                   w += len;
+                  ++*core_chars;
                 }
             }
         }
@@ -1189,7 +1231,14 @@ possible_phrases (const Tables *tab,
   memset (mask, 0, sizeof *mask);
   for (gsize i = 0; i + 1 < n; i++)
     {
-      guint slot = tab->pair_slot[((guchar) s[i] << 8) | (guchar) s[i + 1]];
+      guchar b = (guchar) s[i];
+      guint slot;
+
+      if ((b & 0xC0) == 0x80)
+        continue;                       /* a phrase starts where a character does */
+      if (b >= 0x80 && i + 2 >= n)
+        break;
+      slot = tab->pair_slot[phrase_key ((const guchar *) s + i)];
 
       if (slot != 0)
         for (guint w = 0; w < MASK_WORDS; w++)
@@ -1201,40 +1250,62 @@ possible_phrases (const Tables *tab,
   return any != 0;
 }
 
-/* residual_length () that looks only for phrases whose first two bytes occur in the
- * text, recomputed after each deletion (a deletion can join a new pair). */
+/* The first phrase at or after `from` that the mask allows, or MAX_PHRASES. */
+static guint
+next_phrase (const PhraseMask *mask,
+             guint             from)
+{
+  for (guint w = from / 64; w < MASK_WORDS; w++)
+    {
+      guint64 bits = mask->bits[w];
+
+      if (w == from / 64)
+        bits &= ~G_GUINT64_CONSTANT (0) << (from % 64);
+      if (bits != 0)
+        return w * 64 + (guint) __builtin_ctzll (bits);
+    }
+  return MAX_PHRASES;
+}
+
+/* residual_length () that looks only for the phrases whose key (phrase_key ()) occurs in
+ * the text, recomputed after each deletion (a deletion can join a new pair), in a buffer
+ * of its own on the stack when the text is short. */
 static glong
 residual_length_fast (const Tables *tab,
                       const char   *core,
                       gsize         core_bytes,
                       glong         core_len)
 {
-  g_autoptr(GString) r = NULL;
+  char stack[512];
+  g_autofree char *heap = NULL;
+  char *r;
+  gsize n = core_bytes;
   PhraseMask mask;
   gboolean any = possible_phrases (tab, core, core_bytes, &mask);
 
   /* Deleting only shortens: a core of at most one character is short already, and one
-   * without a phrase's first two bytes stays as it is. */
+   * without a phrase's key stays as it is. */
   if (core_len <= 1 || !any)
     return core_len;
-  r = g_string_new_len (core, (gssize) core_bytes);
-  for (guint i = 0; any && i < tab->n_phrases && r->len > 0; i++)
+  r = core_bytes < sizeof stack ? stack : (heap = g_malloc (core_bytes + 1));
+  memcpy (r, core, core_bytes + 1);
+  for (guint i = next_phrase (&mask, 0); i < tab->n_phrases && n > 0; i = next_phrase (&mask, i + 1))
     {
       const char *ph = tab->phrases[i];
+      gsize l = strlen (ph);
       gboolean erased = FALSE;
       char *hit;
 
-      if (!(mask.bits[i / 64] & (G_GUINT64_CONSTANT (1) << (i % 64))))
-        continue;
-      while ((hit = strstr (r->str, ph)) != NULL)
+      while ((hit = (char *) find_bytes (r, n, ph, l)) != NULL)
         {
-          g_string_erase (r, hit - r->str, (gssize) strlen (ph));
+          memmove (hit, hit + l, n - (gsize) (hit - r) - l + 1);
+          n -= l;
           erased = TRUE;
         }
-      if (erased)
-        any = possible_phrases (tab, r->str, r->len, &mask);
+      if (erased && !possible_phrases (tab, r, n, &mask))
+        break;
     }
-  return g_utf8_strlen (r->str, (gssize) r->len);
+  return g_utf8_strlen (r, (gssize) n);
 }
 
 static glong
@@ -1256,14 +1327,16 @@ residual_length (const Tables *tab,
 }
 
 static gboolean
-has_url (const char *t)
+has_url (const char *t,
+         gsize       n)
 {
   /* One search for "://" instead of one per scheme. */
-  for (const char *sep = strstr (t, "://"); sep != NULL; sep = strstr (sep + 1, "://"))
+  for (const char *sep = find_bytes (t, n, "://", 3); sep != NULL;
+       sep = find_bytes (sep + 1, n - (gsize) (sep + 1 - t), "://", 3))
     if ((sep - t >= 4 && memcmp (sep - 4, "http", 4) == 0) ||
         (sep - t >= 5 && memcmp (sep - 5, "https", 5) == 0))
       return TRUE;
-  return strstr (t, "www.") != NULL;
+  return find_bytes (t, n, "www.", 4) != NULL;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1511,10 +1584,9 @@ cohort_mech_classify (CohortMech *self,
   t = normalize_full (text, self->reference, &has_q);
   t_bytes = strlen (t);
   g_string_truncate (core, 0);
-  analyse (self, t, core, &all_emoji);
-  core_len = g_utf8_strlen (core->str, (gssize) core->len);
+  analyse (self, t, core, &core_len, &all_emoji);
 
-  exempt = has_attachment_or_url || has_url (t) ||
+  exempt = has_attachment_or_url || has_url (t, t_bytes) ||
            kind == COHORT_MESSAGE_IMAGE || kind == COHORT_MESSAGE_VOICE ||
            kind == COHORT_MESSAGE_VIDEO || kind == COHORT_MESSAGE_FILE ||
            kind == COHORT_MESSAGE_LINK;
