@@ -1595,7 +1595,7 @@ cohort_mech_classify (CohortMech *self,
   if (kind == COHORT_MESSAGE_STICKER)
     reason = COHORT_MECH_STICKER;
   for (guint i = 0; reason == COHORT_MECH_NONE && i < G_N_ELEMENTS (sticker_placeholders); i++)
-    if (strcmp (t, sticker_placeholders[i]) == 0)
+    if (t[0] == sticker_placeholders[i][0] && strcmp (t, sticker_placeholders[i]) == 0)
       reason = COHORT_MECH_STICKER;
 
   if (reason == COHORT_MECH_NONE && !exempt)
