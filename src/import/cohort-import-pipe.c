@@ -330,9 +330,6 @@ write_op (CohortImportPipe  *pipe,
     case OP_MEMBER:
       return cohort_import_tx_member (pipe->tx, community, op->u.member.uid, op->u.member.name,
                                       op->u.member.bot, error);
-    case OP_MESSAGE:
-      op->u.message.community = community;
-      return cohort_import_tx_message (pipe->tx, &op->u.message, error);
     case OP_REACTION:
       return cohort_import_tx_reaction (pipe->tx, community, op->u.reaction.msg_id,
                                         op->u.reaction.emoji, op->u.reaction.count, error);
@@ -344,9 +341,36 @@ write_op (CohortImportPipe  *pipe,
                                       op->u.invite.invitee, op->u.invite.ts,
                                       op->u.invite.channel, error);
     case OP_COMMUNITY:
+    case OP_MESSAGE:
     default:
       g_assert_not_reached ();
     }
+}
+
+/* The messages of ops[first…] up to the next other operation, written in one call so that
+ * the store can put many rows in one statement; *end is where the run stopped.  What follows
+ * a message (a reaction to it, say) is written after it, as before. */
+static gboolean
+write_messages (CohortImportPipe  *pipe,
+                GArray            *ops,
+                guint              first,
+                guint             *end,
+                GError           **error)
+{
+  const CohortMessageRecord *records[BATCH_OPS];
+  guint n = 0, i;
+
+  for (i = first; i < ops->len && n < G_N_ELEMENTS (records); i++)
+    {
+      Op *op = &g_array_index (ops, Op, i);
+
+      if (op->kind != OP_MESSAGE)
+        break;
+      op->u.message.community = community_id (pipe, op->community);
+      records[n++] = &op->u.message;
+    }
+  *end = i;
+  return cohort_import_tx_messages (pipe->tx, records, n, error);
 }
 
 static void
@@ -354,12 +378,24 @@ write_batch (CohortImportPipe *pipe,
              Batch            *batch,
              GCancellable     *cancellable)
 {
-  for (guint i = 0; i < batch->ops->len; i++)
-    if (!write_op (pipe, &g_array_index (batch->ops, Op, i), &pipe->write_error))
-      {
-        g_atomic_int_set (&pipe->failed, 1);
-        return;
-      }
+  for (guint i = 0; i < batch->ops->len; )
+    {
+      Op *op = &g_array_index (batch->ops, Op, i);
+      gboolean ok;
+
+      if (op->kind == OP_MESSAGE)
+        ok = write_messages (pipe, batch->ops, i, &i, &pipe->write_error);
+      else
+        {
+          ok = write_op (pipe, op, &pipe->write_error);
+          i++;
+        }
+      if (!ok)
+        {
+          g_atomic_int_set (&pipe->failed, 1);
+          return;
+        }
+    }
   if (g_cancellable_set_error_if_cancelled (cancellable, &pipe->write_error))
     {
       g_atomic_int_set (&pipe->failed, 1);
