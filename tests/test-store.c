@@ -627,6 +627,57 @@ test_messages_at_once_repeated (Fixture       *f,
   cohort_db_close (db);
 }
 
+/* The plan SQLite picks for a query that two message indexes answer equally well: it breaks
+ * the tie by their order in sqlite_master. */
+static char *
+tied_plan (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *plan = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT ts FROM message WHERE "
+                                       "community = 1 AND import_run = 1 AND member = 5",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append (plan, (const char *)sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (plan, FALSE);
+}
+
+/* A first import rebuilds some message indexes at commit; they come back in the order of the
+ * migrations, so the planner's choices are those of a database that never dropped them. */
+static void
+test_first_import_index_order (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL, *order = NULL, *by_member = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts counts;
+
+  before = tied_plan (f->path);
+  g_assert_cmpstr (before, ==, "SEARCH message USING INDEX message_import_run (import_run=?)");
+  g_assert_true (write_messages (db, 0, 199, TRUE, &counts, &error));
+  g_assert_cmpint (counts.messages_added, ==, 179);
+  order = raw_text (f->path, "SELECT group_concat (name) FROM (SELECT name FROM sqlite_master "
+                             "WHERE type = 'index' AND tbl_name = 'message' AND sql IS NOT NULL "
+                             "ORDER BY rowid)");
+  g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run");
+  after = tied_plan (f->path);
+  g_assert_cmpstr (after, ==, before);
+  /* user3 wrote every 7th message from m3 to m199 but m52 and m143 (every 13th is
+   * anonymous): 27, found through the rebuilt (member, ts) index. */
+  by_member = raw_text (f->path, "SELECT count (*) || ' ' || min (platform_msg_id) || ' ' || "
+                                 "(max (ts) - min (ts)) FROM message INDEXED BY message_member_ts "
+                                 "WHERE member = (SELECT id FROM member WHERE platform_uid = 'user3')");
+  g_assert_cmpstr (by_member, ==, "27 m10 11760");
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -643,5 +694,7 @@ main (int    argc,
   g_test_add ("/cohort/store/messages-at-once", Fixture, NULL, fixture_setup, test_messages_at_once, fixture_teardown);
   g_test_add ("/cohort/store/messages-at-once-repeated", Fixture, NULL, fixture_setup,
               test_messages_at_once_repeated, fixture_teardown);
+  g_test_add ("/cohort/store/first-import-index-order", Fixture, NULL, fixture_setup,
+              test_first_import_index_order, fixture_teardown);
   return g_test_run ();
 }
