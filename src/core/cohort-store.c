@@ -52,6 +52,7 @@ struct _CohortImportTx
   gint64             last_ts;
   gboolean           open;
   gboolean           indexes_deferred;  /* the message indexes are built at commit */
+  gboolean           order_judged;      /* keep_indexes_if_ordered () has looked */
 };
 
 /* Rows of one multi-row message INSERT: cohort_import_tx_messages () writes the import pipe's
@@ -927,7 +928,8 @@ end_bulk_mode (CohortDb *db)
  * - (community, ts) stays: an export's messages come in time order, so with many rows to a
  *   statement its keys are appended where the last one went, for less than a build costs
  *   (1M Telegram messages: 0.8 s of the serial build at commit).
- * - (member, ts) keys land all over their B-tree: deferred.
+ * - (member, ts) keys land all over their B-tree: deferred, unless the first statement's ids
+ *   show an ordered export (keep_indexes_if_ordered ()).
  * - (import_run) would append too, but it is built again after (member, ts) so that the
  *   order in sqlite_master stays that of the migrations: the planner breaks ties between
  *   equally good indexes by that order (WHERE community = ? AND import_run = ? AND member = ?
@@ -1500,6 +1502,46 @@ sort_out_skipped (CohortImportTx                    *tx,
   return TRUE;
 }
 
+/*
+ * Building (member, ts) at commit is serial time after the parse thread is done (1M
+ * Telegram messages: 1.5 s with the import_run index it must precede); keeping it through
+ * the import costs the writer about 2 s more, spread over the time it waits for the parser
+ * anyway, as long as the page cache holds that index beside the others.  It does when the
+ * unique (community, platform_msg_id) keys come in order and are appended (Telegram's and
+ * Discord's counted-up ids); content keys are hashes (WhatsApp), their inserts land all over
+ * the unique index, which alone fills the cache: there keeping (member, ts) cost 3.2 s more
+ * for 1M messages, and the writer is what the parser waits for.  So the first statement of
+ * MESSAGE_ROWS rows judges: when most of its ids ascend, the deferred indexes are built at
+ * once, over the few rows written so far, and kept.  Either way the rows, the indexes and
+ * their order end the same; only the time differs.
+ */
+static gboolean
+ids_ascend (const CohortMessageRecord * const *records,
+            guint                              n_records)
+{
+  guint ascending = 0;
+
+  for (guint i = 1; i < n_records; i++)
+    if (records[i - 1]->platform_msg_id != NULL && records[i]->platform_msg_id != NULL &&
+        strcmp (records[i - 1]->platform_msg_id, records[i]->platform_msg_id) < 0)
+      ascending++;
+  return ascending * 4 >= (n_records - 1) * 3;
+}
+
+static gboolean
+keep_indexes_if_ordered (CohortImportTx                    *tx,
+                         const CohortMessageRecord * const *records,
+                         GError                           **error)
+{
+  if (!tx->indexes_deferred || tx->order_judged)
+    return TRUE;
+  tx->order_judged = TRUE;
+  if (!ids_ascend (records, MESSAGE_ROWS))
+    return TRUE;
+  tx->indexes_deferred = FALSE;
+  return build_message_indexes (tx->db, error);
+}
+
 /* MESSAGE_ROWS messages in one statement. */
 static gboolean
 write_message_rows (CohortImportTx                    *tx,
@@ -1525,6 +1567,8 @@ write_message_rows (CohortImportTx                    *tx,
       sqlite3_prepare_v2 (tx->db->db, stmt_sql[STMT_MESSAGE_INSERT_MANY], -1,
                           &tx->stmts[STMT_MESSAGE_INSERT_MANY], NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (tx->db, error, "prepare import");
+  if (!keep_indexes_if_ordered (tx, records, error))
+    return FALSE;
   stmt = tx->stmts[STMT_MESSAGE_INSERT_MANY];
   sqlite3_reset (stmt);
   for (guint i = 0; i < MESSAGE_ROWS; i++)
