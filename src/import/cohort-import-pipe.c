@@ -450,6 +450,9 @@ write_batch (CohortImportPipe *pipe,
     ok = write_pending (pipe, &pipe->write_error);
   if (!ok || g_cancellable_set_error_if_cancelled (cancellable, &pipe->write_error))
     {
+      /* Nothing is written after a failure: what waited points into this batch. */
+      pipe->pending->n_messages = 0;
+      pipe->pending->n_reactions = 0;
       g_atomic_int_set (&pipe->failed, 1);
       return;
     }
