@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <time.h>
+#include <utime.h>
+
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -302,6 +305,46 @@ test_read_only_session (CohortTestDb  *fx,
   cohort_backup_block_writes (fx->path, FALSE);
 }
 
+/* A copy cut short (the app closed during its daily backup) leaves "….db.part" files as big
+ * as the database; the next backup removes those an hour old, and not one being written. */
+static void
+test_stale_parts_removed (CohortTestDb  *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *stale = NULL, *stale_journal = NULL, *fresh = NULL, *other = NULL;
+  struct utimbuf old;
+
+  sample_db (fx);
+  backup = cohort_backup_create (fx->path, "daily", 7, &error);
+  g_assert_no_error (error);
+  dir = g_path_get_dirname (backup);
+  stale = g_build_filename (dir, "cohort-20240101-000000-daily.db.part", NULL);
+  stale_journal = g_build_filename (dir, "cohort-20240101-000000-daily.db.part-journal", NULL);
+  fresh = g_build_filename (dir, "cohort-20991231-000000-daily.db.part", NULL);
+  other = g_build_filename (dir, "another-20240101-000000-daily.db.part", NULL);
+  old.actime = old.modtime = time (NULL) - COHORT_BACKUP_STALE_PART_S - 60;
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *path = (const char *[]) { stale, stale_journal, fresh, other }[i];
+
+      g_assert_true (g_file_set_contents (path, "half a copy", -1, NULL));
+      if (path != fresh)
+        g_assert_cmpint (utime (path, &old), ==, 0);
+    }
+
+  g_free (backup);
+  backup = cohort_backup_create (fx->path, "manual", 7, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_journal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));    /* maybe being written */
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));    /* another database's */
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +355,7 @@ main (int   argc,
   g_test_add ("/cohort/backup/" name, CohortTestDb, NULL, cohort_test_db_setup, func, \
               cohort_test_db_teardown)
   ADD ("create-list-prune", test_create_list_prune);
+  ADD ("stale-parts-removed", test_stale_parts_removed);
   ADD ("daily-due", test_daily_due);
   ADD ("before-migration", test_backup_before_migration);
   ADD ("corrupt-detected", test_corrupt_detected);

@@ -663,6 +663,45 @@ test_tolerant (Fixture       *fx,
   g_assert_cmpint (c->first_message, ==, 1709267400);
 }
 
+/* Timestamps are read without GLib when they have the exporter's form, and by GLib's
+ * ISO-8601 parser otherwise: both must agree on the instant and on what is not a time. */
+static void
+test_timestamps (Fixture       *fx,
+                 gconstpointer  data)
+{
+  static const char * const stamps[] = {
+    "2024-02-29T23:30:00-01:00",          /* leap day, the next day in UTC */
+    "2024-03-01T00:00:00+14:00",          /* the previous day in UTC */
+    "2024-03-01T05:45:30.5-05:45",
+    "2024-03-01T10:00:00.12345678+00:00", /* 8 fractional digits: GLib's path */
+    "2024-03-01T10:00:01Z",
+    "2024-03-01T10:00:02",                /* no offset: GLib's path, in UTC */
+    "2023-02-29T00:00:00Z",               /* not a day */
+    "2024-03-01T24:00:00Z",               /* not an hour */
+  };
+  static const gint64 want[] = { 1709253000, 1709200800, 1709292630, 1709287200, 1709287201,
+                                 1709287202 };
+  g_autoptr(GString) json = g_string_new ("{\"guild\":{\"id\":\"5\",\"name\":\"G\"},"
+                                          "\"channel\":{\"id\":\"6\",\"name\":\"c\"},\"messages\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(CohortSnapshot) snap = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
+    g_string_append_printf (json, "%s{\"id\":\"%u\",\"type\":\"Default\",\"timestamp\":\"%s\","
+                            "\"author\":{\"id\":\"1\",\"name\":\"a\"},\"content\":\"message %u\"}",
+                            i > 0 ? "," : "", i + 1, stamps[i], i + 1);
+  g_string_append (json, "]}");
+  path = write_temp (fx, "stamps.json", json->str);
+  result = import_ok (fx->db, path);
+
+  g_assert_cmpint (result->counts.messages_added, ==, G_N_ELEMENTS (want));
+  g_assert_cmpuint (result->warnings->len, ==, G_N_ELEMENTS (stamps) - G_N_ELEMENTS (want));
+  snap = cohort_test_load_snapshot (fx->db, *(gint64 *)result->community_ids->pdata[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    message_at (snap, want[i]);
+}
+
 /* Members nothing reads are not built (avatarUrl, color, roles, inlineEmojis, …), however
  * deep their values go; the members after them must still arrive, in and out of author. */
 static void
@@ -822,6 +861,7 @@ main (int   argc,
   ADD ("not-discord", test_not_discord);
   ADD ("csv-errors", test_csv_errors);
   ADD ("tolerant", test_tolerant);
+  ADD ("timestamps", test_timestamps);
   ADD ("every-cut", test_every_cut);
   ADD ("unread-members", test_unread_members);
   ADD ("unread-member-too-deep", test_unread_member_too_deep);

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "cohort-store-private.h"
 
@@ -416,6 +417,282 @@ test_concurrent_first_open (Fixture       *f,
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Many messages at once (cohort_import_tx_messages, the import pipe's path)                  */
+
+typedef struct
+{
+  GPtrArray *strings;            /* owned: the records' ids, uids and texts */
+  GArray    *records;            /* CohortMessageRecord */
+} Messages;
+
+static void
+messages_clear (Messages *ms)
+{
+  g_clear_pointer (&ms->strings, g_ptr_array_unref);
+  g_clear_pointer (&ms->records, g_array_unref);
+}
+
+static const char *
+keep (Messages *ms,
+      char     *text)
+{
+  g_ptr_array_add (ms->strings, text);
+  return text;
+}
+
+/* Messages first…last, with ids m<i> (they mostly ascend, as counted-up ids do) or, hashed,
+ * the SHA-1 of that (in no order, as content keys): every 10th a system line, every 13th anonymous, the 131st without an
+ * id (INSERT OR IGNORE skips it, as a NOT NULL column without a value), every 17th edited and
+ * every 5th a reply; seven senders, user1 first and user0 (silent until the 7th) last. */
+static char *
+message_id (int      i,
+            gboolean hashed)
+{
+  g_autofree char *id = g_strdup_printf ("m%d", i);
+
+  return hashed ? g_compute_checksum_for_string (G_CHECKSUM_SHA1, id, -1) : g_steal_pointer (&id);
+}
+
+static void
+messages_make (Messages *ms,
+               gint64    community,
+               int       first,
+               int       last,
+               gboolean  hashed)
+{
+  ms->strings = g_ptr_array_new_with_free_func (g_free);
+  ms->records = g_array_new (FALSE, TRUE, sizeof (CohortMessageRecord));
+  for (int i = first; i <= last; i++)
+    {
+      CohortMessageRecord r = { 0, };
+
+      r.community = community;
+      r.platform_msg_id = i == 131 ? NULL : keep (ms, message_id (i, hashed));
+      r.member_uid = i % 13 == 0 ? NULL : keep (ms, g_strdup_printf ("user%d", i % 7));
+      r.ts = T0 + i * 60;
+      r.kind = i % 10 == 0 ? COHORT_MESSAGE_SYSTEM : COHORT_MESSAGE_TEXT;
+      r.text = keep (ms, g_strdup_printf ("text %d", i));
+      r.length = strlen (r.text);
+      r.reply_to = i % 5 == 0 && i > 0 ? keep (ms, message_id (i - 1, hashed)) : NULL;
+      r.edited_ts = i % 17 == 0 ? r.ts + 30 : 0;
+      r.is_mech = i % 11 == 0;
+      r.mech_reason = r.is_mech ? "sticker" : NULL;
+      g_array_append_val (ms->records, r);
+    }
+}
+
+/* Writes messages first…last in one import, one at a time or all at once. */
+static gboolean
+write_messages (CohortDb            *db,
+                int                  first,
+                int                  last,
+                gboolean             at_once,
+                gboolean             hashed,
+                CohortImportCounts  *counts,
+                GError             **error)
+{
+  g_autoptr(GPtrArray) pointers = g_ptr_array_new ();
+  CohortImportTx *tx = cohort_db_begin_import (db, "messages", "test", error);
+  Messages ms = { NULL, };
+  gboolean ok = TRUE;
+  gint64 c;
+
+  g_assert_nonnull (tx);
+  c = cohort_import_tx_community (tx, "telegram", "99", "Rows", NULL, "UTC", error);
+  g_assert_cmpint (c, !=, 0);
+  messages_make (&ms, c, first, last, hashed);
+  for (guint i = 0; i < ms.records->len; i++)
+    g_ptr_array_add (pointers, &g_array_index (ms.records, CohortMessageRecord, i));
+  if (at_once)
+    ok = cohort_import_tx_messages (tx, (const CohortMessageRecord * const *)pointers->pdata,
+                                    pointers->len, error);
+  else
+    for (guint i = 0; ok && i < pointers->len; i++)
+      ok = cohort_import_tx_message (tx, pointers->pdata[i], error);
+  *counts = *cohort_import_tx_get_counts (tx);
+  messages_clear (&ms);
+  if (!ok)
+    {
+      cohort_import_tx_rollback (tx);
+      return FALSE;
+    }
+  return cohort_import_tx_commit (tx, error);
+}
+
+static char *
+raw_text (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+#define ALL_MESSAGES \
+  "SELECT group_concat (row, ';') FROM (SELECT quote (id) || quote (community) || " \
+  "quote (member) || quote (platform_msg_id) || quote (ts) || quote (kind) || quote (length) || " \
+  "quote (reply_to) || quote (forwarded) || quote (edited_ts) || quote (is_mech) || " \
+  "quote (mech_reason) || quote (text) || quote (import_run) AS row FROM message ORDER BY id)"
+
+static void
+assert_counts (const CohortImportCounts *counts,
+               gint64                    added,
+               gint64                    system,
+               gint64                    present)
+{
+  g_assert_cmpint (counts->messages_added, ==, added);
+  g_assert_cmpint (counts->system_added, ==, system);
+  g_assert_cmpint (counts->messages_present, ==, present);
+}
+
+/* The multi-row statements write exactly the rows, ids and counts that one message at a time
+ * writes: a first import (m131 has no id, so the third statement of 64 skips a row), and a
+ * second that overlaps it by 50 messages, so that its first statement holds messages already
+ * there and new ones. */
+static void
+test_messages_at_once (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *single_path = g_build_filename (f->dir, "single.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *single = NULL, *at_once = NULL, *m200 = NULL;
+  CohortDb *db_single = cohort_db_open (single_path, FALSE, &error);
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts counts;
+
+  g_assert_no_error (error);
+  /* 200 messages: 20 system lines (i % 10 == 0), the one without an id skipped. */
+  g_assert_true (write_messages (db_single, 0, 199, FALSE, FALSE, &counts, &error));
+  assert_counts (&counts, 179, 20, 1);
+  g_assert_true (write_messages (db, 0, 199, TRUE, FALSE, &counts, &error));
+  assert_counts (&counts, 179, 20, 1);
+  g_assert_cmpint (counts.members_added, ==, 7);
+
+  /* 150…349: 150…199 there already, 200…349 new with 15 system lines. */
+  g_assert_true (write_messages (db_single, 150, 349, FALSE, FALSE, &counts, &error));
+  assert_counts (&counts, 135, 15, 50);
+  g_assert_true (write_messages (db, 150, 349, TRUE, FALSE, &counts, &error));
+  assert_counts (&counts, 135, 15, 50);
+  g_assert_no_error (error);
+
+  single = raw_text (single_path, ALL_MESSAGES);
+  at_once = raw_text (f->path, ALL_MESSAGES);
+  g_assert_cmpstr (at_once, ==, single);
+  /* 199 rows from the first import, then m200 is the second's first new one. */
+  m200 = raw_text (f->path, "SELECT id FROM message WHERE platform_msg_id = 'm200'");
+  g_assert_cmpstr (m200, ==, "200");
+  g_assert_true (cohort_db_check_integrity (db, &error));
+
+  cohort_db_close (db_single);
+  cohort_db_close (db);
+  for (guint i = 0; i < G_N_ELEMENTS (db_suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (single_path, db_suffixes[i], NULL);
+      g_unlink (p);
+    }
+}
+
+/* An id that comes twice in one file fails the import with the id named, whether the two are
+ * in one statement of 64 rows or in two, and the import leaves nothing behind. */
+static void
+test_messages_at_once_repeated (Fixture       *f,
+                                gconstpointer  data)
+{
+  static const struct { int first, last; const char *id; } cases[] = {
+    { 0, 150, "m70" },    /* m70 again as the 100th record: both in rows 64…127 */
+    { 60, 150, "m61" },   /* m61 again as the 70th record: rows 0…63 and 64…127 */
+  };
+  CohortDb *db = cohort_db_open (f->path, FALSE, NULL);
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr(GPtrArray) pointers = g_ptr_array_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = g_strdup_printf ("the message id %s appears twice", cases[k].id);
+      CohortImportTx *tx = cohort_db_begin_import (db, "repeated", "test", &error);
+      Messages ms = { NULL, };
+      gint64 c = cohort_import_tx_community (tx, "telegram", "99", "Rows", NULL, "UTC", &error);
+      CohortMessageRecord *again;
+
+      messages_make (&ms, c, cases[k].first, cases[k].last, FALSE);
+      again = &g_array_index (ms.records, CohortMessageRecord, k == 0 ? 100 : 69);
+      again->platform_msg_id = cases[k].id;
+      for (guint i = 0; i < ms.records->len; i++)
+        g_ptr_array_add (pointers, &g_array_index (ms.records, CohortMessageRecord, i));
+      g_assert_false (cohort_import_tx_messages (tx, (const CohortMessageRecord * const *)pointers->pdata,
+                                                 pointers->len, &error));
+      g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA);
+      g_assert_cmpstr (error->message, ==, expected);
+      cohort_import_tx_rollback (tx);
+      messages_clear (&ms);
+      g_assert_cmpint (cohort_db_count (db, "message"), ==, 0);
+    }
+  cohort_db_close (db);
+}
+
+/* The plan SQLite picks for a query that two message indexes answer equally well: it breaks
+ * the tie by their order in sqlite_master. */
+static char *
+tied_plan (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *plan = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT ts FROM message WHERE "
+                                       "community = 1 AND import_run = 1 AND member = 5",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append (plan, (const char *)sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (plan, FALSE);
+}
+
+/* A first import drops some message indexes and builds them again, at its first statement
+ * when the ids ascend, at commit when they are hashed: either way they come back in the order
+ * of the migrations, so the planner's choices are those of a database that never dropped
+ * them. */
+static void
+test_first_import_index_order (Fixture       *f,
+                               gconstpointer  data)
+{
+  gboolean hashed = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL, *order = NULL, *by_member = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts counts;
+
+  before = tied_plan (f->path);
+  g_assert_cmpstr (before, ==, "SEARCH message USING INDEX message_import_run (import_run=?)");
+  g_assert_true (write_messages (db, 0, 199, TRUE, hashed, &counts, &error));
+  g_assert_cmpint (counts.messages_added, ==, 179);
+  order = raw_text (f->path, "SELECT group_concat (name) FROM (SELECT name FROM sqlite_master "
+                             "WHERE type = 'index' AND tbl_name = 'message' AND sql IS NOT NULL "
+                             "ORDER BY rowid)");
+  g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run");
+  after = tied_plan (f->path);
+  g_assert_cmpstr (after, ==, before);
+  /* user3 wrote every 7th message from m3 to m199 but m52 and m143 (every 13th is
+   * anonymous): 27, found through the rebuilt (member, ts) index. */
+  by_member = raw_text (f->path, "SELECT count (*) || ' ' || (max (ts) - min (ts)) "
+                                 "FROM message INDEXED BY message_member_ts "
+                                 "WHERE member = (SELECT id FROM member WHERE platform_uid = 'user3')");
+  g_assert_cmpstr (by_member, ==, "27 11760");
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -429,5 +706,12 @@ main (int    argc,
   g_test_add ("/cohort/store/idempotent", Fixture, NULL, fixture_setup, test_idempotent, fixture_teardown);
   g_test_add ("/cohort/store/rollback", Fixture, NULL, fixture_setup, test_rollback, fixture_teardown);
   g_test_add ("/cohort/store/spans-and-snapshot", Fixture, NULL, fixture_setup, test_spans_and_snapshot, fixture_teardown);
+  g_test_add ("/cohort/store/messages-at-once", Fixture, NULL, fixture_setup, test_messages_at_once, fixture_teardown);
+  g_test_add ("/cohort/store/messages-at-once-repeated", Fixture, NULL, fixture_setup,
+              test_messages_at_once_repeated, fixture_teardown);
+  g_test_add ("/cohort/store/first-import-index-order", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_setup, test_first_import_index_order, fixture_teardown);
+  g_test_add ("/cohort/store/first-import-index-order-hashed", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_setup, test_first_import_index_order, fixture_teardown);
   return g_test_run ();
 }

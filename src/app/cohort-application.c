@@ -24,6 +24,35 @@ struct _CohortApplication
 
 G_DEFINE_FINAL_TYPE (CohortApplication, cohort_application, ADW_TYPE_APPLICATION)
 
+typedef struct
+{
+  char *db_path;
+  int   keep;
+} LaunchCheck;
+
+static void
+launch_check_free (gpointer data,
+                   GClosure *closure)
+{
+  LaunchCheck *check = data;
+
+  g_free (check->db_path);
+  g_free (check);
+}
+
+/* The launch check makes the daily backup, a copy of the whole database read through once
+ * more to find damage: on a large database that is seconds of disk and CPU, which the
+ * first frame and the Overview's load would otherwise share with it on a two-core laptop.
+ * So it starts once the Overview has loaded, or failed to — the window reports every
+ * outcome with this signal, and a damaged database still gets its recovery dialog. */
+static void
+on_first_overview_cb (CohortWindow *window,
+                      LaunchCheck  *check)
+{
+  cohort_recovery_check_database (GTK_WINDOW (window), check->db_path, check->keep);
+  g_signal_handlers_disconnect_by_func (window, on_first_overview_cb, check);
+}
+
 static CohortWindow *
 ensure_window (CohortApplication *self)
 {
@@ -36,11 +65,16 @@ ensure_window (CohortApplication *self)
       g_autofree char *path = self->db_path ? g_strdup (self->db_path)
                             : *configured ? g_strdup (configured)
                             : cohort_db_default_path ();
+      LaunchCheck *check;
 
       window = GTK_WINDOW (cohort_window_new (GTK_APPLICATION (self), path));
       /* Off the main thread: the daily backup, and the recovery dialog if the database is
        * damaged or from a newer Cohort. */
-      cohort_recovery_check_database (window, path, g_settings_get_int (settings, "backup-keep"));
+      check = g_new0 (LaunchCheck, 1);
+      check->db_path = g_steal_pointer (&path);
+      check->keep = g_settings_get_int (settings, "backup-keep");
+      g_signal_connect_data (window, "overview-loaded", G_CALLBACK (on_first_overview_cb),
+                             check, launch_check_free, 0);
     }
   return COHORT_WINDOW (window);
 }

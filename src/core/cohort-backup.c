@@ -144,11 +144,40 @@ cohort_backup_list (const char *db_path)
   return list;
 }
 
+/* A copy cut short — the app closed during its daily backup, a crash, a power cut — stays
+ * behind as "<name>.db.part" (and its journal), as big as the database.  One an hour old is
+ * no copy in progress: no backup of a database that fits on a laptop takes that long. */
+static void
+remove_stale_parts (const char *db_path,
+                    gint64      now)
+{
+  g_autofree char *dir = cohort_backup_dir (db_path);
+  g_autofree char *stem = db_stem (db_path);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+
+      if (strncmp (name, stem, strlen (stem)) != 0 || name[strlen (stem)] != '-' ||
+          (!g_str_has_suffix (name, ".db.part") && !g_str_has_suffix (name, ".db.part-journal")))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (g_stat (path, &st) == 0 && now - st.st_mtime > COHORT_BACKUP_STALE_PART_S &&
+          g_unlink (path) != 0)
+        g_warning ("Cannot remove the unfinished backup %s: %s", path, g_strerror (errno));
+    }
+}
+
 void
 cohort_backup_prune (const char *db_path,
                      int         keep)
 {
   g_autoptr(GPtrArray) list = cohort_backup_list (db_path);
+
+  remove_stale_parts (db_path, g_get_real_time () / G_USEC_PER_SEC);
 
   for (guint i = MAX (keep, 1); i < list->len; i++)
     {

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  */
 
 #define COHORT_BACKUP_KEEP_DEFAULT 7
+/* An unfinished copy ("….db.part") older than this is left from a copy cut short. */
+#define COHORT_BACKUP_STALE_PART_S (60 * 60)
 
 typedef struct
 {

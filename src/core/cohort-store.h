@@ -150,6 +150,12 @@ gboolean        cohort_import_tx_member         (CohortImportTx  *tx,
 gboolean        cohort_import_tx_message        (CohortImportTx  *tx,
                                                  const CohortMessageRecord *record,
                                                  GError         **error);
+/* The same as cohort_import_tx_message () for each record in turn, in fewer statements:
+ * for callers that hold many records at once (the import pipe's batches). */
+gboolean        cohort_import_tx_messages       (CohortImportTx  *tx,
+                                                 const CohortMessageRecord * const *records,
+                                                 guint            n_records,
+                                                 GError         **error);
 gboolean        cohort_import_tx_reaction       (CohortImportTx  *tx,
                                                  gint64           community,
                                                  const char      *platform_msg_id,

@@ -49,6 +49,17 @@ typedef struct
   gboolean last;            /* the parser is done: nothing follows */
 } Batch;
 
+/* The writer's: messages of the batch being written that wait to go to the store in one
+ * call, so that it can put many rows in one statement, and the reactions to the last of them
+ * that came after it.  They point into the batch. */
+typedef struct
+{
+  const CohortMessageRecord *messages[BATCH_OPS];
+  const Op *reactions[BATCH_OPS];
+  guint n_messages;
+  guint n_reactions;
+} Pending;
+
 struct _CohortImportPipe
 {
   /* the parse thread's */
@@ -57,6 +68,7 @@ struct _CohortImportPipe
 
   /* the writing thread's */
   CohortImportTx *tx;
+  Pending *pending;          /* owned */
   GArray *community_ids;     /* gint64 by handle - 1 */
   CohortImportResult *result;
   CohortImportProgressFunc progress;
@@ -317,7 +329,7 @@ write_community (CohortImportPipe  *pipe,
 
 static gboolean
 write_op (CohortImportPipe  *pipe,
-          Op                *op,
+          const Op          *op,
           GError           **error)
 {
   gint64 community;
@@ -330,9 +342,6 @@ write_op (CohortImportPipe  *pipe,
     case OP_MEMBER:
       return cohort_import_tx_member (pipe->tx, community, op->u.member.uid, op->u.member.name,
                                       op->u.member.bot, error);
-    case OP_MESSAGE:
-      op->u.message.community = community;
-      return cohort_import_tx_message (pipe->tx, &op->u.message, error);
     case OP_REACTION:
       return cohort_import_tx_reaction (pipe->tx, community, op->u.reaction.msg_id,
                                         op->u.reaction.emoji, op->u.reaction.count, error);
@@ -344,9 +353,86 @@ write_op (CohortImportPipe  *pipe,
                                       op->u.invite.invitee, op->u.invite.ts,
                                       op->u.invite.channel, error);
     case OP_COMMUNITY:
+    case OP_MESSAGE:
     default:
       g_assert_not_reached ();
     }
+}
+
+static gboolean
+write_pending (CohortImportPipe  *pipe,
+               GError           **error)
+{
+  Pending *pending = pipe->pending;
+  gboolean ok = cohort_import_tx_messages (pipe->tx, pending->messages, pending->n_messages,
+                                           error);
+
+  for (guint i = 0; ok && i < pending->n_reactions; i++)
+    ok = write_op (pipe, pending->reactions[i], error);
+  pending->n_messages = 0;
+  pending->n_reactions = 0;
+  return ok;
+}
+
+static gboolean
+reacts_to_last_pending (CohortImportPipe *pipe,
+                        const Op         *op)
+{
+  Pending *pending = pipe->pending;
+  const CohortMessageRecord *last;
+
+  if (pending->n_messages == 0)
+    return FALSE;
+  last = pending->messages[pending->n_messages - 1];
+  return last->community == community_id (pipe, op->community) &&
+         g_strcmp0 (last->platform_msg_id, op->u.reaction.msg_id) == 0;
+}
+
+/*
+ * Writes op, or keeps it for write_pending ().  What waits and what does not keeps the rows
+ * exactly those of writing each operation in turn:
+ * - a message's sender is added at once, as cohort_import_tx_message () would before the
+ *   row, so that members keep the order (and ids) they had; the message waits;
+ * - members, events and invites never read messages: written at once;
+ * - a reaction reads its message's row: it waits, after the messages, when it is to the last
+ *   waiting message (the exporters write a message's reactions right after it); anything
+ *   else is written after the waiting messages.
+ */
+static gboolean
+write_or_keep (CohortImportPipe  *pipe,
+               Op                *op,
+               GError           **error)
+{
+  Pending *pending = pipe->pending;
+  CohortMessageRecord *message;
+
+  switch (op->kind)
+    {
+    case OP_MESSAGE:
+      message = &op->u.message;
+      message->community = community_id (pipe, op->community);
+      if (message->member_uid != NULL &&
+          !cohort_import_tx_member (pipe->tx, message->community, message->member_uid, NULL,
+                                    FALSE, error))
+        return FALSE;
+      pending->messages[pending->n_messages++] = message;
+      return TRUE;
+    case OP_MEMBER:
+    case OP_EVENT:
+    case OP_INVITE:
+      return write_op (pipe, op, error);
+    case OP_REACTION:
+      if (reacts_to_last_pending (pipe, op))
+        {
+          pending->reactions[pending->n_reactions++] = op;
+          return TRUE;
+        }
+      break;
+    case OP_COMMUNITY:
+    default:
+      break;
+    }
+  return write_pending (pipe, error) && write_op (pipe, op, error);
 }
 
 static void
@@ -354,14 +440,19 @@ write_batch (CohortImportPipe *pipe,
              Batch            *batch,
              GCancellable     *cancellable)
 {
-  for (guint i = 0; i < batch->ops->len; i++)
-    if (!write_op (pipe, &g_array_index (batch->ops, Op, i), &pipe->write_error))
-      {
-        g_atomic_int_set (&pipe->failed, 1);
-        return;
-      }
-  if (g_cancellable_set_error_if_cancelled (cancellable, &pipe->write_error))
+  gboolean ok = TRUE;
+
+  /* The strings of the waiting operations live in the batch: all of it is written before
+   * the batch goes back to the parser. */
+  for (guint i = 0; ok && i < batch->ops->len; i++)
+    ok = write_or_keep (pipe, &g_array_index (batch->ops, Op, i), &pipe->write_error);
+  if (ok)
+    ok = write_pending (pipe, &pipe->write_error);
+  if (!ok || g_cancellable_set_error_if_cancelled (cancellable, &pipe->write_error))
     {
+      /* Nothing is written after a failure: what waited points into this batch. */
+      pipe->pending->n_messages = 0;
+      pipe->pending->n_reactions = 0;
       g_atomic_int_set (&pipe->failed, 1);
       return;
     }
@@ -390,6 +481,7 @@ cohort_import_pipe_run (CohortImportTx            *tx,
   pipe.parse = parse;
   pipe.parse_data = parse_data;
   pipe.community_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  pipe.pending = g_new0 (Pending, 1);
   pipe.full = g_async_queue_new ();
   pipe.empty = g_async_queue_new ();
   pipe.current = batch_new ();
@@ -416,6 +508,7 @@ cohort_import_pipe_run (CohortImportTx            *tx,
   g_async_queue_unref (pipe.full);
   g_async_queue_unref (pipe.empty);
   g_array_unref (pipe.community_ids);
+  g_free (pipe.pending);
 
   if (pipe.write_error != NULL)
     {

@@ -73,6 +73,7 @@ typedef struct
   GHashTable *stop_zh;          /* t -> TRUE */
   GHashTable *stop_en;
   GHashTable *emoticons;        /* name -> TRUE */
+  gsize       stop_max_bytes;   /* the longest entry of either stop list */
   char      **phrases;          /* core forms, ≥ 2 chars, longest first, NULL-terminated */
   guint       n_phrases;
   /* The phrases starting with each byte pair: pair_slot[(b0 << 8) | b1] is 0 or 1 + an
@@ -107,6 +108,17 @@ cmp_phrase_len_desc (gconstpointer a,
   return strcmp (pa, pb);
 }
 
+/* The key a phrase is filed under in pair_slot: its first two bytes when it starts with
+ * ASCII, else a 15-bit hash of its first three bytes — all of a CJK character, so 了解 is
+ * not a candidate wherever 亮 (the same first two bytes) occurs.  p must have the bytes. */
+static inline guint
+phrase_key (const guchar *p)
+{
+  if (p[0] < 0x80)
+    return ((guint) p[0] << 8) | p[1];
+  return 0x8000 | ((((guint) p[0] << 12) ^ ((guint) p[1] << 6) ^ p[2]) & 0x7FFF);
+}
+
 static void
 index_phrase_pairs (Tables *t)
 {
@@ -118,8 +130,8 @@ index_phrase_pairs (Tables *t)
   t->pair_slot = g_malloc0 (1 << 16);
   for (guint i = 0; i < t->n_phrases; i++)
     {
-      const guchar *ph = (const guchar *) t->phrases[i];
-      guint pair = (ph[0] << 8) | ph[1];
+      /* ≥ 2 characters: two bytes after ASCII, four or more after anything else. */
+      guint pair = phrase_key ((const guchar *) t->phrases[i]);
 
       if (t->pair_slot[pair] == 0)
         t->pair_slot[pair] = (guint8) ++n_slots;
@@ -139,9 +151,15 @@ tables_init (gpointer data)
   t->emoticons = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < G_N_ELEMENTS (stop_zh); i++)
-    g_hash_table_add (t->stop_zh, (gpointer) stop_zh[i]);
+    {
+      g_hash_table_add (t->stop_zh, (gpointer) stop_zh[i]);
+      t->stop_max_bytes = MAX (t->stop_max_bytes, strlen (stop_zh[i]));
+    }
   for (guint i = 0; i < G_N_ELEMENTS (stop_en); i++)
-    g_hash_table_add (t->stop_en, (gpointer) stop_en[i]);
+    {
+      g_hash_table_add (t->stop_en, (gpointer) stop_en[i]);
+      t->stop_max_bytes = MAX (t->stop_max_bytes, strlen (stop_en[i]));
+    }
   for (guint i = 0; i < G_N_ELEMENTS (emoticon_names); i++)
     g_hash_table_add (t->emoticons, (gpointer) emoticon_names[i]);
 
@@ -375,6 +393,32 @@ next_char (const char *p,
     }
   *len = 4;
   return ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+}
+
+/*
+ * memmem for the short needles here: memchr for the first byte, then memcmp.  glibc's
+ * strstr and memmem set up a two-way search on every call, which costs more than the
+ * search itself on chat-sized text.
+ */
+static const char *
+find_bytes (const char *hay,
+            gsize       hay_len,
+            const char *needle,
+            gsize       needle_len)
+{
+  const char *end = hay + hay_len;
+
+  if (needle_len == 0)
+    return hay;
+  for (const char *p = hay; (gsize) (end - p) >= needle_len; p++)
+    {
+      p = memchr (p, needle[0], (gsize) (end - p) - needle_len + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, needle_len) == 0)
+        return p;
+    }
+  return NULL;
 }
 
 /* Whether every character of text has all of the flags. */
@@ -619,6 +663,151 @@ strdown_fast (const char *text,
   return out;
 }
 
+/* The length of the leading mentions of s: "@张三 " (WeChat's U+2005 is a space after NFKC)
+ * and Discord "<@123>".  A mention not followed by whitespace is kept: without a separator
+ * we cannot tell where the name ends, and eating the whole message would make it SHORT. */
+static gsize
+leading_mentions_length (const char *s)
+{
+  const char *start = s;
+
+  for (;;)
+    {
+      gsize cut = 0;
+
+      if (s[0] == '@')
+        {
+          const char *sp = strpbrk (s, " \n");
+          if (sp)
+            cut = (gsize) (sp - s) + 1;
+        }
+      else if (g_str_has_prefix (s, "<@"))
+        {
+          const char *gt = strchr (s, '>');
+          if (gt)
+            {
+              cut = (gsize) (gt - s) + 1;
+              if (s[cut] == ' ' || s[cut] == '\n')
+                cut++;
+            }
+        }
+      if (cut == 0)
+        return (gsize) (s - start);
+      s += cut;
+    }
+}
+
+static gboolean
+has_question_mark (const char *s)
+{
+  gsize n = strlen (s);
+
+  return memchr (s, '?', n) != NULL || find_bytes (s, n, "？", strlen ("？")) != NULL;
+}
+
+/* Trims trailing punctuation 。！!~～.…?？ (and the spaces between them) in place. */
+static void
+trim_trailing (char *s)
+{
+  char *end = s + strlen (s);
+
+  while (end > s)
+    {
+      char *prev = g_utf8_find_prev_char (s, end);
+
+      if (prev == NULL || !is_trailing_trim (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+  *end = '\0';
+}
+
+/* Whether this process lowercases I and J to i and j: not under a Turkic locale (İ/ı).
+ * Lithuanian differs only before combining marks, which are not NFKC-inert, so text with
+ * them never reaches the fast path. */
+static gboolean
+plain_i_and_j (void)
+{
+  static gsize plain = 0;
+
+  if (g_once_init_enter (&plain))
+    {
+      g_autofree char *lower = g_utf8_strdown ("IJ", -1);
+
+      g_once_init_leave (&plain, strcmp (lower, "ij") == 0 ? 2 : 1);
+    }
+  return plain == 2;
+}
+
+/*
+ * normalize_full () in one pass, for the usual chat text: every character ASCII, NFKC-inert
+ * or a full-width form of ASCII (so NFKC maps each character on its own, as nfkc_simple ()
+ * explains); no zero-width character; no character whose lowercase depends on the locale or
+ * its neighbours (CP_CASE_CONTEXT, as strdown_fast ()); and no line strip_quotes () could
+ * drop or keep from — that needs a line starting with '>' or '-' (after spaces, tabs and CR)
+ * or a 「 quote.  Mapping, whitespace collapsing and lowercasing then commute, so they are
+ * done together into one buffer.  NULL for any other text, which takes the general path.
+ */
+static char *
+normalize_fast (const char *text,
+                gsize       n,
+                gboolean   *has_question)
+{
+  g_autofree char *out = g_malloc (n + 1);   /* no step makes the text longer */
+  gboolean pending_space = FALSE, pending_nl = FALSE, line_start = TRUE;
+  gsize w = 0, len, cut;
+
+  for (const char *p = text; *p; p += len)
+    {
+      gunichar ch = next_char (p, &len);
+      guint flags;
+
+      if (ch == 0x3000)
+        ch = ' ';
+      else if (ch >= 0xFF01 && ch <= 0xFF5E)
+        ch -= 0xFEE0;
+      flags = cp_flags (ch);
+      if ((ch == 'I' || ch == 'J') && plain_i_and_j ())
+        flags &= ~CP_CASE_CONTEXT;
+      if ((ch >= 0x80 && !(flags & CP_NFKC_INERT)) || (flags & (CP_ZERO_WIDTH | CP_CASE_CONTEXT)) ||
+          ch == 0x300C /* 「 */)
+        return NULL;
+      if (line_start)
+        {
+          if (ch == '>' || ch == '-')
+            return NULL;
+          line_start = ch == ' ' || ch == '\t' || ch == '\r';
+        }
+      if (ch == '\n')
+        line_start = TRUE;
+
+      if (flags & CP_SPACE)
+        {
+          pending_space = TRUE;
+          pending_nl |= (ch == '\n' || ch == '\r' || ch == 0x2028 || ch == 0x2029);
+          continue;
+        }
+      if (pending_space && w > 0)
+        out[w++] = pending_nl ? '\n' : ' ';
+      pending_space = pending_nl = FALSE;
+      if (ch < 0x80)
+        out[w++] = (char) (ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+      else
+        {
+          memcpy (out + w, p, len);
+          w += len;
+        }
+    }
+  out[w] = '\0';
+
+  if ((cut = leading_mentions_length (out)) > 0)
+    memmove (out, out + cut, w - cut + 1);
+  if (has_question)
+    *has_question = has_question_mark (out);
+  trim_trailing (out);
+  return g_steal_pointer (&out);
+}
+
 static char *
 normalize_full (const char *text,
                 gboolean    reference,
@@ -630,13 +819,15 @@ normalize_full (const char *text,
   g_autoptr(GString) c = NULL;
   gboolean pending_space = FALSE, pending_nl = FALSE;
   const char *run, *p;
-  char *lower, *end;
+  char *lower, *fast;
   gsize len;
 
   if (text == NULL)
     text = "";
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
+  if (!reference && (fast = normalize_fast (text, strlen (text), has_question)) != NULL)
+    return fast;
 
   if (reference || (folded = nfkc_simple (text)) == NULL)
     folded = nfkc (text);
@@ -680,51 +871,13 @@ normalize_full (const char *text,
     }
   g_string_append_len (c, run, p - run);
 
-  /* Leading mentions: "@张三 " (WeChat's U+2005 is a space after NFKC) and Discord
-   * "<@123>".  A mention not followed by whitespace is kept: without a separator we
-   * cannot tell where the name ends, and eating the whole message would make it SHORT. */
-  for (;;)
-    {
-      gsize cut = 0;
-
-      if (c->str[0] == '@')
-        {
-          const char *sp = strpbrk (c->str, " \n");
-          if (sp)
-            cut = (gsize) (sp - c->str) + 1;
-        }
-      else if (g_str_has_prefix (c->str, "<@"))
-        {
-          const char *gt = strchr (c->str, '>');
-          if (gt)
-            {
-              cut = (gsize) (gt - c->str) + 1;
-              if (c->str[cut] == ' ' || c->str[cut] == '\n')
-                cut++;
-            }
-        }
-      if (cut == 0)
-        break;
-      g_string_erase (c, 0, (gssize) cut);
-    }
+  g_string_erase (c, 0, (gssize) leading_mentions_length (c->str));
 
   if (has_question)
-    *has_question = strchr (c->str, '?') != NULL || strstr (c->str, "？") != NULL;
+    *has_question = has_question_mark (c->str);
 
   lower = reference ? g_utf8_strdown (c->str, (gssize) c->len) : strdown_fast (c->str, c->len);
-
-  /* Trim trailing punctuation 。！!~～.…?？ (and the spaces between them). */
-  end = lower + strlen (lower);
-  while (end > lower)
-    {
-      char *prev = g_utf8_find_prev_char (lower, end);
-
-      if (prev == NULL || !is_trailing_trim (g_utf8_get_char (prev)))
-        break;
-      end = prev;
-    }
-  *end = '\0';
-
+  trim_trailing (lower);
   return lower;
 }
 
@@ -771,7 +924,7 @@ match_emoticon_code (const Tables *tab,
       return 0;
     }
 
-  if (p[0] == '/')
+  if (p[0] == '/' && (guchar) p[1] >= 0x80)
     {
       gsize best = 0;
 
@@ -859,6 +1012,7 @@ struct _CohortMech
   char           *chain;        /* numbered lines of the last chain-like message */
   guint           chain_lines;
   gboolean        reference;    /* no fast paths: ICU and GLib per message and character */
+  GString        *core;         /* scratch for each message's `core` */
 };
 
 /*
@@ -870,15 +1024,18 @@ static void
 analyse (CohortMech *self,
          const char *t,
          GString    *core,
+         glong      *core_chars,
          gboolean   *all_emoji)
 {
   const Tables *tab = tables_get ();
   gsize n8 = strlen (t);
   g_autofree guint8 *bound = NULL;
   gboolean ascii = TRUE;
-  gsize pos = 0, len;
+  gsize pos = 0, len, base = core->len;
+  char *w;
 
   *all_emoji = n8 > 0;
+  *core_chars = 0;
 
   for (gsize i = 0; i < n8; i++)
     if ((guchar) t[i] >= 0x80)
@@ -923,6 +1080,9 @@ analyse (CohortMech *self,
         }
     }
 
+  /* core is t less some characters, so it fits: written in place, one byte copy each. */
+  g_string_set_size (core, base + n8);
+  w = core->str + base;
   while (pos < n8)
     {
       gsize code, end;
@@ -960,15 +1120,21 @@ analyse (CohortMech *self,
           for (const char *q = t + pos; q < t + end; q += len)
             {
               gunichar ch = next_char (q, &len);
+              gboolean dropped = self == NULL || self->reference ? is_dropped_from_core (ch)
+                                                                 : (cp_flags (ch) & CP_NOT_CORE) != 0;
 
-              if (self == NULL || self->reference)
-                append_core_char (core, ch);
-              else if (!(cp_flags (ch) & CP_NOT_CORE))
-                g_string_append_len (core, q, (gssize) len);
+              /* Valid UTF-8 re-encodes to the same bytes. */
+              if (!dropped)
+                {
+                  memcpy (w, q, len);
+                  w += len;
+                  ++*core_chars;
+                }
             }
         }
       pos = end;
     }
+  g_string_truncate (core, (gsize) (w - core->str));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -984,10 +1150,17 @@ match_repeat (const char         *s,
               guint               min_reps,
               gboolean            final_h)
 {
-  gsize n = strlen (s);
+  gsize n;
   gint8 reps[257];
+  gboolean starts = FALSE;
 
-  if (n == 0 || n > 256)
+  /* Most texts start with none of the alternatives: no table to fill. */
+  for (guint a = 0; a < n_alts && !starts; a++)
+    starts = s[0] == alts[a][0] && strncmp (s, alts[a], strlen (alts[a])) == 0;
+  if (!starts)
+    return FALSE;
+  n = strlen (s);
+  if (n > 256)
     return FALSE;
   memset (reps, -1, sizeof reps);       /* -1: unreachable; else repetitions, capped */
   reps[0] = 0;
@@ -1030,7 +1203,7 @@ is_pattern (const char *t)
     return TRUE;
 
   /* ^[68]{2,}$ and punctuation only */
-  for (p = t, n = 0; *p; p = g_utf8_next_char (p), n++)
+  for (p = t, n = 0; *p && (all_68 || all_punct); p = g_utf8_next_char (p), n++)
     {
       gunichar ch = g_utf8_get_char (p);
 
@@ -1058,7 +1231,14 @@ possible_phrases (const Tables *tab,
   memset (mask, 0, sizeof *mask);
   for (gsize i = 0; i + 1 < n; i++)
     {
-      guint slot = tab->pair_slot[((guchar) s[i] << 8) | (guchar) s[i + 1]];
+      guchar b = (guchar) s[i];
+      guint slot;
+
+      if ((b & 0xC0) == 0x80)
+        continue;                       /* a phrase starts where a character does */
+      if (b >= 0x80 && i + 2 >= n)
+        break;
+      slot = tab->pair_slot[phrase_key ((const guchar *) s + i)];
 
       if (slot != 0)
         for (guint w = 0; w < MASK_WORDS; w++)
@@ -1070,33 +1250,62 @@ possible_phrases (const Tables *tab,
   return any != 0;
 }
 
-/* residual_length () that looks only for phrases whose first two bytes occur in the
- * text, recomputed after each deletion (a deletion can join a new pair). */
+/* The first phrase at or after `from` that the mask allows, or MAX_PHRASES. */
+static guint
+next_phrase (const PhraseMask *mask,
+             guint             from)
+{
+  for (guint w = from / 64; w < MASK_WORDS; w++)
+    {
+      guint64 bits = mask->bits[w];
+
+      if (w == from / 64)
+        bits &= ~G_GUINT64_CONSTANT (0) << (from % 64);
+      if (bits != 0)
+        return w * 64 + (guint) __builtin_ctzll (bits);
+    }
+  return MAX_PHRASES;
+}
+
+/* residual_length () that looks only for the phrases whose key (phrase_key ()) occurs in
+ * the text, recomputed after each deletion (a deletion can join a new pair), in a buffer
+ * of its own on the stack when the text is short. */
 static glong
 residual_length_fast (const Tables *tab,
-                      const char   *core)
+                      const char   *core,
+                      gsize         core_bytes,
+                      glong         core_len)
 {
-  g_autoptr(GString) r = g_string_new (core);
+  char stack[512];
+  g_autofree char *heap = NULL;
+  char *r;
+  gsize n = core_bytes;
   PhraseMask mask;
-  gboolean any = possible_phrases (tab, r->str, r->len, &mask);
+  gboolean any = possible_phrases (tab, core, core_bytes, &mask);
 
-  for (guint i = 0; any && i < tab->n_phrases && r->len > 0; i++)
+  /* Deleting only shortens: a core of at most one character is short already, and one
+   * without a phrase's key stays as it is. */
+  if (core_len <= 1 || !any)
+    return core_len;
+  r = core_bytes < sizeof stack ? stack : (heap = g_malloc (core_bytes + 1));
+  memcpy (r, core, core_bytes + 1);
+  for (guint i = next_phrase (&mask, 0); i < tab->n_phrases && n > 0; i = next_phrase (&mask, i + 1))
     {
       const char *ph = tab->phrases[i];
+      gsize l = strlen (ph);
       gboolean erased = FALSE;
       char *hit;
 
-      if (!(mask.bits[i / 64] & (G_GUINT64_CONSTANT (1) << (i % 64))))
-        continue;
-      while ((hit = strstr (r->str, ph)) != NULL)
+      while ((hit = (char *) find_bytes (r, n, ph, l)) != NULL)
         {
-          g_string_erase (r, hit - r->str, (gssize) strlen (ph));
+          memmove (hit, hit + l, n - (gsize) (hit - r) - l + 1);
+          n -= l;
           erased = TRUE;
         }
-      if (erased)
-        any = possible_phrases (tab, r->str, r->len, &mask);
+      if (erased && !possible_phrases (tab, r, n, &mask))
+        break;
     }
-  return g_utf8_strlen (r->str, (gssize) r->len);
+  return g_utf8_strlen (r, (gssize) n);
 }
 
 static glong
@@ -1118,10 +1327,16 @@ residual_length (const Tables *tab,
 }
 
 static gboolean
-has_url (const char *t)
+has_url (const char *t,
+         gsize       n)
 {
-  return strstr (t, "http://") != NULL || strstr (t, "https://") != NULL ||
-         strstr (t, "www.") != NULL;
+  /* One search for "://" instead of one per scheme. */
+  for (const char *sep = find_bytes (t, n, "://", 3); sep != NULL;
+       sep = find_bytes (sep + 1, n - (gsize) (sep + 1 - t), "://", 3))
+    if ((sep - t >= 4 && memcmp (sep - 4, "http", 4) == 0) ||
+        (sep - t >= 5 && memcmp (sep - 5, "https", 5) == 0))
+      return TRUE;
+  return find_bytes (t, n, "www.", 4) != NULL;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1157,13 +1372,30 @@ is_numbered_line (const char *line,
 }
 
 static gboolean
+has_line_starting_with_digit (const char *t)
+{
+  if (g_ascii_isdigit (t[0]))
+    return TRUE;
+  for (const char *nl = strchr (t, '\n'); nl != NULL; nl = strchr (nl + 1, '\n'))
+    if (g_ascii_isdigit (nl[1]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 check_chain (CohortMech *self,
              const char *t)
 {
-  g_autoptr(GString) numbered = g_string_new (NULL);
+  g_autoptr(GString) numbered = NULL;
   guint n_lines = 0, n_numbered = 0;
   gboolean chain = g_str_has_prefix (t, "#接龙");
   gboolean chain_like;
+
+  /* Without a numbered line the state stays as it is: most messages end here. */
+  if (!has_line_starting_with_digit (t))
+    return chain;
+
+  numbered = g_string_new (NULL);
 
   for (const char *line = t; *line;)
     {
@@ -1254,6 +1486,7 @@ cohort_mech_new (void)
   self->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, member_state_free);
   self->echo = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, echo_entry_free);
   g_queue_init (&self->echo_order);
+  self->core = g_string_sized_new (256);
   return self;
 }
 
@@ -1268,6 +1501,7 @@ cohort_mech_free (CohortMech *self)
   g_hash_table_unref (self->echo);
   g_hash_table_unref (self->members);
   g_free (self->chain);
+  g_string_free (self->core, TRUE);
   g_free (self);
 }
 
@@ -1335,10 +1569,12 @@ cohort_mech_classify (CohortMech *self,
 {
   const Tables *tab = tables_get ();
   CohortMechReason reason = COHORT_MECH_NONE;
+  MemberState *m = NULL;
   g_autofree char *t = NULL;
-  g_autoptr(GString) core = g_string_new (NULL);
+  GString *core = self->core;
   gboolean has_q = FALSE, all_emoji = FALSE, exempt, dup = FALSE, echo = FALSE, chain;
   glong core_len;
+  gsize t_bytes;
 
   g_return_val_if_fail (self != NULL, COHORT_MECH_NONE);
 
@@ -1346,10 +1582,11 @@ cohort_mech_classify (CohortMech *self,
     return COHORT_MECH_NONE;
 
   t = normalize_full (text, self->reference, &has_q);
-  analyse (self, t, core, &all_emoji);
-  core_len = g_utf8_strlen (core->str, (gssize) core->len);
+  t_bytes = strlen (t);
+  g_string_truncate (core, 0);
+  analyse (self, t, core, &core_len, &all_emoji);
 
-  exempt = has_attachment_or_url || has_url (t) ||
+  exempt = has_attachment_or_url || has_url (t, t_bytes) ||
            kind == COHORT_MESSAGE_IMAGE || kind == COHORT_MESSAGE_VOICE ||
            kind == COHORT_MESSAGE_VIDEO || kind == COHORT_MESSAGE_FILE ||
            kind == COHORT_MESSAGE_LINK;
@@ -1358,21 +1595,22 @@ cohort_mech_classify (CohortMech *self,
   if (kind == COHORT_MESSAGE_STICKER)
     reason = COHORT_MECH_STICKER;
   for (guint i = 0; reason == COHORT_MECH_NONE && i < G_N_ELEMENTS (sticker_placeholders); i++)
-    if (strcmp (t, sticker_placeholders[i]) == 0)
+    if (t[0] == sticker_placeholders[i][0] && strcmp (t, sticker_placeholders[i]) == 0)
       reason = COHORT_MECH_STICKER;
 
   if (reason == COHORT_MECH_NONE && !exempt)
     {
       if (t[0] != '\0' && all_emoji)
         reason = COHORT_MECH_EMOJI_ONLY;
-      else if (g_hash_table_contains (tab->stop_zh, t))
+      else if (t_bytes <= tab->stop_max_bytes && g_hash_table_contains (tab->stop_zh, t))
         reason = COHORT_MECH_STOPLIST_ZH;
-      else if (g_hash_table_contains (tab->stop_en, t))
+      else if (t_bytes <= tab->stop_max_bytes && g_hash_table_contains (tab->stop_en, t))
         reason = COHORT_MECH_STOPLIST_EN;
       else if (is_pattern (t))
         reason = COHORT_MECH_PATTERN;
-      else if ((self->reference || tab->pair_slot == NULL ? residual_length (tab, core->str)
-                                                          : residual_length_fast (tab, core->str)) <= 1 &&
+      else if ((self->reference || tab->pair_slot == NULL
+                  ? residual_length (tab, core->str)
+                  : residual_length_fast (tab, core->str, core->len, core_len)) <= 1 &&
                !(has_q && core_len >= 2))
         reason = COHORT_MECH_SHORT;
     }
@@ -1383,7 +1621,6 @@ cohort_mech_classify (CohortMech *self,
   if (member_uid != NULL)
     {
       gpointer key = NULL, value = NULL;
-      MemberState *m;
 
       if (g_hash_table_lookup_extended (self->members, member_uid, &key, &value))
         {
@@ -1397,14 +1634,18 @@ cohort_mech_classify (CohortMech *self,
           key = g_strdup (member_uid);
           g_hash_table_insert (self->members, key, m);
         }
-      g_free (m->last_t);
-      m->last_t = g_strdup (t);
       m->last_ts = ts;
 
       if (t[0] != '\0' && core_len <= ECHO_MAX_CORE)
         echo = echo_add (self, key, ts, t);
     }
   chain = t[0] != '\0' && check_chain (self, t);
+  if (m != NULL)
+    {
+      /* The member keeps this t as their last. */
+      g_free (m->last_t);
+      m->last_t = g_steal_pointer (&t);
+    }
 
   if (reason != COHORT_MECH_NONE)
     return reason;
