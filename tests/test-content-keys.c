@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "cohort-content-keys-private.h"
+#include "cohort-content-keys.h"
 
 /*
  * The count behind every content key: how many times a digest was seen before in its chat.
@@ -120,38 +120,6 @@ test_make_every_length (void)
     }
 }
 
-/* Both ways of computing the SHA-1 (written out, and with the CPU's SHA instructions where
- * it has them) against GChecksum, over 0–299 bytes of varied content. */
-static void
-test_sha1_both_ways (void)
-{
-  for (int way = 0; way < 2; way++)
-    {
-      gboolean accelerated = way == 1;
-
-      if (accelerated && !_cohort_sha1_accelerated ())
-        {
-          g_test_message ("this CPU has no SHA instructions");
-          continue;
-        }
-      for (guint len = 0; len < 300; len++)
-        {
-          g_autofree guint8 *data = g_malloc (len + 72);
-          g_autofree char *expected = NULL;
-          char hex[41];
-          guint8 digest[20];
-
-          for (guint i = 0; i < len; i++)
-            data[i] = (guint8)(i * 131 + len);
-          expected = g_compute_checksum_for_data (G_CHECKSUM_SHA1, data, len);
-          _cohort_sha1_padded (data, len, accelerated, digest);
-          for (guint i = 0; i < 20; i++)
-            g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
-          g_assert_cmpstr (hex, ==, expected);
-        }
-    }
-}
-
 /* Past 65 535 repeats the count lives in the overflow table, for made keys too. */
 static void
 test_make_overflow (void)
@@ -177,6 +145,5 @@ main (int   argc,
   g_test_add_func ("/cohort/content-keys/make", test_make);
   g_test_add_func ("/cohort/content-keys/make-overflow", test_make_overflow);
   g_test_add_func ("/cohort/content-keys/make-every-length", test_make_every_length);
-  g_test_add_func ("/cohort/content-keys/sha1-both-ways", test_sha1_both_ways);
   return g_test_run ();
 }
