@@ -32,7 +32,10 @@
  * id is "0", become one community per channel.
  */
 
-#define CHUNK_SIZE (256 * 1024)
+/* Larger than the importer's GBufferedInputStream (4 × COHORT_SNIFF_SIZE), so that once
+ * the sniffed head is used up each read goes straight to the file instead of through the
+ * buffer and one more copy of the whole export. */
+#define CHUNK_SIZE (512 * 1024)
 #define CANCEL_EVERY 2048
 #define CSV_MAX_RECORD (4 * 1024 * 1024)
 

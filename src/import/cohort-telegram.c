@@ -31,7 +31,10 @@
  * §0.4).
  */
 
-#define CHUNK_SIZE (256 * 1024)
+/* Larger than the importer's GBufferedInputStream (4 × COHORT_SNIFF_SIZE), so that once
+ * the sniffed head is used up each read goes straight to the file instead of through the
+ * buffer and one more copy of the whole export. */
+#define CHUNK_SIZE (512 * 1024)
 #define AMBIGUOUS "\x01"
 
 typedef enum
