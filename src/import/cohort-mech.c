@@ -1625,8 +1625,9 @@ cohort_mech_classify (CohortMech *self,
       if (g_hash_table_lookup_extended (self->members, member_uid, &key, &value))
         {
           m = value;
-          dup = t[0] != '\0' && m->last_t != NULL && strcmp (m->last_t, t) == 0 &&
-                ts - m->last_ts <= DUP_WINDOW_S;
+          /* The time first: it is at hand, the last text is elsewhere in memory. */
+          dup = t[0] != '\0' && ts - m->last_ts <= DUP_WINDOW_S && m->last_t != NULL &&
+                strcmp (m->last_t, t) == 0;
         }
       else
         {
