@@ -38,6 +38,8 @@ struct _CohortImportTx
   CohortDb          *db;
   sqlite3_stmt      *stmts[N_STMTS];
   GHashTable        *member_ids;   /* community → (uid → MemberEntry) seen in this import */
+  GHashTable        *last_members; /* borrowed from member_ids: last_community's */
+  gint64             last_community;
   GHashTable        *touched;      /* community ids (gint64*) whose spans need rebuilding */
   gboolean           wall_clock;   /* this file's times carry no offset */
   GHashTable        *shifts;       /* community → ZoneShift, for wall-clock times read in
@@ -1232,17 +1234,23 @@ typedef struct
   gboolean bot;
 } MemberEntry;
 
+/* Each message asks once or twice, nearly always for the community the one before asked for. */
 static GHashTable *
 community_members (CohortImportTx *tx,
                    gint64          community)
 {
-  GHashTable *members = g_hash_table_lookup (tx->member_ids, &community);
+  GHashTable *members;
 
+  if (tx->last_members != NULL && tx->last_community == community)
+    return tx->last_members;
+  members = g_hash_table_lookup (tx->member_ids, &community);
   if (members == NULL)
     {
       members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_hash_table_insert (tx->member_ids, g_memdup2 (&community, sizeof community), members);
     }
+  tx->last_members = members;
+  tx->last_community = community;
   return members;
 }
 
