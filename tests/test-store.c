@@ -693,6 +693,66 @@ test_first_import_index_order (Fixture       *f,
   cohort_db_close (db);
 }
 
+/* One reaction import: 👍 counted `up` times on message 1, ❤ twice on it, and 🎉 on a message
+ * that is not there (nor anywhere: no id). */
+static CohortImportCounts
+write_reactions (CohortDb *db,
+                 gint64    up)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportTx *tx = cohort_db_begin_import (db, "reactions", "test", &error);
+  CohortMessageRecord m = { 0, };
+  CohortImportCounts counts;
+
+  m.community = cohort_import_tx_community (tx, "telegram", "55", "Reactions", NULL, "UTC", &error);
+  m.platform_msg_id = "1";
+  m.member_uid = "user1";
+  m.ts = T0 + 100;
+  m.text = "hi";
+  m.length = 2;
+  g_assert_true (cohort_import_tx_message (tx, &m, &error));
+  g_assert_true (cohort_import_tx_reaction (tx, m.community, "1", "👍", up, &error));
+  g_assert_true (cohort_import_tx_reaction (tx, m.community, "1", "❤", 2, &error));
+  g_assert_true (cohort_import_tx_reaction (tx, m.community, "404", "🎉", 1, &error));
+  g_assert_true (cohort_import_tx_reaction (tx, m.community, NULL, "🎉", 1, &error));
+  counts = *cohort_import_tx_get_counts (tx);
+  g_assert_true (cohort_import_tx_commit (tx, &error));
+  g_assert_no_error (error);
+  return counts;
+}
+
+/* Reactions are added once, their count follows the latest export, and a reaction to a
+ * message that is not there adds nothing. */
+static void
+test_reactions (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char reactions[] =
+    "SELECT group_concat (r.emoji || '=' || r.count || '@' || r.import_run, ' ') FROM "
+    "(SELECT * FROM reaction ORDER BY id) r";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *again = NULL, *recounted = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportCounts counts;
+
+  counts = write_reactions (db, 3);
+  g_assert_cmpint (counts.reactions_added, ==, 2);
+  first = raw_text (f->path, reactions);
+  g_assert_cmpstr (first, ==, "👍=3@1 ❤=2@1");
+
+  counts = write_reactions (db, 3);
+  g_assert_cmpint (counts.reactions_added, ==, 0);
+  again = raw_text (f->path, reactions);
+  g_assert_cmpstr (again, ==, first);
+
+  /* A later export counts 👍 five times: the row is updated, not added. */
+  counts = write_reactions (db, 5);
+  g_assert_cmpint (counts.reactions_added, ==, 0);
+  recounted = raw_text (f->path, reactions);
+  g_assert_cmpstr (recounted, ==, "👍=5@1 ❤=2@1");
+  cohort_db_close (db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -706,6 +766,7 @@ main (int    argc,
   g_test_add ("/cohort/store/idempotent", Fixture, NULL, fixture_setup, test_idempotent, fixture_teardown);
   g_test_add ("/cohort/store/rollback", Fixture, NULL, fixture_setup, test_rollback, fixture_teardown);
   g_test_add ("/cohort/store/spans-and-snapshot", Fixture, NULL, fixture_setup, test_spans_and_snapshot, fixture_teardown);
+  g_test_add ("/cohort/store/reactions", Fixture, NULL, fixture_setup, test_reactions, fixture_teardown);
   g_test_add ("/cohort/store/messages-at-once", Fixture, NULL, fixture_setup, test_messages_at_once, fixture_teardown);
   g_test_add ("/cohort/store/messages-at-once-repeated", Fixture, NULL, fixture_setup,
               test_messages_at_once_repeated, fixture_teardown);
