@@ -14,6 +14,7 @@
 #include "cohort-format.h"
 #include "cohort-import-pipe.h"
 #include "cohort-mech.h"
+#include "cohort-snapshot.h"
 
 /*
  * DiscordChatExporter exports (FORMATS.md §2b), JSON and CSV.
@@ -167,27 +168,10 @@ digits_at (const char *s,
   return TRUE;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
- * days_from_civil). */
-static gint64
-days_from_civil (int y,
-                 int m,
-                 int d)
-{
-  int era, yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return (gint64) era * 146097 + doe - 719468;
-}
-
 /*
  * The form every DiscordChatExporter timestamp has, "2024-03-01T10:00:00.1234567+08:00"
- * (0–7 fractional digits, an offset or Z), read without a GDateTime and a GTimeZone per
- * message.  FALSE for anything else, which GLib's ISO-8601 parser then reads: the fields
+ * (0–7 fractional digits, an offset or Z), read with cohort_day_from_ymd () instead of a
+ * GDateTime and a GTimeZone per message.  FALSE for anything else, which GLib's ISO-8601 parser then reads: the fields
  * are range-checked here so that the two never disagree on what a valid time is.
  */
 static gboolean
@@ -226,7 +210,7 @@ parse_timestamp_fast (const char *s,
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] ||
       (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59)
     return FALSE;
-  *ts = days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+  *ts = (gint64) cohort_day_from_ymd (y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
         sign * (oh * 3600 + om * 60);
   return TRUE;
 }

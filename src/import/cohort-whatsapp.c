@@ -14,6 +14,7 @@
 #include "cohort-format.h"
 #include "cohort-import-pipe.h"
 #include "cohort-mech.h"
+#include "cohort-snapshot.h"
 
 /*
  * WhatsApp "Export chat" text (FORMATS.md §2c), as a .txt or inside a .zip.
@@ -721,21 +722,6 @@ typedef struct
   gint64 start;
 } DayCache;
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static gint64
-days_from_civil (int year,
-                 int month,
-                 int day)
-{
-  int y = year - (month <= 2);
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int year_of_era = y - era * 400;
-  int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-
-  return (gint64) era * 146097 + day_of_era - 719468;
-}
-
 static void
 day_cache_fill (DayCache  *cache,
                 GTimeZone *tz,
@@ -745,7 +731,7 @@ day_cache_fill (DayCache  *cache,
 {
   g_autoptr(GDateTime) first = g_date_time_new (tz, year, month, day, 0, 0, 0);
   g_autoptr(GDateTime) last = g_date_time_new (tz, year, month, day, 23, 59, 59);
-  gint64 midnight = days_from_civil (year, month, day) * 86400;
+  gint64 midnight = (gint64) cohort_day_from_ymd (year, month, day) * 86400;
   gint64 u0, u1, o0, o1;
 
   cache->year = year;
