@@ -1118,14 +1118,41 @@ static const char * const system_anchors[] = {
   "群", "離開", "添加", "新增", "移除", "端",
 };
 
-static guint8 anchor_pairs[256 * 256 / 8];
-static guint8 anchor_firsts[256];   /* the anchors' first bytes: a cheaper first test */
-
 static guint
 byte_pair (const char *p)
 {
   return (guint)(guchar) p[0] << 8 | (guchar) p[1];
 }
+
+/* A set of byte pairs, and of their first bytes for a cheaper first test. */
+typedef struct
+{
+  guint8 pairs[256 * 256 / 8];
+  guint8 firsts[256];
+} PairSet;
+
+static void
+pair_set_add (PairSet *set,
+              guint    pair)
+{
+  set->pairs[pair >> 3] |= 1 << (pair & 7);
+  set->firsts[pair >> 8] = 1;
+}
+
+/* Whether the pair starting at p is in the set; p[1] must be readable. */
+static inline gboolean
+pair_set_has (const PairSet *set,
+              const char    *p)
+{
+  guint pair;
+
+  if (!set->firsts[(guchar) p[0]])
+    return FALSE;
+  pair = byte_pair (p);
+  return (set->pairs[pair >> 3] & (1 << (pair & 7))) != 0;
+}
+
+static PairSet system_pairs;
 
 static gboolean
 has_system_anchor (const char *text)
@@ -1135,25 +1162,16 @@ has_system_anchor (const char *text)
   if (g_once_init_enter (&pairs_ready))
     {
       for (guint i = 0; i < G_N_ELEMENTS (system_anchors); i++)
-        {
-          guint pair = byte_pair (system_anchors[i]);
-          anchor_pairs[pair >> 3] |= 1 << (pair & 7);
-          anchor_firsts[pair >> 8] = 1;
-        }
+        pair_set_add (&system_pairs, byte_pair (system_anchors[i]));
       g_once_init_leave (&pairs_ready, 1);
     }
 
   for (const char *p = text; p[0] != '\0'; p++)
     {
-      guint pair;
-
-      if (!anchor_firsts[(guchar) p[0]])
-        continue;
-      pair = byte_pair (p);
-      if (!(anchor_pairs[pair >> 3] & (1 << (pair & 7))))
+      if (!pair_set_has (&system_pairs, p))
         continue;
       for (guint i = 0; i < G_N_ELEMENTS (system_anchors); i++)
-        if (byte_pair (system_anchors[i]) == pair &&
+        if (byte_pair (system_anchors[i]) == byte_pair (p) &&
             strncmp (p, system_anchors[i], strlen (system_anchors[i])) == 0)
           return TRUE;
     }
@@ -1508,15 +1526,7 @@ typedef struct
  */
 static const char * const name_anchors[] = { " created group ", "Gruppe ", "创建了", "建立了" };
 
-static guint8 name_pairs[256 * 256 / 8];
-static guint8 name_firsts[256];   /* the first bytes of those pairs: a cheaper first test */
-
-static void
-mark_pair (guint pair)
-{
-  name_pairs[pair >> 3] |= 1 << (pair & 7);
-  name_firsts[pair >> 8] = 1;
-}
+static PairSet name_pairs;
 
 static gboolean
 is_mark_or_exotic_space (const guchar *u,
@@ -1541,24 +1551,19 @@ raw_body_may_name_group (const char *text,
   if (g_once_init_enter (&pairs_ready))
     {
       for (guint i = 0; i < G_N_ELEMENTS (name_anchors); i++)
-        mark_pair (byte_pair (name_anchors[i]));
-      mark_pair (0xC2A0);
-      mark_pair (0xEFBB);
-      mark_pair (0xE280);
+        pair_set_add (&name_pairs, byte_pair (name_anchors[i]));
+      pair_set_add (&name_pairs, 0xC2A0);
+      pair_set_add (&name_pairs, 0xEFBB);
+      pair_set_add (&name_pairs, 0xE280);
       for (guint b = 0; b < 256; b++)
-        mark_pair (b);          /* a NUL, then anything */
+        pair_set_add (&name_pairs, b);          /* a NUL, then anything */
       g_once_init_leave (&pairs_ready, 1);
     }
 
   /* text[len] is the line's NUL, so the last pair is in bounds. */
   for (gsize i = 0; i < len; i++)
     {
-      guint pair;
-
-      if (!name_firsts[u[i]])
-        continue;
-      pair = byte_pair (text + i);
-      if (!(name_pairs[pair >> 3] & (1 << (pair & 7))))
+      if (!pair_set_has (&name_pairs, text + i))
         continue;
       if (u[i] == 0 || ((u[i] == 0xC2 || u[i] == 0xEF || u[i] == 0xE2) &&
                         is_mark_or_exotic_space (u + i, len - i)))
