@@ -914,13 +914,21 @@ cohort_db_get_message_text (CohortDb   *db,
  *   and keys without order (WhatsApp's content keys) touch pages all over the unique index;
  *   with the small cache every such page went out to the WAL and back in again (100k
  *   WhatsApp messages: 97k pread/pwrite calls, 16k with the large cache).
+ * - Sorting threads, one a core: the indexes built at commit (and the spans' ORDER BY) sort
+ *   their keys in runs, and SQLite's sorter can sort and merge those runs on helper threads.
+ *   By then the parse thread is done and its core idle (1M WhatsApp messages: the writer's
+ *   serial work after the parser fell from 3.35 s of CPU to 2.4 s, with 1.5 s on helpers).
  */
 static gboolean
 begin_bulk_mode (CohortDb  *db,
                  GError   **error)
 {
+  g_autofree char *threads = g_strdup_printf ("PRAGMA threads = %u",
+                                              CLAMP (g_get_num_processors (), 1, 4));
+
   return cohort_db_exec (db, "PRAGMA foreign_keys = OFF", error) &&
-         cohort_db_exec (db, "PRAGMA cache_size = -32768", error);
+         cohort_db_exec (db, "PRAGMA cache_size = -32768", error) &&
+         cohort_db_exec (db, threads, error);
 }
 
 static void
@@ -928,6 +936,7 @@ end_bulk_mode (CohortDb *db)
 {
   cohort_db_exec (db, "PRAGMA foreign_keys = ON", NULL);
   cohort_db_exec (db, "PRAGMA cache_size = -2000", NULL);
+  cohort_db_exec (db, "PRAGMA threads = 0", NULL);
 }
 
 /*
