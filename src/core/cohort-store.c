@@ -923,12 +923,14 @@ static gboolean
 begin_bulk_mode (CohortDb  *db,
                  GError   **error)
 {
-  g_autofree char *threads = g_strdup_printf ("PRAGMA threads = %u",
-                                              CLAMP (g_get_num_processors (), 1, 4));
+  static const char * const threads[] = {
+    "PRAGMA threads = 1", "PRAGMA threads = 2", "PRAGMA threads = 3", "PRAGMA threads = 4",
+  };
+  guint cores = CLAMP (g_get_num_processors (), 1, G_N_ELEMENTS (threads));
 
   return cohort_db_exec (db, "PRAGMA foreign_keys = OFF", error) &&
          cohort_db_exec (db, "PRAGMA cache_size = -32768", error) &&
-         cohort_db_exec (db, threads, error);
+         cohort_db_exec (db, threads[cores - 1], error);
 }
 
 static void
