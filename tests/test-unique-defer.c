@@ -167,6 +167,19 @@ static const char * const planned[] = {
   "SELECT platform_msg_id FROM message WHERE community = 1 AND ts BETWEEN 1 AND 2 ORDER BY ts DESC",
 };
 
+/* Replaces every `from` in text with `to`. */
+static char *
+replace_all (const char *text,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+/* The plans, with the old unique index under its new name and columns: the index is on the
+ * id first, the constraint is on both (cohort-store.c, migration_v10). */
 static char *
 plans (const char *path)
 {
@@ -176,10 +189,12 @@ plans (const char *path)
     {
       g_autofree char *sql = g_strconcat ("EXPLAIN QUERY PLAN ", planned[i], NULL);
       g_autofree char *plan = raw_rows (path, sql);
-      g_auto(GStrv) parts = g_strsplit (plan, "sqlite_autoindex_message_1", -1);
-      g_autofree char *named = g_strjoinv ("message_platform_id", parts);
+      g_autofree char *named = replace_all (plan, "sqlite_autoindex_message_1",
+                                            "message_platform_id");
+      g_autofree char *columns = replace_all (named, "(community=? AND platform_msg_id=?)",
+                                              "(platform_msg_id=? AND community=?)");
 
-      g_string_append_printf (all, "%s\n%s", planned[i], named);
+      g_string_append_printf (all, "%s\n%s", planned[i], columns);
     }
   return g_string_free (g_steal_pointer (&all), FALSE);
 }
