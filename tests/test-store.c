@@ -555,9 +555,10 @@ assert_counts (const CohortImportCounts *counts,
 }
 
 /* The multi-row statements write exactly the rows, ids and counts that one message at a time
- * writes: a first import (m131 has no id, so the third statement of 64 skips a row), and a
+ * writes: a first import (m131 has no id, so the third statement of 64 skips a row), a
  * second that overlaps it by 50 messages, so that its first statement holds messages already
- * there and new ones. */
+ * there and new ones, and a third of 84 = 64 + 16 + 4 messages, whose statement of 16 rows
+ * holds the last 14 present and the first 2 new. */
 static void
 test_messages_at_once (Fixture       *f,
                        gconstpointer  data)
@@ -584,6 +585,13 @@ test_messages_at_once (Fixture       *f,
   assert_counts (&counts, 135, 15, 50);
   g_assert_no_error (error);
 
+  /* 300…383: 300…349 there already, 350…383 new with 4 system lines (350, 360, 370, 380). */
+  g_assert_true (write_messages (db_single, 300, 383, FALSE, FALSE, &counts, &error));
+  assert_counts (&counts, 30, 4, 50);
+  g_assert_true (write_messages (db, 300, 383, TRUE, FALSE, &counts, &error));
+  assert_counts (&counts, 30, 4, 50);
+  g_assert_no_error (error);
+
   single = raw_text (single_path, ALL_MESSAGES);
   at_once = raw_text (f->path, ALL_MESSAGES);
   g_assert_cmpstr (at_once, ==, single);
@@ -602,14 +610,16 @@ test_messages_at_once (Fixture       *f,
 }
 
 /* An id that comes twice in one file fails the import with the id named, whether the two are
- * in one statement of 64 rows or in two, and the import leaves nothing behind. */
+ * in one statement of 64 rows, in two, or in one of the 16 rows after the 64, and the import
+ * leaves nothing behind. */
 static void
 test_messages_at_once_repeated (Fixture       *f,
                                 gconstpointer  data)
 {
-  static const struct { int first, last; const char *id; } cases[] = {
-    { 0, 150, "m70" },    /* m70 again as the 100th record: both in rows 64…127 */
-    { 60, 150, "m61" },   /* m61 again as the 70th record: rows 0…63 and 64…127 */
+  static const struct { int first, last; guint again; const char *id; } cases[] = {
+    { 0, 150, 100, "m70" },    /* m70 again as the 100th record: both in rows 64…127 */
+    { 60, 150, 69, "m61" },   /* m61 again as the 70th record: rows 0…63 and 64…127 */
+    { 0, 83, 74, "m66" },     /* 84 records: m66 again as the 75th, both in rows 64…79 */
   };
   CohortDb *db = cohort_db_open (f->path, FALSE, NULL);
 
@@ -624,7 +634,7 @@ test_messages_at_once_repeated (Fixture       *f,
       CohortMessageRecord *again;
 
       messages_make (&ms, c, cases[k].first, cases[k].last, FALSE);
-      again = &g_array_index (ms.records, CohortMessageRecord, k == 0 ? 100 : 69);
+      again = &g_array_index (ms.records, CohortMessageRecord, cases[k].again);
       again->platform_msg_id = cases[k].id;
       for (guint i = 0; i < ms.records->len; i++)
         g_ptr_array_add (pointers, &g_array_index (ms.records, CohortMessageRecord, i));
