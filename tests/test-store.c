@@ -690,7 +690,8 @@ test_first_import_index_order (Fixture       *f,
   order = raw_text (f->path, "SELECT group_concat (name) FROM (SELECT name FROM sqlite_master "
                              "WHERE type = 'index' AND tbl_name = 'message' AND sql IS NOT NULL "
                              "ORDER BY rowid)");
-  g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run");
+  g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run,"
+                              "message_platform_id");
   after = tied_plan (f->path);
   g_assert_cmpstr (after, ==, before);
   /* user3 wrote every 7th message from m3 to m199 but m52 and m143 (every 13th is

@@ -408,6 +408,51 @@ static const char migration_v9[] =
   "CREATE TRIGGER community_cache_gone AFTER DELETE ON community BEGIN"
   "  DELETE FROM snapshot_cache WHERE community = OLD.id; END;";
 
+/* v10: the message table's unique (community, platform_msg_id) key becomes a named index
+ * that a first import can drop and build at commit like the others (see message_indexes[]):
+ * the automatic index of a UNIQUE constraint cannot be dropped, and WhatsApp's content keys
+ * are hashes that land on random pages of it, 1M of them thrashing the page cache.  The table
+ * is rebuilt by SQLite's procedure for other schema changes (lang_altertable.html#otheralter),
+ * rows and rowids as they were, the column definitions of v1 unchanged.  The runner switches
+ * foreign keys off around this step (reaction's ON DELETE CASCADE would empty it at the DROP)
+ * and checks them before it commits.  The other indexes come back in the order of the
+ * migrations that made them, since the planner breaks ties by that order; the unique one comes
+ * last, so that a first import can drop it with the deferred ones and keep (community, ts).
+ * It never ties with another index: the planner weighs indexes by their estimated width, and
+ * no other message index has a TEXT column (tests/test-unique-defer.c compares the plans).
+ * Its id comes first: every key of an export shares its community, and SQLite's sorter
+ * compares a first column of text quickly but falls back to its slow comparison on every tie,
+ * so (community, id) made every comparison of the build the slow one (1M WhatsApp content
+ * keys: 1.6 s of CPU, 1.0 s with the id first).  Lookups give both columns either way. */
+static const char migration_v10[] =
+  "CREATE TABLE message_v10 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  community INTEGER NOT NULL REFERENCES community (id) ON DELETE CASCADE,"
+  "  member INTEGER REFERENCES member (id) ON DELETE SET NULL,"
+  "  platform_msg_id TEXT NOT NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  length INTEGER NOT NULL DEFAULT 0,"
+  "  reply_to TEXT,"
+  "  mentions TEXT,"
+  "  forwarded INTEGER NOT NULL DEFAULT 0,"
+  "  edited_ts INTEGER,"
+  "  is_mech INTEGER NOT NULL DEFAULT 0,"
+  "  mech_reason TEXT,"
+  "  text TEXT,"
+  "  import_run INTEGER REFERENCES import_run (id) ON DELETE SET NULL);"
+  "INSERT INTO message_v10 (id, community, member, platform_msg_id, ts, kind, length, reply_to,"
+  "  mentions, forwarded, edited_ts, is_mech, mech_reason, text, import_run)"
+  " SELECT id, community, member, platform_msg_id, ts, kind, length, reply_to,"
+  "  mentions, forwarded, edited_ts, is_mech, mech_reason, text, import_run"
+  " FROM message ORDER BY id;"
+  "DROP TABLE message;"
+  "ALTER TABLE message_v10 RENAME TO message;"
+  "CREATE INDEX message_community_ts ON message (community, ts);"
+  "CREATE INDEX message_member_ts ON message (member, ts);"
+  "CREATE INDEX message_import_run ON message (import_run);"
+  "CREATE UNIQUE INDEX message_platform_id ON message (platform_msg_id, community);";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
@@ -418,6 +463,12 @@ static const char * const migrations[] = {
   migration_v7,
   migration_v8,
   migration_v9,
+  migration_v10,
+};
+
+/* The steps that rebuild a table others refer to: they run with foreign keys off. */
+static const char * const table_rebuilds[] = {
+  migration_v10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == COHORT_SCHEMA_VERSION);
@@ -508,6 +559,90 @@ cohort_db_schema_version (CohortDb *db)
   return (int)cohort_db_query_int (db, "PRAGMA user_version", -1);
 }
 
+/* The step from version to version + 1 rebuilds a table that others refer to. */
+static gboolean
+rebuilds_table (int version)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (table_rebuilds); i++)
+    if (migrations[version] == table_rebuilds[i])
+      return TRUE;
+  return FALSE;
+}
+
+/* A rebuild must leave every reference as it found it.  Compared with the count before, not
+ * with none: a file damaged earlier (an orphan from a crash with foreign keys off) would
+ * otherwise never open again, and the step did not make it worse. */
+static gboolean
+check_references_kept (CohortDb  *db,
+                       gint64     problems_before,
+                       GError   **error)
+{
+  gint64 problems = cohort_db_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check", -1);
+
+  if (problems >= 0 && problems <= problems_before)
+    return TRUE;
+  g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+               "upgrade %s: the foreign key check found %" G_GINT64_FORMAT " broken references "
+               "(%" G_GINT64_FORMAT " before)", db->path, problems, problems_before);
+  return FALSE;
+}
+
+/* Inside one write transaction: the step from expected to the next version, unless the file
+ * is there already (*done) or another connection took a step since expected was read. */
+static gboolean
+run_step (CohortDb  *db,
+          int        target,
+          int        expected,
+          gboolean   rebuild,
+          gboolean  *done,
+          GError   **error)
+{
+  g_autofree char *bump = NULL;
+  gint64 problems = 0;
+  int v;
+
+  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  v = cohort_db_schema_version (db);
+  *done = v >= target;
+  if (*done || v != expected)
+    return cohort_db_exec (db, "COMMIT", error);
+  if (rebuild)
+    problems = cohort_db_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check", 0);
+  bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+  if (!cohort_db_exec (db, migrations[v], error) || !cohort_db_exec (db, bump, error) ||
+      (rebuild && !check_references_kept (db, problems, error)))
+    {
+      cohort_db_exec (db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (!cohort_db_exec (db, "COMMIT", error))
+    return FALSE;
+  g_debug ("Migrated %s to schema %d", db->path, v + 1);
+  return TRUE;
+}
+
+/* A table rebuild needs foreign keys off (DROP TABLE would cascade), and the pragma does
+ * nothing inside a transaction: so the next version is read before the step's transaction
+ * and again inside it.  cohort_db_open_at_version () switched them on for the connection. */
+static gboolean
+migrate_step (CohortDb  *db,
+              int        target,
+              gboolean  *done,
+              GError   **error)
+{
+  int expected = cohort_db_schema_version (db);
+  gboolean rebuild = expected >= 0 && expected < target && rebuilds_table (expected);
+  gboolean ok;
+
+  if (rebuild && !cohort_db_exec (db, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  ok = run_step (db, target, expected, rebuild, done, error);
+  if (rebuild)
+    ok = cohort_db_exec (db, "PRAGMA foreign_keys = ON", ok ? error : NULL) && ok;
+  return ok;
+}
+
 static gboolean
 migrate (CohortDb  *db,
          int        target,
@@ -542,23 +677,12 @@ migrate (CohortDb  *db,
     return TRUE;   /* no write transaction: an import or a sync may be holding the lock */
   for (;;)
     {
-      g_autofree char *bump = NULL;
-      int v;
+      gboolean done = FALSE;
 
-      if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+      if (!migrate_step (db, target, &done, error))
         return FALSE;
-      v = cohort_db_schema_version (db);
-      if (v >= target)
-        return cohort_db_exec (db, "COMMIT", error);
-      bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
-      if (!cohort_db_exec (db, migrations[v], error) || !cohort_db_exec (db, bump, error))
-        {
-          cohort_db_exec (db, "ROLLBACK", NULL);
-          return FALSE;
-        }
-      if (!cohort_db_exec (db, "COMMIT", error))
-        return FALSE;
-      g_debug ("Migrated %s to schema %d", db->path, v + 1);
+      if (done)
+        return TRUE;
     }
 }
 
@@ -942,12 +1066,12 @@ end_bulk_mode (CohortDb *db)
 }
 
 /*
- * The message table's secondary indexes (migrations v1–v3), in the order sqlite_master
- * holds them.  Each message inserted puts a key into each of them.  When the table is empty
- * as the import begins (the first import into a database, the big one), the deferred ones
- * are dropped inside the transaction and built once at commit, which sorts their keys once:
- * a rollback brings them back with everything else.  Into a table that already holds
- * messages they stay, since building them again would cost a pass over all of those.
+ * The message table's indexes (migrations v1–v3 and v10), in the order sqlite_master holds
+ * them.  Each message inserted puts a key into each of them.  When the table is empty as the
+ * import begins (the first import into a database, the big one), the deferred ones are
+ * dropped inside the transaction and built once at commit, which sorts their keys once: a
+ * rollback brings them back with everything else.  Into a table that already holds messages
+ * they stay, since building them again would cost a pass over all of those.
  * - (community, ts) stays: an export's messages come in time order, so with many rows to a
  *   statement its keys are appended where the last one went, for less than a build costs
  *   (1M Telegram messages: 0.8 s of the serial build at commit).
@@ -957,8 +1081,13 @@ end_bulk_mode (CohortDb *db)
  *   order in sqlite_master stays that of the migrations: the planner breaks ties between
  *   equally good indexes by that order (WHERE community = ? AND import_run = ? AND member = ?
  *   takes message_import_run, or message_member_ts when the two trade places).
- * The deferred ones are therefore the last of the list.  The unique (community,
- * platform_msg_id) key is kept: the import reads it for every message.
+ * - The unique (community, platform_msg_id) key is what INSERT OR IGNORE skips a message
+ *   already there by, and what the import looks messages up by.  Content keys (WhatsApp) are
+ *   hashes whose inserts land all over it.  On an empty table no message is there already,
+ *   and an id repeated in the file is an error either way: the build at commit refuses it
+ *   and report_repeated_id () names the id.  A lookup while it is away builds the deferred
+ *   indexes first (index_message_keys ()).
+ * The deferred ones are therefore the last of the list.
  */
 static const struct
 {
@@ -972,6 +1101,8 @@ static const struct
     "CREATE INDEX message_member_ts ON message (member, ts)" },
   { "message_import_run", TRUE, "DROP INDEX message_import_run",
     "CREATE INDEX message_import_run ON message (import_run)" },
+  { "message_platform_id", TRUE, "DROP INDEX message_platform_id",
+    "CREATE UNIQUE INDEX message_platform_id ON message (platform_msg_id, community)" },
 };
 
 static gboolean
@@ -999,12 +1130,11 @@ defer_message_indexes (CohortDb  *db,
   *deferred = FALSE;
   if (cohort_db_query_int (db, "SELECT EXISTS (SELECT 1 FROM message)", 1) != 0)
     return TRUE;
-  /* A message index this list does not know (a later migration's) would be built before
-   * these at commit and change the order the planner meets them in: then nothing is
-   * deferred until it is added here. */
+  /* A message index this list does not know (a later migration's), or an older schema's
+   * automatic one, would stay and change the order the planner meets these in: then nothing
+   * is deferred until it is added here. */
   if (cohort_db_query_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                               "tbl_name = 'message' AND sql IS NOT NULL", 0) !=
-      G_N_ELEMENTS (message_indexes))
+                               "tbl_name = 'message'", 0) != G_N_ELEMENTS (message_indexes))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (message_indexes); i++)
     if (!index_exists (db, message_indexes[i].name))
@@ -1016,20 +1146,75 @@ defer_message_indexes (CohortDb  *db,
   return TRUE;
 }
 
+/*
+ * The unique index refused to be built: some (community, id) came twice in this import, and
+ * the error names the one the import would have stopped at with the index in place, the
+ * earliest row whose id an earlier row of the file already had.  One sort of this import's
+ * rows; only when an import fails.
+ */
+static gboolean
+report_repeated_id (CohortImportTx  *tx,
+                    GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *id = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (tx->db->db,
+                          "SELECT platform_msg_id FROM (SELECT id, platform_msg_id, row_number () "
+                          "OVER (PARTITION BY community, platform_msg_id ORDER BY id) AS nth "
+                          "FROM message WHERE import_run = ?1) WHERE nth = 2 ORDER BY id LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return cohort_db_set_sql_error (tx->db, error, "find repeated message");
+  sqlite3_bind_int64 (stmt, 1, tx->run_id);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    id = cohort_db_column_strdup (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (tx->db, error, "find repeated message");
+  if (id != NULL)
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
+                 _("the message id %s appears twice"), id);
+  else
+    g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_SQL,
+                 "build message indexes: a repeated message id that is not there");
+  return FALSE;
+}
+
 /* SQLite sorts an index's keys in memory up to the page cache's size before it spills to a
  * temporary file, on top of the cache itself: with the 32 MB of the bulk mode a 1M-message
  * Telegram import peaked at 90 MB, with 8 MB at 67 MB, with 2 MB at 61 MB (and 10 % less CPU:
  * the dirty pages it sheds go to the WAL, where the commit would write them anyway). */
 static gboolean
-build_message_indexes (CohortDb  *db,
-                       GError   **error)
+build_message_indexes (CohortImportTx  *tx,
+                       GError         **error)
 {
-  gboolean ok = cohort_db_exec (db, "PRAGMA cache_size = -2048", error);
+  gboolean ok = cohort_db_exec (tx->db, "PRAGMA cache_size = -2048", error);
+  int failure = SQLITE_OK;
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (message_indexes); i++)
-    if (message_indexes[i].deferred)
-      ok = cohort_db_exec (db, message_indexes[i].create, error);
-  return cohort_db_exec (db, "PRAGMA cache_size = -32768", ok ? error : NULL) && ok;
+    if (message_indexes[i].deferred &&
+        !(ok = cohort_db_exec (tx->db, message_indexes[i].create, error)))
+      failure = sqlite3_extended_errcode (tx->db->db);
+  ok = cohort_db_exec (tx->db, "PRAGMA cache_size = -32768", ok ? error : NULL) && ok;
+  if (failure == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_clear_error (error);
+      return report_repeated_id (tx, error);
+    }
+  return ok;
+}
+
+/* Before a lookup by (community, platform_msg_id): without the unique index it would read the
+ * whole table.  The deferred indexes are built, once, and kept for the rest of the import. */
+static gboolean
+index_message_keys (CohortImportTx  *tx,
+                    GError         **error)
+{
+  if (!tx->indexes_deferred)
+    return TRUE;
+  tx->indexes_deferred = FALSE;
+  return build_message_indexes (tx, error);
 }
 
 CohortImportTx *
@@ -1391,8 +1576,11 @@ check_not_repeated (CohortImportTx             *tx,
                     const CohortMessageRecord  *r,
                     GError                    **error)
 {
-  sqlite3_stmt *stmt = tx_stmt (tx, STMT_MESSAGE_RUN);
+  sqlite3_stmt *stmt;
 
+  if (!index_message_keys (tx, error))
+    return FALSE;
+  stmt = tx_stmt (tx, STMT_MESSAGE_RUN);
   sqlite3_bind_int64 (stmt, 1, r->community);
   bind_text_or_null (stmt, 2, r->platform_msg_id);
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == tx->run_id)
@@ -1504,6 +1692,8 @@ sort_out_skipped (CohortImportTx                    *tx,
   int added = sqlite3_changes (tx->db->db);
   gint64 next_added = sqlite3_last_insert_rowid (tx->db->db) - added + 1;
 
+  if (!index_message_keys (tx, error))
+    return FALSE;
   for (guint i = 0; i < n_records; i++)
     {
       const CohortMessageRecord *r = records[i];
@@ -1539,10 +1729,12 @@ sort_out_skipped (CohortImportTx                    *tx,
  * unique (community, platform_msg_id) keys come in order and are appended (Telegram's and
  * Discord's counted-up ids); content keys are hashes (WhatsApp), their inserts land all over
  * the unique index, which alone fills the cache: there keeping (member, ts) cost 3.2 s more
- * for 1M messages, and the writer is what the parser waits for.  So the first statement of
- * MESSAGE_ROWS rows judges: when most of its ids ascend, the deferred indexes are built at
- * once, over the few rows written so far, and kept.  Either way the rows, the indexes and
- * their order end the same; only the time differs.
+ * for 1M messages, and the writer is what the parser waits for.  Since v10 the unique index
+ * is deferred with it, and keeping (member, ts) alone still cost more than its build (1M
+ * WhatsApp messages: 11.2 s of CPU against 10.4 s).  So the first statement of MESSAGE_ROWS
+ * rows judges: when most of its ids ascend, the deferred indexes are built at once, over the
+ * few rows written so far, and kept.  Either way the rows, the indexes and their order end
+ * the same; only the time differs.
  */
 static gboolean
 ids_ascend (const CohortMessageRecord * const *records,
@@ -1567,8 +1759,7 @@ keep_indexes_if_ordered (CohortImportTx                    *tx,
   tx->order_judged = TRUE;
   if (!ids_ascend (records, MESSAGE_ROWS))
     return TRUE;
-  tx->indexes_deferred = FALSE;
-  return build_message_indexes (tx->db, error);
+  return index_message_keys (tx, error);
 }
 
 /* The multi-row statements, largest first. */
@@ -1664,6 +1855,8 @@ cohort_import_tx_reaction (CohortImportTx  *tx,
       return FALSE;
     }
   /* A reaction to a message that is not there adds nothing. */
+  if (!index_message_keys (tx, error))
+    return FALSE;
   stmt = tx_stmt (tx, STMT_MESSAGE_ID);
   sqlite3_bind_int64 (stmt, 1, community);
   bind_text_or_null (stmt, 2, platform_msg_id);
@@ -2053,7 +2246,7 @@ cohort_import_tx_commit (CohortImportTx  *tx,
   cohort_db_assert_owner (tx->db);
 
   /* Before the spans, which read messages by (member, ts). */
-  if (tx->indexes_deferred && !build_message_indexes (tx->db, error))
+  if (!index_message_keys (tx, error))
     {
       cohort_import_tx_rollback (tx);
       return FALSE;

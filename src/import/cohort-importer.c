@@ -507,8 +507,13 @@ import_file (CohortDb                  *db,
       cohort_import_tx_rollback (tx);
       return NULL;
     }
-  if (!cohort_import_tx_commit (tx, error))
-    return NULL;
+  /* The commit builds the message indexes a first import deferred: an id repeated in the
+   * file is found there. */
+  if (!cohort_import_tx_commit (tx, &local_error))
+    {
+      explain_store_error (g_steal_pointer (&local_error), name, error);
+      return NULL;
+    }
   return g_steal_pointer (&result);
 }
 
