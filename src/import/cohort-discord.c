@@ -12,6 +12,7 @@
 
 #include "cohort-discord-message.h"
 #include "cohort-format.h"
+#include "cohort-json-stream.h"
 #include "cohort-import-pipe.h"
 #include "cohort-mech.h"
 #include "cohort-snapshot.h"
@@ -924,27 +925,6 @@ static const yajl_callbacks callbacks = {
 /* ------------------------------------------------------------------------------------------ */
 /* JSON: driver                                                                                */
 
-/* Advances line and column (in bytes) over consumed bytes of chunk.  Every chunk goes
- * through here, so lines are found with memchr rather than byte by byte. */
-static void
-position_of (const guchar *chunk,
-             gsize         consumed,
-             gint64       *line,
-             gint64       *column)
-{
-  const guchar *end = chunk + consumed;
-  const guchar *from = chunk;
-  const guchar *newline;
-
-  while ((newline = memchr (from, '\n', end - from)) != NULL)
-    {
-      (*line)++;
-      *column = 1;
-      from = newline + 1;
-    }
-  *column += end - from;
-}
-
 static void
 set_not_discord (GError     **error,
                  const char  *display_name)
@@ -983,7 +963,7 @@ json_parse_error (Parser       *p,
   raw = yajl_get_error (handle, 0, chunk, len);
   reason = g_strstrip (g_strdup ((const char *)raw));
   yajl_free_error (handle, raw);
-  position_of (chunk, MIN (consumed, len), &line, &column);
+  cohort_json_advance_position (chunk, MIN (consumed, len), &line, &column);
   g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
                _("%s is not valid JSON at line %" PRId64 ", column %" PRId64 " (%s). The file "
                  "may have been edited or damaged: export the channel again with "
@@ -1034,7 +1014,7 @@ import_json (CohortImportPipe  *pipe,
           json_parse_error (&p, handle, status, chunk + skip, n - skip, line, column, error);
           goto out;
         }
-      position_of (chunk + skip, n - skip, &line, &column);
+      cohort_json_advance_position (chunk + skip, n - skip, &line, &column);
       p.sink.done += n;
       cohort_import_pipe_context_progress (pipe, ctx, p.sink.done, p.sink.messages_seen);
     }

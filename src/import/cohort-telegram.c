@@ -12,6 +12,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
+#include "cohort-json-stream.h"
 #include "cohort-import-pipe.h"
 #include "cohort-mech.h"
 #include "cohort-telegram-message.h"
@@ -991,28 +992,6 @@ static const yajl_callbacks callbacks = {
 /* ------------------------------------------------------------------------------------------ */
 /* Driver                                                                                      */
 
-static void
-position_of (const guchar *chunk,
-             gsize         consumed,
-             gint64       *line,
-             gint64       *column)
-{
-  const guchar *end = chunk + consumed;
-  const guchar *after_newline = NULL;
-
-  /* Every byte of the file passes here: memchr finds the newlines far faster than a loop
-   * over the bytes.  The column is that of the byte after the last newline seen. */
-  for (const guchar *at = chunk; (at = memchr (at, '\n', end - at)) != NULL; at++)
-    {
-      (*line)++;
-      after_newline = at + 1;
-    }
-  if (after_newline != NULL)
-    *column = 1 + (end - after_newline);
-  else
-    *column += consumed;
-}
-
 static gboolean
 parse_error (Parser       *p,
              yajl_handle   handle,
@@ -1051,7 +1030,7 @@ parse_error (Parser       *p,
     g_autofree guchar *raw = yajl_get_error (handle, 0, chunk, len);
     g_autofree char *reason = g_strstrip (g_strdup ((const char *)raw));
 
-    position_of (chunk, MIN (consumed, len), &line, &column);
+    cohort_json_advance_position (chunk, MIN (consumed, len), &line, &column);
     g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
                  _("%s is not valid JSON at line %" PRId64 ", column %" PRId64
                    " (%s). The file may have been edited or damaged: export it again from "
@@ -1099,7 +1078,7 @@ parse_stream (CohortImportPipe  *pipe,
           parse_error (p, handle, status, chunk, n, line, column, FALSE, error);
           goto out;
         }
-      position_of (chunk, n, &line, &column);
+      cohort_json_advance_position (chunk, n, &line, &column);
       done += n;
       if (p->report_progress)
         {
