@@ -1367,6 +1367,56 @@ test_message_keys (void)
   cohort_telegram_message_free (m);
 }
 
+/* Ids and Unix times: numbers and whole-integer strings, read by a short decimal path up to
+ * 18 digits and by g_ascii_strtoll beyond, with the same values and the same refusals. */
+static void
+test_message_numbers (void)
+{
+  CohortTelegramMessage *m = cohort_telegram_message_new ();
+  static const struct { const char *text; gboolean ok; gint64 value; } numbers[] = {
+    { "0", TRUE, 0 }, { "7", TRUE, 7 }, { "-3", TRUE, -3 },
+    { "123456789012345678", TRUE, G_GINT64_CONSTANT (123456789012345678) },
+    { "-123456789012345678", TRUE, G_GINT64_CONSTANT (-123456789012345678) },
+    { "1234567890123456789", TRUE, G_GINT64_CONSTANT (1234567890123456789) },
+    { "9223372036854775808", TRUE, G_MAXINT64 },
+    { "-9223372036854775809", TRUE, G_MININT64 },
+    { "1.5", FALSE, 0 }, { "2e3", FALSE, 0 }, { "4E1", FALSE, 0 },
+  };
+  static const struct { const char *text; gboolean ok; gint64 value; } strings[] = {
+    { "1751233719", TRUE, 1751233719 }, { "-42", TRUE, -42 }, { "007", TRUE, 7 },
+    { "+5", TRUE, 5 }, { " 5", TRUE, 5 }, { "12345678901234567890", TRUE, G_MAXINT64 },
+    { "17x", FALSE, 0 }, { "", FALSE, 0 }, { "-", FALSE, 0 }, { "x", FALSE, 0 },
+    { "1 ", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      gint64 value = -1;
+
+      cohort_telegram_message_begin (m);
+      cohort_telegram_message_key (m, "id", 2);
+      cohort_telegram_message_number (m, numbers[i].text, strlen (numbers[i].text));
+      g_assert_true (cohort_telegram_message_end (m));
+      g_assert_cmpint (cohort_telegram_message_type (m, COHORT_TG_ID), ==,
+                       numbers[i].ok ? COHORT_TG_INT : COHORT_TG_OTHER);
+      g_assert_cmpint (cohort_telegram_message_get_int (m, COHORT_TG_ID, &value), ==,
+                       numbers[i].ok);
+      if (numbers[i].ok)
+        g_assert_cmpint (value, ==, numbers[i].value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      gint64 value = -1;
+
+      read_message_string (m, "date_unixtime", 13, strings[i].text);
+      g_assert_cmpint (cohort_telegram_message_get_int (m, COHORT_TG_DATE_UNIXTIME, &value), ==,
+                       strings[i].ok);
+      if (strings[i].ok)
+        g_assert_cmpint (value, ==, strings[i].value);
+    }
+  cohort_telegram_message_free (m);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1374,6 +1424,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cohort/telegram/message-keys", test_message_keys);
+  g_test_add_func ("/cohort/telegram/message-numbers", test_message_numbers);
 
 #define ADD(name, func) \
   g_test_add ("/cohort/telegram/" name, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)

@@ -137,6 +137,31 @@ value_set_string (Value      *v,
   v->type = COHORT_TG_STRING;
 }
 
+/* A string of 1 to 18 ASCII digits, optionally after '-': what every id and Unix time of an
+ * export is, read without g_ascii_strtoll's locale-free set-up and overflow checks (18
+ * digits cannot overflow).  FALSE for anything else, which strtoll then reads. */
+static gboolean
+short_decimal (const char *s,
+               gsize       len,
+               gint64     *out)
+{
+  gboolean negative = len > 0 && s[0] == '-';
+  gint64 value = 0;
+
+  if (negative)
+    s++, len--;
+  if (len == 0 || len > 18)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (s[i] < '0' || s[i] > '9')
+        return FALSE;
+      value = value * 10 + (s[i] - '0');
+    }
+  *out = negative ? -value : value;
+  return TRUE;
+}
+
 static void
 value_set_number (Value      *v,
                   const char *value,
@@ -144,6 +169,9 @@ value_set_number (Value      *v,
 {
   char digits[64];
 
+  v->type = COHORT_TG_INT;
+  if (short_decimal (value, len, &v->number))
+    return;
   /* As cohort_json_builder_add_number (): a double with any of ".eE", else strtoll. */
   if (memchr (value, '.', len) != NULL || memchr (value, 'e', len) != NULL ||
       memchr (value, 'E', len) != NULL)
@@ -162,7 +190,6 @@ value_set_number (Value      *v,
       g_autofree char *copy = g_strndup (value, len);
       v->number = g_ascii_strtoll (copy, NULL, 10);
     }
-  v->type = COHORT_TG_INT;
 }
 
 static const char *
@@ -185,6 +212,8 @@ value_int (const Value *v,
     }
   if (v->type != COHORT_TG_STRING)
     return FALSE;
+  if (short_decimal (v->text->str, v->text->len, out))
+    return TRUE;
   *out = g_ascii_strtoll (v->text->str, &end, 10);
   return end != v->text->str && *end == '\0';
 }
