@@ -306,11 +306,21 @@ array_scalar (CohortTelegramMessage *m,
 /* ------------------------------------------------------------------------------------------ */
 /* Events                                                                                      */
 
+/* What reset_member () does for every key, once each. */
 void
 cohort_telegram_message_begin (CohortTelegramMessage *m)
 {
   for (guint i = 0; i < COHORT_TG_N_KEYS; i++)
-    reset_member (m, i);
+    m->values[i].type = COHORT_TG_ABSENT;
+  for (guint which = 0; which < 2; which++)
+    {
+      g_string_truncate (m->flat[which], 0);
+      m->link[which] = FALSE;
+    }
+  if (m->members->len > 0)
+    g_ptr_array_set_size (m->members, 0);
+  if (m->reactions->len > 0)
+    g_array_set_size (m->reactions, 0);
   m->depth = 1;
   m->ignore_from = 0;
   m->key = KEY_NONE;
