@@ -1290,13 +1290,14 @@ possible_phrases (const Tables *tab,
   guint64 any = 0;
 
   memset (mask, 0, sizeof *mask);
-  for (gsize i = 0; i + 1 < n; i++)
+  /* A phrase starts where a character does: s is valid UTF-8 (a core, or one with whole
+   * phrases taken out), so i steps from lead byte to lead byte. */
+  for (gsize i = 0, len; i + 1 < n; i += len)
     {
       guchar b = (guchar) s[i];
       guint slot;
 
-      if ((b & 0xC0) == 0x80)
-        continue;                       /* a phrase starts where a character does */
+      len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
       if (b >= 0x80 && i + 2 >= n)
         break;
       slot = tab->pair_slot[phrase_key ((const guchar *) s + i)];
