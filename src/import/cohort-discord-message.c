@@ -671,14 +671,26 @@ cohort_discord_value_string (const CohortDiscordValue *v)
 }
 
 /* Snowflakes are strings in DCE; numbers are tolerated. */
+const char *
+cohort_discord_value_id_in (const CohortDiscordValue *v,
+                            char                      digits[COHORT_DISCORD_ID_DIGITS])
+{
+  if (v->type == COHORT_DISCORD_STRING)
+    return v->text->len > 0 ? v->text->str : NULL;
+  if (v->type == COHORT_DISCORD_INT)
+    {
+      g_snprintf (digits, COHORT_DISCORD_ID_DIGITS, "%" G_GINT64_FORMAT, v->integer);
+      return digits;
+    }
+  return NULL;
+}
+
 char *
 cohort_discord_value_id (const CohortDiscordValue *v)
 {
-  if (v->type == COHORT_DISCORD_STRING)
-    return v->text->len > 0 ? g_strdup (v->text->str) : NULL;
-  if (v->type == COHORT_DISCORD_INT)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, v->integer);
-  return NULL;
+  char digits[COHORT_DISCORD_ID_DIGITS];
+
+  return g_strdup (cohort_discord_value_id_in (v, digits));
 }
 
 gint64

@@ -435,12 +435,14 @@ array_length (const CohortDiscordValue *v)
   return v->type == COHORT_DISCORD_ARRAY ? v->length : 0;
 }
 
-/* Registers a user object (author or mention) as a member; returns its uid or NULL. */
-static char *
+/* Registers a user object (author or mention) as a member; returns its uid (in the
+ * message's slots, or digits) or NULL. */
+static const char *
 add_user (Parser                  *p,
-          const CohortDiscordUser *user)
+          const CohortDiscordUser *user,
+          char                     digits[COHORT_DISCORD_ID_DIGITS])
 {
-  g_autofree char *uid = is_object (&user->self) ? cohort_discord_value_id (&user->id) : NULL;
+  const char *uid = is_object (&user->self) ? cohort_discord_value_id_in (&user->id, digits) : NULL;
   const char *name;
 
   if (uid == NULL)
@@ -452,7 +454,7 @@ add_user (Parser                  *p,
     name = uid;
   cohort_import_pipe_member (p->sink.pipe, p->sink.community, uid, name,
                              cohort_discord_value_true (&user->is_bot));
-  return g_steal_pointer (&uid);
+  return uid;
 }
 
 /* Default and Reply are conversation; so are the slash-command and context-menu replies
@@ -537,7 +539,9 @@ recipient_event (Parser                     *p,
                  const char                 *author_uid,
                  gint64                      ts)
 {
-  g_autofree char *uid = array_length (&m->mentions) > 0 ? add_user (p, &m->first_mention) : NULL;
+  char digits[COHORT_DISCORD_ID_DIGITS];
+  const char *uid = array_length (&m->mentions) > 0 ? add_user (p, &m->first_mention, digits)
+                                                    : NULL;
   gboolean add = strcmp (type, "RecipientAdd") == 0;
 
   if (uid == NULL)
@@ -545,7 +549,7 @@ recipient_event (Parser                     *p,
       /* "Left the group." may come without a mention: the author left. */
       if (add || author_uid == NULL)
         return;
-      uid = g_strdup (author_uid);
+      uid = author_uid;
     }
 
   if (add)
@@ -563,12 +567,14 @@ static void
 handle_message (Parser                     *p,
                 const CohortDiscordMessage *m)
 {
-  g_autofree char *id = cohort_discord_value_id (&m->id);
+  /* The ids are the message's own strings, kept until handle_message () returns. */
+  char id_digits[COHORT_DISCORD_ID_DIGITS], uid_digits[COHORT_DISCORD_ID_DIGITS];
+  const char *id = cohort_discord_value_id_in (&m->id, id_digits);
   const char *type = cohort_discord_value_string (&m->type);
   const char *stamp = cohort_discord_value_string (&m->timestamp);
   const char *text = cohort_discord_value_string (&m->body.content);
   const CohortDiscordBody *body = &m->body;
-  g_autofree char *uid = NULL;
+  const char *uid = NULL;
   CohortMessageRecord record = { 0, };
   gboolean regular = is_regular_type (type);
   gboolean exempt = FALSE;
@@ -582,7 +588,7 @@ handle_message (Parser                     *p,
       return;
     }
 
-  uid = add_user (p, &m->author);
+  uid = add_user (p, &m->author, uid_digits);
 
   record.platform_msg_id = id;
   record.member_uid = uid;
