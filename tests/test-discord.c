@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "cohort-test-db.h"
+#include "cohort-discord-message.h"
 #include "cohort-format.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -842,6 +843,157 @@ test_cancel (Fixture       *fx,
   g_assert_cmpint (cohort_db_count (fx->db, "community"), ==, 0);
 }
 
+/* ------------------------------------------------------------------------------------- */
+/* The reader's key dispatch (a perfect hash of every name any object reads)             */
+/* ------------------------------------------------------------------------------------- */
+
+/* One string member of the message object, read as the reader sees it from yajl. */
+static void
+read_string_member (CohortDiscordReader *r,
+                    const char          *key,
+                    gsize                key_len,
+                    const char          *value)
+{
+  cohort_discord_reader_begin (r);
+  cohort_discord_reader_key (r, key, key_len);
+  cohort_discord_reader_string (r, value, strlen (value));
+  g_assert_true (cohort_discord_reader_end (r));
+}
+
+/* Every name of every object is recognised there and only there, whatever its length
+ * (2 to 16 bytes); names that differ in one byte, or only in length, are passed over; a
+ * name cut by an escaped NUL is the name before it, as json-glib keeps it. */
+static void
+test_reader_keys (void)
+{
+  CohortDiscordReader *r = cohort_discord_reader_new ();
+  const CohortDiscordMessage *m = cohort_discord_reader_message (r);
+  static const struct { const char *key; gsize offset; } message_strings[] = {
+    { "id", G_STRUCT_OFFSET (CohortDiscordMessage, id) },
+    { "type", G_STRUCT_OFFSET (CohortDiscordMessage, type) },
+    { "timestamp", G_STRUCT_OFFSET (CohortDiscordMessage, timestamp) },
+    { "timestampEdited", G_STRUCT_OFFSET (CohortDiscordMessage, timestamp_edited) },
+    { "content", G_STRUCT_OFFSET (CohortDiscordMessage, body.content) },
+    { "poll", G_STRUCT_OFFSET (CohortDiscordMessage, body.poll) },
+  };
+  static const char * const not_message_keys[] = {
+    "ie", "Id", "i", "types", "typ", "timestampedited", "timestampEditedX", "contenT",
+    "name", "nickname", "isBot", "messageId", "fileName", "url", "emoji", "count",
+    "forwardedMessageX", "callEndedTimestamp", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (message_strings); i++)
+    {
+      const CohortDiscordValue *v = G_STRUCT_MEMBER_P (m, message_strings[i].offset);
+
+      read_string_member (r, message_strings[i].key, strlen (message_strings[i].key), "x1");
+      g_assert_cmpstr (cohort_discord_value_string (v), ==, "x1");
+    }
+
+  /* A string where the message reads a container is kept as that member's string. */
+  read_string_member (r, "forwardedMessage", 16, "s");
+  g_assert_cmpint (m->forwarded.self.type, ==, COHORT_DISCORD_STRING);
+  read_string_member (r, "attachments", 11, "s");
+  g_assert_cmpint (m->body.attachments.type, ==, COHORT_DISCORD_STRING);
+  read_string_member (r, "reactions", 9, "s");
+  g_assert_cmpint (m->body.reactions.type, ==, COHORT_DISCORD_STRING);
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_message_keys); i++)
+    {
+      read_string_member (r, not_message_keys[i], strlen (not_message_keys[i]), "x2");
+      g_assert_cmpint (m->id.type, ==, COHORT_DISCORD_ABSENT);
+      g_assert_cmpint (m->type.type, ==, COHORT_DISCORD_ABSENT);
+      g_assert_cmpint (m->timestamp_edited.type, ==, COHORT_DISCORD_ABSENT);
+      g_assert_cmpint (m->body.content.type, ==, COHORT_DISCORD_ABSENT);
+      g_assert_cmpint (m->forwarded.self.type, ==, COHORT_DISCORD_ABSENT);
+    }
+
+  read_string_member (r, "id\0zz", 5, "cut");
+  g_assert_cmpstr (cohort_discord_value_string (&m->id), ==, "cut");
+  read_string_member (r, "timestampEdited\0", 16, "cut");
+  g_assert_cmpstr (cohort_discord_value_string (&m->timestamp_edited), ==, "cut");
+  read_string_member (r, "\0id", 3, "none");
+  g_assert_cmpint (m->id.type, ==, COHORT_DISCORD_ABSENT);
+
+  /* The author's names, and the message's names not read there. */
+  cohort_discord_reader_begin (r);
+  cohort_discord_reader_key (r, "author", 6);
+  g_assert_true (cohort_discord_reader_start (r, FALSE));
+  cohort_discord_reader_key (r, "id", 2);
+  cohort_discord_reader_string (r, "42", 2);
+  cohort_discord_reader_key (r, "name", 4);
+  cohort_discord_reader_string (r, "nm", 2);
+  cohort_discord_reader_key (r, "nickname", 8);
+  cohort_discord_reader_string (r, "nick", 4);
+  cohort_discord_reader_key (r, "isBot", 5);
+  cohort_discord_reader_boolean (r, TRUE);
+  cohort_discord_reader_key (r, "content", 7);
+  cohort_discord_reader_string (r, "not the message's", 17);
+  cohort_discord_reader_key (r, "type", 4);
+  cohort_discord_reader_string (r, "nor this", 8);
+  g_assert_false (cohort_discord_reader_end (r));
+  g_assert_true (cohort_discord_reader_end (r));
+  g_assert_cmpint (m->author.self.type, ==, COHORT_DISCORD_OBJECT);
+  g_assert_cmpstr (cohort_discord_value_string (&m->author.id), ==, "42");
+  g_assert_cmpstr (cohort_discord_value_string (&m->author.name), ==, "nm");
+  g_assert_cmpstr (cohort_discord_value_string (&m->author.nickname), ==, "nick");
+  g_assert_true (cohort_discord_value_true (&m->author.is_bot));
+  g_assert_cmpint (m->body.content.type, ==, COHORT_DISCORD_ABSENT);
+  g_assert_cmpint (m->type.type, ==, COHORT_DISCORD_ABSENT);
+
+  /* reference, attachments[0], and a reaction with its emoji. */
+  cohort_discord_reader_begin (r);
+  cohort_discord_reader_key (r, "reference", 9);
+  g_assert_true (cohort_discord_reader_start (r, FALSE));
+  cohort_discord_reader_key (r, "type", 4);
+  cohort_discord_reader_string (r, "Forward", 7);
+  cohort_discord_reader_key (r, "messageId", 9);
+  cohort_discord_reader_string (r, "7", 1);
+  cohort_discord_reader_key (r, "id", 2);
+  cohort_discord_reader_string (r, "not read", 8);
+  g_assert_false (cohort_discord_reader_end (r));
+  cohort_discord_reader_key (r, "attachments", 11);
+  g_assert_true (cohort_discord_reader_start (r, TRUE));
+  g_assert_true (cohort_discord_reader_start (r, FALSE));
+  cohort_discord_reader_key (r, "fileName", 8);
+  cohort_discord_reader_string (r, "a.png", 5);
+  cohort_discord_reader_key (r, "url", 3);
+  cohort_discord_reader_string (r, "u", 1);
+  g_assert_false (cohort_discord_reader_end (r));
+  g_assert_false (cohort_discord_reader_end (r));
+  cohort_discord_reader_key (r, "reactions", 9);
+  g_assert_true (cohort_discord_reader_start (r, TRUE));
+  g_assert_true (cohort_discord_reader_start (r, FALSE));
+  cohort_discord_reader_key (r, "emoji", 5);
+  g_assert_true (cohort_discord_reader_start (r, FALSE));
+  cohort_discord_reader_key (r, "id", 2);
+  cohort_discord_reader_string (r, "55", 2);
+  cohort_discord_reader_key (r, "name", 4);
+  cohort_discord_reader_string (r, "e", 1);
+  g_assert_false (cohort_discord_reader_end (r));
+  cohort_discord_reader_key (r, "count", 5);
+  cohort_discord_reader_number (r, "3", 1);
+  g_assert_false (cohort_discord_reader_end (r));
+  g_assert_false (cohort_discord_reader_end (r));
+  g_assert_true (cohort_discord_reader_end (r));
+  g_assert_cmpstr (cohort_discord_value_string (&m->reference_type), ==, "Forward");
+  g_assert_cmpstr (cohort_discord_value_string (&m->reference_message_id), ==, "7");
+  g_assert_cmpint (m->id.type, ==, COHORT_DISCORD_ABSENT);
+  g_assert_cmpuint (m->body.attachments.length, ==, 1);
+  g_assert_cmpstr (cohort_discord_value_string (&m->body.file_name), ==, "a.png");
+  g_assert_cmpstr (cohort_discord_value_string (&m->body.url), ==, "u");
+  g_assert_cmpuint (m->body.n_reactions, ==, 1);
+  {
+    const CohortDiscordReaction *reaction = g_ptr_array_index (m->body.reaction_slots, 0);
+
+    g_assert_cmpstr (cohort_discord_value_string (&reaction->emoji_id), ==, "55");
+    g_assert_cmpstr (cohort_discord_value_string (&reaction->emoji_name), ==, "e");
+    g_assert_cmpint (cohort_discord_value_count (&reaction->count), ==, 3);
+  }
+
+  cohort_discord_reader_free (r);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -849,6 +1001,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cohort/discord/sniff", test_sniff);
+  g_test_add_func ("/cohort/discord/reader-keys", test_reader_keys);
 #define ADD(name, func) g_test_add ("/cohort/discord/" name, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)
   ADD ("guild", test_guild);
   ADD ("merge", test_merge);

@@ -158,6 +158,63 @@ test_too_deep (void)
   g_assert_cmpstr (out->str, ==, "E:1 ");
 }
 
+/* Line and column after some text, as the importers report an error's place: hand-counted
+ * cases, then every length and starting column of a text with newlines on both sides of the
+ * 64-byte blocks against a count byte by byte. */
+static void
+test_advance_position (void)
+{
+  static const struct { const char *text; gint64 line, column; } cases[] = {
+    { "", 1, 1 },
+    { "abc", 1, 4 },
+    { "\n", 2, 1 },
+    { "ab\ncd", 2, 3 },
+    { "ab\ncd\n", 3, 1 },
+    { "\n\n\nx", 4, 2 },
+  };
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 line = 1, column = 1;
+
+      cohort_json_advance_position ((const guchar *)cases[i].text, strlen (cases[i].text),
+                                    &line, &column);
+      g_assert_cmpint (line, ==, cases[i].line);
+      g_assert_cmpint (column, ==, cases[i].column);
+    }
+
+  /* 300 bytes: a newline after every 7th byte up to 140, none until 250, then four. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_c (text, (i < 140 && i % 7 == 6) || i == 250 || i == 251 || i == 290 ||
+                             i == 299 ? '\n' : 'x');
+  for (gsize len = 0; len <= text->len; len++)
+    {
+      gint64 line = 3, column = 5, want_line = 3, want_column = 5;
+
+      for (gsize i = 0; i < len; i++)
+        {
+          want_column++;
+          if (text->str[i] == '\n')
+            {
+              want_line++;
+              want_column = 1;
+            }
+        }
+      cohort_json_advance_position ((const guchar *)text->str, len, &line, &column);
+      g_assert_cmpint (line, ==, want_line);
+      g_assert_cmpint (column, ==, want_column);
+    }
+  {
+    gint64 line = 3, column = 5;
+
+    cohort_json_advance_position ((const guchar *)text->str, text->len, &line, &column);
+    g_assert_cmpint (line, ==, 27);
+    g_assert_cmpint (column, ==, 1);
+  }
+  g_string_free (text, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -167,5 +224,6 @@ main (int   argc,
   g_test_add_func ("/cohort/json-stream/statuses", test_statuses);
   g_test_add_func ("/cohort/json-stream/callback-error", test_callback_error_stops);
   g_test_add_func ("/cohort/json-stream/too-deep", test_too_deep);
+  g_test_add_func ("/cohort/json-stream/advance-position", test_advance_position);
   return g_test_run ();
 }

@@ -285,6 +285,51 @@ test_echo_limits (void)
     }
 }
 
+/* Entries whose texts left the window are reused for new texts: none carries an old hit,
+ * so a text counts only the members of its own window, the same text back later too. */
+static void
+test_echo_reused_entries (void)
+{
+  g_autoptr(CohortMech) mech = cohort_mech_new ();
+
+#define CLASSIFY(member, dt, text) \
+  cohort_mech_classify (mech, member, T0 + (dt), text, COHORT_MESSAGE_TEXT, FALSE)
+  g_assert_cmpint (CLASSIFY ("a", 0, "吃了吗"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("b", 1, "吃了吗"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("c", 2, "去哪跑"), ==, COHORT_MECH_NONE);
+  /* Past five minutes every hit above has left; three new texts take their entries. */
+  g_assert_cmpint (CLASSIFY ("d", 400, "明天见啦"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("e", 401, "几点集合"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("f", 402, "吃了吗"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("g", 403, "吃了吗"), ==, COHORT_MECH_NONE);   /* a, b are gone */
+  g_assert_cmpint (CLASSIFY ("h", 404, "去哪跑"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("e", 405, "明天见啦"), ==, COHORT_MECH_NONE);
+  g_assert_cmpint (CLASSIFY ("f", 406, "明天见啦"), ==, COHORT_MECH_ECHO);  /* d, e, f */
+  g_assert_cmpint (CLASSIFY ("a", 407, "吃了吗"), ==, COHORT_MECH_ECHO);    /* f, g, a */
+  g_assert_cmpint (CLASSIFY ("d", 408, "几点集合"), ==, COHORT_MECH_NONE);  /* e, d */
+#undef CLASSIFY
+}
+
+/* cohort-mech.c's has_case_context () does not ask g_unichar_totitle: the title case of a
+ * character differs from it only for the letters of types Lu, Ll and Lt, or where its lower
+ * or upper case differs already.  Checked here for every code point of this GLib. */
+static void
+test_title_case_premise (void)
+{
+  for (gunichar c = 0; c <= 0x10FFFF; c++)
+    {
+      GUnicodeType type = g_unichar_type (c);
+
+      if (g_unichar_totitle (c) == c)
+        continue;
+      g_assert_true (type == G_UNICODE_UPPERCASE_LETTER || type == G_UNICODE_LOWERCASE_LETTER ||
+                     type == G_UNICODE_TITLECASE_LETTER || g_unichar_tolower (c) != c ||
+                     g_unichar_toupper (c) != c);
+    }
+  /* And the loop tests something: DŽ's title case is ǅ. */
+  g_assert_cmpuint (g_unichar_totitle (0x01C4), ==, 0x01C5);
+}
+
 static void
 test_chain (void)
 {
@@ -446,6 +491,8 @@ main (int   argc,
   g_test_add_func ("/cohort/mech/dup-self", test_dup_self);
   g_test_add_func ("/cohort/mech/echo", test_echo);
   g_test_add_func ("/cohort/mech/echo-limits", test_echo_limits);
+  g_test_add_func ("/cohort/mech/echo-reused-entries", test_echo_reused_entries);
+  g_test_add_func ("/cohort/mech/title-case-premise", test_title_case_premise);
   g_test_add_func ("/cohort/mech/chain", test_chain);
   g_test_add_func ("/cohort/mech/chain-plain", test_chain_plain);
   g_test_add_func ("/cohort/mech/reason-strings", test_reason_strings);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "cohort-telegram-message.h"
 #include "cohort-test-db.h"
 #include "cohort-importer.h"
 #include "cohort-store.h"
@@ -1243,11 +1244,187 @@ test_first_import_cancelled_keeps_indexes (Fixture       *fx,
   assert_message_indexes (fx->path);
 }
 
+/* ------------------------------------------------------------------------------------- */
+/* The message reader's key dispatch (a perfect hash of the names it reads)              */
+/* ------------------------------------------------------------------------------------- */
+
+static void
+read_message_string (CohortTelegramMessage *m,
+                     const char            *key,
+                     gsize                  key_len,
+                     const char            *value)
+{
+  cohort_telegram_message_begin (m);
+  cohort_telegram_message_key (m, key, key_len);
+  cohort_telegram_message_string (m, value, strlen (value));
+  g_assert_true (cohort_telegram_message_end (m));
+}
+
+/* Every member name the reader keeps, 2 to 20 bytes long, lands in its slot; names one
+ * byte or one length away, an entity's own names, and a name with a NUL are passed over
+ * at the message's level; at an entity's or reaction's level only their names are read. */
+static void
+test_message_keys (void)
+{
+  CohortTelegramMessage *m = cohort_telegram_message_new ();
+  static const struct { const char *name; CohortTelegramKey key; } names[] = {
+    { "type", COHORT_TG_TYPE }, { "id", COHORT_TG_ID }, { "date", COHORT_TG_DATE },
+    { "date_unixtime", COHORT_TG_DATE_UNIXTIME }, { "from", COHORT_TG_FROM },
+    { "from_id", COHORT_TG_FROM_ID }, { "actor", COHORT_TG_ACTOR },
+    { "actor_id", COHORT_TG_ACTOR_ID }, { "action", COHORT_TG_ACTION },
+    { "text", COHORT_TG_TEXT }, { "text_entities", COHORT_TG_TEXT_ENTITIES },
+    { "media_type", COHORT_TG_MEDIA_TYPE }, { "photo", COHORT_TG_PHOTO },
+    { "file", COHORT_TG_FILE }, { "poll", COHORT_TG_POLL },
+    { "location_information", COHORT_TG_LOCATION_INFORMATION },
+    { "contact_information", COHORT_TG_CONTACT_INFORMATION },
+    { "forwarded_from", COHORT_TG_FORWARDED_FROM },
+    { "reply_to_message_id", COHORT_TG_REPLY_TO_MESSAGE_ID },
+    { "reply_to_peer_id", COHORT_TG_REPLY_TO_PEER_ID }, { "edited", COHORT_TG_EDITED },
+    { "edited_unixtime", COHORT_TG_EDITED_UNIXTIME }, { "inviter", COHORT_TG_INVITER },
+    { "members", COHORT_TG_MEMBERS }, { "reactions", COHORT_TG_REACTIONS },
+  };
+  static const char * const others[] = {
+    "ie", "Id", "i", "types", "typ", "date_unixtimes", "from_ix", "emoji", "count",
+    "document_id", "location_informatio", "location_informationX", "photo_file_size", "",
+  };
+  gboolean has_link;
+
+  g_assert_cmpuint (G_N_ELEMENTS (names), ==, COHORT_TG_N_KEYS);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      read_message_string (m, names[i].name, strlen (names[i].name), "v");
+      for (int k = 0; k < COHORT_TG_N_KEYS; k++)
+        g_assert_cmpint (cohort_telegram_message_type (m, k), ==,
+                         k == (int)names[i].key ? COHORT_TG_STRING : COHORT_TG_ABSENT);
+      g_assert_cmpstr (cohort_telegram_message_get_string (m, names[i].key), ==, "v");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      read_message_string (m, others[i], strlen (others[i]), "v");
+      for (int k = 0; k < COHORT_TG_N_KEYS; k++)
+        g_assert_cmpint (cohort_telegram_message_type (m, k), ==, COHORT_TG_ABSENT);
+    }
+  /* The reader compares whole keys: one cut by an escaped NUL is not the name before it. */
+  read_message_string (m, "id\0x", 4, "v");
+  g_assert_false (cohort_telegram_message_has (m, COHORT_TG_ID));
+
+  /* text as entities: an entity's text and type are read, the message's names are not. */
+  cohort_telegram_message_begin (m);
+  cohort_telegram_message_key (m, "text", 4);
+  g_assert_true (cohort_telegram_message_start (m, TRUE));
+  g_assert_true (cohort_telegram_message_start (m, FALSE));
+  cohort_telegram_message_key (m, "type", 4);
+  cohort_telegram_message_string (m, "text_link", 9);
+  cohort_telegram_message_key (m, "text", 4);
+  cohort_telegram_message_string (m, "see ", 4);
+  cohort_telegram_message_key (m, "id", 2);
+  cohort_telegram_message_string (m, "not read", 8);
+  g_assert_false (cohort_telegram_message_end (m));
+  g_assert_true (cohort_telegram_message_start (m, FALSE));
+  cohort_telegram_message_key (m, "texts", 5);
+  cohort_telegram_message_string (m, "not read", 8);
+  cohort_telegram_message_key (m, "text", 4);
+  cohort_telegram_message_string (m, "this", 4);
+  g_assert_false (cohort_telegram_message_end (m));
+  g_assert_false (cohort_telegram_message_end (m));
+  g_assert_true (cohort_telegram_message_end (m));
+  g_assert_cmpstr (cohort_telegram_message_text (m, &has_link), ==, "see this");
+  g_assert_true (has_link);
+  g_assert_false (cohort_telegram_message_has (m, COHORT_TG_ID));
+
+  /* A reaction's emoji and count; document_id names a custom one. */
+  cohort_telegram_message_begin (m);
+  cohort_telegram_message_key (m, "reactions", 9);
+  g_assert_true (cohort_telegram_message_start (m, TRUE));
+  g_assert_true (cohort_telegram_message_start (m, FALSE));
+  cohort_telegram_message_key (m, "type", 4);
+  cohort_telegram_message_string (m, "emoji", 5);
+  cohort_telegram_message_key (m, "emoji", 5);
+  cohort_telegram_message_string (m, "👍", strlen ("👍"));
+  cohort_telegram_message_key (m, "count", 5);
+  cohort_telegram_message_number (m, "2", 1);
+  g_assert_false (cohort_telegram_message_end (m));
+  g_assert_true (cohort_telegram_message_start (m, FALSE));
+  cohort_telegram_message_key (m, "type", 4);
+  cohort_telegram_message_string (m, "custom_emoji", 12);
+  cohort_telegram_message_key (m, "document_id", 11);
+  cohort_telegram_message_string (m, "77", 2);
+  cohort_telegram_message_key (m, "count", 5);
+  cohort_telegram_message_number (m, "5", 1);
+  g_assert_false (cohort_telegram_message_end (m));
+  g_assert_false (cohort_telegram_message_end (m));
+  g_assert_true (cohort_telegram_message_end (m));
+  {
+    GArray *reactions = cohort_telegram_message_reactions (m);
+
+    g_assert_cmpuint (reactions->len, ==, 2);
+    g_assert_cmpstr (g_array_index (reactions, CohortTelegramReaction, 0).emoji, ==, "👍");
+    g_assert_cmpint (g_array_index (reactions, CohortTelegramReaction, 0).count, ==, 2);
+    g_assert_cmpstr (g_array_index (reactions, CohortTelegramReaction, 1).emoji, ==, "custom:77");
+    g_assert_cmpint (g_array_index (reactions, CohortTelegramReaction, 1).count, ==, 5);
+  }
+
+  cohort_telegram_message_free (m);
+}
+
+/* Ids and Unix times: numbers and whole-integer strings, read by a short decimal path up to
+ * 18 digits and by g_ascii_strtoll beyond, with the same values and the same refusals. */
+static void
+test_message_numbers (void)
+{
+  CohortTelegramMessage *m = cohort_telegram_message_new ();
+  static const struct { const char *text; gboolean ok; gint64 value; } numbers[] = {
+    { "0", TRUE, 0 }, { "7", TRUE, 7 }, { "-3", TRUE, -3 },
+    { "123456789012345678", TRUE, G_GINT64_CONSTANT (123456789012345678) },
+    { "-123456789012345678", TRUE, G_GINT64_CONSTANT (-123456789012345678) },
+    { "1234567890123456789", TRUE, G_GINT64_CONSTANT (1234567890123456789) },
+    { "9223372036854775808", TRUE, G_MAXINT64 },
+    { "-9223372036854775809", TRUE, G_MININT64 },
+    { "1.5", FALSE, 0 }, { "2e3", FALSE, 0 }, { "4E1", FALSE, 0 },
+  };
+  static const struct { const char *text; gboolean ok; gint64 value; } strings[] = {
+    { "1751233719", TRUE, 1751233719 }, { "-42", TRUE, -42 }, { "007", TRUE, 7 },
+    { "+5", TRUE, 5 }, { " 5", TRUE, 5 }, { "12345678901234567890", TRUE, G_MAXINT64 },
+    { "17x", FALSE, 0 }, { "", FALSE, 0 }, { "-", FALSE, 0 }, { "x", FALSE, 0 },
+    { "1 ", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      gint64 value = -1;
+
+      cohort_telegram_message_begin (m);
+      cohort_telegram_message_key (m, "id", 2);
+      cohort_telegram_message_number (m, numbers[i].text, strlen (numbers[i].text));
+      g_assert_true (cohort_telegram_message_end (m));
+      g_assert_cmpint (cohort_telegram_message_type (m, COHORT_TG_ID), ==,
+                       numbers[i].ok ? COHORT_TG_INT : COHORT_TG_OTHER);
+      g_assert_cmpint (cohort_telegram_message_get_int (m, COHORT_TG_ID, &value), ==,
+                       numbers[i].ok);
+      if (numbers[i].ok)
+        g_assert_cmpint (value, ==, numbers[i].value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      gint64 value = -1;
+
+      read_message_string (m, "date_unixtime", 13, strings[i].text);
+      g_assert_cmpint (cohort_telegram_message_get_int (m, COHORT_TG_DATE_UNIXTIME, &value), ==,
+                       strings[i].ok);
+      if (strings[i].ok)
+        g_assert_cmpint (value, ==, strings[i].value);
+    }
+  cohort_telegram_message_free (m);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cohort/telegram/message-keys", test_message_keys);
+  g_test_add_func ("/cohort/telegram/message-numbers", test_message_numbers);
 
 #define ADD(name, func) \
   g_test_add ("/cohort/telegram/" name, Fixture, NULL, cohort_test_db_setup, func, cohort_test_db_teardown)

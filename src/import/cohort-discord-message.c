@@ -40,81 +40,103 @@ typedef enum
   CTX_MENTIONS,        /* array: only element 0 is read */
 } Context;
 
+/* Every member name that any context reads; cohort-discord-keys.gperf maps a name to one. */
+typedef enum
+{
+  KEY_ID,
+  KEY_TYPE,
+  KEY_TIMESTAMP,
+  KEY_TIMESTAMP_EDITED,
+  KEY_CONTENT,
+  KEY_AUTHOR,
+  KEY_REFERENCE,
+  KEY_FORWARDED_MESSAGE,
+  KEY_ATTACHMENTS,
+  KEY_STICKERS,
+  KEY_EMBEDS,
+  KEY_POLL,
+  KEY_REACTIONS,
+  KEY_MENTIONS,
+  KEY_NAME,
+  KEY_NICKNAME,
+  KEY_IS_BOT,
+  KEY_MESSAGE_ID,
+  KEY_FILE_NAME,
+  KEY_URL,
+  KEY_EMOJI,
+  KEY_COUNT,
+  N_KEYS
+} Key;
+
+#include "cohort-discord-keys.h"
+
 typedef struct
 {
-  const char *name;
-  gsize       length;  /* strlen of name */
+  gboolean    read;    /* the context reads this member */
   gsize       value;   /* offset of the member's CohortDiscordValue in the frame's struct */
   Context     child;   /* what a container value of the member is read as */
   gsize       target;  /* offset of the struct the child frame fills */
 } Member;
 
 #define NO_CHILD CTX_NONE, 0
-#define N(name) name, sizeof name - 1
 
 #define MSG(field) offsetof (CohortDiscordMessage, field)
 #define BODY(field) offsetof (CohortDiscordBody, field)
 #define USER(field) offsetof (CohortDiscordUser, field)
 #define REACTION(field) offsetof (CohortDiscordReaction, field)
 
-static const Member message_members[] = {
-  { N ("id"), MSG (id), NO_CHILD },
-  { N ("type"), MSG (type), NO_CHILD },
-  { N ("timestamp"), MSG (timestamp), NO_CHILD },
-  { N ("timestampEdited"), MSG (timestamp_edited), NO_CHILD },
-  { N ("content"), MSG (body.content), NO_CHILD },
-  { N ("author"), MSG (author.self), CTX_USER, MSG (author) },
-  { N ("reference"), MSG (reference), CTX_REFERENCE, 0 },
-  { N ("forwardedMessage"), MSG (forwarded.self), CTX_BODY, MSG (forwarded) },
-  { N ("attachments"), MSG (body.attachments), CTX_ATTACHMENTS, MSG (body) },
-  { N ("stickers"), MSG (body.stickers), CTX_COUNTED, 0 },
-  { N ("embeds"), MSG (body.embeds), CTX_COUNTED, 0 },
-  { N ("poll"), MSG (body.poll), NO_CHILD },
-  { N ("reactions"), MSG (body.reactions), CTX_REACTIONS, MSG (body) },
-  { N ("mentions"), MSG (mentions), CTX_MENTIONS, MSG (first_mention) },
-  { NULL, },
+/* Each object context's members, indexed by Key. */
+static const Member message_members[N_KEYS] = {
+  [KEY_ID] = { TRUE, MSG (id), NO_CHILD },
+  [KEY_TYPE] = { TRUE, MSG (type), NO_CHILD },
+  [KEY_TIMESTAMP] = { TRUE, MSG (timestamp), NO_CHILD },
+  [KEY_TIMESTAMP_EDITED] = { TRUE, MSG (timestamp_edited), NO_CHILD },
+  [KEY_CONTENT] = { TRUE, MSG (body.content), NO_CHILD },
+  [KEY_AUTHOR] = { TRUE, MSG (author.self), CTX_USER, MSG (author) },
+  [KEY_REFERENCE] = { TRUE, MSG (reference), CTX_REFERENCE, 0 },
+  [KEY_FORWARDED_MESSAGE] = { TRUE, MSG (forwarded.self), CTX_BODY, MSG (forwarded) },
+  [KEY_ATTACHMENTS] = { TRUE, MSG (body.attachments), CTX_ATTACHMENTS, MSG (body) },
+  [KEY_STICKERS] = { TRUE, MSG (body.stickers), CTX_COUNTED, 0 },
+  [KEY_EMBEDS] = { TRUE, MSG (body.embeds), CTX_COUNTED, 0 },
+  [KEY_POLL] = { TRUE, MSG (body.poll), NO_CHILD },
+  [KEY_REACTIONS] = { TRUE, MSG (body.reactions), CTX_REACTIONS, MSG (body) },
+  [KEY_MENTIONS] = { TRUE, MSG (mentions), CTX_MENTIONS, MSG (first_mention) },
 };
 
-static const Member body_members[] = {
-  { N ("content"), BODY (content), NO_CHILD },
-  { N ("attachments"), BODY (attachments), CTX_ATTACHMENTS, 0 },
-  { N ("stickers"), BODY (stickers), CTX_COUNTED, 0 },
-  { N ("embeds"), BODY (embeds), CTX_COUNTED, 0 },
-  { N ("poll"), BODY (poll), NO_CHILD },
-  { N ("reactions"), BODY (reactions), CTX_REACTIONS, 0 },
-  { NULL, },
+static const Member body_members[N_KEYS] = {
+  [KEY_CONTENT] = { TRUE, BODY (content), NO_CHILD },
+  [KEY_ATTACHMENTS] = { TRUE, BODY (attachments), CTX_ATTACHMENTS, 0 },
+  [KEY_STICKERS] = { TRUE, BODY (stickers), CTX_COUNTED, 0 },
+  [KEY_EMBEDS] = { TRUE, BODY (embeds), CTX_COUNTED, 0 },
+  [KEY_POLL] = { TRUE, BODY (poll), NO_CHILD },
+  [KEY_REACTIONS] = { TRUE, BODY (reactions), CTX_REACTIONS, 0 },
 };
 
-static const Member user_members[] = {
-  { N ("id"), USER (id), NO_CHILD },
-  { N ("name"), USER (name), NO_CHILD },
-  { N ("nickname"), USER (nickname), NO_CHILD },
-  { N ("isBot"), USER (is_bot), NO_CHILD },
-  { NULL, },
+static const Member user_members[N_KEYS] = {
+  [KEY_ID] = { TRUE, USER (id), NO_CHILD },
+  [KEY_NAME] = { TRUE, USER (name), NO_CHILD },
+  [KEY_NICKNAME] = { TRUE, USER (nickname), NO_CHILD },
+  [KEY_IS_BOT] = { TRUE, USER (is_bot), NO_CHILD },
 };
 
-static const Member reference_members[] = {
-  { N ("type"), MSG (reference_type), NO_CHILD },
-  { N ("messageId"), MSG (reference_message_id), NO_CHILD },
-  { NULL, },
+static const Member reference_members[N_KEYS] = {
+  [KEY_TYPE] = { TRUE, MSG (reference_type), NO_CHILD },
+  [KEY_MESSAGE_ID] = { TRUE, MSG (reference_message_id), NO_CHILD },
 };
 
-static const Member attachment_members[] = {
-  { N ("fileName"), BODY (file_name), NO_CHILD },
-  { N ("url"), BODY (url), NO_CHILD },
-  { NULL, },
+static const Member attachment_members[N_KEYS] = {
+  [KEY_FILE_NAME] = { TRUE, BODY (file_name), NO_CHILD },
+  [KEY_URL] = { TRUE, BODY (url), NO_CHILD },
 };
 
-static const Member reaction_members[] = {
-  { N ("emoji"), REACTION (emoji), CTX_EMOJI, 0 },
-  { N ("count"), REACTION (count), NO_CHILD },
-  { NULL, },
+static const Member reaction_members[N_KEYS] = {
+  [KEY_EMOJI] = { TRUE, REACTION (emoji), CTX_EMOJI, 0 },
+  [KEY_COUNT] = { TRUE, REACTION (count), NO_CHILD },
 };
 
-static const Member emoji_members[] = {
-  { N ("id"), REACTION (emoji_id), NO_CHILD },
-  { N ("name"), REACTION (emoji_name), NO_CHILD },
-  { NULL, },
+static const Member emoji_members[N_KEYS] = {
+  [KEY_ID] = { TRUE, REACTION (emoji_id), NO_CHILD },
+  [KEY_NAME] = { TRUE, REACTION (emoji_name), NO_CHILD },
 };
 
 /* The object contexts' member tables. */
@@ -553,33 +575,41 @@ cohort_discord_reader_end (CohortDiscordReader *r)
   return closing == 1;
 }
 
-/* Names are compared only when their length and first byte match; json-glib's member name
- * ends at an escaped NUL like its strings. */
+/* The Key a member name is, or -1.  json-glib's member name ends at an escaped NUL like
+ * its strings; no name has a NUL, so only a key that is not found is looked at again. */
+static int
+key_of (const char *key,
+        gsize       len)
+{
+  const struct DiscordKeyName *found = discord_key_lookup (key, len);
+  gsize cut;
+
+  if (found == NULL && (cut = strnlen (key, len)) < len)
+    found = discord_key_lookup (key, cut);
+  return found != NULL ? found->key : -1;
+}
+
 void
 cohort_discord_reader_key (CohortDiscordReader *r,
                            const char          *key,
                            gsize                len)
 {
   Frame *f;
-  const Member *members;
+  const Member *members, *m;
+  int k;
 
   if (r->ignore_from > 0)
     return;
   f = &r->frames[r->depth];
   f->member = NULL;
   members = members_of (f->ctx);
-  len = strnlen (key, len);
-  if (members == NULL || len == 0)
+  if (members == NULL || (k = key_of (key, len)) < 0 || !members[k].read)
     return;
-  for (const Member *m = members; m->name != NULL; m++)
-    if (m->length == len && m->name[0] == key[0] && memcmp (m->name, key, len) == 0)
-      {
-        f->member = m;
-        value_reset (member_value (f));
-        if (m->child != CTX_NONE)
-          child_reset (m->child, (char *)f->target + m->target);
-        return;
-      }
+  m = &members[k];
+  f->member = m;
+  value_reset (member_value (f));
+  if (m->child != CTX_NONE)
+    child_reset (m->child, (char *)f->target + m->target);
 }
 
 void
@@ -641,14 +671,26 @@ cohort_discord_value_string (const CohortDiscordValue *v)
 }
 
 /* Snowflakes are strings in DCE; numbers are tolerated. */
+const char *
+cohort_discord_value_id_in (const CohortDiscordValue *v,
+                            char                      digits[COHORT_DISCORD_ID_DIGITS])
+{
+  if (v->type == COHORT_DISCORD_STRING)
+    return v->text->len > 0 ? v->text->str : NULL;
+  if (v->type == COHORT_DISCORD_INT)
+    {
+      g_snprintf (digits, COHORT_DISCORD_ID_DIGITS, "%" G_GINT64_FORMAT, v->integer);
+      return digits;
+    }
+  return NULL;
+}
+
 char *
 cohort_discord_value_id (const CohortDiscordValue *v)
 {
-  if (v->type == COHORT_DISCORD_STRING)
-    return v->text->len > 0 ? g_strdup (v->text->str) : NULL;
-  if (v->type == COHORT_DISCORD_INT)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, v->integer);
-  return NULL;
+  char digits[COHORT_DISCORD_ID_DIGITS];
+
+  return g_strdup (cohort_discord_value_id_in (v, digits));
 }
 
 gint64

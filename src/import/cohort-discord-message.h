@@ -120,6 +120,11 @@ const CohortDiscordMessage *cohort_discord_reader_message (CohortDiscordReader *
  * or 0; TRUE only for the boolean true. */
 const char                 *cohort_discord_value_string   (const CohortDiscordValue *v);
 char                       *cohort_discord_value_id       (const CohortDiscordValue *v);
+/* cohort_discord_value_id () without a copy: the string slot itself (valid until the next
+ * message begins) or the integer written into digits. */
+#define COHORT_DISCORD_ID_DIGITS 24
+const char                 *cohort_discord_value_id_in    (const CohortDiscordValue *v,
+                                                           char                      digits[COHORT_DISCORD_ID_DIGITS]);
 gint64                      cohort_discord_value_count    (const CohortDiscordValue *v);
 gboolean                    cohort_discord_value_true     (const CohortDiscordValue *v);
 

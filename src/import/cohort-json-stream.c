@@ -222,14 +222,48 @@ static const yajl_callbacks callbacks = {
   on_end_array,
 };
 
-static void
-count_lines (const guchar *chunk,
-             gsize         len,
-             gint64       *line)
+/* ------------------------------------------------------------------------------------------ */
+/* Positions                                                                                   */
+
+/* Newlines in text.  Every byte of a JSON export is counted, and finding each newline with
+ * memchr cost a call per line (28 a Discord message): blocks of 64 bytes are summed in a
+ * loop the compiler turns into vector compares, the tail byte by byte. */
+static gsize
+count_newlines (const guchar *text,
+                gsize         len)
 {
-  for (gsize i = 0; i < len; i++)
-    if (chunk[i] == '\n')
-      (*line)++;
+  gsize n = 0, i = 0;
+
+  for (; i + 64 <= len; i += 64)
+    {
+      guint8 in_block = 0;
+
+      for (gsize j = 0; j < 64; j++)
+        in_block += text[i + j] == '\n';
+      n += in_block;
+    }
+  for (; i < len; i++)
+    n += text[i] == '\n';
+  return n;
+}
+
+void
+cohort_json_advance_position (const guchar *text,
+                              gsize         len,
+                              gint64       *line,
+                              gint64       *column)
+{
+  gsize after = len;   /* the offset after the last newline, or len while none is seen */
+
+  while (after > 0 && text[after - 1] != '\n')
+    after--;
+  if (after == 0)
+    {
+      *column += len;
+      return;
+    }
+  *line += count_newlines (text, after);
+  *column = 1 + (len - after);
 }
 
 /* Why yajl stopped: a callback's error first, then what the text itself got wrong. */
@@ -253,6 +287,7 @@ parse (Parser       *p,
   CohortImportContext *ctx = p->ctx;
   g_autofree guchar *chunk = g_malloc (CHUNK_SIZE);
   goffset done = 0;
+  gint64 column = 1;   /* kept by the position's arithmetic; the stream reports lines only */
 
   for (;;)
     {
@@ -272,10 +307,11 @@ parse (Parser       *p,
         {
           gsize consumed = yajl_get_bytes_consumed (handle);
 
-          count_lines (chunk + skip, MIN (consumed, (gsize)n - skip), &p->stream->line);
+          cohort_json_advance_position (chunk + skip, MIN (consumed, (gsize)n - skip), &p->stream->line,
+                                        &column);
           return stopped (p, error);
         }
-      count_lines (chunk + skip, n - skip, &p->stream->line);
+      cohort_json_advance_position (chunk + skip, n - skip, &p->stream->line, &column);
       done += n;
       cohort_import_context_progress (ctx, done, p->stream->rows != NULL ? *p->stream->rows : 0);
     }

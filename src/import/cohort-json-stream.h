@@ -45,6 +45,13 @@ typedef struct
   gint64                line;        /* where it stopped, from 1 */
 } CohortJsonStream;
 
+/* Moves line and column (in bytes), both counted from 1, over len bytes of text: what the
+ * JSON importers report an error's place with. */
+void                   cohort_json_advance_position (const guchar *text,
+                                                     gsize         len,
+                                                     gint64       *line,
+                                                     gint64       *column);
+
 CohortJsonStreamStatus cohort_json_stream_run (CohortJsonStream     *stream,
                                                CohortImportContext  *ctx,
                                                GError              **error);

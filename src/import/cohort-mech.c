@@ -302,10 +302,13 @@ has_case_context (gunichar c)
    * otherwise map to a–z, which the fast lowercasing does itself. */
   if (c < 0x80)
     return c == 'I' || c == 'J';
+  /* g_unichar_totitle (c) != c only for letters of these three types (test-mech checks
+   * every code point), so it is not asked: it searches GLib's title table linearly, which
+   * was 40 % of filling a block of the table below. */
   type = g_unichar_type (c);
   return type == G_UNICODE_UPPERCASE_LETTER || type == G_UNICODE_LOWERCASE_LETTER ||
          type == G_UNICODE_TITLECASE_LETTER || g_unichar_tolower (c) != c ||
-         g_unichar_toupper (c) != c || g_unichar_totitle (c) != c;
+         g_unichar_toupper (c) != c;
 }
 
 static guint
@@ -393,6 +396,26 @@ next_char (const char *p,
     }
   *len = 4;
   return ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+}
+
+/* One character's bytes (len from next_char ()).  A memcpy of a variable length is a call,
+ * which cost more than the copy on text that is mostly 3-byte CJK. */
+static inline void
+copy_char (char       *to,
+           const char *from,
+           gsize       len)
+{
+  to[0] = from[0];
+  if (len > 1)
+    {
+      to[1] = from[1];
+      if (len > 2)
+        {
+          to[2] = from[2];
+          if (len > 3)
+            to[3] = from[3];
+        }
+    }
 }
 
 /*
@@ -681,7 +704,7 @@ leading_mentions_length (const char *s)
           if (sp)
             cut = (gsize) (sp - s) + 1;
         }
-      else if (g_str_has_prefix (s, "<@"))
+      else if (s[0] == '<' && s[1] == '@')
         {
           const char *gt = strchr (s, '>');
           if (gt)
@@ -711,11 +734,16 @@ trim_trailing (char *s)
 {
   char *end = s + strlen (s);
 
+  /* s is valid UTF-8: the character before end starts at the first byte that is not a
+   * continuation byte. */
   while (end > s)
     {
-      char *prev = g_utf8_find_prev_char (s, end);
+      char *prev = end - 1;
+      gsize len;
 
-      if (prev == NULL || !is_trailing_trim (g_utf8_get_char (prev)))
+      while (prev > s && ((guchar) *prev & 0xC0) == 0x80)
+        prev--;
+      if (!is_trailing_trim (next_char (prev, &len)))
         break;
       end = prev;
     }
@@ -751,10 +779,11 @@ plain_i_and_j (void)
 static char *
 normalize_fast (const char *text,
                 gsize       n,
-                gboolean   *has_question)
+                gboolean   *has_question,
+                gboolean   *all_solo)
 {
   g_autofree char *out = g_malloc (n + 1);   /* no step makes the text longer */
-  gboolean pending_space = FALSE, pending_nl = FALSE, line_start = TRUE;
+  gboolean pending_space = FALSE, pending_nl = FALSE, line_start = TRUE, solo = TRUE;
   gsize w = 0, len, cut;
 
   for (const char *p = text; *p; p += len)
@@ -790,11 +819,12 @@ normalize_fast (const char *text,
       if (pending_space && w > 0)
         out[w++] = pending_nl ? '\n' : ' ';
       pending_space = pending_nl = FALSE;
+      solo &= (flags & CP_GRAPHEME_SOLO) != 0;
       if (ch < 0x80)
         out[w++] = (char) (ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
       else
         {
-          memcpy (out + w, p, len);
+          copy_char (out + w, p, len);
           w += len;
         }
     }
@@ -802,16 +832,24 @@ normalize_fast (const char *text,
 
   if ((cut = leading_mentions_length (out)) > 0)
     memmove (out, out + cut, w - cut + 1);
+  /* U+FF1F ？ became '?' above. */
   if (has_question)
-    *has_question = has_question_mark (out);
+    *has_question = memchr (out, '?', w - cut) != NULL;
   trim_trailing (out);
+  /* Every character written is a grapheme cluster of its own (the collapsed spaces are
+   * ' ' and '\n'), and cutting and trimming only take characters away. */
+  if (all_solo)
+    *all_solo = solo;
   return g_steal_pointer (&out);
 }
 
+/* all_solo, when not NULL, is set TRUE only when every character of the result is known
+ * to be a grapheme cluster of its own (CP_GRAPHEME_SOLO); FALSE says nothing. */
 static char *
 normalize_full (const char *text,
                 gboolean    reference,
-                gboolean   *has_question)
+                gboolean   *has_question,
+                gboolean   *all_solo)
 {
   g_autofree char *valid = NULL;
   g_autofree char *folded = NULL;
@@ -826,7 +864,9 @@ normalize_full (const char *text,
     text = "";
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
-  if (!reference && (fast = normalize_fast (text, strlen (text), has_question)) != NULL)
+  if (all_solo)
+    *all_solo = FALSE;
+  if (!reference && (fast = normalize_fast (text, strlen (text), has_question, all_solo)) != NULL)
     return fast;
 
   if (reference || (folded = nfkc_simple (text)) == NULL)
@@ -884,13 +924,13 @@ normalize_full (const char *text,
 char *
 cohort_mech_normalize (const char *text)
 {
-  return normalize_full (text, FALSE, NULL);
+  return normalize_full (text, FALSE, NULL, NULL);
 }
 
 char *
 _cohort_mech_normalize_reference (const char *text)
 {
-  return normalize_full (text, TRUE, NULL);
+  return normalize_full (text, TRUE, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1009,6 +1049,7 @@ struct _CohortMech
   GHashTable     *members;      /* uid (owned) -> MemberState */
   GHashTable     *echo;         /* t (owned by entry) -> EchoEntry */
   GQueue          echo_order;   /* EchoEntry*, one link per hit, oldest first */
+  GPtrArray      *echo_spare;   /* EchoEntry whose last hit left the window, t freed */
   char           *chain;        /* numbered lines of the last chain-like message */
   guint           chain_lines;
   gboolean        reference;    /* no fast paths: ICU and GLib per message and character */
@@ -1023,6 +1064,7 @@ struct _CohortMech
 static void
 analyse (CohortMech *self,
          const char *t,
+         gboolean    known_solo,
          GString    *core,
          glong      *core_chars,
          gboolean   *all_emoji)
@@ -1048,7 +1090,7 @@ analyse (CohortMech *self,
    * variation selectors, regional indicators, Hangul jamo or CR), the boundaries are the
    * code points, which is what the loop below does without the iterator. */
   if (!ascii && self != NULL && self->chars != NULL &&
-      (self->reference || !all_chars_have (t, CP_GRAPHEME_SOLO)))
+      (self->reference || (!known_solo && !all_chars_have (t, CP_GRAPHEME_SOLO))))
     {
       g_autofree gunichar2 *u16 = NULL;
       glong n16 = 0;
@@ -1085,7 +1127,8 @@ analyse (CohortMech *self,
   w = core->str + base;
   while (pos < n8)
     {
-      gsize code, end;
+      gsize code, end, first_len;
+      gunichar first;
 
       if (t[pos] == ' ' || t[pos] == '\n')
         {
@@ -1101,8 +1144,8 @@ analyse (CohortMech *self,
 
       /* Without the iterator (ASCII text, or ICU failed) a cluster is a code point
        * with its trailing emoji components. */
-      next_char (t + pos, &len);
-      end = pos + len;
+      first = next_char (t + pos, &first_len);
+      end = pos + first_len;
       if (bound != NULL)
         {
           while (end < n8 && !bound[end])
@@ -1114,7 +1157,25 @@ analyse (CohortMech *self,
             end += len;
         }
 
-      if (!cluster_is_emoji (t + pos, t + end, self == NULL || self->reference))
+      if (end == pos + first_len && self != NULL && !self->reference)
+        {
+          /* A cluster of one character, most of chat text: an emoji only when it is
+           * pictographic (one regional indicator or a keycap mark alone is not one), as
+           * cluster_is_emoji () finds, from the one lookup of its flags. */
+          guint flags = cp_flags (first);
+
+          if (!(flags & CP_PICTOGRAPHIC))
+            {
+              *all_emoji = FALSE;
+              if (!(flags & CP_NOT_CORE))
+                {
+                  copy_char (w, t + pos, first_len);
+                  w += first_len;
+                  ++*core_chars;
+                }
+            }
+        }
+      else if (!cluster_is_emoji (t + pos, t + end, self == NULL || self->reference))
         {
           *all_emoji = FALSE;
           for (const char *q = t + pos; q < t + end; q += len)
@@ -1126,7 +1187,7 @@ analyse (CohortMech *self,
               /* Valid UTF-8 re-encodes to the same bytes. */
               if (!dropped)
                 {
-                  memcpy (w, q, len);
+                  copy_char (w, q, len);
                   w += len;
                   ++*core_chars;
                 }
@@ -1229,13 +1290,14 @@ possible_phrases (const Tables *tab,
   guint64 any = 0;
 
   memset (mask, 0, sizeof *mask);
-  for (gsize i = 0; i + 1 < n; i++)
+  /* A phrase starts where a character does: s is valid UTF-8 (a core, or one with whole
+   * phrases taken out), so i steps from lead byte to lead byte. */
+  for (gsize i = 0, len; i + 1 < n; i += len)
     {
       guchar b = (guchar) s[i];
       guint slot;
 
-      if ((b & 0xC0) == 0x80)
-        continue;                       /* a phrase starts where a character does */
+      len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
       if (b >= 0x80 && i + 2 >= n)
         break;
       slot = tab->pair_slot[phrase_key ((const guchar *) s + i)];
@@ -1485,6 +1547,7 @@ cohort_mech_new (void)
     }
   self->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, member_state_free);
   self->echo = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, echo_entry_free);
+  self->echo_spare = g_ptr_array_new_with_free_func (echo_entry_free);
   g_queue_init (&self->echo_order);
   self->core = g_string_sized_new (256);
   return self;
@@ -1499,6 +1562,7 @@ cohort_mech_free (CohortMech *self)
     ubrk_close (self->chars);
   g_queue_clear (&self->echo_order);
   g_hash_table_unref (self->echo);
+  g_ptr_array_unref (self->echo_spare);
   g_hash_table_unref (self->members);
   g_free (self->chain);
   g_string_free (self->core, TRUE);
@@ -1519,7 +1583,13 @@ echo_prune (CohortMech *self,
       g_queue_pop_head (&self->echo_order);
       g_array_remove_index (e->hits, 0);
       if (e->hits->len == 0)
-        g_hash_table_remove (self->echo, e->t);
+        {
+          /* Kept with its array for the next new text: a text of ten characters or less
+           * leaves the window about every fourth message. */
+          g_hash_table_steal (self->echo, e->t);
+          g_clear_pointer (&e->t, g_free);
+          g_ptr_array_add (self->echo_spare, e);
+        }
     }
 }
 
@@ -1537,9 +1607,14 @@ echo_add (CohortMech *self,
 
   if (e == NULL)
     {
-      e = g_new0 (EchoEntry, 1);
+      if (self->echo_spare->len > 0)
+        e = g_ptr_array_steal_index_fast (self->echo_spare, self->echo_spare->len - 1);
+      else
+        {
+          e = g_new0 (EchoEntry, 1);
+          e->hits = g_array_new (FALSE, FALSE, sizeof (EchoHit));
+        }
       e->t = g_strdup (t);
-      e->hits = g_array_new (FALSE, FALSE, sizeof (EchoHit));
       g_hash_table_insert (self->echo, e->t, e);
     }
   g_array_append_val (e->hits, hit);
@@ -1573,6 +1648,7 @@ cohort_mech_classify (CohortMech *self,
   g_autofree char *t = NULL;
   GString *core = self->core;
   gboolean has_q = FALSE, all_emoji = FALSE, exempt, dup = FALSE, echo = FALSE, chain;
+  gboolean all_solo = FALSE;
   glong core_len;
   gsize t_bytes;
 
@@ -1581,10 +1657,10 @@ cohort_mech_classify (CohortMech *self,
   if (kind == COHORT_MESSAGE_SYSTEM)
     return COHORT_MECH_NONE;
 
-  t = normalize_full (text, self->reference, &has_q);
+  t = normalize_full (text, self->reference, &has_q, &all_solo);
   t_bytes = strlen (t);
   g_string_truncate (core, 0);
-  analyse (self, t, core, &core_len, &all_emoji);
+  analyse (self, t, all_solo, core, &core_len, &all_emoji);
 
   exempt = has_attachment_or_url || has_url (t, t_bytes) ||
            kind == COHORT_MESSAGE_IMAGE || kind == COHORT_MESSAGE_VOICE ||

@@ -55,8 +55,6 @@ struct _CohortTelegramMessage
   GArray *reactions;         /* CohortTelegramReaction */
 
   Value subs[N_SUBS];        /* the element object being read at depth 3 */
-  guint8 key_lengths[COHORT_TG_N_KEYS];
-  guint8 sub_lengths[N_SUBS];
 
   int depth;                 /* containers open, the message object being 1 */
   int ignore_from;           /* > 0: inside a passed-over container opened at this depth */
@@ -65,50 +63,7 @@ struct _CohortTelegramMessage
   gboolean have_plain_text;  /* `text` was a non-empty string */
 };
 
-static const char * const key_names[COHORT_TG_N_KEYS] = {
-  [COHORT_TG_TYPE] = "type",
-  [COHORT_TG_ID] = "id",
-  [COHORT_TG_DATE] = "date",
-  [COHORT_TG_DATE_UNIXTIME] = "date_unixtime",
-  [COHORT_TG_FROM] = "from",
-  [COHORT_TG_FROM_ID] = "from_id",
-  [COHORT_TG_ACTOR] = "actor",
-  [COHORT_TG_ACTOR_ID] = "actor_id",
-  [COHORT_TG_ACTION] = "action",
-  [COHORT_TG_TEXT] = "text",
-  [COHORT_TG_TEXT_ENTITIES] = "text_entities",
-  [COHORT_TG_MEDIA_TYPE] = "media_type",
-  [COHORT_TG_PHOTO] = "photo",
-  [COHORT_TG_FILE] = "file",
-  [COHORT_TG_POLL] = "poll",
-  [COHORT_TG_LOCATION_INFORMATION] = "location_information",
-  [COHORT_TG_CONTACT_INFORMATION] = "contact_information",
-  [COHORT_TG_FORWARDED_FROM] = "forwarded_from",
-  [COHORT_TG_REPLY_TO_MESSAGE_ID] = "reply_to_message_id",
-  [COHORT_TG_REPLY_TO_PEER_ID] = "reply_to_peer_id",
-  [COHORT_TG_EDITED] = "edited",
-  [COHORT_TG_EDITED_UNIXTIME] = "edited_unixtime",
-  [COHORT_TG_INVITER] = "inviter",
-  [COHORT_TG_MEMBERS] = "members",
-  [COHORT_TG_REACTIONS] = "reactions",
-};
-
-static const char * const sub_names[N_SUBS] = {
-  [SUB_TEXT] = "text",
-  [SUB_TYPE] = "type",
-  [SUB_EMOJI] = "emoji",
-  [SUB_DOCUMENT_ID] = "document_id",
-  [SUB_COUNT] = "count",
-};
-
-static void
-name_lengths (const char * const *names,
-              int                 n,
-              guint8             *lengths)
-{
-  for (int i = 0; i < n; i++)
-    lengths[i] = strlen (names[i]);
-}
+#include "cohort-telegram-keys.h"
 
 static void
 reaction_clear (gpointer data)
@@ -121,8 +76,6 @@ cohort_telegram_message_new (void)
 {
   CohortTelegramMessage *m = g_new0 (CohortTelegramMessage, 1);
 
-  name_lengths (key_names, COHORT_TG_N_KEYS, m->key_lengths);
-  name_lengths (sub_names, N_SUBS, m->sub_lengths);
   m->flat[0] = g_string_new (NULL);
   m->flat[1] = g_string_new (NULL);
   m->members = g_ptr_array_new_with_free_func (g_free);
@@ -157,21 +110,18 @@ cohort_telegram_message_free (CohortTelegramMessage *m)
 /* ------------------------------------------------------------------------------------------ */
 /* Values                                                                                      */
 
-/* Every key of every message goes through here: names are compared only when their length
- * and first byte match (lengths holds strlen of each). */
+/* The name's CohortTelegramKey, or with sub its SubKey; KEY_NONE for a name not read. */
 static int
-find_name (const char * const *names,
-           const guint8       *lengths,
-           int                 n,
-           const char         *key,
-           gsize               len)
+find_name (const char *key,
+           gsize       len,
+           gboolean    sub)
 {
-  for (int i = 0; i < n; i++)
-    if (lengths[i] == len && names[i][0] == key[0] && memcmp (names[i], key, len) == 0)
-      return i;
-  return KEY_NONE;
-}
+  const struct TelegramKeyName *found = telegram_key_lookup (key, len);
 
+  if (found == NULL)
+    return KEY_NONE;
+  return sub ? found->sub : found->key;
+}
 
 /* json-glib keeps a string up to its first (escaped) NUL. */
 static void
@@ -187,6 +137,31 @@ value_set_string (Value      *v,
   v->type = COHORT_TG_STRING;
 }
 
+/* A string of 1 to 18 ASCII digits, optionally after '-': what every id and Unix time of an
+ * export is, read without g_ascii_strtoll's locale-free set-up and overflow checks (18
+ * digits cannot overflow).  FALSE for anything else, which strtoll then reads. */
+static gboolean
+short_decimal (const char *s,
+               gsize       len,
+               gint64     *out)
+{
+  gboolean negative = len > 0 && s[0] == '-';
+  gint64 value = 0;
+
+  if (negative)
+    s++, len--;
+  if (len == 0 || len > 18)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (s[i] < '0' || s[i] > '9')
+        return FALSE;
+      value = value * 10 + (s[i] - '0');
+    }
+  *out = negative ? -value : value;
+  return TRUE;
+}
+
 static void
 value_set_number (Value      *v,
                   const char *value,
@@ -194,6 +169,9 @@ value_set_number (Value      *v,
 {
   char digits[64];
 
+  v->type = COHORT_TG_INT;
+  if (short_decimal (value, len, &v->number))
+    return;
   /* As cohort_json_builder_add_number (): a double with any of ".eE", else strtoll. */
   if (memchr (value, '.', len) != NULL || memchr (value, 'e', len) != NULL ||
       memchr (value, 'E', len) != NULL)
@@ -212,7 +190,6 @@ value_set_number (Value      *v,
       g_autofree char *copy = g_strndup (value, len);
       v->number = g_ascii_strtoll (copy, NULL, 10);
     }
-  v->type = COHORT_TG_INT;
 }
 
 static const char *
@@ -235,6 +212,8 @@ value_int (const Value *v,
     }
   if (v->type != COHORT_TG_STRING)
     return FALSE;
+  if (short_decimal (v->text->str, v->text->len, out))
+    return TRUE;
   *out = g_ascii_strtoll (v->text->str, &end, 10);
   return end != v->text->str && *end == '\0';
 }
@@ -327,11 +306,21 @@ array_scalar (CohortTelegramMessage *m,
 /* ------------------------------------------------------------------------------------------ */
 /* Events                                                                                      */
 
+/* What reset_member () does for every key, once each. */
 void
 cohort_telegram_message_begin (CohortTelegramMessage *m)
 {
   for (guint i = 0; i < COHORT_TG_N_KEYS; i++)
-    reset_member (m, i);
+    m->values[i].type = COHORT_TG_ABSENT;
+  for (guint which = 0; which < 2; which++)
+    {
+      g_string_truncate (m->flat[which], 0);
+      m->link[which] = FALSE;
+    }
+  if (m->members->len > 0)
+    g_ptr_array_set_size (m->members, 0);
+  if (m->reactions->len > 0)
+    g_array_set_size (m->reactions, 0);
   m->depth = 1;
   m->ignore_from = 0;
   m->key = KEY_NONE;
@@ -397,14 +386,14 @@ cohort_telegram_message_key (CohortTelegramMessage *m,
     return;
   if (m->depth == 3)
     {
-      m->sub = find_name (sub_names, m->sub_lengths, N_SUBS, key, len);
+      m->sub = find_name (key, len, TRUE);
       if (m->sub >= 0)
         m->subs[m->sub].type = COHORT_TG_ABSENT;
       return;
     }
   if (m->depth != 1)
     return;
-  m->key = find_name (key_names, m->key_lengths, COHORT_TG_N_KEYS, key, len);
+  m->key = find_name (key, len, FALSE);
   if (m->key == COHORT_TG_TEXT_ENTITIES && m->have_plain_text)
     m->key = KEY_SKIPPED;
   else if (m->key >= 0)

@@ -12,6 +12,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "cohort-format.h"
+#include "cohort-json-stream.h"
 #include "cohort-import-pipe.h"
 #include "cohort-mech.h"
 #include "cohort-telegram-message.h"
@@ -338,27 +339,29 @@ chat_end (Parser *p,
 /* ------------------------------------------------------------------------------------------ */
 /* One message                                                                                 */
 
-/* "user123" stays as it is; very old exports wrote a bare number. */
-static char *
-sender_uid (CohortTelegramMessage *m,
-            CohortTelegramKey      id_key,
-            const char            *name)
+/* "user123" stays as it is (the message's own string, valid until the next message);
+ * very old exports wrote a bare number.  A uid that had to be made is in *owned. */
+static const char *
+sender_uid (CohortTelegramMessage  *m,
+            CohortTelegramKey       id_key,
+            const char             *name,
+            char                  **owned)
 {
   gint64 number;
 
   if (cohort_telegram_message_type (m, id_key) == COHORT_TG_INT &&
       cohort_telegram_message_get_int (m, id_key, &number))
-    return g_strdup_printf ("user%" G_GINT64_FORMAT, number);
+    return *owned = g_strdup_printf ("user%" G_GINT64_FORMAT, number);
   if (cohort_telegram_message_type (m, id_key) == COHORT_TG_STRING)
     {
       const char *s = cohort_telegram_message_get_string (m, id_key);
       if (*s != '\0' && strspn (s, "0123456789") == strlen (s))
-        return g_strdup_printf ("user%s", s);
+        return *owned = g_strdup_printf ("user%s", s);
       if (*s != '\0')
-        return g_strdup (s);
+        return s;
     }
   if (name != NULL)
-    return g_strdup_printf ("name:%s", name);
+    return *owned = g_strdup_printf ("name:%s", name);
   return NULL;
 }
 
@@ -463,12 +466,14 @@ message_time (Parser                *p,
 }
 
 /* The decimal form of a number, as "%" G_GINT64_FORMAT prints it, without printf's cost
- * (the id and reply of every message). */
-static char *
-dup_decimal (gint64 value)
+ * (the id and reply of every message), in digits. */
+#define DECIMAL_SIZE 24
+
+static const char *
+format_decimal (gint64 value,
+                char   digits[DECIMAL_SIZE])
 {
-  char digits[24];
-  char *at = digits + sizeof digits;
+  char *at = digits + DECIMAL_SIZE;
   guint64 rest = value < 0 ? -(guint64)value : (guint64)value;
 
   *--at = '\0';
@@ -480,24 +485,26 @@ dup_decimal (gint64 value)
   while (rest != 0);
   if (value < 0)
     *--at = '-';
-  return g_strdup (at);
+  return at;
 }
 
-static char *
+/* The message's id in digits, else a key made from its content into *owned. */
+static const char *
 message_key (Chat                  *chat,
              CohortTelegramMessage *m,
              const char            *uid,
              gint64                 ts,
-             const char            *text)
+             const char            *text,
+             char                   digits[DECIMAL_SIZE],
+             char                 **owned)
 {
   gint64 id;
   g_autofree char *material = NULL;
   g_autofree char *digest = NULL;
-  char *key;
   guint n;
 
   if (cohort_telegram_message_get_int (m, COHORT_TG_ID, &id))
-    return dup_decimal (id);
+    return format_decimal (id, digits);
 
   /* No id (old or hand-made exports): a stable key from the content, with an occurrence
    * number so that two identical lines in one second stay two messages. */
@@ -508,8 +515,7 @@ message_key (Chat                  *chat,
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, material, -1);
   digest[20] = '\0';
   n = cohort_content_keys_count (chat->content_keys, digest);
-  key = g_strdup_printf ("c:%s:%u", digest, n);
-  return key;
+  return *owned = g_strdup_printf ("c:%s:%u", digest, n);
 }
 
 static void
@@ -629,11 +635,13 @@ handle_message (Parser                *p,
   gboolean service = g_strcmp0 (type, "service") == 0;
   CohortTelegramKey name_key = service ? COHORT_TG_ACTOR : COHORT_TG_FROM;
   const char *name = sender_name (m, name_key);
-  g_autofree char *uid = sender_uid (m, service ? COHORT_TG_ACTOR_ID : COHORT_TG_FROM_ID,
-                                     cohort_telegram_message_get_string (m, name_key));
+  g_autofree char *uid_owned = NULL;
+  const char *uid = sender_uid (m, service ? COHORT_TG_ACTOR_ID : COHORT_TG_FROM_ID,
+                                cohort_telegram_message_get_string (m, name_key), &uid_owned);
   const char *text = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *reply = NULL;
+  g_autofree char *key_owned = NULL;
+  const char *key;
+  char key_digits[DECIMAL_SIZE], reply_digits[DECIMAL_SIZE];
   CohortMessageRecord record = { 0, };
   gboolean has_link = FALSE, attachment = FALSE;
   gint64 ts = 0, reply_id = 0;
@@ -659,7 +667,7 @@ handle_message (Parser                *p,
     text = cohort_telegram_message_get_string (m, COHORT_TG_ACTION) ?: "";
   else
     text = cohort_telegram_message_text (m, &has_link);
-  key = message_key (chat, m, uid, ts, text);
+  key = message_key (chat, m, uid, ts, text, key_digits, &key_owned);
 
   record.platform_msg_id = key;
   record.member_uid = uid;
@@ -676,8 +684,7 @@ handle_message (Parser                *p,
       record.forwarded = cohort_telegram_message_has (m, COHORT_TG_FORWARDED_FROM);
       if (cohort_telegram_message_get_int (m, COHORT_TG_REPLY_TO_MESSAGE_ID, &reply_id) &&
           !cohort_telegram_message_has (m, COHORT_TG_REPLY_TO_PEER_ID))
-        reply = dup_decimal (reply_id);
-      record.reply_to = reply;
+        record.reply_to = format_decimal (reply_id, reply_digits);
       record.edited_ts = message_edited (chat, m);
       reason = cohort_mech_classify (chat->mech, uid, ts, text, record.kind, attachment || has_link);
       record.is_mech = reason != COHORT_MECH_NONE;
@@ -991,28 +998,6 @@ static const yajl_callbacks callbacks = {
 /* ------------------------------------------------------------------------------------------ */
 /* Driver                                                                                      */
 
-static void
-position_of (const guchar *chunk,
-             gsize         consumed,
-             gint64       *line,
-             gint64       *column)
-{
-  const guchar *end = chunk + consumed;
-  const guchar *after_newline = NULL;
-
-  /* Every byte of the file passes here: memchr finds the newlines far faster than a loop
-   * over the bytes.  The column is that of the byte after the last newline seen. */
-  for (const guchar *at = chunk; (at = memchr (at, '\n', end - at)) != NULL; at++)
-    {
-      (*line)++;
-      after_newline = at + 1;
-    }
-  if (after_newline != NULL)
-    *column = 1 + (end - after_newline);
-  else
-    *column += consumed;
-}
-
 static gboolean
 parse_error (Parser       *p,
              yajl_handle   handle,
@@ -1051,7 +1036,7 @@ parse_error (Parser       *p,
     g_autofree guchar *raw = yajl_get_error (handle, 0, chunk, len);
     g_autofree char *reason = g_strstrip (g_strdup ((const char *)raw));
 
-    position_of (chunk, MIN (consumed, len), &line, &column);
+    cohort_json_advance_position (chunk, MIN (consumed, len), &line, &column);
     g_set_error (error, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_MALFORMED,
                  _("%s is not valid JSON at line %" PRId64 ", column %" PRId64
                    " (%s). The file may have been edited or damaged: export it again from "
@@ -1099,7 +1084,7 @@ parse_stream (CohortImportPipe  *pipe,
           parse_error (p, handle, status, chunk, n, line, column, FALSE, error);
           goto out;
         }
-      position_of (chunk, n, &line, &column);
+      cohort_json_advance_position (chunk, n, &line, &column);
       done += n;
       if (p->report_progress)
         {
