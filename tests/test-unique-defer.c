@@ -139,8 +139,8 @@ static const char * const dumped[] = {
   "SELECT * FROM pragma_table_xinfo ('message')",
   "SELECT * FROM pragma_foreign_key_list ('message')",
   "SELECT * FROM pragma_foreign_key_list ('reaction')",
-  "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message' "
-  "AND sql IS NOT NULL AND name != 'message_platform_id' ORDER BY rowid",
+  ("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message' "
+   "AND sql IS NOT NULL AND name != 'message_platform_id' ORDER BY rowid"),
 };
 
 /* Queries the store and the metrics ask of the message table, one per way of reaching it:
@@ -154,8 +154,8 @@ static const char * const planned[] = {
   "SELECT id FROM message WHERE community = 1 AND platform_msg_id = 'x'",
   "SELECT import_run, id FROM message WHERE community = 1 AND platform_msg_id = 'x'",
   "SELECT text FROM message WHERE community = 1 AND platform_msg_id IN ('a', 'b')",
-  "SELECT m.id, r.member FROM message m LEFT JOIN message r ON r.community = m.community "
-  "AND r.platform_msg_id = m.reply_to WHERE m.community = 1 AND m.ts >= 5",
+  ("SELECT m.id, r.member FROM message m LEFT JOIN message r ON r.community = m.community "
+   "AND r.platform_msg_id = m.reply_to WHERE m.community = 1 AND m.ts >= 5"),
   "SELECT ts FROM message WHERE community = 1 AND import_run = 1 AND member = 5",
   "SELECT id, text, is_mech, mech_reason FROM message WHERE community = 1 AND kind != 3 AND (1 = 0 OR import_run = 1)",
   "SELECT ts FROM message WHERE member = 1 AND kind != 3 ORDER BY ts LIMIT 1",
