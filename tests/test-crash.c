@@ -331,6 +331,7 @@ setup_env (void)
   g_autoptr(GSubprocess) proc = NULL;
   g_autofree char *wal = NULL;
   g_autoptr(GError) error = NULL;
+  CohortDb *watcher;
   gint64 start;
   Counts c;
 
@@ -345,9 +346,14 @@ setup_env (void)
   env.base_runs = c.runs;
   g_assert_cmpint (env.base_messages, >, 0);
 
-  /* One full import, watched: how long it takes and how large the log grows. */
+  /* One full import, watched: how long it takes and how large the log grows.  An import that
+   * fits in the page cache writes its log only at commit, and the last connection to close
+   * checkpoints and deletes it, often between two looks: a connection held open here keeps
+   * the file, at its largest, for a look once the import is done. */
   calib = fresh_db ("calibrate.db");
   wal = g_strconcat (calib, "-wal", NULL);
+  watcher = cohort_db_open (calib, TRUE, &error);
+  g_assert_no_error (error);
   start = g_get_monotonic_time ();
   proc = spawn_import (calib, env.big, NULL);
   while (g_subprocess_get_identifier (proc) != NULL)
@@ -358,6 +364,8 @@ setup_env (void)
   g_subprocess_wait (proc, NULL, NULL);
   env.full_usec = g_get_monotonic_time () - start;
   g_assert_true (g_subprocess_get_successful (proc));
+  env.max_wal = MAX (env.max_wal, file_size (wal));
+  cohort_db_close (watcher);
   g_test_message ("a full import took %" G_GINT64_FORMAT " ms; its log grew to %" G_GINT64_FORMAT
                   " bytes", env.full_usec / 1000, env.max_wal);
   assert_complete (calib, 1);

@@ -545,6 +545,7 @@ test_lookup_builds_indexes (Fixture       *f,
     }
   reaction = raw_rows (f->path, "SELECT m.platform_msg_id, m.ts, r.count FROM reaction r "
                                 "JOIN message m ON m.id = r.message");
+  g_free (expected);
   expected = g_strdup_printf ("3:%s|1:%" G_GINT64_FORMAT "|1:4|\n", target, T0 + 5 * 60);
   g_assert_cmpstr (reaction, ==, expected);
   indexes = message_indexes (f->path);
