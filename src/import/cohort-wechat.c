@@ -292,6 +292,10 @@ parse_local_time (const char  *s,
   int y, mo, d, h, mi, sec;
   g_autoptr(GDateTime) dt = NULL;
 
+  /* The separators below are looked at out of order: a line cut short ("2024-03-0") must not
+   * be read past its end. */
+  if (strnlen (s, 19) < 19)
+    return FALSE;
   for (int i = 0; i < 4; i++)
     if (!g_ascii_isdigit (s[i]))
       return FALSE;
