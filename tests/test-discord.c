@@ -679,6 +679,8 @@ test_timestamps (Fixture       *fx,
     "2024-03-01T10:00:02",                /* no offset: GLib's path, in UTC */
     "2023-02-29T00:00:00Z",               /* not a day */
     "2024-03-01T24:00:00Z",               /* not an hour */
+    "2024-03-01T10:00:03+0",              /* offsets cut short: not read past their end */
+    "2024-03-01T10:00:04+08:0",
   };
   static const gint64 want[] = { 1709253000, 1709200800, 1709292630, 1709287200, 1709287201,
                                  1709287202 };

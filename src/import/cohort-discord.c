@@ -205,8 +205,9 @@ parse_timestamp_fast (const char *s,
     }
   if (p[0] == 'Z' && p[1] == '\0')
     sign = 1;
-  else if ((p[0] == '+' || p[0] == '-') && p[3] == ':' && p[6] == '\0' &&
-           digits_at (p + 1, 2, &oh) && digits_at (p + 4, 2, &om))
+  /* Left to right, each test only once the bytes before it are known not to end the text. */
+  else if ((p[0] == '+' || p[0] == '-') && digits_at (p + 1, 2, &oh) && p[3] == ':' &&
+           digits_at (p + 4, 2, &om) && p[6] == '\0')
     sign = p[0] == '+' ? 1 : -1;
   else
     return FALSE;
