@@ -569,6 +569,13 @@ rebuilds_table (int version)
   return FALSE;
 }
 
+/* References to rows that are not there; -1 when the check itself failed. */
+static gint64
+broken_references (CohortDb *db)
+{
+  return cohort_db_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check", -1);
+}
+
 /* A rebuild must leave every reference as it found it.  Compared with the count before, not
  * with none: a file damaged earlier (an orphan from a crash with foreign keys off) would
  * otherwise never open again, and the step did not make it worse. */
@@ -577,7 +584,7 @@ check_references_kept (CohortDb  *db,
                        gint64     problems_before,
                        GError   **error)
 {
-  gint64 problems = cohort_db_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check", -1);
+  gint64 problems = broken_references (db);
 
   if (problems >= 0 && problems <= problems_before)
     return TRUE;
@@ -608,7 +615,7 @@ run_step (CohortDb  *db,
   if (*done || v != expected)
     return cohort_db_exec (db, "COMMIT", error);
   if (rebuild)
-    problems = cohort_db_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check", 0);
+    problems = MAX (broken_references (db), 0);
   bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
   if (!cohort_db_exec (db, migrations[v], error) || !cohort_db_exec (db, bump, error) ||
       (rebuild && !check_references_kept (db, problems, error)))
