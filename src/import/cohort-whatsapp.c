@@ -1200,16 +1200,16 @@ match_system_text (const char *body,
   return FALSE;
 }
 
-/* Classifies a body (marks already removed) as a system text. */
+/* Classifies a body (marks already removed) as a system text, into an emptied s: the first
+ * pass asks twice for one line (the body, then the text after an author), and the matchers
+ * assign s's fields without freeing what an earlier answer left there. */
 static gboolean
 match_system (const char *body,
               Sys        *s)
 {
+  sys_clear (s);
   if (!has_system_anchor (body))
-    {
-      sys_clear (s);
-      return FALSE;
-    }
+    return FALSE;
   return match_system_text (body, s);
 }
 
