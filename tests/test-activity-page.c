@@ -59,6 +59,13 @@ fixture_setup (Fixture       *f,
   f->window = g_object_ref_sink (GTK_WIDGET (cohort_window_new (NULL, f->db_path)));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1500);
   gtk_window_present (GTK_WINDOW (f->window));
+  /* the pages off screen are built after the window's first frame */
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (cohort_window_is_busy (COHORT_WINDOW (f->window)) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+  }
 }
 
 /* The page of the given type inside the window. */

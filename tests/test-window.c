@@ -7,6 +7,7 @@
 #include "cohort-chart.h"
 #include "cohort-imports-page.h"
 #include "cohort-kpi-card.h"
+#include "cohort-members-page.h"
 #include "cohort-overview-page.h"
 #include "cohort-render.h"
 #include "cohort-test-ui.h"
@@ -152,6 +153,63 @@ test_empty_state (Fixture       *f,
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "sources");
   cohort_window_show_page (f->window, "overview");
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The pages off screen at start-up are built after the first frame, not with the window;
+ * a page asked for before then is built on the spot. */
+static void
+test_pages_after_first_frame (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "second.db", NULL);
+  CohortWindow *window = g_object_ref_sink (cohort_window_new (NULL, path));
+  CohortWindow *other = g_object_ref_sink (cohort_window_new (NULL, path));
+
+  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_OVERVIEW_PAGE));
+  g_assert_null (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
+  g_assert_null (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_IMPORTS_PAGE));
+  gtk_window_present (GTK_WINDOW (window));
+  /* mapped and not yet painted: busy until the pages are there */
+  g_assert_true (cohort_window_is_busy (window));
+  wait_until (window_idle, window, 20);
+  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
+  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_IMPORTS_PAGE));
+
+  /* never shown: the accessor builds them */
+  g_assert_null (find_widget_of_type (GTK_WIDGET (other), COHORT_TYPE_IMPORTS_PAGE));
+  g_assert_true (cohort_window_get_imports_page (other) ==
+                 find_widget_of_type (GTK_WIDGET (other), COHORT_TYPE_IMPORTS_PAGE));
+  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (other), COHORT_TYPE_MEMBERS_PAGE));
+
+  gtk_window_destroy (GTK_WINDOW (other));
+  g_object_unref (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
 }
 
 static void
@@ -443,6 +501,8 @@ main (int    argc,
   /* Crossfades would leave the stack half-drawn in the frame a test captures. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_test_add ("/cohort/window/empty-state", Fixture, NULL, fixture_setup, test_empty_state, fixture_teardown);
+  g_test_add ("/cohort/window/pages-after-first-frame", Fixture, NULL, fixture_setup,
+              test_pages_after_first_frame, fixture_teardown);
   g_test_add ("/cohort/window/drop-import", Fixture, NULL, fixture_setup, test_drop_import, fixture_teardown);
   g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cohort/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
