@@ -139,6 +139,8 @@ make_churn_row (const CohortChurnEntry *entry)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
   gtk_widget_add_css_class (pill, "level-pill");
   gtk_widget_add_css_class (pill, classes[entry->level]);
   gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
