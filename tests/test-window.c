@@ -468,7 +468,7 @@ test_cancel (Fixture       *f,
 /* A churn row's title and subtitle wrapped, and every layout pass measured each of them at
  * many widths, shaping the text again each time: 12 rows made two thirds of the 1.9G
  * instructions the Overview's first frame cost on the 10k bench database.  One line each,
- * ellipsized, took that to 1.06G. */
+ * ellipsized, took that to 1.06G.  The top members' titles likewise. */
 static void
 assert_churn_rows_one_line (CohortOverviewPage *page)
 {
@@ -487,6 +487,18 @@ assert_churn_rows_one_line (CohortOverviewPage *page)
         rows++;
       }
   g_assert_cmpuint (rows, >, 0);
+
+  list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE,
+                                                    "top_list"));
+  rows = 0;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      {
+        g_assert_cmpint (adw_action_row_get_title_lines (ADW_ACTION_ROW (row)), ==, 1);
+        rows++;
+      }
+  g_assert_cmpuint (rows, ==, 10);
 }
 
 static void
