@@ -40,4 +40,8 @@ int             cohort_test_count_colour_in      (const CohortTestImage *image,
 /* Rows that differ from the row above: a blank or one-colour picture has few. */
 int             cohort_test_count_distinct_rows  (const CohortTestImage *image);
 
+/* Depth-first: the first widget of a type under root (root itself included), or NULL. */
+GtkWidget      *cohort_test_find_widget          (GtkWidget             *root,
+                                                  GType                  type);
+
 G_END_DECLS

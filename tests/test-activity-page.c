@@ -68,24 +68,6 @@ fixture_setup (Fixture       *f,
   }
 }
 
-/* The page of the given type inside the window. */
-static GtkWidget *
-find_page (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_page (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
@@ -155,7 +137,7 @@ static void
 test_activity_page (Fixture       *f,
                     gconstpointer  data)
 {
-  GtkWidget *page = find_page (f->window, COHORT_TYPE_ACTIVITY_PAGE);
+  GtkWidget *page = cohort_test_find_widget (f->window, COHORT_TYPE_ACTIVITY_PAGE);
   const CohortActivity *a;
   GtkWidget *network, *stickiness;
   graphene_rect_t box;
@@ -240,7 +222,7 @@ static void
 test_retention_page (Fixture       *f,
                      gconstpointer  data)
 {
-  GtkWidget *page = find_page (f->window, COHORT_TYPE_RETENTION_PAGE);
+  GtkWidget *page = cohort_test_find_widget (f->window, COHORT_TYPE_RETENTION_PAGE);
   const CohortRetention *r;
   GtkWidget *curves;
   graphene_rect_t box;

@@ -83,24 +83,6 @@ remove_db (const char *path)
   g_rmdir (dir);
 }
 
-/* Depth-first: the first widget of a type under root. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 select_only (CohortMembersPage *page,
              guint              position)
@@ -205,7 +187,7 @@ test_demo (void)
   cohort_window_show_page (window, "members");
   g_assert_cmpstr (cohort_window_get_page_name (window), ==, "members");
 
-  page = COHORT_MEMBERS_PAGE (find_widget (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
+  page = COHORT_MEMBERS_PAGE (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
   g_assert_nonnull (page);
   wait_until (page_idle, page, 60);
   data = cohort_members_page_get_data (page);

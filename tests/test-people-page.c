@@ -112,17 +112,9 @@ fixture_teardown (Fixture       *f,
 }
 
 static CohortPeoplePage *
-find_page (GtkWidget *widget)
+find_page (GtkWidget *window)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      CohortPeoplePage *page = COHORT_IS_PEOPLE_PAGE (child) ? COHORT_PEOPLE_PAGE (child) : find_page (child);
-
-      if (page != NULL)
-        return page;
-    }
-  return NULL;
+  return (CohortPeoplePage *)cohort_test_find_widget (window, COHORT_TYPE_PEOPLE_PAGE);
 }
 
 /* The checked boxes of the community list are the accent blue, left of the separator. */

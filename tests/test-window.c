@@ -155,23 +155,6 @@ test_empty_state (Fixture       *f,
   g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "empty");
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget *widget,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The pages off screen at start-up are built after the first frame, not with the window;
  * a page asked for before then is built on the spot. */
 static void
@@ -182,21 +165,21 @@ test_pages_after_first_frame (Fixture       *f,
   CohortWindow *window = g_object_ref_sink (cohort_window_new (NULL, path));
   CohortWindow *other = g_object_ref_sink (cohort_window_new (NULL, path));
 
-  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_OVERVIEW_PAGE));
-  g_assert_null (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
-  g_assert_null (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_IMPORTS_PAGE));
+  g_assert_nonnull (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_OVERVIEW_PAGE));
+  g_assert_null (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
+  g_assert_null (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_IMPORTS_PAGE));
   gtk_window_present (GTK_WINDOW (window));
   /* mapped and not yet painted: busy until the pages are there */
   g_assert_true (cohort_window_is_busy (window));
   wait_until (window_idle, window, 20);
-  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
-  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (window), COHORT_TYPE_IMPORTS_PAGE));
+  g_assert_nonnull (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
+  g_assert_nonnull (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_IMPORTS_PAGE));
 
   /* never shown: the accessor builds them */
-  g_assert_null (find_widget_of_type (GTK_WIDGET (other), COHORT_TYPE_IMPORTS_PAGE));
+  g_assert_null (cohort_test_find_widget (GTK_WIDGET (other), COHORT_TYPE_IMPORTS_PAGE));
   g_assert_true (cohort_window_get_imports_page (other) ==
-                 find_widget_of_type (GTK_WIDGET (other), COHORT_TYPE_IMPORTS_PAGE));
-  g_assert_nonnull (find_widget_of_type (GTK_WIDGET (other), COHORT_TYPE_MEMBERS_PAGE));
+                 cohort_test_find_widget (GTK_WIDGET (other), COHORT_TYPE_IMPORTS_PAGE));
+  g_assert_nonnull (cohort_test_find_widget (GTK_WIDGET (other), COHORT_TYPE_MEMBERS_PAGE));
 
   gtk_window_destroy (GTK_WINDOW (other));
   g_object_unref (other);
