@@ -53,8 +53,7 @@ typedef struct
   CohortImportPipe    *pipe;         /* the file is read on the pipe's parse thread */
   CohortImportContext *ctx;
   guint                community;    /* the pipe's handle */
-  CohortMech          *mech;         /* unless the writer classifies */
-  gboolean             classify_on_writer;
+  CohortMech          *mech;
   char                *zone;
   gint64               messages_seen;
   goffset              done;
@@ -302,13 +301,10 @@ sink_community (Sink       *sink,
 {
   sink->community = cohort_import_pipe_community (sink->pipe, "discord", platform_id, name, kind,
                                                   sink->zone);
-  if (!sink->classify_on_writer)
-    sink->mech = cohort_mech_new ();
+  sink->mech = cohort_mech_new ();
 }
 
-/* A message: classify and store it.  The JSON reader is slower than the writer (yajl's
- * lexing of the exporter's indented JSON), so its messages are classified on the writing
- * thread, which waited for them anyway; the CSV reader keeps the work. */
+/* A regular (non-system) message: classify and store it. */
 static void
 sink_message (Sink                *sink,
               CohortMessageRecord *record,
@@ -317,11 +313,6 @@ sink_message (Sink                *sink,
   CohortMechReason reason;
 
   record->length = record->text ? g_utf8_strlen (record->text, -1) : 0;
-  if (sink->classify_on_writer)
-    {
-      cohort_import_pipe_message_to_classify (sink->pipe, sink->community, record, exempt);
-      return;
-    }
   if (record->kind != COHORT_MESSAGE_SYSTEM)
     {
       reason = cohort_mech_classify (sink->mech, record->member_uid, record->ts, record->text,
@@ -1007,7 +998,6 @@ import_json (CohortImportPipe  *pipe,
 
   p.sink.pipe = pipe;
   p.sink.ctx = ctx;
-  p.sink.classify_on_writer = TRUE;
   p.sink.zone = guess_zone (ctx);   /* before reading: it peeks at the buffered head */
   p.reader = cohort_discord_reader_new ();
   handle = yajl_alloc (&callbacks, NULL, &p);

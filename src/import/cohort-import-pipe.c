@@ -5,8 +5,6 @@
 
 #include "cohort-import-pipe.h"
 
-#include "cohort-mech.h"
-
 /*
  * A batch is an array of operations whose strings live in one GStringChunk, so that sending a
  * message costs a few copies into a block and no malloc; a written batch is cleared and goes
@@ -31,8 +29,6 @@ typedef struct
 {
   OpKind kind;
   guint community;
-  gboolean classify;        /* OP_MESSAGE: the writer classifies it */
-  gboolean exempt;          /* ... with this cohort_mech_classify () exemption */
   union
   {
     struct { const char *platform, *platform_id, *name, *kind, *tz; } community;
@@ -74,7 +70,6 @@ struct _CohortImportPipe
   CohortImportTx *tx;
   Pending *pending;          /* owned */
   GArray *community_ids;     /* gint64 by handle - 1 */
-  GPtrArray *mechs;          /* CohortMech by handle - 1, for messages to classify */
   CohortImportResult *result;
   CohortImportProgressFunc progress;
   gpointer progress_data;
@@ -144,8 +139,6 @@ add_op (CohortImportPipe *pipe,
   op = &g_array_index (pipe->current->ops, Op, pipe->current->ops->len - 1);
   op->kind = kind;
   op->community = community;
-  op->classify = FALSE;
-  op->exempt = FALSE;
   return op;
 }
 
@@ -189,10 +182,10 @@ cohort_import_pipe_member (CohortImportPipe *pipe,
   op->u.member.bot = is_bot;
 }
 
-static Op *
-add_message (CohortImportPipe          *pipe,
-             guint                      community,
-             const CohortMessageRecord *record)
+void
+cohort_import_pipe_message (CohortImportPipe          *pipe,
+                            guint                      community,
+                            const CohortMessageRecord *record)
 {
   Op *op = add_op (pipe, OP_MESSAGE, community);
   CohortMessageRecord *r = &op->u.message;
@@ -203,27 +196,6 @@ add_message (CohortImportPipe          *pipe,
   r->reply_to = copy (pipe, record->reply_to);
   r->text = copy (pipe, record->text);
   /* mech_reason is one of the classifier's static strings. */
-  return op;
-}
-
-void
-cohort_import_pipe_message (CohortImportPipe          *pipe,
-                            guint                      community,
-                            const CohortMessageRecord *record)
-{
-  add_message (pipe, community, record);
-}
-
-void
-cohort_import_pipe_message_to_classify (CohortImportPipe          *pipe,
-                                        guint                      community,
-                                        const CohortMessageRecord *record,
-                                        gboolean                   exempt)
-{
-  Op *op = add_message (pipe, community, record);
-
-  op->classify = TRUE;
-  op->exempt = exempt;
 }
 
 void
@@ -426,27 +398,6 @@ reacts_to_last_pending (CohortImportPipe *pipe,
  *   waiting message (the exporters write a message's reactions right after it); anything
  *   else is written after the waiting messages.
  */
-/* In the order the messages were sent, as the parse thread would have. */
-static void
-classify (CohortImportPipe    *pipe,
-          guint                community,
-          CohortMessageRecord *message,
-          gboolean             exempt)
-{
-  CohortMechReason reason;
-
-  if (message->kind == COHORT_MESSAGE_SYSTEM)
-    return;
-  if (pipe->mechs->len < community)
-    g_ptr_array_set_size (pipe->mechs, community);
-  if (pipe->mechs->pdata[community - 1] == NULL)
-    pipe->mechs->pdata[community - 1] = cohort_mech_new ();
-  reason = cohort_mech_classify (pipe->mechs->pdata[community - 1], message->member_uid,
-                                 message->ts, message->text, message->kind, exempt);
-  message->is_mech = reason != COHORT_MECH_NONE;
-  message->mech_reason = cohort_mech_reason_to_string (reason);
-}
-
 static gboolean
 write_or_keep (CohortImportPipe  *pipe,
                Op                *op,
@@ -459,8 +410,6 @@ write_or_keep (CohortImportPipe  *pipe,
     {
     case OP_MESSAGE:
       message = &op->u.message;
-      if (op->classify)
-        classify (pipe, op->community, message, op->exempt);
       message->community = community_id (pipe, op->community);
       if (message->member_uid != NULL &&
           !cohort_import_tx_member (pipe->tx, message->community, message->member_uid, NULL,
@@ -532,7 +481,6 @@ cohort_import_pipe_run (CohortImportTx            *tx,
   pipe.parse = parse;
   pipe.parse_data = parse_data;
   pipe.community_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  pipe.mechs = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_mech_free);
   pipe.pending = g_new0 (Pending, 1);
   pipe.full = g_async_queue_new ();
   pipe.empty = g_async_queue_new ();
@@ -560,7 +508,6 @@ cohort_import_pipe_run (CohortImportTx            *tx,
   g_async_queue_unref (pipe.full);
   g_async_queue_unref (pipe.empty);
   g_array_unref (pipe.community_ids);
-  g_ptr_array_unref (pipe.mechs);
   g_free (pipe.pending);
 
   if (pipe.write_error != NULL)

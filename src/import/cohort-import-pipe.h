@@ -51,14 +51,6 @@ void     cohort_import_pipe_member     (CohortImportPipe          *pipe,
 void     cohort_import_pipe_message    (CohortImportPipe          *pipe,
                                         guint                      community,
                                         const CohortMessageRecord *record);
-/* The same for a message the writing thread runs the mechanical-reply classifier on, one
- * classifier per community, in the order the messages were sent; exempt is
- * cohort_mech_classify ()'s.  For a reader whose parsing is slower than the writing: the
- * classifier's work goes to the core that waits for it. */
-void     cohort_import_pipe_message_to_classify (CohortImportPipe          *pipe,
-                                                 guint                      community,
-                                                 const CohortMessageRecord *record,
-                                                 gboolean                   exempt);
 void     cohort_import_pipe_reaction   (CohortImportPipe          *pipe,
                                         guint                      community,
                                         const char                *platform_msg_id,
