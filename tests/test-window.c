@@ -161,9 +161,9 @@ static void
 test_pages_after_first_frame (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "second.db", NULL);
-  CohortWindow *window = g_object_ref_sink (cohort_window_new (NULL, path));
-  CohortWindow *other = g_object_ref_sink (cohort_window_new (NULL, path));
+  /* on the fixture's database, which its teardown removes */
+  CohortWindow *window = g_object_ref_sink (cohort_window_new (NULL, f->db_path));
+  CohortWindow *other = g_object_ref_sink (cohort_window_new (NULL, f->db_path));
 
   g_assert_nonnull (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_OVERVIEW_PAGE));
   g_assert_null (cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_MEMBERS_PAGE));
@@ -185,14 +185,6 @@ test_pages_after_first_frame (Fixture       *f,
   g_object_unref (other);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (path);
-    g_unlink (wal);
-    g_unlink (shm);
-  }
 }
 
 static void

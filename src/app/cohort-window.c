@@ -427,7 +427,7 @@ build_page (AdwBin *slot,
 /*
  * Every page but the Overview is off screen when the window opens, so they are built after
  * its first frame instead of with the window: their templates were a tenth of the main
- * thread's work up to that frame on a 1M-message database (callgrind, 75M of 920M
+ * thread's work up to that frame on a 1M-message database (callgrind, 90M of 920M
  * instructions).  Anything that needs one before then (a page switch, a test, the "All
  * Communities" view) builds them first.
  */
