@@ -143,6 +143,150 @@ test_loader_reuse (CohortTestDb  *fx,
                     cohort_snapshot_ref_get (first->snapshot)->n_messages + 1);
 }
 
+static void
+assert_same_rows (GPtrArray *got,
+                  GPtrArray *expected)
+{
+  g_assert_cmpuint (got->len, ==, expected->len);
+  for (guint i = 0; i < got->len; i++)
+    {
+      const CohortTextMessage *a = got->pdata[i], *b = expected->pdata[i];
+
+      g_assert_cmpint (a->ts, ==, b->ts);
+      g_assert_cmpuint (a->member, ==, b->member);
+      g_assert_cmpint (a->reply_member, ==, b->reply_member);
+      g_assert_cmpint (a->kind, ==, b->kind);
+      g_assert_cmpint (a->is_mech, ==, b->is_mech);
+      g_assert_cmpstr (a->mech_reason, ==, b->mech_reason);
+      g_assert_cmpstr (a->text, ==, b->text);
+    }
+}
+
+/* The rows of [from, to] (local days of March 2024) from the snapshot's texts, checked
+ * against a query of the same range; then how many rows the snapshot holds. */
+static guint
+texts_of_days (CohortTestDb      *fx,
+               CohortSnapshotRef *ref,
+               int                from,
+               int                to)
+{
+  CohortSnapshot *snap = cohort_snapshot_ref_get (ref);
+  gint64 ts0 = cohort_snapshot_day_start (snap, cohort_day_from_ymd (2024, 3, from));
+  gint64 ts1 = cohort_snapshot_day_end (snap, cohort_day_from_ymd (2024, 3, to));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) held = cohort_snapshot_ref_load_texts (ref, fx->db, ts0, ts1, &error);
+  g_autoptr(GPtrArray) queried = NULL;
+
+  g_assert_no_error (error);
+  queried = cohort_db_load_texts (fx->db, cohort_snapshot_ref_community (ref), snap, ts0, ts1,
+                                  &error);
+  g_assert_no_error (error);
+  assert_same_rows (held, queried);
+  return cohort_snapshot_ref_n_texts_held (ref);
+}
+
+/* A range change reads from the database only the days no earlier range of the same
+ * snapshot covered, and hands out exactly the rows a query of its range returns: shorter
+ * ranges, longer ones on either side, ranges with a hole between, an empty one. */
+static void
+test_loader_texts (CohortTestDb  *fx,
+                   gconstpointer  data)
+{
+  gint64 id = import_fixture (fx, "two-weeks.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortActivityData) week = NULL;
+  g_autoptr(CohortActivityData) again = NULL;
+  g_autoptr(CohortActivityData) fresh = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  CohortSnapshotRef *ref;
+  guint held;
+
+  /* range 7 on 2024-03-19: P = 03-12 … 03-18 and the week before it, 03-05 … 03-11 */
+  week = cohort_activity_load (fx->path, id, NULL, 7, 1710835200 /* 03-19 08:00 UTC */, &error);
+  g_assert_no_error (error);
+  ref = week->snapshot;
+  held = cohort_snapshot_ref_n_texts_held (ref);
+  g_assert_cmpuint (held, >, 0);
+
+  g_assert_cmpuint (texts_of_days (fx, ref, 12, 18), ==, held);   /* inside: nothing new */
+  g_assert_cmpuint (texts_of_days (fx, ref, 15, 15), ==, held);
+  held = texts_of_days (fx, ref, 1, 20);                          /* both sides */
+  all = cohort_db_load_texts (fx->db, id, cohort_snapshot_ref_get (ref), G_MININT64, G_MAXINT64,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (held, ==, all->len);                           /* each row held once */
+  g_assert_cmpuint (texts_of_days (fx, ref, 2, 29), ==, all->len);
+  none = cohort_snapshot_ref_load_texts (ref, fx->db, 100, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  /* The Activity numbers from held rows are those of a load from scratch. */
+  again = cohort_activity_load (fx->path, id, ref, 7, 1710835200, &error);
+  g_assert_no_error (error);
+  g_assert_true (again->snapshot == ref);
+  fresh = cohort_activity_load (fx->path, id, NULL, 7, 1710835200, &error);
+  g_assert_no_error (error);
+  g_assert_true (fresh->snapshot != ref);
+  g_assert_cmpint (again->activity->messages, ==, fresh->activity->messages);
+  g_assert_cmpint (again->activity->raw_messages, ==, fresh->activity->raw_messages);
+  g_assert_cmpint (again->activity->interactions, ==, fresh->activity->interactions);
+  g_assert_cmpuint (again->activity->keywords->len, ==, fresh->activity->keywords->len);
+  g_assert_cmpuint (again->activity->mech_texts->len, ==, fresh->activity->mech_texts->len);
+  g_assert_cmpint (fresh->activity->messages, >, 0);
+  g_assert_cmpint (fresh->activity->interactions, >, 0);
+}
+
+/* Rows of [from, to] (local days of March 2024) in the database. */
+static guint
+queried_days (CohortTestDb      *fx,
+              CohortSnapshotRef *ref,
+              int                from,
+              int                to)
+{
+  CohortSnapshot *snap = cohort_snapshot_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows =
+    cohort_db_load_texts (fx->db, cohort_snapshot_ref_community (ref), snap,
+                          cohort_snapshot_day_start (snap, cohort_day_from_ymd (2024, 3, from)),
+                          cohort_snapshot_day_end (snap, cohort_day_from_ymd (2024, 3, to)),
+                          &error);
+
+  g_assert_no_error (error);
+  return rows->len;
+}
+
+/* Ranges apart, then one over the hole between them, then one past both ends: each fills
+ * only what is missing, and no row is held twice. */
+static void
+test_loader_texts_holes (CohortTestDb  *fx,
+                         gconstpointer  data)
+{
+  gint64 id = import_fixture (fx, "two-weeks.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortActivityData) day = NULL;
+  CohortSnapshotRef *ref;
+
+  /* range 1 on 2024-03-19: P = 03-18 and the day before */
+  day = cohort_activity_load (fx->path, id, NULL, 1, 1710835200, &error);
+  g_assert_no_error (error);
+  ref = day->snapshot;
+  g_assert_cmpuint (cohort_snapshot_ref_n_texts_held (ref), ==, queried_days (fx, ref, 17, 18));
+  g_assert_cmpuint (queried_days (fx, ref, 11, 11), >, 0);
+  g_assert_cmpuint (queried_days (fx, ref, 14, 14), >, 0);
+
+  g_assert_cmpuint (texts_of_days (fx, ref, 11, 11), ==,
+                    queried_days (fx, ref, 11, 11) + queried_days (fx, ref, 17, 18));
+  g_assert_cmpuint (texts_of_days (fx, ref, 14, 14), ==,
+                    queried_days (fx, ref, 11, 11) + queried_days (fx, ref, 14, 14) +
+                    queried_days (fx, ref, 17, 18));
+  g_assert_cmpuint (texts_of_days (fx, ref, 11, 14), ==,
+                    queried_days (fx, ref, 11, 14) + queried_days (fx, ref, 17, 18));
+  g_assert_cmpuint (texts_of_days (fx, ref, 10, 16), ==, queried_days (fx, ref, 10, 18));
+  g_assert_cmpuint (texts_of_days (fx, ref, 1, 31), ==, queried_days (fx, ref, 1, 31));
+  g_assert_cmpuint (queried_days (fx, ref, 1, 31), ==, 20);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -155,5 +299,9 @@ main (int    argc,
               test_fingerprint, cohort_test_db_teardown);
   g_test_add ("/cohort/activity-store/loader-reuse", CohortTestDb, NULL, cohort_test_db_setup,
               test_loader_reuse, cohort_test_db_teardown);
+  g_test_add ("/cohort/activity-store/loader-texts", CohortTestDb, NULL, cohort_test_db_setup,
+              test_loader_texts, cohort_test_db_teardown);
+  g_test_add ("/cohort/activity-store/loader-texts-holes", CohortTestDb, NULL,
+              cohort_test_db_setup, test_loader_texts_holes, cohort_test_db_teardown);
   return g_test_run ();
 }

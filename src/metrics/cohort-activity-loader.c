@@ -6,11 +6,24 @@
 #include "cohort-activity-loader.h"
 #include "cohort-settings.h"
 
+/* Text rows of [ts0, ts1), as cohort_db_load_texts () returned them (it owns the rows). */
+typedef struct
+{
+  gint64     ts0;
+  gint64     ts1;
+  GPtrArray *rows;
+} TextSegment;
+
 struct _CohortSnapshotRef
 {
   CohortSnapshot *snapshot;   /* owned; read-only once shared */
   gint64          community;
   char           *fingerprint;/* cohort_db_community_fingerprint () when it was loaded */
+
+  /* The texts loaded so far for this snapshot: disjoint, in time order, only ever added to
+   * while the snapshot is current (they change only with what the fingerprint watches). */
+  GMutex          texts_lock;
+  GArray         *texts;      /* TextSegment */
 };
 
 typedef struct
@@ -35,6 +48,10 @@ snapshot_ref_clear (gpointer data)
 
   cohort_snapshot_free (ref->snapshot);
   g_free (ref->fingerprint);
+  for (guint i = 0; i < ref->texts->len; i++)
+    g_ptr_array_unref (g_array_index (ref->texts, TextSegment, i).rows);
+  g_array_unref (ref->texts);
+  g_mutex_clear (&ref->texts_lock);
 }
 
 static CohortSnapshotRef *
@@ -47,6 +64,8 @@ snapshot_ref_new (CohortSnapshot *snapshot,
   ref->snapshot = snapshot;
   ref->community = community;
   ref->fingerprint = fingerprint;
+  g_mutex_init (&ref->texts_lock);
+  ref->texts = g_array_new (FALSE, FALSE, sizeof (TextSegment));
   return ref;
 }
 
@@ -72,6 +91,116 @@ gint64
 cohort_snapshot_ref_community (CohortSnapshotRef *ref)
 {
   return ref->community;
+}
+
+/* The first row of rows (in time order) at or after ts. */
+static guint
+first_at_or_after (GPtrArray *rows,
+                   gint64     ts)
+{
+  guint lo = 0, hi = rows->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (((CohortTextMessage *)rows->pdata[mid])->ts < ts)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static int
+compare_segments (gconstpointer a,
+                  gconstpointer b)
+{
+  const TextSegment *x = a, *y = b;
+
+  return (x->ts0 > y->ts0) - (x->ts0 < y->ts0);
+}
+
+/* Loads the parts of [ts0, ts1) no segment holds yet.  Called with texts_lock held. */
+static gboolean
+fill_text_gaps (CohortSnapshotRef  *ref,
+                CohortDb           *db,
+                gint64              ts0,
+                gint64              ts1,
+                GError            **error)
+{
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (TextSegment));
+  gint64 cursor = ts0;
+
+  for (guint i = 0; i < ref->texts->len && cursor < ts1; i++)
+    {
+      const TextSegment *seg = &g_array_index (ref->texts, TextSegment, i);
+
+      if (seg->ts1 <= cursor)
+        continue;
+      if (seg->ts0 >= ts1)
+        break;
+      if (seg->ts0 > cursor)
+        g_array_append_val (gaps, ((TextSegment) { cursor, seg->ts0, NULL }));
+      cursor = MAX (cursor, seg->ts1);
+    }
+  if (cursor < ts1)
+    g_array_append_val (gaps, ((TextSegment) { cursor, ts1, NULL }));
+
+  for (guint i = 0; i < gaps->len; i++)
+    {
+      TextSegment *gap = &g_array_index (gaps, TextSegment, i);
+
+      if (!(gap->rows = cohort_db_load_texts (db, ref->community, ref->snapshot, gap->ts0,
+                                              gap->ts1, error)))
+        return FALSE;
+      g_array_append_val (ref->texts, *gap);
+    }
+  if (gaps->len > 0)
+    g_array_sort (ref->texts, compare_segments);
+  return TRUE;
+}
+
+GPtrArray *
+cohort_snapshot_ref_load_texts (CohortSnapshotRef  *ref,
+                                CohortDb           *db,
+                                gint64              ts0,
+                                gint64              ts1,
+                                GError            **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&ref->texts_lock);
+  g_autoptr(GPtrArray) view = g_ptr_array_new ();
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  if (ts0 >= ts1)
+    return g_steal_pointer (&view);
+  if (!fill_text_gaps (ref, db, ts0, ts1, error))
+    return NULL;
+  for (guint i = 0; i < ref->texts->len; i++)
+    {
+      const TextSegment *seg = &g_array_index (ref->texts, TextSegment, i);
+      guint first, end;
+
+      if (seg->ts1 <= ts0 || seg->ts0 >= ts1)
+        continue;
+      first = first_at_or_after (seg->rows, ts0);
+      end = first_at_or_after (seg->rows, ts1);
+      for (guint j = first; j < end; j++)
+        g_ptr_array_add (view, seg->rows->pdata[j]);
+    }
+  return g_steal_pointer (&view);
+}
+
+guint
+cohort_snapshot_ref_n_texts_held (CohortSnapshotRef *ref)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&ref->texts_lock);
+  guint n = 0;
+
+  for (guint i = 0; i < ref->texts->len; i++)
+    n += g_array_index (ref->texts, TextSegment, i).rows->len;
+  return n;
 }
 
 void
@@ -138,9 +267,9 @@ cohort_activity_load (const char         *db_path,
   /* texts of P and of the same-length period before it (rising keywords) */
   if (db == NULL && !(db = cohort_db_open (db_path, TRUE, error)))
     return NULL;
-  texts = cohort_db_load_texts (db, community, snap,
-                                cohort_snapshot_day_start (snap, day0 - (day1 - day0 + 1)),
-                                cohort_snapshot_day_end (snap, day1), error);
+  texts = cohort_snapshot_ref_load_texts (data->snapshot, db,
+                                          cohort_snapshot_day_start (snap, day0 - (day1 - day0 + 1)),
+                                          cohort_snapshot_day_end (snap, day1), error);
   cohort_db_close (db);
   if (texts == NULL)
     return NULL;

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  * own read-only connection.  The snapshot is loaded once per community and then shared
  * (reference-counted, read-only) by every later recompute while the community's
  * fingerprint (cohort_db_community_fingerprint ()) is unchanged, so switching the range,
- * the period or the mode costs one computation, not a reload; an import is noticed.
+ * the period or the mode costs one computation, not a reload; an import is noticed.  The
+ * message texts a range needs are kept with the snapshot the same way, so a range change
+ * queries only the days no earlier range covered.
  */
 
 typedef struct _CohortSnapshotRef CohortSnapshotRef;
@@ -23,6 +25,18 @@ CohortSnapshotRef  *cohort_snapshot_ref_ref        (CohortSnapshotRef *ref);
 void                cohort_snapshot_ref_unref      (CohortSnapshotRef *ref);
 CohortSnapshot     *cohort_snapshot_ref_get        (CohortSnapshotRef *ref);
 gint64              cohort_snapshot_ref_community  (CohortSnapshotRef *ref);
+
+/* The text rows of [ts0, ts1) (cohort_db_load_texts ()), in time order, loaded from db only
+ * where no earlier call on this snapshot loaded them: going back to a shorter range, or to
+ * one seen before, costs no query.  The array is the caller's, its rows the snapshot's
+ * (valid while ref is).  Any thread; calls on one ref take turns. */
+GPtrArray          *cohort_snapshot_ref_load_texts (CohortSnapshotRef  *ref,
+                                                    CohortDb           *db,
+                                                    gint64              ts0,
+                                                    gint64              ts1,
+                                                    GError            **error);
+/* How many text rows the snapshot holds (each loaded once). */
+guint               cohort_snapshot_ref_n_texts_held (CohortSnapshotRef *ref);
 
 typedef struct
 {
