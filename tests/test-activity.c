@@ -399,6 +399,38 @@ test_tokenize (void)
  * Week B before it has the same 9 active members, one of whom said 退款: rising
  * (7+1)/(1+1) × (9+1)/(9+1) = 4.0 ≥ 3, flagged; 直播 (9+1)/(0+1) = 10 is flagged too.
  */
+/* Distinct members a term is counted for, past the sizes where the counter's set of
+ * (term, member) pairs grows several times, with the texts repeated and shared between a
+ * current and a previous counter. */
+static void
+test_keyword_members (void)
+{
+  g_autoptr(CohortKeywordCounter) current = cohort_keyword_counter_new (NULL);
+  g_autoptr(CohortKeywordCounter) previous = cohort_keyword_counter_new (current);
+
+  for (guint round = 0; round < 3; round++)
+    for (guint m = 0; m < 3000; m++)
+      {
+        guint n = m % 700;
+        g_autofree char *own = g_strdup_printf ("直播 kw%c%c%c", 'a' + n / 100, 'a' + n / 10 % 10,
+                                                'a' + n % 10);
+
+        cohort_keyword_counter_add (current, m, "直播 退款");
+        cohort_keyword_counter_add (current, m, own);
+        if (m % 3 == 0)
+          cohort_keyword_counter_add (previous, m, "直播");
+      }
+  g_assert_cmpint (cohort_keyword_counter_members (current, "直播"), ==, 3000);
+  g_assert_cmpint (cohort_keyword_counter_members (current, "退款"), ==, 3000);
+  /* kwNNN, N's digits as letters: the members m with m % 700 = N, 5 of them for N < 200
+   * and 4 after */
+  g_assert_cmpint (cohort_keyword_counter_members (current, "kwaah"), ==, 5);
+  g_assert_cmpint (cohort_keyword_counter_members (current, "kwgjj"), ==, 4);
+  g_assert_cmpint (cohort_keyword_counter_members (previous, "直播"), ==, 1000);
+  g_assert_cmpint (cohort_keyword_counter_members (previous, "退款"), ==, 0);
+  g_assert_cmpint (cohort_keyword_counter_members (current, "没有"), ==, 0);
+}
+
 static void
 test_keywords (void)
 {
@@ -632,6 +664,7 @@ main (int    argc,
   g_test_add_func ("/cohort/activity/caf", test_caf);
   g_test_add_func ("/cohort/keywords/tokenize", test_tokenize);
   g_test_add_func ("/cohort/keywords/rising", test_keywords);
+  g_test_add_func ("/cohort/keywords/members", test_keyword_members);
   g_test_add_func ("/cohort/retention/activity-day-n", test_activity_retention);
   g_test_add_func ("/cohort/retention/immature", test_retention_immature);
   g_test_add_func ("/cohort/retention/cohort-table", test_cohort_table);
