@@ -314,6 +314,24 @@ cohort_snapshot_day_end (CohortSnapshot *self,
   return cohort_snapshot_day_start (self, day + 1);
 }
 
+guint
+cohort_snapshot_first_message_on (CohortSnapshot *self,
+                                  int             day)
+{
+  guint lo = 0, hi = self->n_messages;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (self->msg_day[mid] < day)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Columns and what finish () derives from them                                                */
 

@@ -129,6 +129,9 @@ gint64          cohort_snapshot_day_end         (CohortSnapshot *self,
                                                  int             day);
 gint64          cohort_snapshot_day_start       (CohortSnapshot *self,
                                                  int             day);
+/* The index of the first message (in time order) whose local day is >= day. */
+guint           cohort_snapshot_first_message_on (CohortSnapshot *self,
+                                                  int             day);
 
 /* Calendar helpers on local day numbers (days since 1970-01-01). */
 int             cohort_day_from_ymd             (int year, int month, int day);

@@ -254,7 +254,7 @@ cohort_activity_load (const char         *db_path,
   g_autoptr(GPtrArray) texts = NULL;
   CohortSnapshot *snap;
   CohortDb *db = NULL;
-  int day0, day1;
+  int day0, day1, before;
 
   if (!(data->snapshot = obtain_snapshot (db_path, community, snapshot, &db, error)))
     {
@@ -267,8 +267,9 @@ cohort_activity_load (const char         *db_path,
   /* texts of P and of the same-length period before it (rising keywords) */
   if (db == NULL && !(db = cohort_db_open (db_path, TRUE, error)))
     return NULL;
+  before = day0 - (day1 - day0 + 1);
   texts = cohort_snapshot_ref_load_texts (data->snapshot, db,
-                                          cohort_snapshot_day_start (snap, day0 - (day1 - day0 + 1)),
+                                          cohort_snapshot_day_start (snap, before),
                                           cohort_snapshot_day_end (snap, day1), error);
   cohort_db_close (db);
   if (texts == NULL)

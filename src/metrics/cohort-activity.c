@@ -30,24 +30,6 @@ typedef struct
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                     */
 
-static guint
-first_message_on (CohortSnapshot *s,
-                  int             day)
-{
-  guint lo = 0, hi = s->n_messages;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (s->msg_day[mid] < day)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
 static gboolean
 is_genuine (Ctx  *ctx,
             guint i)
@@ -106,8 +88,8 @@ fill_stickiness (Ctx            *ctx,
   g_autofree int *covered = g_new (int, s->n_members + 1);
   g_autofree guint8 *week_days = g_new0 (guint8, s->n_members + 1);
   g_autofree gint64 *diff = g_new0 (gint64, span + 31);
-  guint lo = first_message_on (s, first);
-  guint hi = first_message_on (s, self->day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, first);
+  guint hi = cohort_snapshot_first_message_on (s, self->day1 + 1);
   gint64 running = 0, sum_dau = 0;
 
   for (guint m = 0; m < s->n_members; m++)
@@ -189,8 +171,8 @@ fill_kinds_and_caf (Ctx            *ctx,
 {
   CohortSnapshot *s = ctx->s;
   g_autofree gint64 *sorted = NULL;
-  guint lo = first_message_on (s, self->day0);
-  guint hi = first_message_on (s, self->day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, self->day0);
+  guint hi = cohort_snapshot_first_message_on (s, self->day1 + 1);
   guint n = 0;
 
   for (guint i = lo; i < hi; i++)

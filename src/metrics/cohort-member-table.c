@@ -47,25 +47,6 @@ ts_day (CohortSnapshot *s,
   return cohort_snapshot_local_day (s, ts);
 }
 
-/* Index of the first message whose local day is >= day. */
-static guint
-first_message_on (CohortSnapshot *s,
-                  int             day)
-{
-  guint lo = 0, hi = s->n_messages;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (s->msg_day[mid] < day)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
 static gboolean
 is_genuine (Ctx  *ctx,
             guint i)
@@ -262,7 +243,8 @@ count_repliers (Ctx    *ctx,
                 gint64 *q)
 {
   CohortSnapshot *s = ctx->s;
-  guint lo = first_message_on (s, day0), hi = first_message_on (s, day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, day0);
+  guint hi = cohort_snapshot_first_message_on (s, day1 + 1);
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
 
   for (guint i = lo; i < hi; i++)
@@ -292,7 +274,8 @@ score_koc (Ctx          *ctx,
 {
   CohortSnapshot *s = ctx->s;
   int day0 = day - ctx->params->koc_window_days + 1;
-  guint lo = first_message_on (s, day0), hi = first_message_on (s, day + 1);
+  guint lo = cohort_snapshot_first_message_on (s, day0);
+  guint hi = cohort_snapshot_first_message_on (s, day + 1);
   g_autofree gint64 *f = g_new0 (gint64, ctx->n + 1);
   g_autofree gint64 *q = g_new0 (gint64, ctx->n + 1);
   g_autofree gint64 *c = g_new0 (gint64, ctx->n + 1);
@@ -411,7 +394,7 @@ collect_recent_days (Ctx    *ctx,
                      int   **days_out)
 {
   CohortSnapshot *s = ctx->s;
-  guint lo = first_message_on (s, from);
+  guint lo = cohort_snapshot_first_message_on (s, from);
   guint *offsets = g_new0 (guint, ctx->n + 2);
   g_autofree int *last = g_new (int, ctx->n + 1);
   g_autofree guint *fill = NULL;
@@ -633,7 +616,7 @@ ctx_init (Ctx                       *ctx,
   ctx->params = params;
   ctx->asof = asof;
   ctx->n = s->n_members;
-  ctx->end = first_message_on (s, asof + 1);
+  ctx->end = cohort_snapshot_first_message_on (s, asof + 1);
   ctx->is_h = g_new0 (guint8, ctx->n + 1);
   ctx->fj_day = g_new (int, ctx->n + 1);
   for (guint m = 0; m < ctx->n; m++)

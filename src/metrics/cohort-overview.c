@@ -215,25 +215,6 @@ present_during (Ctx  *ctx,
   return FALSE;
 }
 
-/* Index of the first message whose local day is >= day. */
-static guint
-first_message_on (CohortSnapshot *s,
-                  int             day)
-{
-  guint lo = 0, hi = s->n_messages;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (s->msg_day[mid] < day)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
 static gboolean
 is_raw (Ctx  *ctx,
         guint i)
@@ -259,8 +240,8 @@ last_genuine_days (Ctx  *ctx,
                    int **before)
 {
   int *last = g_new (int, ctx->n + 1);
-  guint end = first_message_on (ctx->s, asof + 1);
-  guint split = before != NULL ? first_message_on (ctx->s, before_asof + 1) : 0;
+  guint end = cohort_snapshot_first_message_on (ctx->s, asof + 1);
+  guint split = before != NULL ? cohort_snapshot_first_message_on (ctx->s, before_asof + 1) : 0;
 
   for (guint m = 0; m < ctx->n; m++)
     last[m] = DAY_NONE;
@@ -321,8 +302,8 @@ kpis_messages (Ctx        *ctx,
 {
   CohortSnapshot *s = ctx->s;
   g_autofree guint8 *seen = g_new0 (guint8, ctx->n + 1);
-  guint lo = first_message_on (s, day0);
-  guint hi = first_message_on (s, day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, day0);
+  guint hi = cohort_snapshot_first_message_on (s, day1 + 1);
 
   /* seen: bit 0 = any raw message, bit 1 = a genuine one */
   for (guint i = lo; i < hi; i++)
@@ -621,8 +602,8 @@ series_activity (Ctx            *ctx,
   g_autofree int *last = g_new (int, ctx->n + 1);
   g_autofree gint64 *diff = g_new0 (gint64, 3 * (n + 1));
   gint64 *out[3] = { self->dau, self->wau7, self->mau30 };
-  guint lo = first_message_on (s, day0 - 29);
-  guint hi = first_message_on (s, self->day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, day0 - 29);
+  guint hi = cohort_snapshot_first_message_on (s, self->day1 + 1);
 
   for (guint m = 0; m < ctx->n; m++)
     last[m] = DAY_NONE;
@@ -712,8 +693,8 @@ fill_hours (Ctx            *ctx,
   CohortSnapshot *s = ctx->s;
   g_autofree gint64 *counts = g_new0 (gint64, ctx->n + 1);
   gint64 wday_days[7] = { 0 };
-  guint lo = first_message_on (s, self->day0);
-  guint hi = first_message_on (s, self->day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, self->day0);
+  guint hi = cohort_snapshot_first_message_on (s, self->day1 + 1);
   int data_days = 0;
   int prev_day = DAY_NONE;
 
@@ -827,8 +808,8 @@ fill_cohorts (Ctx            *ctx,
   int n_weeks = (last_week - first_week) / 7 + 1;
   /* bit k: a genuine message in week first_week + 7k; all columns lie in these weeks */
   g_autofree guint32 *active = g_new0 (guint32, ctx->n + 1);
-  guint lo = first_message_on (s, first_week);
-  guint hi = first_message_on (s, self->day1 + 1);
+  guint lo = cohort_snapshot_first_message_on (s, first_week);
+  guint hi = cohort_snapshot_first_message_on (s, self->day1 + 1);
 
   G_STATIC_ASSERT (COHORT_RETENTION_MAX_WEEKS <= 32);
 
