@@ -131,6 +131,7 @@ fill_text_gaps (CohortSnapshotRef  *ref,
 {
   g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (TextSegment));
   gint64 cursor = ts0;
+  gboolean ok = TRUE;
 
   for (guint i = 0; i < ref->texts->len && cursor < ts1; i++)
     {
@@ -147,18 +148,18 @@ fill_text_gaps (CohortSnapshotRef  *ref,
   if (cursor < ts1)
     g_array_append_val (gaps, ((TextSegment) { cursor, ts1, NULL }));
 
-  for (guint i = 0; i < gaps->len; i++)
+  /* The gaps loaded before one that fails are kept: they are whole and correct. */
+  for (guint i = 0; ok && i < gaps->len; i++)
     {
       TextSegment *gap = &g_array_index (gaps, TextSegment, i);
 
-      if (!(gap->rows = cohort_db_load_texts (db, ref->community, ref->snapshot, gap->ts0,
-                                              gap->ts1, error)))
-        return FALSE;
-      g_array_append_val (ref->texts, *gap);
+      gap->rows = cohort_db_load_texts (db, ref->community, ref->snapshot, gap->ts0, gap->ts1,
+                                        error);
+      if ((ok = gap->rows != NULL))
+        g_array_append_val (ref->texts, *gap);
     }
-  if (gaps->len > 0)
-    g_array_sort (ref->texts, compare_segments);
-  return TRUE;
+  g_array_sort (ref->texts, compare_segments);
+  return ok;
 }
 
 GPtrArray *
