@@ -162,8 +162,39 @@ assert_same_rows (GPtrArray *got,
     }
 }
 
-/* The rows of [from, to] (local days of March 2024) from the snapshot's texts, checked
- * against a query of the same range; then how many rows the snapshot holds. */
+/* The rows of [from, to] (local days of March 2024) as a query of the database returns
+ * them. */
+static GPtrArray *
+query_days (CohortTestDb      *fx,
+            CohortSnapshotRef *ref,
+            int                from,
+            int                to)
+{
+  CohortSnapshot *snap = cohort_snapshot_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows =
+    cohort_db_load_texts (fx->db, cohort_snapshot_ref_community (ref), snap,
+                          cohort_snapshot_day_start (snap, cohort_day_from_ymd (2024, 3, from)),
+                          cohort_snapshot_day_end (snap, cohort_day_from_ymd (2024, 3, to)),
+                          &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static guint
+queried_days (CohortTestDb      *fx,
+              CohortSnapshotRef *ref,
+              int                from,
+              int                to)
+{
+  g_autoptr(GPtrArray) rows = query_days (fx, ref, from, to);
+
+  return rows->len;
+}
+
+/* The rows of [from, to] from the snapshot's texts, checked against a query of the same
+ * range; then how many rows the snapshot holds. */
 static guint
 texts_of_days (CohortTestDb      *fx,
                CohortSnapshotRef *ref,
@@ -178,9 +209,7 @@ texts_of_days (CohortTestDb      *fx,
   g_autoptr(GPtrArray) queried = NULL;
 
   g_assert_no_error (error);
-  queried = cohort_db_load_texts (fx->db, cohort_snapshot_ref_community (ref), snap, ts0, ts1,
-                                  &error);
-  g_assert_no_error (error);
+  queried = query_days (fx, ref, from, to);
   assert_same_rows (held, queried);
   return cohort_snapshot_ref_n_texts_held (ref);
 }
@@ -235,25 +264,6 @@ test_loader_texts (CohortTestDb  *fx,
   g_assert_cmpuint (again->activity->mech_texts->len, ==, fresh->activity->mech_texts->len);
   g_assert_cmpint (fresh->activity->messages, >, 0);
   g_assert_cmpint (fresh->activity->interactions, >, 0);
-}
-
-/* Rows of [from, to] (local days of March 2024) in the database. */
-static guint
-queried_days (CohortTestDb      *fx,
-              CohortSnapshotRef *ref,
-              int                from,
-              int                to)
-{
-  CohortSnapshot *snap = cohort_snapshot_ref_get (ref);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows =
-    cohort_db_load_texts (fx->db, cohort_snapshot_ref_community (ref), snap,
-                          cohort_snapshot_day_start (snap, cohort_day_from_ymd (2024, 3, from)),
-                          cohort_snapshot_day_end (snap, cohort_day_from_ymd (2024, 3, to)),
-                          &error);
-
-  g_assert_no_error (error);
-  return rows->len;
 }
 
 /* Ranges apart, then one over the hole between them, then one past both ends: each fills
