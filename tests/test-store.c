@@ -91,12 +91,37 @@ test_migrate_from_empty (Fixture       *f,
 
   g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  /* New files get 16 KB pages (cohort-store.c, prepare_for_writing ()). */
+  g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 16384);
 
   /* Opening again runs no migration and changes nothing. */
   db = cohort_db_open (f->path, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
   cohort_db_close (db);
+}
+
+/* A file that is already in WAL mode keeps its page size: the 16 KB pages of a new file are
+ * asked for on every open, and SQLite ignores the request once a WAL exists, so such a file
+ * must still open and migrate. */
+static void
+test_existing_page_size_kept (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+  CohortDb *db;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 4096);
 }
 
 static gboolean write_sample (CohortDb           *db,
@@ -770,6 +795,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cohort/store/migrate-from-empty", Fixture, NULL, fixture_setup, test_migrate_from_empty, fixture_teardown);
+  g_test_add ("/cohort/store/existing-page-size-kept", Fixture, NULL, fixture_setup, test_existing_page_size_kept, fixture_teardown);
   g_test_add ("/cohort/store/concurrent-first-open", Fixture, NULL, fixture_setup, test_concurrent_first_open, fixture_teardown);
   g_test_add ("/cohort/store/migrate-from-v1", Fixture, NULL, fixture_setup, test_migrate_from_v1, fixture_teardown);
   g_test_add ("/cohort/store/newer-schema-refused", Fixture, NULL, fixture_setup, test_newer_schema_refused, fixture_teardown);

@@ -699,6 +699,14 @@ migrate (CohortDb  *db,
  * the version inside each step's write transaction. */
 static GMutex prepare_lock;
 
+/* A new file gets 16 KB pages instead of SQLite's 4 KB.  An import writes each page to the
+ * WAL and again to the file at the checkpoint, and the indexes built at commit read the table
+ * back from the WAL, all a page a system call: 1M WhatsApp messages made 217k pwrite and 205k
+ * pread calls with 4 KB pages.  With 16 KB ones the 1M imports of bench/run took 10-15 % less
+ * wall time and CPU (Telegram 2.6-2.7 s -> 2.2-2.4 s, 4 MB less peak RSS), and the Overview's
+ * snapshot load and the Activity text query were no slower.  The page size can only be set
+ * before the first table exists and never once the file is in WAL mode, so on an existing
+ * database this is a no-op and its pages stay as they are. */
 static gboolean
 prepare_for_writing (CohortDb  *db,
                      int        target,
@@ -706,7 +714,8 @@ prepare_for_writing (CohortDb  *db,
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&prepare_lock);
 
-  return cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) &&
+  return cohort_db_exec (db, "PRAGMA page_size = 16384", error) &&
+         cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) &&
          cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) &&
          migrate (db, target, error);
 }
