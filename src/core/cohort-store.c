@@ -703,8 +703,8 @@ static GMutex prepare_lock;
  * WAL and again to the file at the checkpoint, and the indexes built at commit read the table
  * back from the WAL, all a page a system call: 1M WhatsApp messages made 217k pwrite and 205k
  * pread calls with 4 KB pages.  With 16 KB ones the 1M imports (the bench build, five runs
- * each) took 10-15 % less
- * wall time and CPU (Telegram 2.6-2.7 s -> 2.2-2.4 s, 4 MB less peak RSS), and the Overview's
+ * each) took 10-15 % less wall time and CPU (Telegram 2.6-2.7 s -> 2.2-2.4 s, 4 MB less peak
+ * RSS), and the Overview's
  * snapshot load and the Activity text query were no slower.  The page size can only be set
  * before the first table exists and never once the file is in WAL mode, so on an existing
  * database this is a no-op and its pages stay as they are. */
