@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "cohort-schema-template.h"
+#include "cohort-test-db.h"
 #include "cohort-store-private.h"
 
 /*
@@ -27,18 +29,12 @@ fixture_setup (Fixture       *f,
   f->path = g_build_filename (f->dir, "test.db", NULL);
 }
 
+/* The whole folder: migrations leave their backups in it. */
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  cohort_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -122,6 +118,104 @@ test_existing_page_size_kept (Fixture       *f,
   g_assert_true (cohort_db_check_integrity (db, &error));
   cohort_db_close (db);
   g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 4096);
+}
+
+/* Rows in all the tables of the file together, but SQLite's AUTOINCREMENT counters. */
+static gint64
+rows_in_every_table (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 rows = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "AND name != 'sqlite_sequence'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM \"%s\"",
+                                                (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_stmt *counter = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, count, -1, &counter, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (counter), ==, SQLITE_ROW);
+      rows += sqlite3_column_int64 (counter, 0);
+      sqlite3_finalize (counter);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rows;
+}
+
+/* A new file's schema comes from the template the build wrote by running the migrations
+ * (cohort-store-schema.c): it must be exactly what the migrations make, statement for
+ * statement and in the same order (the planner breaks ties between indexes by it). */
+static void
+test_template_matches_migrations (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *migrated_path = g_build_filename (f->dir, "migrated.db", NULL);
+  g_autofree char *templated = NULL, *migrated = NULL;
+  int version = 0;
+  CohortDb *db;
+
+  g_assert_nonnull (cohort_schema_template (&version));
+  g_assert_cmpint (version, ==, COHORT_SCHEMA_VERSION);
+
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  templated = cohort_db_dump_schema (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+
+  /* No template below the latest version: this file is made by the migrations, the last
+   * step taken on the second open. */
+  db = cohort_db_open_at_version (migrated_path, FALSE, COHORT_SCHEMA_VERSION - 1, &error);
+  g_assert_no_error (error);
+  cohort_db_close (db);
+  db = cohort_db_open (migrated_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  migrated = cohort_db_dump_schema (db, &error);
+  g_assert_no_error (error);
+  cohort_db_close (db);
+
+  g_assert_nonnull (strstr (templated, "CREATE UNIQUE INDEX message_platform_id"));
+  g_assert_nonnull (strstr (templated, "INSERT INTO sqlite_sequence (name, seq) VALUES ('person', 0)"));
+  g_assert_cmpstr (templated, ==, migrated);
+  /* The template is schema only (and the counters, in the dump): a migration that left rows
+   * would need them copied too. */
+  g_assert_cmpint (rows_in_every_table (migrated_path), ==, 0);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 16384);
+  /* The schema cookie counts schema changes: one per statement of the template, several
+   * per migration step (the table rebuilds), so this tells which way each file was made. */
+  g_assert_cmpint (raw_int (f->path, "PRAGMA schema_version"), <,
+                   raw_int (migrated_path, "PRAGMA schema_version"));
+}
+
+/* A version-0 file that already holds tables of its own is not new: the template leaves it
+ * to the migrations, which add Cohort's tables next to them as they always did. */
+static void
+test_template_skips_used_file (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+  CohortDb *db;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "CREATE TABLE notes (body TEXT)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  cohort_db_close (db);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'notes'"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'message'"), ==, 1);
 }
 
 static gboolean write_sample (CohortDb           *db,
@@ -796,6 +890,10 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cohort/store/migrate-from-empty", Fixture, NULL, fixture_setup, test_migrate_from_empty, fixture_teardown);
   g_test_add ("/cohort/store/existing-page-size-kept", Fixture, NULL, fixture_setup, test_existing_page_size_kept, fixture_teardown);
+  g_test_add ("/cohort/store/template-matches-migrations", Fixture, NULL, fixture_setup,
+              test_template_matches_migrations, fixture_teardown);
+  g_test_add ("/cohort/store/template-skips-used-file", Fixture, NULL, fixture_setup,
+              test_template_skips_used_file, fixture_teardown);
   g_test_add ("/cohort/store/concurrent-first-open", Fixture, NULL, fixture_setup, test_concurrent_first_open, fixture_teardown);
   g_test_add ("/cohort/store/migrate-from-v1", Fixture, NULL, fixture_setup, test_migrate_from_v1, fixture_teardown);
   g_test_add ("/cohort/store/newer-schema-refused", Fixture, NULL, fixture_setup, test_newer_schema_refused, fixture_teardown);

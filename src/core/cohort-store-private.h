@@ -37,6 +37,15 @@ char     *cohort_db_column_strdup  (sqlite3_stmt  *stmt,
 gint64    cohort_zone_shift        (GTimeZone     *from,
                                     GTimeZone     *to,
                                     gint64         ts);
+/* The CREATE statements of sqlite_master in its order, then the AUTOINCREMENT counters, each
+ * ended by ";\n" (cohort-store-schema.c).  No other rows. */
+char     *cohort_db_dump_schema    (CohortDb      *db,
+                                    GError       **error);
+/* On a file with no schema yet, when target is the template's version: its statements and
+ * version in one write transaction.  Otherwise does nothing (and migrations follow). */
+gboolean  cohort_db_create_from_template (CohortDb  *db,
+                                          int        target,
+                                          GError   **error);
 /* Opens and migrates no further than schema target: migration tests build old databases
  * with it.  Everything else opens through cohort_db_open(). */
 CohortDb *cohort_db_open_at_version (const char   *path,

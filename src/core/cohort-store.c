@@ -718,6 +718,7 @@ prepare_for_writing (CohortDb  *db,
   return cohort_db_exec (db, "PRAGMA page_size = 16384", error) &&
          cohort_db_exec (db, "PRAGMA journal_mode = WAL", error) &&
          cohort_db_exec (db, "PRAGMA synchronous = NORMAL", error) &&
+         cohort_db_create_from_template (db, target, error) &&
          migrate (db, target, error);
 }
 
