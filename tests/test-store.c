@@ -823,6 +823,54 @@ test_first_import_index_order (Fixture       *f,
   cohort_db_close (db);
 }
 
+/* An importer that counted its messages first says how many: a small first import keeps
+ * the message indexes from the start and puts each key in place, a large one has them
+ * dropped and built at commit.  Either way the file ends the same. */
+static void
+test_expected_messages (Fixture       *f,
+                        gconstpointer  data)
+{
+  guint64 expected = GPOINTER_TO_SIZE (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pointers = g_ptr_array_new ();
+  g_autofree char *order = NULL, *by_member = NULL;
+  CohortDb *db = cohort_db_open (f->path, FALSE, &error);
+  CohortImportTx *tx = cohort_db_begin_import (db, "messages", "test", &error);
+  Messages ms = { NULL, };
+  gint64 c;
+
+  g_assert_nonnull (tx);
+  g_assert_true (cohort_import_tx_expect_messages (tx, expected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_query_int (db, "SELECT count(*) FROM sqlite_master WHERE "
+                                            "type = 'index' AND tbl_name = 'message'", -1),
+                   ==, expected <= 1000 ? 4 : 1);
+  c = cohort_import_tx_community (tx, "telegram", "99", "Rows", NULL, "UTC", &error);
+  messages_make (&ms, c, 0, 199, TRUE);
+  for (guint i = 0; i < ms.records->len; i++)
+    g_ptr_array_add (pointers, &g_array_index (ms.records, CohortMessageRecord, i));
+  g_assert_true (cohort_import_tx_messages (tx, (const CohortMessageRecord * const *)pointers->pdata,
+                                            pointers->len, &error));
+  g_assert_cmpint (cohort_import_tx_get_counts (tx)->messages_added, ==, 179);
+  messages_clear (&ms);
+  g_assert_true (cohort_import_tx_commit (tx, &error));
+  g_assert_no_error (error);
+
+  order = raw_text (f->path, "SELECT group_concat (name) FROM (SELECT name FROM sqlite_master "
+                             "WHERE type = 'index' AND tbl_name = 'message' AND sql IS NOT NULL "
+                             "ORDER BY rowid)");
+  g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run,"
+                              "message_platform_id");
+  /* 179 messages and 20 system rows (every 10th); m131 has no id and is left out. */
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 199);
+  by_member = raw_text (f->path, "SELECT count (*) || ' ' || (max (ts) - min (ts)) "
+                                 "FROM message INDEXED BY message_member_ts "
+                                 "WHERE member = (SELECT id FROM member WHERE platform_uid = 'user3')");
+  g_assert_cmpstr (by_member, ==, "27 11760");
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+}
+
 /* One reaction import: 👍 counted `up` times on message 1, ❤ twice on it, and 🎉 on a message
  * that is not there (nor anywhere: no id). */
 static CohortImportCounts
@@ -909,5 +957,9 @@ main (int    argc,
               fixture_setup, test_first_import_index_order, fixture_teardown);
   g_test_add ("/cohort/store/first-import-index-order-hashed", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_first_import_index_order, fixture_teardown);
+  g_test_add ("/cohort/store/expected-few-messages", Fixture, GSIZE_TO_POINTER (200),
+              fixture_setup, test_expected_messages, fixture_teardown);
+  g_test_add ("/cohort/store/expected-many-messages", Fixture, GSIZE_TO_POINTER (1000000),
+              fixture_setup, test_expected_messages, fixture_teardown);
   return g_test_run ();
 }

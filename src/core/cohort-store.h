@@ -193,6 +193,12 @@ gint64          cohort_import_tx_get_run        (CohortImportTx  *tx);
  * it.  Call before the first cohort_import_tx_community(). */
 void            cohort_import_tx_set_wall_clock (CohortImportTx  *tx,
                                                  gboolean         wall_clock);
+/* The file holds about n messages (an importer that counted them first says so, before the
+ * first message).  A small first import then keeps the message indexes it would otherwise
+ * build at commit. */
+gboolean        cohort_import_tx_expect_messages (CohortImportTx  *tx,
+                                                  guint64          n,
+                                                  GError         **error);
 /* gint64 ids of the communities this import created with wall-clock times */
 GArray         *cohort_import_tx_get_created_wall_clock (CohortImportTx *tx);
 gboolean        cohort_import_tx_commit         (CohortImportTx  *tx,

@@ -2202,6 +2202,8 @@ whatsapp_import (CohortImportTx      *tx,
 
   /* WhatsApp writes the phone's local times without an offset. */
   cohort_import_tx_set_wall_clock (tx, TRUE);
+  if (!cohort_import_tx_expect_messages (tx, scan.parsed, error))
+    goto out;
   if (!cohort_import_pipe_run (tx, import_file, &im, ctx->result, ctx->progress,
                                ctx->progress_data, ctx->cancellable, error))
     goto out;
