@@ -251,11 +251,13 @@ test_heatmap_tooltip (void)
   g_assert_nonnull (strstr (tip, "76"));
 }
 
-/* Finds the centre of the pixels hit-tested as index. */
+/* Finds the centre of the pixels hit-tested as index; -1, -1 when none is. */
 static gboolean
 find_item (CohortChartKind kind, const CohortOverview *ov, int index, int *cx, int *cy)
 {
   gint64 sx = 0, sy = 0, n = 0;
+
+  *cx = *cy = -1;
 
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
