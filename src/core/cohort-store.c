@@ -1093,20 +1093,24 @@ end_bulk_mode (CohortDb *db)
  * - (community, ts) stays: an export's messages come in time order, so with many rows to a
  *   statement its keys are appended where the last one went, for less than a build costs
  *   (1M Telegram messages: 0.8 s of the serial build at commit).
- * - (member, ts) keys land all over their B-tree: deferred, unless the first statement's ids
- *   show an ordered export (keep_indexes_if_ordered ()) or the importer expects few messages
- *   (cohort_import_tx_expect_messages ()).
- * - (import_run) would append too, but it is built again after (member, ts) so that the
- *   order in sqlite_master stays that of the migrations: the planner breaks ties between
- *   equally good indexes by that order (WHERE community = ? AND import_run = ? AND member = ?
- *   takes message_import_run, or message_member_ts when the two trade places).
+ * - (member, ts) keys land at thousands of places, one a sender, and (import_run) keys append.
+ *   Both stay: the writer puts them in place while the parse thread, which sets the pace of
+ *   a WhatsApp import, reads on, where building them at commit was a serial scan and sort of
+ *   the whole table after the parser (1M WhatsApp messages, the bench build, runs
+ *   interleaved: 2.8–3.2 s with them kept against 3.4–4.1 s built at commit, and less CPU).
+ *   Dropping only the last index also keeps sqlite_master in the migrations' order, by
+ *   which the planner breaks ties between equally good indexes (WHERE community = ? AND
+ *   import_run = ? AND member = ? takes message_import_run).
  * - The unique (community, platform_msg_id) key is what INSERT OR IGNORE skips a message
  *   already there by, and what the import looks messages up by.  Content keys (WhatsApp) are
- *   hashes whose inserts land all over it.  On an empty table no message is there already,
+ *   hashes whose inserts land all over it, and at a million they outgrow the page cache:
+ *   deferred, unless the first statement's ids show an ordered export
+ *   (keep_indexes_if_ordered ()) or the importer expects few messages
+ *   (cohort_import_tx_expect_messages ()).  On an empty table no message is there already,
  *   and an id repeated in the file is an error either way: the build at commit refuses it
- *   and report_repeated_id () names the id.  A lookup while it is away builds the deferred
- *   indexes first (index_message_keys ()).
- * The deferred ones are therefore the last of the list.
+ *   and report_repeated_id () names the id.  A lookup while it is away builds it first
+ *   (index_message_keys ()).
+ * The deferred one is therefore the last of the list.
  */
 static const struct
 {
@@ -1116,10 +1120,8 @@ static const struct
   const char *create;
 } message_indexes[] = {
   { "message_community_ts", FALSE, NULL, NULL },
-  { "message_member_ts", TRUE, "DROP INDEX message_member_ts",
-    "CREATE INDEX message_member_ts ON message (member, ts)" },
-  { "message_import_run", TRUE, "DROP INDEX message_import_run",
-    "CREATE INDEX message_import_run ON message (import_run)" },
+  { "message_member_ts", FALSE, NULL, NULL },
+  { "message_import_run", FALSE, NULL, NULL },
   { "message_platform_id", TRUE, "DROP INDEX message_platform_id",
     "CREATE UNIQUE INDEX message_platform_id ON message (platform_msg_id, community)" },
 };
@@ -1140,7 +1142,7 @@ index_exists (CohortDb   *db,
   return exists;
 }
 
-/* Inside the transaction: TRUE when the indexes were dropped and must be built at commit. */
+/* Inside the transaction: TRUE when the unique key was dropped and must be built at commit. */
 static gboolean
 defer_message_indexes (CohortDb  *db,
                        gboolean  *deferred,
@@ -1225,7 +1227,7 @@ build_message_indexes (CohortImportTx  *tx,
 }
 
 /* Before a lookup by (community, platform_msg_id): without the unique index it would read the
- * whole table.  The deferred indexes are built, once, and kept for the rest of the import. */
+ * whole table.  The deferred index is built, once, and kept for the rest of the import. */
 static gboolean
 index_message_keys (CohortImportTx  *tx,
                     GError         **error)
@@ -1390,14 +1392,15 @@ cohort_import_tx_set_wall_clock (CohortImportTx *tx,
 }
 
 /*
- * Deferring the indexes pays when there are many keys: for a few hundred thousand they all fit
- * the page cache of the bulk mode, and putting each in place as its row goes in costs less
- * than the three table scans and sorts at commit.  WhatsApp chats (the bench build, runs of
- * the same file interleaved, one 2-core host): 10k messages 67 ms with the indexes kept
- * against 75 ms built at commit, 100k 336 against 390 ms, 300k 1.20 against 1.32 s; but 500k
- * 2.91 against 2.36 s and 1M 6.1 against 4.3 s, as the random content keys outgrow the cache.
+ * Deferring the unique key pays when there are many: up to about a hundred thousand they fit
+ * the page cache of the bulk mode beside the other indexes, and putting each in place costs
+ * no more than the table scan and sort at commit.  WhatsApp chats (the bench build, kept
+ * against deferred, runs interleaved, one 2-core host): 10k messages 49–73 ms either way,
+ * 30k 101–105 against 99–131 ms, 100k 0.36–0.48 against 0.34–0.41 s; 300k 1.29–1.56 against
+ * 1.01–1.23 s and 500k 2.8–3.1 against 1.9–2.1 s, as the random content keys outgrow the
+ * cache.
  */
-#define KEEP_INDEXES_UP_TO 250000
+#define KEEP_INDEXES_UP_TO 100000
 
 gboolean
 cohort_import_tx_expect_messages (CohortImportTx  *tx,
@@ -1762,19 +1765,12 @@ sort_out_skipped (CohortImportTx                    *tx,
 }
 
 /*
- * Building (member, ts) at commit is serial time after the parse thread is done (1M
- * Telegram messages: 1.5 s with the import_run index it must precede); keeping it through
- * the import costs the writer about 2 s more, spread over the time it waits for the parser
- * anyway, as long as the page cache holds that index beside the others.  It does when the
- * unique (community, platform_msg_id) keys come in order and are appended (Telegram's and
- * Discord's counted-up ids); content keys are hashes (WhatsApp), their inserts land all over
- * the unique index, which alone fills the cache: there keeping (member, ts) cost 3.2 s more
- * for 1M messages, and the writer is what the parser waits for.  Since v10 the unique index
- * is deferred with it, and keeping (member, ts) alone still cost more than its build (1M
- * WhatsApp messages: 11.2 s of CPU against 10.4 s).  So the first statement of MESSAGE_ROWS
- * rows judges: when most of its ids ascend, the deferred indexes are built at once, over the
- * few rows written so far, and kept.  Either way the rows, the indexes and their order end
- * the same; only the time differs.
+ * When the unique (community, platform_msg_id) keys come in order they are appended, and
+ * keeping the index costs less than building it at commit (Telegram's and Discord's
+ * counted-up ids); content keys are hashes (WhatsApp), whose inserts land all over it.  So
+ * the first statement of MESSAGE_ROWS rows judges: when most of its ids ascend, the deferred
+ * index is built at once, over the few rows written so far, and kept.  Either way the rows,
+ * the indexes and their order end the same; only the time differs.
  */
 static gboolean
 ids_ascend (const CohortMessageRecord * const *records,
