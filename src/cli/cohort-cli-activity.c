@@ -17,7 +17,7 @@
 
 /*
  * cohort-cli activity and retention: the numbers of the Activity & Content and Retention
- * pages, and their charts.  JSON keeps English keys and exact numerators and denominators;
+ * pages (their charts are drawn in cohort-cli-activity-chart.c).  JSON keeps English keys and exact numerators and denominators;
  * the text output is for people.
  */
 
@@ -444,6 +444,24 @@ retention_to_json (const CohortRetention *r)
 /* ------------------------------------------------------------------------------------------ */
 /* Commands                                                                                    */
 
+CohortActivity *
+cohort_cli_activity_compute (const CohortCliOptions  *options,
+                             const char              *community,
+                             GError                 **error)
+{
+  CohortActivity *activity;
+  Loaded l = { 0 };
+
+  if (!load (options, community, 30, TRUE, &l, error))
+    {
+      loaded_clear (&l);
+      return NULL;
+    }
+  activity = cohort_activity_compute (l.snapshot, l.texts, l.day0, l.day1);
+  loaded_clear (&l);
+  return activity;
+}
+
 int
 cohort_cli_activity (int                     argc,
                      char                  **argv,
@@ -451,19 +469,14 @@ cohort_cli_activity (int                     argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortActivity) activity = NULL;
-  Loaded l = { 0 };
 
   if (argc != 1)
     {
       g_printerr (_("Usage: cohort-cli activity COMMUNITY [--from DAY --to DAY] [--json]\n"));
       return 2;
     }
-  if (!load (options, argv[0], 30, TRUE, &l, &error))
-    {
-      loaded_clear (&l);
-      return report_error (error);
-    }
-  activity = cohort_activity_compute (l.snapshot, l.texts, l.day0, l.day1);
+  if (!(activity = cohort_cli_activity_compute (options, argv[0], &error)))
+    return report_error (error);
   if (options->json)
     {
       g_autoptr(JsonNode) root = activity_to_json (activity);
@@ -471,7 +484,6 @@ cohort_cli_activity (int                     argc,
     }
   else
     print_activity (activity);
-  loaded_clear (&l);
   return 0;
 }
 
@@ -494,10 +506,10 @@ parse_retention_options (CohortRetentionPeriod  *period,
   return TRUE;
 }
 
-static CohortRetention *
-compute_retention (const CohortCliOptions  *options,
-                   const char              *community,
-                   GError                 **error)
+CohortRetention *
+cohort_cli_retention_compute (const CohortCliOptions  *options,
+                              const char              *community,
+                              GError                 **error)
 {
   CohortRetentionPeriod period;
   CohortRetentionMode mode;
@@ -531,7 +543,7 @@ cohort_cli_retention (int                     argc,
                     "[--mode membership|activity] [--json] [--csv FILE]\n"));
       return 2;
     }
-  if (!(retention = compute_retention (options, argv[0], &error)))
+  if (!(retention = cohort_cli_retention_compute (options, argv[0], &error)))
     {
       if (*error->message == '\0')
         return 2;
@@ -551,54 +563,5 @@ cohort_cli_retention (int                     argc,
     }
   else if (opt_csv == NULL)
     print_retention (retention);
-  return 0;
-}
-
-gboolean
-cohort_cli_activity_chart_kind (CohortChartKind kind)
-{
-  return kind == COHORT_CHART_STICKINESS || kind == COHORT_CHART_NETWORK ||
-         kind == COHORT_CHART_CURVES;
-}
-
-int
-cohort_cli_activity_chart (CohortChartKind         kind,
-                           const char             *community,
-                           const CohortCliOptions *options)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CohortActivity) activity = NULL;
-  g_autoptr(CohortRetention) retention = NULL;
-  CohortChartStyle style;
-  gconstpointer data;
-
-  if (kind == COHORT_CHART_CURVES)
-    {
-      if (!(retention = compute_retention (options, community, &error)))
-        return *error->message == '\0' ? 2 : report_error (error);
-      data = retention;
-    }
-  else
-    {
-      Loaded l = { 0 };
-
-      if (!load (options, community, 30, TRUE, &l, &error))
-        {
-          loaded_clear (&l);
-          return report_error (error);
-        }
-      activity = cohort_activity_compute (l.snapshot, l.texts, l.day0, l.day1);
-      loaded_clear (&l);
-      data = activity;
-    }
-
-  cohort_chart_style_init_default (&style, options->dark);
-  if ((options->png && !cohort_chart_write_png (kind, data, &style, options->width, options->height,
-                                                options->png, &error)) ||
-      (options->pdf && !cohort_chart_write_pdf (kind, data, &style, options->width, options->height,
-                                                options->pdf, &error)) ||
-      (options->svg && !cohort_chart_write_svg (kind, data, &style, options->width, options->height,
-                                                options->svg, &error)))
-    return report_error (error);
   return 0;
 }

@@ -3,7 +3,8 @@
 
 #include <glib.h>
 
-#include "cohort-chart.h"
+#include "cohort-activity.h"
+#include "cohort-retention.h"
 
 G_BEGIN_DECLS
 
@@ -33,10 +34,13 @@ int       cohort_cli_activity        (int                     argc,
 int       cohort_cli_retention       (int                     argc,
                                       char                  **argv,
                                       const CohortCliOptions *options);
-/* cohort-cli chart stickiness|network|retention-curves COMMUNITY --png … */
-gboolean  cohort_cli_activity_chart_kind (CohortChartKind     kind);
-int       cohort_cli_activity_chart  (CohortChartKind         kind,
-                                      const char             *community,
-                                      const CohortCliOptions *options);
+/* The numbers behind the commands above, for their charts (cohort-cli-activity-chart.c).
+ * A usage error comes back as G_OPTION_ERROR with an empty message, already printed. */
+CohortActivity  *cohort_cli_activity_compute  (const CohortCliOptions  *options,
+                                               const char              *community,
+                                               GError                 **error);
+CohortRetention *cohort_cli_retention_compute (const CohortCliOptions  *options,
+                                               const char              *community,
+                                               GError                 **error);
 
 G_END_DECLS

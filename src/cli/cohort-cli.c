@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "cohort-chart.h"
-#include "cohort-cli-activity.h"
+#include "cohort-cli-activity-chart.h"
 #include "cohort-cli.h"
 #include "cohort-cli-csv.h"
 #include "cohort-cli-people.h"
