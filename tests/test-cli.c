@@ -1188,6 +1188,108 @@ test_help (Fixture       *f,
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }
 
+/* The libraries a run of `argv` loads, as the dynamic loader reports them. */
+static char *
+loaded_libraries (const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  char *err = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "LD_DEBUG", "libs", TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  return err;
+}
+
+/* cohort-cli leaves the charts and the online sources to cohort-cli-full: it loads none of
+ * their libraries, and hands their commands over with the arguments and exit status intact
+ * (the charts and the sync suites run those commands through cohort-cli). */
+static void
+test_full_cli (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char * const heavy[] = { "libcairo", "libpango", "libsoup", "libsecret" };
+  const char *light = g_getenv ("COHORT_CLI");
+  g_autofree char *dir = g_path_get_dirname (light);
+  g_autofree char *full = g_build_filename (dir, "cohort-cli-full", NULL);
+  g_autofree char *light_libs = loaded_libraries ((const char * const[]) { light, "--help", NULL });
+  g_autofree char *full_libs = loaded_libraries ((const char * const[]) { full, "--help", NULL });
+
+  /* The loader's report names the libraries it loads: cohort-cli-full's includes cairo. */
+  g_assert_nonnull (strstr (light_libs, "libglib-2.0"));
+  g_assert_nonnull (strstr (full_libs, "libcairo"));
+  for (guint i = 0; i < G_N_ELEMENTS (heavy); i++)
+    {
+      g_assert_null (strstr (light_libs, heavy[i]));
+      g_assert_nonnull (strstr (full_libs, heavy[i]));
+    }
+
+  /* A usage error in a handed-over command keeps its status and message. */
+  {
+    g_auto(Run) run = cli (f, "chart", "pie", "1", "--png", "/dev/null", NULL);
+
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "pie"));
+  }
+  {
+    g_auto(Run) run = cli (f, "sync", "--help", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "cohort-cli"));
+    g_assert_nonnull (strstr (run.out, "sync SOURCE"));
+  }
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+/* Without cohort-cli-full beside it or installed, cohort-cli says which program it could
+ * not run; its own commands still work. */
+static void
+test_full_cli_missing (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *installed = g_build_filename (COHORT_LIBEXECDIR, "cohort-cli-full", NULL);
+  g_autofree char *alone = g_build_filename (f->dir, "cohort-cli", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("cohort-cli-full is installed on this machine");
+      return;
+    }
+  g_file_get_contents (g_getenv ("COHORT_CLI"), &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents_full (alone, contents, len, G_FILE_SET_CONTENTS_NONE, 0755, &error);
+  g_assert_no_error (error);
+
+  {
+    const char * const argv[] = { alone, "chart", "growth", "1", "--png", "/dev/null", NULL };
+    g_autoptr(GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_autofree char *err = NULL;
+
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+    g_assert_nonnull (strstr (err, "Cannot run"));
+    g_assert_nonnull (strstr (err, installed));
+  }
+  {
+    const char * const argv[] = { alone, "stats", "--help", NULL };
+    g_autoptr(GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait (proc, NULL, &error));
+    g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1221,6 +1323,8 @@ main (int    argc,
   ADD ("import-folder", test_import_folder);
   ADD ("set-zone", test_set_zone);
   ADD ("help", test_help);
+  ADD ("full-cli", test_full_cli);
+  ADD ("full-cli-missing", test_full_cli_missing);
 #undef ADD
 
   return g_test_run ();
