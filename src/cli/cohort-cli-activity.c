@@ -17,8 +17,8 @@
 
 /*
  * cohort-cli activity and retention: the numbers of the Activity & Content and Retention
- * pages (their charts are drawn in cohort-cli-activity-chart.c).  JSON keeps English keys and exact numerators and denominators;
- * the text output is for people.
+ * pages (their charts are drawn in cohort-cli-activity-chart.c).  JSON keeps English keys
+ * and exact numerators and denominators; the text output is for people.
  */
 
 static char *opt_by;

@@ -35,7 +35,8 @@ int       cohort_cli_retention       (int                     argc,
                                       char                  **argv,
                                       const CohortCliOptions *options);
 /* The numbers behind the commands above, for their charts (cohort-cli-activity-chart.c).
- * A usage error comes back as G_OPTION_ERROR with an empty message, already printed. */
+ * A bad --by or --mode of the retention is printed at once and comes back as G_OPTION_ERROR
+ * with an empty message. */
 CohortActivity  *cohort_cli_activity_compute  (const CohortCliOptions  *options,
                                                const char              *community,
                                                GError                 **error);
