@@ -5,6 +5,8 @@
 
 #include "cohort-cli-activity-chart.h"
 
+#include "cohort-cli.h"
+
 gboolean
 cohort_cli_activity_chart_kind (CohortChartKind kind)
 {
@@ -51,8 +53,5 @@ cohort_cli_activity_chart (CohortChartKind         kind,
       activity = cohort_cli_activity_compute (options, community, &error);
       written = activity != NULL && write_chart (kind, activity, options, &error);
     }
-  if (written)
-    return 0;
-  g_printerr ("%s\n", error->message);
-  return error->domain == G_OPTION_ERROR ? 2 : 1;
+  return written ? 0 : cohort_cli_report_error (error);
 }

@@ -288,10 +288,7 @@ cohort_cli_members (int    argc,
   query.tag = opt_tag;
 
   if (!(data = load (argv[0], &error)))
-    {
-      g_printerr ("%s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? 2 : 1;
-    }
+    return cohort_cli_report_error (error);
 
   rows = cohort_members_data_query (data, &query);
   if (opt_limit >= 0 && (guint)opt_limit < rows->len)

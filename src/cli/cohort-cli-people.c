@@ -396,10 +396,7 @@ cohort_cli_overview (int                     argc,
     g_clear_pointer (&snap, cohort_snapshot_free);
   cohort_db_close (db);
   if (snap == NULL || !resolve_range (options, snap, &day0, &day1, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? 2 : 1;
-    }
+    return cohort_cli_report_error (error);
   overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   print_overview (overview, snap, &counts);
   return 0;

@@ -89,6 +89,13 @@ static const GOptionEntry chart_entries[] = {
 };
 #endif
 
+int
+cohort_cli_report_error (const GError *error)
+{
+  g_printerr ("%s\n", error->message);
+  return error->domain == G_OPTION_ERROR ? 2 : 1;
+}
+
 void
 cohort_cli_print_json (JsonNode *node)
 {
@@ -439,10 +446,7 @@ cmd_stats (int    argc,
       return 2;
     }
   if (!(snap = load_range (argv[0], &day0, &day1, &settings, &error)))
-    {
-      g_printerr ("%s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? 2 : 1;
-    }
+    return cohort_cli_report_error (error);
   overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   if (opt_json)
     {
@@ -512,10 +516,7 @@ cmd_chart (int    argc,
       return cohort_cli_activity_chart (kind, argv[1], &options);
     }
   if (!(snap = load_range (argv[1], &day0, &day1, &settings, &error)))
-    {
-      g_printerr ("%s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? 2 : 1;
-    }
+    return cohort_cli_report_error (error);
   overview = cohort_overview_compute_with_settings (snap, &settings, day0, day1);
   cohort_chart_style_init_default (&style, opt_dark);
   if ((opt_png && !cohort_chart_write_png (kind, overview, &style, opt_width, opt_height, opt_png, &error)) ||

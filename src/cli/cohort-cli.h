@@ -17,6 +17,9 @@ CohortDb *cohort_cli_open_db    (gboolean   read_only,
                                  GError   **error);
 gboolean  cohort_cli_want_json  (void);
 void      cohort_cli_print_json (JsonNode  *node);
+/* Prints the error's message; returns the exit status it means: 2 for a usage error
+ * (G_OPTION_ERROR), 1 for any other. */
+int       cohort_cli_report_error (const GError *error);
 
 /* Subcommands in their own files */
 int       cohort_cli_imports        (int    argc,
