@@ -1220,9 +1220,9 @@ test_full_cli (Fixture       *f,
   g_autofree char *light_libs = loaded_libraries ((const char * const[]) { light, "--help", NULL });
   g_autofree char *full_libs = loaded_libraries ((const char * const[]) { full, "--help", NULL });
 
-  /* The loader's report names the libraries it loads: cohort-cli-full's includes cairo. */
+  /* The loader's report names the libraries it loads (GLib in both), so cohort-cli-full's
+   * names every one that cohort-cli's must not. */
   g_assert_nonnull (strstr (light_libs, "libglib-2.0"));
-  g_assert_nonnull (strstr (full_libs, "libcairo"));
   for (guint i = 0; i < G_N_ELEMENTS (heavy); i++)
     {
       g_assert_null (strstr (light_libs, heavy[i]));
