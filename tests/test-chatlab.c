@@ -310,6 +310,37 @@ test_order_and_fallbacks (Fixture       *fx,
   g_assert_cmpint (info->last_message, ==, 1703001660);
 }
 
+/* Timestamps written as numbers no gint64 holds (1e30, and 1e999, which json-glib reads as
+ * infinity) are unreadable, not cast: those messages are skipped with a warning, the others
+ * imported. */
+static void
+test_timestamp_out_of_range (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autofree char *path = write_temp (fx, "huge.json",
+    "{\"chatlab\": {\"version\": \"0.0.2\"}, \"meta\": {\"name\": \"g\", \"type\": \"group\"},"
+    " \"members\": [{\"platformId\": \"1\", \"accountName\": \"A\"}],"
+    " \"messages\": [{\"sender\": \"1\", \"timestamp\": 1e30, \"type\": 0, \"content\": \"a\"},"
+    " {\"sender\": \"1\", \"timestamp\": 1e999, \"type\": 0, \"content\": \"b\"},"
+    " {\"sender\": \"1\", \"timestamp\": -1e999, \"type\": 0, \"content\": \"c\"},"
+    " {\"sender\": \"1\", \"timestamp\": 1703001600.0, \"type\": 0, \"content\": \"d\"}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CohortImportResult) result = import_path (fx->db, path, "UTC", &error);
+  g_autoptr(GPtrArray) list = NULL;
+  CohortCommunityInfo *info;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->warnings->len, ==, 3);
+  for (guint i = 0; i < result->warnings->len; i++)
+    g_assert_nonnull (strstr (result->warnings->pdata[i], "no readable timestamp"));
+  list = cohort_test_list_communities (fx->db);
+  g_assert_cmpuint (list->len, ==, 1);
+  info = g_ptr_array_index (list, 0);
+  g_assert_cmpint (info->messages, ==, 1);
+  g_assert_cmpint (info->first_message, ==, 1703001600);
+  g_assert_cmpint (info->last_message, ==, 1703001600);
+}
+
 static void
 test_sniff (Fixture       *fx,
             gconstpointer  data)
@@ -343,6 +374,7 @@ main (int   argc,
   ADD ("same-content", test_same_content);
   ADD ("idempotent", test_idempotent);
   ADD ("snapshot", test_snapshot);
+  ADD ("timestamp-out-of-range", test_timestamp_out_of_range);
   ADD ("bad-line", test_bad_line);
   ADD ("bad-json", test_bad_json);
   ADD ("no-header", test_no_header);

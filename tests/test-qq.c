@@ -388,6 +388,34 @@ test_private_single (Fixture       *fx,
 
 /* ------------------------------------------------------------------------------------- */
 
+/* A numeric timestamp no gint64 holds (1e999 reads as infinity) is not cast: that message
+ * has no readable time and is skipped with a warning; the other five are imported. */
+static void
+test_qq_nt_time_out_of_range (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = fixture_path ("qq-nt.json");
+  g_autofree char *dst = g_build_filename (fx->dir, "qq-nt-huge.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) huge = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_file_get_contents (src, &contents, NULL, &error);
+  g_assert_no_error (error);
+  huge = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (huge, "\"timestamp\": \"2024-06-01T02:00:00.000Z\"",
+                                      "\"timestamp\": 1e999", 1), ==, 1);
+  g_file_set_contents (dst, huge->str, huge->len, &error);
+  g_assert_no_error (error);
+  result = import_ok (fx->db, dst);
+  g_assert_cmpuint (result->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (result->warnings->pdata[0], "no readable time"));
+  list = cohort_test_list_communities (fx->db);
+  g_assert_cmpint (find_info (list, "name:NT 测试群")->messages, ==, 5);
+}
+
 static void
 test_qq_nt (Fixture       *fx,
             gconstpointer  data)
@@ -567,6 +595,7 @@ main (int   argc,
   ADD ("all-account", test_all_account);
   ADD ("private-single", test_private_single);
   ADD ("qq-nt", test_qq_nt);
+  ADD ("qq-nt-time-out-of-range", test_qq_nt_time_out_of_range);
   ADD ("not-qq", test_not_qq);
   ADD ("bad-date", test_bad_date);
   ADD ("cancelled", test_cancelled);

@@ -460,6 +460,32 @@ test_truncated (Fixture       *fx,
   expect_error (fx, dst, NULL, COHORT_IMPORT_ERROR, COHORT_IMPORT_ERROR_TRUNCATED, "weflow-cut.json");
 }
 
+/* A createTime no gint64 holds (1e999 reads as infinity) is not cast: the message falls back
+ * to its formattedTime, as when createTime is missing, and all eight are imported. */
+static void
+test_weflow_time_out_of_range (Fixture       *fx,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = fixture_path ("weflow.json");
+  g_autofree char *dst = g_build_filename (fx->dir, "weflow-huge.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) huge = NULL;
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_file_get_contents (src, &contents, NULL, &error);
+  g_assert_no_error (error);
+  huge = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (huge, "\"createTime\": 1709640060", "\"createTime\": 1e999", 1),
+                    ==, 1);
+  g_file_set_contents (dst, huge->str, huge->len, &error);
+  g_assert_no_error (error);
+  result = import_path (fx->db, dst, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (only_info (fx->db, &list)->messages, ==, 8);
+}
+
 static void
 test_cancelled (Fixture       *fx,
                 gconstpointer  data)
@@ -574,6 +600,7 @@ main (int   argc,
   ADD ("bad-columns", test_bad_columns);
   ADD ("bad-row", test_bad_row);
   ADD ("truncated", test_truncated);
+  ADD ("weflow-time-out-of-range", test_weflow_time_out_of_range);
   ADD ("cancelled", test_cancelled);
   ADD ("cancelled-midway", test_cancelled_midway);
   ADD ("not-wechat", test_not_wechat);

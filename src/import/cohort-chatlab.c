@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cohort-format.h"
+#include "cohort-number.h"
 #include "cohort-mech.h"
 
 /*
@@ -98,7 +99,7 @@ get_int (JsonObject *o,
   if (type == G_TYPE_INT64)
     *value = json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
-    *value = (gint64)json_node_get_double (node);
+    return cohort_double_to_int64 (json_node_get_double (node), value);
   else if (type == G_TYPE_STRING)
     {
       const char *text = json_node_get_string (node);

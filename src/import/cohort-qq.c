@@ -12,6 +12,7 @@
 #include "cohort-format.h"
 #include "cohort-json-stream.h"
 #include "cohort-mech.h"
+#include "cohort-number.h"
 
 /*
  * QQ chat history (FORMATS.md §2d), two shapes:
@@ -1244,8 +1245,12 @@ nt_time (Importer   *im,
 
       if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
         {
-          gint64 v = type == G_TYPE_INT64 ? json_node_get_int (node)
-                                          : (gint64)json_node_get_double (node);
+          gint64 v = 0;
+
+          if (type == G_TYPE_INT64)
+            v = json_node_get_int (node);
+          else if (!cohort_double_to_int64 (json_node_get_double (node), &v))
+            return FALSE;
 
           /* Milliseconds in older exporter versions. */
           *ts = v > G_GINT64_CONSTANT (100000000000) ? v / 1000 : v;

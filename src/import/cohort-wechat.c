@@ -12,6 +12,7 @@
 #include "cohort-format.h"
 #include "cohort-json-stream.h"
 #include "cohort-mech.h"
+#include "cohort-number.h"
 
 /*
  * WeChat exports from third-party tools (FORMATS.md §2e): WeChatMsg / MemoTrace (留痕) CSV in
@@ -1455,10 +1456,7 @@ json_int (JsonObject *o,
       return TRUE;
     }
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    {
-      *out = (gint64) json_node_get_double (node);
-      return TRUE;
-    }
+    return cohort_double_to_int64 (json_node_get_double (node), out);
   if (json_node_get_value_type (node) == G_TYPE_STRING)
     return parse_int (json_node_get_string (node), out);
   return FALSE;

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "cohort-number.h"
+
 CohortSyncRequest *
 cohort_sync_request_new (const char *step,
                          const char *method,
@@ -97,7 +99,11 @@ cohort_sync_json_int (JsonObject *object,
     case G_TYPE_INT64:
       return json_node_get_int (node);
     case G_TYPE_DOUBLE:
-      return (gint64)json_node_get_double (node);
+      {
+        gint64 value = 0;
+
+        return cohort_double_to_int64 (json_node_get_double (node), &value) ? value : 0;
+      }
     case G_TYPE_BOOLEAN:
       return json_node_get_boolean (node);
     case G_TYPE_STRING:
