@@ -101,3 +101,24 @@ cohort_test_describe_db (CohortDb *db)
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
+
+char *
+cohort_test_fixture_with (CohortTestDb *fx,
+                          const char   *src,
+                          const char   *name,
+                          const char   *find,
+                          const char   *replace)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) copy = NULL;
+  char *dst = g_build_filename (fx->dir, name, NULL);
+
+  g_file_get_contents (src, &contents, NULL, &error);
+  g_assert_no_error (error);
+  copy = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (copy, find, replace, 0), ==, 1);
+  g_file_set_contents (dst, copy->str, copy->len, &error);
+  g_assert_no_error (error);
+  return dst;
+}

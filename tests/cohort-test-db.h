@@ -18,6 +18,13 @@ void            cohort_test_db_setup          (CohortTestDb  *fx,
 void            cohort_test_db_teardown       (CohortTestDb  *fx,
                                                gconstpointer  data);
 void            cohort_test_remove_tree       (const char    *dir);
+/* A copy of the fixture at `src` in fx->dir, named `name`, with its one occurrence of `find`
+ * replaced by `replace`; the new file's path. */
+char           *cohort_test_fixture_with      (CohortTestDb  *fx,
+                                               const char    *src,
+                                               const char    *name,
+                                               const char    *find,
+                                               const char    *replace);
 GPtrArray      *cohort_test_list_communities  (CohortDb      *db);
 CohortSnapshot *cohort_test_load_snapshot     (CohortDb      *db,
                                                gint64         community);

@@ -394,21 +394,13 @@ static void
 test_qq_nt_time_out_of_range (Fixture       *fx,
                               gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *src = fixture_path ("qq-nt.json");
-  g_autofree char *dst = g_build_filename (fx->dir, "qq-nt-huge.json", NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GString) huge = NULL;
+  g_autofree char *dst = cohort_test_fixture_with (fx, src, "qq-nt-huge.json",
+                                                   "\"timestamp\": \"2024-06-01T02:00:00.000Z\"",
+                                                   "\"timestamp\": 1e999");
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GPtrArray) list = NULL;
 
-  g_file_get_contents (src, &contents, NULL, &error);
-  g_assert_no_error (error);
-  huge = g_string_new (contents);
-  g_assert_cmpuint (g_string_replace (huge, "\"timestamp\": \"2024-06-01T02:00:00.000Z\"",
-                                      "\"timestamp\": 1e999", 1), ==, 1);
-  g_file_set_contents (dst, huge->str, huge->len, &error);
-  g_assert_no_error (error);
   result = import_ok (fx->db, dst);
   g_assert_cmpuint (result->warnings->len, ==, 1);
   g_assert_nonnull (strstr (result->warnings->pdata[0], "no readable time"));

@@ -468,19 +468,12 @@ test_weflow_time_out_of_range (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *src = fixture_path ("weflow.json");
-  g_autofree char *dst = g_build_filename (fx->dir, "weflow-huge.json", NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GString) huge = NULL;
+  g_autofree char *dst = cohort_test_fixture_with (fx, src, "weflow-huge.json",
+                                                   "\"createTime\": 1709640060",
+                                                   "\"createTime\": 1e999");
   g_autoptr(CohortImportResult) result = NULL;
   g_autoptr(GPtrArray) list = NULL;
 
-  g_file_get_contents (src, &contents, NULL, &error);
-  g_assert_no_error (error);
-  huge = g_string_new (contents);
-  g_assert_cmpuint (g_string_replace (huge, "\"createTime\": 1709640060", "\"createTime\": 1e999", 1),
-                    ==, 1);
-  g_file_set_contents (dst, huge->str, huge->len, &error);
-  g_assert_no_error (error);
   result = import_path (fx->db, dst, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (only_info (fx->db, &list)->messages, ==, 8);
