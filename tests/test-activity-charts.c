@@ -208,6 +208,32 @@ test_curves (void)
   cohort_retention_free (r);
 }
 
+/* Row 1 (the newer cohort) has row 0's shares at weeks 0 and 1, so its points are drawn
+ * over row 0's: no point hits row 0's week 1, yet its text is there for the keyboard. */
+static void
+test_curves_covered (void)
+{
+  CohortRetention *r = make_retention ();
+  char *tip = NULL;
+  int x, y;
+
+  g_assert_false (find_item (COHORT_CHART_CURVES, r, 1, &x, &y));
+  g_assert_true (find_item (COHORT_CHART_CURVES, r, COHORT_RETENTION_COLUMNS + 1, &x, &y));
+  tip = cohort_chart_covered_item_tooltip (COHORT_CHART_CURVES, r, 1);
+  g_assert_nonnull (tip);
+  g_assert_nonnull (strstr (tip, "2024-03-04"));
+  g_assert_nonnull (strstr (tip, "90.0%"));
+  g_assert_nonnull (strstr (tip, "(18 of 20)"));
+  g_free (tip);
+  /* row 0's week 3 and row 1's unended week 2 are not drawn at all */
+  g_assert_true (find_item (COHORT_CHART_CURVES, r, 3, &x, &y));
+  g_assert_null (cohort_chart_covered_item_tooltip (COHORT_CHART_CURVES, r, COHORT_RETENTION_COLUMNS + 2));
+  g_assert_null (cohort_chart_covered_item_tooltip (COHORT_CHART_CURVES, r, 4));
+  g_assert_null (cohort_chart_covered_item_tooltip (COHORT_CHART_CURVES, r, 2 * COHORT_RETENTION_COLUMNS));
+  g_assert_null (cohort_chart_covered_item_tooltip (COHORT_CHART_CURVES, NULL, 1));
+  cohort_retention_free (r);
+}
+
 static void
 test_empty (void)
 {
@@ -239,6 +265,7 @@ main (int    argc,
   g_test_add_func ("/cohort/activity-charts/stickiness", test_stickiness);
   g_test_add_func ("/cohort/activity-charts/network", test_network);
   g_test_add_func ("/cohort/activity-charts/curves", test_curves);
+  g_test_add_func ("/cohort/activity-charts/curves-covered", test_curves_covered);
   g_test_add_func ("/cohort/activity-charts/empty", test_empty);
   return g_test_run ();
 }

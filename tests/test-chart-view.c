@@ -446,6 +446,58 @@ test_export (Fixture       *f,
   }
 }
 
+/* Two cohorts with the same shares at weeks 0 and 1: the newer one's points cover the older
+ * one's, and the keyboard still steps onto those and names them. */
+static void
+test_curves_covered (void)
+{
+  CohortRetention *r = g_new0 (CohortRetention, 1);
+  GtkWidget *window = gtk_window_new ();
+  CohortChartView *view = COHORT_CHART_VIEW (cohort_chart_view_new (COHORT_CHART_CURVES));
+  GtkEventController *key;
+  gboolean handled = FALSE;
+
+  r->period = COHORT_RETENTION_BY_WEEK;
+  r->mode = COHORT_RETENTION_MEMBERSHIP;
+  r->asof = cohort_day_from_ymd (2024, 3, 31);
+  r->n_rows = 2;
+  r->rows = g_new0 (CohortRetentionCohort, 2);
+  r->rows[0].start = cohort_day_from_ymd (2024, 3, 4);
+  r->rows[0].size = 20;
+  r->rows[0].n_cells = 3;
+  r->rows[0].cells[0] = (CohortRate) { 20, 20 };
+  r->rows[0].cells[1] = (CohortRate) { 18, 20 };
+  r->rows[0].cells[2] = (CohortRate) { 16, 20 };
+  r->rows[1].start = cohort_day_from_ymd (2024, 3, 11);
+  r->rows[1].size = 10;
+  r->rows[1].n_cells = 2;
+  r->rows[1].cells[0] = (CohortRate) { 10, 10 };
+  r->rows[1].cells[1] = (CohortRate) { 9, 10 };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), WIN_W, WIN_H);
+  cohort_chart_view_set_data (view, r);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  cohort_test_wait_for_frame (window);
+
+  cohort_chart_view_set_hover_index (view, 1);
+  g_assert_cmpint (cohort_chart_view_get_hover_index (view), ==, 1);
+  g_assert_nonnull (strstr (cohort_chart_view_get_hover_text (view), "2024-03-04"));
+  g_assert_nonnull (strstr (cohort_chart_view_get_hover_text (view), "(18 of 20)"));
+
+  /* Right from week 0 lands on the covered week 1, not on week 2 */
+  key = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_KEY);
+  cohort_chart_view_set_hover_index (view, 0);
+  g_assert_cmpint (cohort_chart_view_get_hover_index (view), ==, 0);
+  g_signal_emit_by_name (key, "key-pressed", GDK_KEY_Right, 0, (GdkModifierType) 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (cohort_chart_view_get_hover_index (view), ==, 1);
+
+  cohort_chart_view_set_data (view, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  cohort_retention_free (r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -475,6 +527,7 @@ main (int    argc,
     }
   g_test_add ("/cohort/chart-view/dark", Fixture, GINT_TO_POINTER (COHORT_CHART_GROWTH),
               fixture_setup, test_dark, fixture_teardown);
+  g_test_add_func ("/cohort/chart-view/curves-covered", test_curves_covered);
   g_test_add ("/cohort/chart-view/export", Fixture, GINT_TO_POINTER (COHORT_CHART_GROWTH),
               fixture_setup, test_export, fixture_teardown);
   return g_test_run ();

@@ -240,6 +240,16 @@ item_exists (CohortChartView *self,
          self->item_points[index].x >= 0;
 }
 
+/* Drawn under another item, so the scan found no point of its own. */
+static gboolean
+item_is_covered (CohortChartView *self,
+                 int              index)
+{
+  g_autofree char *text = cohort_chart_covered_item_tooltip (self->kind, self->overview, index);
+
+  return text != NULL;
+}
+
 static char *
 item_text (CohortChartView *self,
            int              index)
@@ -249,7 +259,7 @@ item_text (CohortChartView *self,
 
   ensure_item_points (self);
   if (!item_exists (self, index))
-    return NULL;
+    return cohort_chart_covered_item_tooltip (self->kind, self->overview, index);
   p = &self->item_points[index];
   if (cohort_chart_hit (self->kind, self->points_width, self->points_height, self->overview,
                         p->x, p->y, &text) != index)
@@ -336,7 +346,7 @@ move_hover (CohortChartView *self,
 {
   ensure_item_points (self);
   for (int i = from; i >= 0 && i < self->n_items; i += step)
-    if (item_exists (self, i))
+    if (item_exists (self, i) || item_is_covered (self, i))
       {
         cohort_chart_view_set_hover_index (self, i);
         gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));

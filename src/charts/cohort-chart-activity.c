@@ -617,6 +617,40 @@ draw_curves (Ctx                   *c,
     }
 }
 
+/* Whether the curves draw the point of item index (row * COLUMNS + period). */
+static gboolean
+curve_point_drawn (const CohortRetention *r,
+                   int                    index)
+{
+  int row = index / COHORT_RETENTION_COLUMNS, k = index % COHORT_RETENTION_COLUMNS;
+
+  if (index < 0 || row >= (int)r->n_rows || r->rows[row].size == 0 ||
+      k >= r->rows[row].n_cells || k >= curve_columns (r))
+    return FALSE;
+  /* a curve stops at its first period without a share (hit_curves (), draw_curves ()) */
+  for (int i = 0; i <= k; i++)
+    if (r->rows[row].cells[i].den == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+curve_point_text (const CohortRetention *r,
+                  int                    index)
+{
+  int row = index / COHORT_RETENTION_COLUMNS, k = index % COHORT_RETENTION_COLUMNS;
+  const CohortRate *cell = &r->rows[row].cells[k];
+  g_autofree char *label = cohort_retention_row_label (r, row);
+
+  return r->period == COHORT_RETENTION_BY_WEEK
+    /* Translators: cohort week · week index · share (numerator of denominator) */
+    ? g_strdup_printf (_("Cohort %s · week %d · %.1f%% (%" PRId64 " of %" PRId64 ")"),
+                       label, k, 100 * rate_value (cell), cell->num, cell->den)
+    /* Translators: cohort month · month index · share (numerator of denominator) */
+    : g_strdup_printf (_("Cohort %s · month %d · %.1f%% (%" PRId64 " of %" PRId64 ")"),
+                       label, k, 100 * rate_value (cell), cell->num, cell->den);
+}
+
 static int
 hit_curves (double                 width,
             double                 height,
@@ -650,19 +684,7 @@ hit_curves (double                 width,
       }
 
   if (found >= 0 && tooltip != NULL)
-    {
-      int row = found / COHORT_RETENTION_COLUMNS, k = found % COHORT_RETENTION_COLUMNS;
-      const CohortRate *cell = &r->rows[row].cells[k];
-      g_autofree char *label = cohort_retention_row_label (r, row);
-
-      *tooltip = r->period == COHORT_RETENTION_BY_WEEK
-        /* Translators: cohort week · week index · share (numerator of denominator) */
-        ? g_strdup_printf (_("Cohort %s · week %d · %.1f%% (%" PRId64 " of %" PRId64 ")"),
-                           label, k, 100 * rate_value (cell), cell->num, cell->den)
-        /* Translators: cohort month · month index · share (numerator of denominator) */
-        : g_strdup_printf (_("Cohort %s · month %d · %.1f%% (%" PRId64 " of %" PRId64 ")"),
-                           label, k, 100 * rate_value (cell), cell->num, cell->den);
-    }
+    *tooltip = curve_point_text (r, found);
   return found;
 }
 
@@ -809,6 +831,16 @@ cohort_chart_item_count (CohortChartKind kind,
     default:
       return (int)ov->n_days;
     }
+}
+
+char *
+cohort_chart_covered_item_tooltip (CohortChartKind kind,
+                                   gconstpointer   data,
+                                   int             index)
+{
+  if (kind != COHORT_CHART_CURVES || is_empty (kind, data) || !curve_point_drawn (data, index))
+    return NULL;
+  return curve_point_text (data, index);
 }
 
 int

@@ -110,6 +110,12 @@ gboolean     cohort_chart_write_svg          (CohortChartKind         kind,
 int          cohort_chart_item_count         (CohortChartKind         kind,
                                               gconstpointer           overview);
 int          cohort_chart_row_stride         (CohortChartKind         kind);
+/* The tooltip of an item that another is drawn over, so that no point finds it with
+ * cohort_chart_hit (): two retention curves through the same share.  NULL for an item that
+ * is not drawn, and for the kinds whose items never cover each other. */
+char        *cohort_chart_covered_item_tooltip (CohortChartKind       kind,
+                                                gconstpointer         overview,
+                                                int                   index);
 
 /* Translated title, e.g. "Member Growth". */
 const char  *cohort_chart_kind_title         (CohortChartKind         kind);
