@@ -313,6 +313,23 @@ fixture_stats (Fixture    *f,
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* The file header's read and write versions are 2 in WAL mode, 1 with a rollback journal. */
+static void
+assert_left_in_wal_mode (Fixture *f)
+{
+  g_autofree char *journal = g_strconcat (f->db, "-journal", NULL);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (f->db, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >=, 100);
+  g_assert_cmpint (bytes[18], ==, 2);
+  g_assert_cmpint (bytes[19], ==, 2);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_import (Fixture       *f,
              gconstpointer  data)
@@ -327,6 +344,9 @@ test_import (Fixture       *f,
     g_assert_nonnull (strstr (run.out, "single-supergroup.json"));
     g_assert_nonnull (strstr (run.out, "19 messages"));
   }
+  /* The database it created was written without the WAL and left in WAL mode, as the window
+   * opens it, with no journal beside it (cohort_db_open_writer ()). */
+  assert_left_in_wal_mode (f);
 
   /* Second import, text: nothing new; 26 rows (19 messages + 7 system) were already there. */
   {
@@ -852,6 +872,7 @@ test_bad_input (Fixture       *f,
     g_assert_cmpint (run.status, ==, 1);
     g_assert_nonnull (strstr (run.err, "truncated.json"));
   }
+  assert_left_in_wal_mode (f);
   /* Nothing was written: not even the community of the chat header. */
   {
     g_autoptr(JsonNode) root = communities_json (f);

@@ -428,6 +428,75 @@ test_rollback (Fixture       *f,
   cohort_db_close (db);
 }
 
+static gboolean
+journal_mode_is (CohortDb   *db,
+                 const char *mode)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT journal_mode = '%s' FROM pragma_journal_mode",
+                                          mode);
+
+  return cohort_db_query_int (db, sql, 0) == 1;
+}
+
+/* cohort_db_open_writer (): a file it creates is written with a rollback journal, which
+ * still undoes a failed import, and is in WAL mode once closed; a file that was there
+ * already is opened as the window opens it, in WAL mode. */
+static void
+test_writer_new_file (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  CohortImportCounts counts;
+  CohortDb *db = cohort_db_open_writer (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (journal_mode_is (db, "delete"));
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  g_assert_true (write_sample (db, FALSE, &counts));
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 0);
+  g_assert_cmpint (cohort_db_count (db, "import_run"), ==, 0);
+  g_assert_true (write_sample (db, TRUE, &counts));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  cohort_db_close (db);
+
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM message"), ==, 3);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 16384);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+
+  db = cohort_db_open_writer (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (journal_mode_is (db, "wal"));
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  cohort_db_close (db);
+}
+
+/* The window opens a file the writer has just created: it waits for the write, then takes
+ * the file to WAL itself, and the import is there for it. */
+static void
+test_writer_new_file_shared (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportCounts counts;
+  CohortDb *writer = cohort_db_open_writer (f->path, &error);
+  CohortDb *window;
+
+  g_assert_no_error (error);
+  g_assert_true (write_sample (writer, TRUE, &counts));
+  window = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (journal_mode_is (window, "wal"));
+  g_assert_cmpint (cohort_db_count (window, "message"), ==, 3);
+  cohort_db_close (writer);
+  g_assert_cmpint (cohort_db_count (window, "message"), ==, 3);
+  cohort_db_close (window);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+}
+
 static void
 test_spans_and_snapshot (Fixture       *f,
                          gconstpointer  data)
@@ -949,6 +1018,9 @@ main (int    argc,
   g_test_add ("/cohort/store/foreign-keys", Fixture, NULL, fixture_setup, test_foreign_keys, fixture_teardown);
   g_test_add ("/cohort/store/idempotent", Fixture, NULL, fixture_setup, test_idempotent, fixture_teardown);
   g_test_add ("/cohort/store/rollback", Fixture, NULL, fixture_setup, test_rollback, fixture_teardown);
+  g_test_add ("/cohort/store/writer-new-file", Fixture, NULL, fixture_setup, test_writer_new_file, fixture_teardown);
+  g_test_add ("/cohort/store/writer-new-file-shared", Fixture, NULL, fixture_setup, test_writer_new_file_shared,
+              fixture_teardown);
   g_test_add ("/cohort/store/spans-and-snapshot", Fixture, NULL, fixture_setup, test_spans_and_snapshot, fixture_teardown);
   g_test_add ("/cohort/store/reactions", Fixture, NULL, fixture_setup, test_reactions, fixture_teardown);
   g_test_add ("/cohort/store/messages-at-once", Fixture, NULL, fixture_setup, test_messages_at_once, fixture_teardown);

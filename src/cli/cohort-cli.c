@@ -126,7 +126,11 @@ cohort_cli_open_db (gboolean   read_only,
                    _("No database at %s yet: import an export first (cohort-cli import FILE)."), path);
       return NULL;
     }
-  return cohort_db_open (path, read_only, error);
+  /* This process writes alone: a database it creates is written without the WAL until it
+   * closes (cohort_db_open_writer ()). */
+  if (!read_only)
+    return cohort_db_open_writer (path, error);
+  return cohort_db_open (path, TRUE, error);
 }
 
 static void

@@ -19,6 +19,7 @@ struct _CohortDb
   char    *path;
   GThread *owner;
   gboolean read_only;
+  gboolean wal_at_close;   /* a new file, written with a rollback journal until closed */
 };
 
 void      cohort_db_assert_owner   (CohortDb      *db);

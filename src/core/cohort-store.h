@@ -108,6 +108,8 @@ char           *cohort_db_default_path          (void);
 CohortDb       *cohort_db_open                  (const char      *path,
                                                  gboolean         read_only,
                                                  GError         **error);
+CohortDb       *cohort_db_open_writer           (const char      *path,
+                                                 GError         **error);
 void            cohort_db_close                 (CohortDb        *db);
 int             cohort_db_schema_version        (CohortDb        *db);
 const char     *cohort_db_get_path              (CohortDb        *db);
