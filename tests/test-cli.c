@@ -879,6 +879,18 @@ test_bad_input (Fixture       *f,
 
     g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 0);
   }
+  /* The failed first import of a new file is in its history all the same: the file got its
+   * schema back after the rollback took it away with the import. */
+  {
+    g_auto(Run) run = cli (f, "imports", "--json", NULL);
+    g_autoptr(JsonNode) root = NULL;
+
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse (run.out);
+    g_assert_cmpuint (json_array_get_length (root_array (root)), ==, 1);
+    g_assert_cmpstr (member_str (json_array_get_object_element (root_array (root), 0), "status"), ==,
+                     "failed");
+  }
   /* An HTML export is refused with a hint to export JSON. */
   {
     g_auto(Run) run = cli (f, "import", html, NULL);

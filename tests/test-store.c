@@ -474,6 +474,60 @@ test_writer_new_file (Fixture       *f,
   cohort_db_close (db);
 }
 
+/* A file the writer creates gets its schema in the transaction of its first import: nothing
+ * is on disk until that commits, a rolled-back one leaves the file blank and the schema is
+ * made again for what comes next, and foreign keys are checked again after the commit. */
+static void
+test_writer_schema_with_first_import (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CohortImportCounts counts;
+  CohortDb *db = cohort_db_open_writer (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master"), ==, 0);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+
+  g_assert_true (write_sample (db, FALSE, &counts));
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM sqlite_master"), ==, 0);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (cohort_db_count (db, "message"), ==, 0);
+
+  g_assert_true (write_sample (db, TRUE, &counts));
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM message"), ==, 3);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 16384);
+  g_assert_cmpint (cohort_db_query_int (db, "PRAGMA foreign_keys", -1), ==, 1);
+  cohort_db_close (db);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM import_run WHERE status = 'ok'"), ==, 1);
+}
+
+/* Any other write commits a new file's pending schema before its own transaction, and a
+ * writer that wrote nothing leaves the schema behind when it closes. */
+static void
+test_writer_schema_other_writes (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  CohortDb *db = cohort_db_open_writer (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (cohort_db_remove_import (db, 99, NULL, &error));
+  g_assert_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (cohort_db_query_int (db, "PRAGMA foreign_keys", -1), ==, 1);
+  cohort_db_close (db);
+
+  db = cohort_db_open_writer (other, &error);
+  g_assert_no_error (error);
+  cohort_db_close (db);
+  g_assert_cmpint (raw_int (other, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (other, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+}
+
 /* The window opens a file the writer has just created: it waits for the write, then takes
  * the file to WAL itself, and the import is there for it. */
 static void
@@ -1021,6 +1075,10 @@ main (int    argc,
   g_test_add ("/cohort/store/writer-new-file", Fixture, NULL, fixture_setup, test_writer_new_file, fixture_teardown);
   g_test_add ("/cohort/store/writer-new-file-shared", Fixture, NULL, fixture_setup, test_writer_new_file_shared,
               fixture_teardown);
+  g_test_add ("/cohort/store/writer-schema-with-first-import", Fixture, NULL, fixture_setup,
+              test_writer_schema_with_first_import, fixture_teardown);
+  g_test_add ("/cohort/store/writer-schema-other-writes", Fixture, NULL, fixture_setup,
+              test_writer_schema_other_writes, fixture_teardown);
   g_test_add ("/cohort/store/spans-and-snapshot", Fixture, NULL, fixture_setup, test_spans_and_snapshot, fixture_teardown);
   g_test_add ("/cohort/store/reactions", Fixture, NULL, fixture_setup, test_reactions, fixture_teardown);
   g_test_add ("/cohort/store/messages-at-once", Fixture, NULL, fixture_setup, test_messages_at_once, fixture_teardown);

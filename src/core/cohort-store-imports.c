@@ -259,7 +259,7 @@ cohort_db_remove_import (CohortDb            *db,
   g_return_val_if_fail (!db->read_only, FALSE);
 
   if (!cohort_db_exec (db, "CREATE TEMP TABLE IF NOT EXISTS removal_member (id INTEGER PRIMARY KEY)", error) ||
-      !cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+      !cohort_db_begin_write (db, error))
     return FALSE;
   if (!(run = cohort_db_get_import (db, run_id, error)))
     goto fail;

@@ -248,7 +248,7 @@ run_for_uids (CohortDb            *db,
               const char * const  *uids,
               GError             **error)
 {
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+  if (!cohort_db_begin_write (db, error))
     return FALSE;
   for (guint i = 0; uids[i] != NULL; i++)
     {

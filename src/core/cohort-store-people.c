@@ -128,7 +128,7 @@ begin (CohortDb  *db,
 {
   cohort_db_assert_owner (db);
   g_return_val_if_fail (!db->read_only, FALSE);
-  return cohort_db_exec (db, "BEGIN IMMEDIATE", error);
+  return cohort_db_begin_write (db, error);
 }
 
 static gboolean

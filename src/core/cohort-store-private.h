@@ -20,6 +20,7 @@ struct _CohortDb
   GThread *owner;
   gboolean read_only;
   gboolean wal_at_close;   /* a new file, written with a rollback journal until closed */
+  gboolean schema_pending; /* a new file's schema, in a write transaction not yet committed */
 };
 
 void      cohort_db_assert_owner   (CohortDb      *db);
@@ -43,10 +44,16 @@ gint64    cohort_zone_shift        (GTimeZone     *from,
 char     *cohort_db_dump_schema    (CohortDb      *db,
                                     GError       **error);
 /* On a file with no schema yet, when target is the template's version: its statements and
- * version in one write transaction.  Otherwise does nothing (and migrations follow). */
+ * version in one write transaction, committed unless keep_open, when it is left open with
+ * schema_pending set.  Otherwise does nothing (and migrations follow). */
 gboolean  cohort_db_create_from_template (CohortDb  *db,
                                           int        target,
+                                          gboolean   keep_open,
                                           GError   **error);
+/* BEGIN IMMEDIATE, once a new file's pending schema is committed (cohort_db_open_writer ()).
+ * Every write transaction but an import's starts here. */
+gboolean  cohort_db_begin_write    (CohortDb      *db,
+                                    GError       **error);
 /* Opens and migrates no further than schema target: migration tests build old databases
  * with it.  Everything else opens through cohort_db_open(). */
 CohortDb *cohort_db_open_at_version (const char   *path,

@@ -67,6 +67,7 @@ cohort_db_dump_schema (CohortDb  *db,
 gboolean
 cohort_db_create_from_template (CohortDb  *db,
                                 int        target,
+                                gboolean   keep_open,
                                 GError   **error)
 {
   int version = 0;
@@ -90,6 +91,11 @@ cohort_db_create_from_template (CohortDb  *db,
     {
       cohort_db_exec (db, "ROLLBACK", NULL);
       return FALSE;
+    }
+  if (keep_open)
+    {
+      db->schema_pending = TRUE;
+      return TRUE;
     }
   if (!cohort_db_exec (db, "COMMIT", error))
     return FALSE;

@@ -361,7 +361,7 @@ cohort_db_set_community_settings (CohortDb                       *db,
 
   if (!cohort_community_settings_validate (settings, error))
     return FALSE;
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+  if (!cohort_db_begin_write (db, error))
     return FALSE;
   if (!community_exists (db, community, NULL, error))
     goto fail;
@@ -629,7 +629,7 @@ change_rule (CohortDb                 *db,
 
   if (!(t = normalize_rule_text (text, normalize, error)))
     return FALSE;
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+  if (!cohort_db_begin_write (db, error))
     return FALSE;
   if (!community_exists (db, community, NULL, error))
     goto fail;

@@ -636,7 +636,7 @@ cohort_db_save_snapshot_cache (CohortDb   *db,
   if (saved != NULL)
     *saved = FALSE;
   sqlite3_busy_timeout (db->db, 0);
-  if (sqlite3_exec (db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+  if (!cohort_db_begin_write (db, NULL))
     {
       sqlite3_busy_timeout (db->db, 10000);
       return TRUE;

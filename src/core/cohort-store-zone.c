@@ -158,7 +158,7 @@ cohort_db_set_community_zone (CohortDb    *db,
                    "Unknown time zone “%s”.", tz ? tz : "");
       return FALSE;
     }
-  if (!cohort_db_exec (db, "BEGIN IMMEDIATE", error))
+  if (!cohort_db_begin_write (db, error))
     return FALSE;
   if (!read_zone (db, community, &old_tz, &wall_clock, error))
     goto fail;
