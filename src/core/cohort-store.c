@@ -887,8 +887,9 @@ fail:
  * at the checkpoint: for a first import, all of the file twice (1M WhatsApp messages: 0.5 s
  * of the writer thread's kernel time, the thread that sets the pace).  A rollback journal
  * saves only the pages that were there before the transaction, and a file just created has
- * none but its schema, so into a new file each page is written once, as atomically: a
- * failed import still rolls back to the empty schema.  What it costs is that other
+ * none (its schema waits for the first import, create_schema ()), so into a new file each
+ * page is written once, as atomically: a failed import still leaves the empty schema.  What
+ * it costs is that other
  * connections wait while it writes, which is why only a process that has the file to itself
  * asks for it (cohort-cli); the window's connections always use WAL.  The file is switched
  * to WAL when this connection closes, and by whichever connection opens it next if this
