@@ -889,11 +889,10 @@ fail:
  * saves only the pages that were there before the transaction, and a file just created has
  * none (its schema waits for the first import, create_schema ()), so into a new file each
  * page is written once, as atomically: a failed import still leaves the empty schema.  What
- * it costs is that other
- * connections wait while it writes, which is why only a process that has the file to itself
- * asks for it (cohort-cli); the window's connections always use WAL.  The file is switched
- * to WAL when this connection closes, and by whichever connection opens it next if this
- * process never got there.
+ * it costs is that other connections wait while it writes, which is why only a process that
+ * has the file to itself asks for it (cohort-cli); the window's connections always use WAL.
+ * The file is switched to WAL when this connection closes, and by whichever connection opens
+ * it next if this process never got there.
  */
 CohortDb *
 cohort_db_open_writer (const char  *path,
