@@ -17,7 +17,7 @@
 
 #define DAYS 365
 #define TZ_OFFSET (8 * 3600)
-#define END_DAY 20634            /* 2026-07-01 as days since 1970-01-01; bench/run charts this year */
+#define END_DAY 20634            /* 2026-06-30 as days since 1970-01-01: the first day after the data */
 
 typedef enum { FMT_TELEGRAM, FMT_WHATSAPP, FMT_DISCORD } Format;
 
