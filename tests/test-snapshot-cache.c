@@ -201,6 +201,35 @@ test_round_trip (Fixture       *fx,
   fill_cache (fx, c);
 }
 
+/* Platform message ids are unique only within a community: another community holding the
+ * same ids (a second group exported by the same app) neither duplicates a reply nor lends it
+ * a target. */
+static void
+test_reply_ids_per_community (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(CohortImportResult) result = import_part (fx, "part-1.json");
+  gint64 c = only_community (fx->db);
+  g_autoptr(CohortSnapshot) fresh = NULL;
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO community (platform, platform_id, name, tz)"
+    "  VALUES ('telegram', 'other-group', 'Other', 'UTC');"
+    "INSERT INTO message (community, member, platform_msg_id, ts, kind)"
+    "  SELECT last_insert_rowid (), NULL, platform_msg_id, ts, kind FROM message"
+    "  WHERE community = %" G_GINT64_FORMAT ";", c);
+  sqlite3 *raw = NULL;
+
+  g_assert_cmpint (sqlite3_open (fx->path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (raw), >, (int)G_N_ELEMENTS (part1_ts));
+  sqlite3_close (raw);
+
+  fresh = load (fx->db, c, FALSE);
+  g_assert_cmpuint (fresh->n_messages, ==, G_N_ELEMENTS (part1_ts));
+  g_assert_cmpmem (fresh->msg_member, sizeof part1_member, part1_member, sizeof part1_member);
+  g_assert_cmpmem (fresh->msg_reply_member, sizeof part1_reply, part1_reply, sizeof part1_reply);
+}
+
 static void
 test_round_trip_empty (void)
 {
@@ -687,6 +716,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, cohort_test_db_setup, fn, cohort_test_db_teardown)
   ADD ("/cohort/snapshot-cache/round-trip", test_round_trip);
   g_test_add_func ("/cohort/snapshot-cache/round-trip-empty", test_round_trip_empty);
+  ADD ("/cohort/snapshot-cache/reply-ids-per-community", test_reply_ids_per_community);
   ADD ("/cohort/snapshot-cache/corrupt-bytes", test_corrupt_bytes);
   ADD ("/cohort/snapshot-cache/corrupt-row", test_corrupt_row);
   ADD ("/cohort/snapshot-cache/overview-identical", test_overview_identical);

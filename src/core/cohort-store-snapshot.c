@@ -16,11 +16,12 @@
  * snapshot_cache table.
  *
  * A cold load reads each table once, in index order: members by id, spans by member, and
- * every message of the community by (community, ts), so that the messages come sorted and
- * finish () need not sort them.  Replies name their target by platform message id; they
- * are resolved in C against the ids of the same scan (IdTable), because joining the message
- * table to itself cost a B-tree descent per reply, over half of a cold load at a million
- * messages.  The whole load is one read transaction, so it sees one generation.
+ * the members' messages by (community, ts), so that the messages come sorted and finish ()
+ * need not sort them.  A reply names its target by platform message id; the join resolves it
+ * on the unique (platform_msg_id, community) index.  With the id first in that index this
+ * costs less than reading every message's id and reply target as text and matching them in
+ * C (1M Telegram messages: 0.35 s against 0.46 s; WhatsApp, which has no replies, 0.29 s
+ * against 0.57 s).  The whole load is one read transaction, so it sees one generation.
  */
 
 static const char community_sql[] =
@@ -32,8 +33,9 @@ static const char spans_sql[] =
   "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
   "FROM span s JOIN member m ON m.id = s.member WHERE m.community = ?1";
 static const char messages_sql[] =
-  "SELECT ts, member, kind, is_mech, platform_msg_id, reply_to FROM message "
-  "WHERE community = ?1 ORDER BY ts";
+  "SELECT m.ts, m.member, m.kind, m.is_mech, r.member FROM message m "
+  "LEFT JOIN message r ON r.platform_msg_id = m.reply_to AND r.community = m.community "
+  "WHERE m.community = ?1 AND m.member IS NOT NULL AND m.kind != ?2 ORDER BY m.ts";
 static const char cache_sql[] =
   "SELECT generation, length (data) FROM snapshot_cache WHERE community = ?1";
 static const char save_cache_sql[] =
@@ -89,135 +91,6 @@ member_index_lookup (const MemberIndex *mi,
     }
   return lo < mi->n && mi->ids[lo] == id ? lo + 1 : 0;
 }
-
-/* ------------------------------------------------------------------------------------------ */
-/* Platform message ids → the member who wrote them                                            */
-
-/* Open addressing over 64-bit hashes; the ids themselves sit NUL-terminated in one arena and
- * are compared in full, so a hash collision never resolves a reply to the wrong member. */
-typedef struct
-{
-  guint64 hash;             /* 0: empty slot */
-  guint32 offset;           /* of the id in the arena */
-  int     member;           /* snapshot position, or -1 */
-} IdSlot;
-
-typedef struct
-{
-  GByteArray *arena;
-  IdSlot     *slots;
-  gsize       mask;
-  gsize       used;
-} IdTable;
-
-static guint64
-hash_id (const char *id,
-         gsize       length)
-{
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
-
-  for (gsize i = 0; i < length; i++)
-    h = (h ^ (guint8)id[i]) * G_GUINT64_CONSTANT (1099511628211);
-  return h != 0 ? h : 1;
-}
-
-static void
-id_table_init (IdTable *table)
-{
-  table->arena = g_byte_array_sized_new (1 << 16);
-  table->mask = 1023;
-  table->slots = g_new0 (IdSlot, table->mask + 1);
-  table->used = 0;
-}
-
-static void
-id_table_clear (IdTable *table)
-{
-  g_clear_pointer (&table->arena, g_byte_array_unref);
-  g_clear_pointer (&table->slots, g_free);
-}
-
-static void
-id_table_grow (IdTable *table)
-{
-  gsize old_size = table->mask + 1;
-  IdSlot *old = table->slots;
-
-  table->mask = 2 * old_size - 1;
-  table->slots = g_new0 (IdSlot, 2 * old_size);
-  for (gsize i = 0; i < old_size; i++)
-    if (old[i].hash != 0)
-      {
-        gsize j = old[i].hash & table->mask;
-
-        while (table->slots[j].hash != 0)
-          j = (j + 1) & table->mask;
-        table->slots[j] = old[i];
-      }
-  g_free (old);
-}
-
-/* The slot of id, or the empty slot where it belongs. */
-static IdSlot *
-id_table_slot (IdTable    *table,
-               const char *id,
-               gsize       length,
-               guint64     hash)
-{
-  gsize j = hash & table->mask;
-
-  while (table->slots[j].hash != 0)
-    {
-      IdSlot *slot = &table->slots[j];
-
-      if (slot->hash == hash &&
-          strncmp ((const char *)table->arena->data + slot->offset, id, length) == 0 &&
-          table->arena->data[slot->offset + length] == '\0')
-        return slot;
-      j = (j + 1) & table->mask;
-    }
-  return &table->slots[j];
-}
-
-static void
-id_table_insert (IdTable    *table,
-                 const char *id,
-                 int         member)
-{
-  gsize length = strlen (id);
-  guint64 hash = hash_id (id, length);
-  IdSlot *slot;
-
-  if (2 * (table->used + 1) > table->mask + 1)
-    id_table_grow (table);
-  slot = id_table_slot (table, id, length, hash);
-  if (slot->hash == 0)
-    {
-      slot->hash = hash;
-      slot->offset = table->arena->len;
-      g_byte_array_append (table->arena, (const guint8 *)id, length + 1);
-      table->used++;
-    }
-  slot->member = member;
-}
-
-static int
-id_table_lookup (IdTable    *table,
-                 const char *id)
-{
-  gsize length = strlen (id);
-  IdSlot *slot = id_table_slot (table, id, length, hash_id (id, length));
-
-  return slot->hash != 0 ? slot->member : -1;
-}
-
-/* A reply of the snapshot's message builder_index, to be resolved once every id is known
- * (a reply can name a message with a later time). */
-typedef struct
-{
-  guint   message;
-  guint32 target;           /* offset of the replied-to id in the replies' arena */
-} PendingReply;
 
 /* ------------------------------------------------------------------------------------------ */
 
@@ -330,9 +203,8 @@ load_spans (CohortDb           *db,
   return TRUE;
 }
 
-/* Every message of the community names its writer in ids (system messages and messages
- * without a member too: a reply to one of them still counts as a reply); the snapshot gets
- * the members' non-system messages. */
+/* The members' non-system messages.  A reply's target may be any message of the community,
+ * a system message or one without a member too: the reply still counts as one, to nobody. */
 static gboolean
 load_messages (CohortDb           *db,
                gint64              community,
@@ -340,50 +212,27 @@ load_messages (CohortDb           *db,
                const MemberIndex  *index,
                GError            **error)
 {
-  g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (PendingReply));
-  g_autoptr(GByteArray) targets = g_byte_array_new ();
-  IdTable ids;
   sqlite3_stmt *stmt = NULL;
-  guint n_kept = 0;
   int rc;
 
   if (sqlite3_prepare_v2 (db->db, messages_sql, -1, &stmt, NULL) != SQLITE_OK)
     return cohort_db_set_sql_error (db, error, "load messages");
   sqlite3_bind_int64 (stmt, 1, community);
-  id_table_init (&ids);
+  sqlite3_bind_int (stmt, 2, COHORT_MESSAGE_SYSTEM);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gboolean has_member = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
-      guint idx = has_member ? member_index_lookup (index, sqlite3_column_int64 (stmt, 1)) : 0;
-      int kind = sqlite3_column_int (stmt, 2);
-      const char *reply_to;
+      guint idx = member_index_lookup (index, sqlite3_column_int64 (stmt, 1));
+      int reply_member = -1;
 
-      id_table_insert (&ids, (const char *)sqlite3_column_text (stmt, 4), (int)idx - 1);
-      if (idx == 0 || kind == COHORT_MESSAGE_SYSTEM)
+      if (idx == 0)
         continue;
-
-      if ((reply_to = (const char *)sqlite3_column_text (stmt, 5)) != NULL)
-        {
-          PendingReply reply = { n_kept, targets->len };
-
-          g_byte_array_append (targets, (const guint8 *)reply_to, strlen (reply_to) + 1);
-          g_array_append_val (pending, reply);
-        }
-      cohort_snapshot_add_message (snap, sqlite3_column_int64 (stmt, 0), idx - 1, kind,
-                                   sqlite3_column_int (stmt, 3), -1);
-      n_kept++;
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        reply_member = (int)member_index_lookup (index, sqlite3_column_int64 (stmt, 4)) - 1;
+      cohort_snapshot_add_message (snap, sqlite3_column_int64 (stmt, 0), idx - 1,
+                                   sqlite3_column_int (stmt, 2), sqlite3_column_int (stmt, 3),
+                                   reply_member);
     }
   sqlite3_finalize (stmt);
-
-  if (rc == SQLITE_DONE)
-    for (guint i = 0; i < pending->len; i++)
-      {
-        const PendingReply *reply = &g_array_index (pending, PendingReply, i);
-        const char *target = (const char *)targets->data + reply->target;
-
-        _cohort_snapshot_set_reply (snap, reply->message, id_table_lookup (&ids, target));
-      }
-  id_table_clear (&ids);
   if (rc != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "load messages");
   return TRUE;
