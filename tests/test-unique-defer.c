@@ -7,6 +7,8 @@
 
 #include "cohort-backup.h"
 #include "cohort-importer.h"
+#include "cohort-snapshot-cache.h"
+#include "cohort-store-snapshot.h"
 #include "cohort-store-private.h"
 #include "cohort-test-db.h"
 
@@ -20,6 +22,7 @@
  */
 
 #define V9 9
+#define V10 10
 #define INDEX_ORDER "message_community_ts,message_member_ts,message_import_run,message_platform_id"
 
 typedef struct
@@ -143,6 +146,12 @@ static const char * const dumped[] = {
    "AND sql IS NOT NULL AND name != 'message_platform_id' ORDER BY rowid"),
 };
 
+/* A cold snapshot load's messages (cohort-store-snapshot.c) */
+#define SNAPSHOT_MESSAGES \
+  "SELECT m.ts, m.member, m.kind, m.is_mech, r.member FROM message m LEFT JOIN message r " \
+  "ON r.platform_msg_id = m.reply_to AND r.community = m.community " \
+  "WHERE m.community = 1 AND m.member IS NOT NULL AND m.kind != 5 ORDER BY m.ts"
+
 /* Queries the store and the metrics ask of the message table, one per way of reaching it:
  * by community, time, member, run, id, a reply's target, and by nothing at all. */
 static const char * const planned[] = {
@@ -150,7 +159,7 @@ static const char * const planned[] = {
   "SELECT count(DISTINCT member) FROM message WHERE community = 1 AND kind != 3 AND member IS NOT NULL",
   "SELECT min(ts), max(ts) FROM message WHERE community = 1 AND kind != 3",
   "SELECT count(*) FROM message WHERE community = 1",
-  "SELECT ts, member, kind, is_mech, platform_msg_id, reply_to FROM message WHERE community = 1 ORDER BY ts",
+  SNAPSHOT_MESSAGES,
   "SELECT id FROM message WHERE community = 1 AND platform_msg_id = 'x'",
   "SELECT import_run, id FROM message WHERE community = 1 AND platform_msg_id = 'x'",
   "SELECT text FROM message WHERE community = 1 AND platform_msg_id IN ('a', 'b')",
@@ -199,6 +208,30 @@ plans (const char *path)
   return g_string_free (g_steal_pointer (&all), FALSE);
 }
 
+/* The plans' steps alone, without the ids of their nodes, which move when an index's width
+ * changes the bytecode around them. */
+static char *
+plan_steps (const char *path)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (planned); i++)
+    {
+      g_autofree char *sql = g_strconcat ("EXPLAIN QUERY PLAN ", planned[i], NULL);
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_string_append_printf (all, "%s\n", planned[i]);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_string_append_printf (all, "  %s\n", (const char *)sqlite3_column_text (stmt, 3));
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&all), FALSE);
+}
+
 static GPtrArray *
 dump (const char *path)
 {
@@ -238,9 +271,9 @@ test_migrate_from_v9 (Fixture       *f,
                                     "message_member_ts,message_import_run|\n");
   before = dump (f->path);
 
-  db = cohort_db_open (f->path, FALSE, &error);
+  db = cohort_db_open_at_version (f->path, FALSE, V10, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (cohort_db_schema_version (db), ==, COHORT_SCHEMA_VERSION);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, V10);
   g_assert_true (cohort_db_check_integrity (db, &error));
   g_assert_no_error (error);
   cohort_db_close (db);
@@ -263,7 +296,7 @@ test_migrate_from_v9 (Fixture       *f,
   backups = cohort_backup_list (f->path);
   for (guint i = 0; i < backups->len; i++)
     backed_up |= g_strcmp0 (((CohortBackupInfo *)backups->pdata[i])->reason,
-                            "before-v" G_STRINGIFY (COHORT_SCHEMA_VERSION)) == 0;
+                            "before-v" G_STRINGIFY (V10)) == 0;
   g_assert_true (backed_up);
 
   messages = raw_rows (f->path, "SELECT * FROM message ORDER BY rowid");
@@ -276,6 +309,90 @@ test_migrate_from_v9 (Fixture       *f,
   cohort_db_close (db);
   again = raw_rows (f->path, "SELECT * FROM message ORDER BY rowid");
   g_assert_cmpstr (again, ==, messages);
+}
+
+/* Each community's snapshot loaded from the tables, encoded: equal bytes, equal snapshots. */
+static GPtrArray *
+snapshots_from_tables (const char *path,
+                       int         version)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  CohortDb *db = cohort_db_open_at_version (path, TRUE, version, &error);
+
+  g_assert_no_error (error);
+  for (gint64 community = 1; community <= 2; community++)
+    {
+      g_autoptr(CohortSnapshot) snap = cohort_db_load_snapshot_uncached (db, community, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (snap->n_messages, >, 0);
+      g_ptr_array_add (all, cohort_snapshot_cache_encode (snap, community));
+    }
+  cohort_db_close (db);
+  return all;
+}
+
+/* v11 widens (community, ts) so that a snapshot reads no message row: the rows, the other
+ * indexes, their order and every plan stay as they were, except that what reads messages
+ * by community now reads the index alone; the snapshots are the same to the byte. */
+static void
+test_migrate_to_v11 (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL, after = NULL, snaps_before = NULL, snaps_after = NULL;
+  g_autofree char *indexes = NULL, *uncovered_before = NULL, *uncovered_after = NULL;
+  g_autofree char *plan_before = NULL, *plan_after = NULL, *steps_before = NULL;
+  g_autofree char *steps_after = NULL;
+  CohortDb *db = cohort_db_open_at_version (f->path, FALSE, V10, &error);
+  guint n_tables = G_N_ELEMENTS (dumped) - 1;
+  CohortImportCounts counts;
+
+  g_assert_no_error (error);
+  import_ok (db, "telegram", "single-supergroup.json", NULL);
+  import_ok (db, "whatsapp", "android-en-12h.txt", NULL);
+  cohort_db_close (db);
+  before = dump (f->path);
+  steps_before = plan_steps (f->path);
+  snaps_before = snapshots_from_tables (f->path, V10);
+  plan_before = raw_rows (f->path, "EXPLAIN QUERY PLAN " SNAPSHOT_MESSAGES);
+  g_assert_nonnull (strstr (plan_before, "SEARCH m USING INDEX message_community_ts (community=?)"));
+
+  db = cohort_db_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cohort_db_schema_version (db), ==, 11);
+  g_assert_true (cohort_db_check_integrity (db, &error));
+  g_assert_no_error (error);
+  cohort_db_close (db);
+
+  after = dump (f->path);
+  for (guint i = 0; i < n_tables; i++)
+    g_assert_cmpstr (after->pdata[i], ==, before->pdata[i]);
+  g_assert_nonnull (strstr (after->pdata[n_tables],
+                            "3:CREATE INDEX message_community_ts ON message "
+                            "(community, ts, member, kind, is_mech, reply_to)|"));
+  indexes = message_indexes (f->path);
+  g_assert_cmpstr (indexes, ==, "3:" INDEX_ORDER "|\n");
+  /* the snapshot's own query, and no plan that changed otherwise */
+  plan_after = raw_rows (f->path, "EXPLAIN QUERY PLAN " SNAPSHOT_MESSAGES);
+  g_assert_nonnull (strstr (plan_after,
+                            "SEARCH m USING COVERING INDEX message_community_ts (community=?)"));
+  uncovered_before = replace_all (steps_before, "COVERING INDEX message_community_ts",
+                                  "INDEX message_community_ts");
+  steps_after = plan_steps (f->path);
+  uncovered_after = replace_all (steps_after, "COVERING INDEX message_community_ts",
+                                 "INDEX message_community_ts");
+  g_assert_cmpstr (uncovered_after, ==, uncovered_before);
+
+  snaps_after = snapshots_from_tables (f->path, 11);
+  for (guint i = 0; i < snaps_before->len; i++)
+    g_assert_true (g_bytes_equal (snaps_after->pdata[i], snaps_before->pdata[i]));
+
+  db = cohort_db_open (f->path, FALSE, &error);
+  import_ok (db, "telegram", "single-supergroup.json", &counts);
+  g_assert_cmpint (counts.messages_added + counts.system_added + counts.reactions_added, ==, 0);
+  cohort_db_close (db);
 }
 
 /* A reference the file broke before the upgrade (a reaction whose message is gone, left by a
@@ -693,6 +810,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add ("/cohort/unique-defer/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("migrate-from-v9", test_migrate_from_v9);
+  ADD ("migrate-to-v11", test_migrate_to_v11);
   ADD ("migrate-keeps-old-damage", test_migrate_keeps_old_damage);
   ADD ("repeated-in-file", test_repeated_in_file);
   ADD ("repeated-at-commit", test_repeated_at_commit);
