@@ -732,6 +732,36 @@ test_stats_other_process_zone (Fixture       *f,
   g_assert_cmpstr (member_str (json_node_get_object (ny), "tz"), ==, "Asia/Shanghai");
 }
 
+/* The default range is the last 30 days before today, long after this 2024 export: stats
+ * says where the data ends, on stderr, and --range all or a range of days is quiet. */
+static void
+test_stats_range_after_data (Fixture       *f,
+                             gconstpointer  data)
+{
+  import_fixture (f, "single-supergroup.json");
+
+  {
+    g_auto(Run) run = cli (f, "stats", "1", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.err, "Nothing happened in Cohort 测试群 in this period: its "
+                                       "messages and joins end on 2024-03-21. --range all"));
+    g_assert_nonnull (strstr (run.out, "Members"));
+  }
+  {
+    g_auto(Run) run = cli (f, "stats", "1", "--range", "all", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_null (strstr (run.err, "Nothing happened"));
+  }
+  {
+    g_auto(Run) run = cli (f, "stats", "1", "--from", "2024-03-01", "--to", "2024-03-21", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_null (strstr (run.err, "Nothing happened"));
+  }
+}
+
 static void
 test_stats_errors (Fixture       *f,
                    gconstpointer  data)
@@ -1348,6 +1378,7 @@ main (int    argc,
   ADD ("stats", test_stats);
   ADD ("stats-other-process-zone", test_stats_other_process_zone);
   ADD ("stats-errors", test_stats_errors);
+  ADD ("stats-range-after-data", test_stats_range_after_data);
   ADD ("no-database", test_no_database);
   ADD ("bad-input", test_bad_input);
   ADD ("charts", test_charts);

@@ -989,6 +989,36 @@ test_perf (void)
                            (g_get_monotonic_time () - t) / 1000.0);
 }
 
+/* The default ranges follow the calendar; a range is past the data when every join, leave
+ * and message is older than its first day, in the community's zone. */
+static void
+test_range_after_data (void)
+{
+  g_autoptr(CohortSnapshot) empty = cohort_snapshot_new ("empty", "telegram", "Asia/Shanghai");
+  g_autoptr(CohortSnapshot) s = cohort_snapshot_new ("old", "telegram", "Asia/Shanghai");
+  g_autoptr(CohortSnapshot) joins = cohort_snapshot_new ("joins", "telegram", "Asia/Shanghai");
+  int day = D (2024, 3, 21);
+  guint m;
+
+  cohort_snapshot_finish (empty);
+  g_assert_false (cohort_metrics_range_after_data (empty, day));
+
+  /* joined on 03-01, last message 03-21 at 23:30 Shanghai time (15:30 UTC) */
+  m = add_member (s, "alice", at (s, D (2024, 3, 1), 9, 0), COHORT_TS_OPEN);
+  say (s, m, at (s, day, 23, 30), FALSE);
+  cohort_snapshot_finish (s);
+  g_assert_cmpint (s->last_day, ==, day);
+  g_assert_false (cohort_metrics_range_after_data (s, day - 29));
+  g_assert_false (cohort_metrics_range_after_data (s, day));
+  g_assert_true (cohort_metrics_range_after_data (s, day + 1));
+
+  /* a leave counts as data too, without any message */
+  add_member (joins, "bob", at (joins, D (2024, 3, 1), 9, 0), at (joins, day, 8, 0));
+  cohort_snapshot_finish (joins);
+  g_assert_false (cohort_metrics_range_after_data (joins, day));
+  g_assert_true (cohort_metrics_range_after_data (joins, day + 1));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -996,6 +1026,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cohort/metrics/growth-week", test_growth_week);
+  g_test_add_func ("/cohort/metrics/range-after-data", test_range_after_data);
   g_test_add_func ("/cohort/metrics/activity-week", test_activity_week);
   g_test_add_func ("/cohort/metrics/overview-week", test_overview_week);
   g_test_add_func ("/cohort/metrics/rolling-windows", test_rolling_windows);

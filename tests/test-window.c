@@ -225,6 +225,55 @@ test_drop_import (Fixture       *f,
   g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.members_end, ==, 7);
 }
 
+static gboolean
+showing_all_time (CohortWindow *window)
+{
+  CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (window));
+  const CohortOverviewData *d = cohort_overview_page_get_data (page);
+
+  return d != NULL && d->overview != NULL && d->overview->day0 <= d->snapshot->first_day;
+}
+
+/* An export from 2024 under "Last 30 days", which follow the calendar: the Overview says
+ * where the community's data ends, and its button switches the window to all time. */
+static void
+test_range_after_data (Fixture       *f,
+                       gconstpointer  data)
+{
+  CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (f->window));
+  GObject *range = gtk_widget_get_template_child (GTK_WIDGET (f->window), COHORT_TYPE_WINDOW,
+                                                  "range_dropdown");
+  GObject *notice = gtk_widget_get_template_child (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE,
+                                                   "quiet_notice");
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE,
+                                                  "quiet_label");
+  GtkWidget *button;
+  CohortTestImage image;
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (range), 0);
+  wait_until (window_idle, f->window, 20);
+  drop_file (f, "single-supergroup.json");
+  g_assert_false (showing_all_time (f->window));
+  g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.raw_messages, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (notice)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
+                   "Nothing happened in Cohort 测试群 in this period: its messages and joins "
+                   "end on 2024-03-21.");
+  image = cohort_test_render (GTK_WIDGET (notice), "overview-range-after-data.png");
+  /* the button is a suggested action, Adwaita blue 3 (#3584e4) */
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 30), >, 1000);
+  g_assert_cmpint (image.width, >, 600);
+  g_free (image.pixels);
+
+  button = cohort_test_find_widget (GTK_WIDGET (notice), GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  wait_until (showing_all_time, f->window, 20);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (range)), ==, 3);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (notice)));
+  g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.raw_messages, >, 0);
+}
+
 static void
 count_rows (const char *db_path,
             gint64     *communities,
@@ -516,6 +565,8 @@ main (int    argc,
   g_test_add ("/cohort/window/pages-after-first-frame", Fixture, NULL, fixture_setup,
               test_pages_after_first_frame, fixture_teardown);
   g_test_add ("/cohort/window/drop-import", Fixture, NULL, fixture_setup, test_drop_import, fixture_teardown);
+  g_test_add ("/cohort/window/range-after-data", Fixture, NULL, fixture_setup,
+              test_range_after_data, fixture_teardown);
   g_test_add ("/cohort/window/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cohort/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/cohort/window/imports-page", Fixture, NULL, fixture_setup, test_imports_page, fixture_teardown);

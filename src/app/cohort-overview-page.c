@@ -38,6 +38,8 @@ struct _CohortOverviewPage
   GtkButton *churn_export_button;
   GtkFlowBox *kpi_box;
   GtkLabel *range_label;
+  GtkWidget *quiet_notice;
+  GtkLabel *quiet_label;
   GtkLabel *churn_caption;
   GtkWidget *scroller;
   GtkListBox *top_list;
@@ -256,6 +258,27 @@ fill_kpis (CohortOverviewPage   *self,
     }
 }
 
+/* A range that follows the calendar past an old export shows only silence: say where the
+ * data ends and offer the whole of it (win.show-all-time). */
+static void
+show_quiet_notice (CohortOverviewPage   *self,
+                   const CohortSnapshot *snapshot,
+                   const CohortOverview *overview)
+{
+  g_autofree char *last = NULL;
+  g_autofree char *text = NULL;
+  gboolean quiet = cohort_metrics_range_after_data (snapshot, overview->day0);
+
+  gtk_widget_set_visible (self->quiet_notice, quiet);
+  if (!quiet)
+    return;
+  last = cohort_day_format (snapshot->last_day);
+  /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
+  text = g_strdup_printf (_("Nothing happened in %s in this period: its messages and joins "
+                            "end on %s."), snapshot->name, last);
+  gtk_label_set_label (self->quiet_label, text);
+}
+
 void
 cohort_overview_page_set_data (CohortOverviewPage *self,
                                CohortOverviewData *data,
@@ -273,6 +296,7 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
   g_clear_pointer (&self->data, cohort_overview_data_free);
   self->data = data;
 
+  gtk_widget_set_visible (self->quiet_notice, FALSE);
   if (data == NULL || data->overview == NULL)
     return;
 
@@ -287,6 +311,7 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
                              data->settings.churn_watch_days);
   gtk_label_set_label (self->churn_caption, caption);
 
+  show_quiet_notice (self, data->snapshot, data->overview);
   fill_kpis (self, data->overview, data->overview->prev.members_end > 0 ||
                                     data->overview->prev.raw_messages > 0);
   for (guint i = 0; i < COHORT_CHART_N_KINDS; i++)
@@ -345,6 +370,8 @@ cohort_overview_page_class_init (CohortOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_export_button);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, kpi_box);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, quiet_notice);
+  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, quiet_label);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_caption);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, top_list);

@@ -945,6 +945,17 @@ cohort_window_open_demo_action (GtkWidget  *widget,
   cohort_window_open_demo (COHORT_WINDOW (widget));
 }
 
+/* From the Overview's notice that the range is past the community's data. */
+static void
+cohort_window_show_all_time_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  CohortWindow *self = COHORT_WINDOW (widget);
+
+  gtk_drop_down_set_selected (self->range_dropdown, G_N_ELEMENTS (range_keys) - 1);
+}
+
 static void
 cohort_window_cancel_import_action (GtkWidget  *widget,
                                     const char *action_name,
@@ -1139,6 +1150,8 @@ cohort_window_class_init (CohortWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, cohort_window_open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-sources", NULL,
                                    cohort_window_show_sources_action);
+  gtk_widget_class_install_action (widget_class, "win.show-all-time", NULL,
+                                   cohort_window_show_all_time_action);
   gtk_widget_class_install_action (widget_class, "win.community-settings", NULL,
                                    cohort_window_community_settings_action);
   gtk_widget_class_install_action (widget_class, "win.community-preferences", NULL,

@@ -951,6 +951,15 @@ cohort_metrics_default_range (CohortSnapshot *snapshot,
     *day0 = n_days <= 0 ? MIN (snapshot->first_day, last) : last - n_days + 1;
 }
 
+gboolean
+cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
+                                 int                   day0)
+{
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  return (snapshot->n_messages > 0 || snapshot->n_spans > 0) && snapshot->last_day < day0;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* CSV of the lists                                                                            */
 

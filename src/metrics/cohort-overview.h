@@ -149,6 +149,10 @@ void            cohort_metrics_default_range    (CohortSnapshot *snapshot,
                                                  int             n_days,
                                                  int            *day0,
                                                  int            *day1);
+/* TRUE when the community has data and all of it is older than day0: a range that follows
+ * the calendar past an old export, where the page would show only silence. */
+gboolean        cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
+                                                 int                   day0);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CohortOverview, cohort_overview_free)
 
