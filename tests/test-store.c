@@ -56,6 +56,13 @@ raw_int (const char *path,
   return value;
 }
 
+/* The file as another process finds it: in WAL mode. */
+static gboolean
+file_in_wal_mode (const char *path)
+{
+  return raw_int (path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1;
+}
+
 static int
 raw_exec (const char *path,
           const char *sql)
@@ -86,7 +93,7 @@ test_migrate_from_empty (Fixture       *f,
   cohort_db_close (db);
 
   g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
-  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_true (file_in_wal_mode (f->path));
   /* New files get 16 KB pages (cohort-store.c, prepare_for_writing ()). */
   g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 16384);
 
@@ -462,7 +469,7 @@ test_writer_new_file (Fixture       *f,
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
   cohort_db_close (db);
 
-  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_true (file_in_wal_mode (f->path));
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM message"), ==, 3);
   g_assert_cmpint (raw_int (f->path, "PRAGMA page_size"), ==, 16384);
   g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
@@ -525,7 +532,7 @@ test_writer_schema_other_writes (Fixture       *f,
   g_assert_no_error (error);
   cohort_db_close (db);
   g_assert_cmpint (raw_int (other, "PRAGMA user_version"), ==, COHORT_SCHEMA_VERSION);
-  g_assert_cmpint (raw_int (other, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_true (file_in_wal_mode (other));
 }
 
 /* The window opens a file the writer has just created: it waits for the write, then takes
@@ -548,7 +555,7 @@ test_writer_new_file_shared (Fixture       *f,
   cohort_db_close (writer);
   g_assert_cmpint (cohort_db_count (window, "message"), ==, 3);
   cohort_db_close (window);
-  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_true (file_in_wal_mode (f->path));
 }
 
 static void
