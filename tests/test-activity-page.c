@@ -218,6 +218,33 @@ retention_monthly (gpointer page)
          d->retention->mode == COHORT_RETENTION_ACTIVITY;
 }
 
+/* Each period's head keeps the cells' 8 px on either side of its text, so that neighbours
+ * ("Week 10", "Week 11") never run into each other however narrow the window. */
+static void
+assert_heads_padded (GtkWidget             *page,
+                     const CohortRetention *r)
+{
+  GtkGrid *table = GTK_GRID (gtk_widget_get_template_child (page, COHORT_TYPE_RETENTION_PAGE,
+                                                             "table"));
+  int cols = 0;
+
+  for (guint i = 0; i < r->n_rows; i++)
+    cols = MAX (cols, r->rows[i].n_cells);
+  g_assert_cmpint (cols, >, 10);
+  for (int k = 0; k < cols; k++)
+    {
+      GtkWidget *head = gtk_grid_get_child_at (table, k + 2, 0);
+      graphene_rect_t box;
+      int text_width;
+
+      g_assert_true (GTK_IS_LABEL (head));
+      pango_layout_get_pixel_size (gtk_label_get_layout (GTK_LABEL (head)), &text_width, NULL);
+      /* the bounds include the padding, the content width does not */
+      g_assert_true (gtk_widget_compute_bounds (head, GTK_WIDGET (table), &box));
+      g_assert_cmpfloat (box.size.width, >=, text_width + 16);
+    }
+}
+
 static void
 test_retention_page (Fixture       *f,
                      gconstpointer  data)
@@ -239,6 +266,7 @@ test_retention_page (Fixture       *f,
   g_assert_cmpuint (r->n_rows, ==, COHORT_RETENTION_ROWS);
 
   image = cohort_test_render (f->window, "retention-page.png");
+  assert_heads_padded (page, r);
   curves = cohort_retention_page_get_chart (COHORT_RETENTION_PAGE (page));
   bounds_in_window (curves, f->window, &box);
   g_assert_cmpint (count_in_box (&image, &box, 0x35, 0x84, 0xe4, 30), >, 40);

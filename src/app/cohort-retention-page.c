@@ -137,8 +137,11 @@ fill_table (CohortRetentionPage   *self,
   for (int k = 0; k < cols; k++)
     {
       g_autofree char *head = g_strdup_printf (weeks ? _("Week %d") : _("Month %d"), k);
+      GtkWidget *label = cell_label (head, 1, TRUE);
 
-      gtk_grid_attach (self->table, cell_label (head, 1, TRUE), k + 2, 0, 1, 1);
+      /* the cells' padding, so that "Week 10" and "Week 11" never touch */
+      gtk_widget_add_css_class (label, "retention-head");
+      gtk_grid_attach (self->table, label, k + 2, 0, 1, 1);
     }
   for (guint i = 0; i < r->n_rows; i++)
     {
