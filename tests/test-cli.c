@@ -732,8 +732,8 @@ test_stats_other_process_zone (Fixture       *f,
   g_assert_cmpstr (member_str (json_node_get_object (ny), "tz"), ==, "Asia/Shanghai");
 }
 
-/* The default range is the last 30 days before today, long after this 2024 export: stats
- * says where the data ends, on stderr, and --range all or a range of days is quiet. */
+/* The default range is the last 30 days before today, long after this 2024 export: stats and
+ * activity say where the data ends, on stderr, and --range all or a range of days is quiet. */
 static void
 test_stats_range_after_data (Fixture       *f,
                              gconstpointer  data)
@@ -750,6 +750,20 @@ test_stats_range_after_data (Fixture       *f,
   }
   {
     g_auto(Run) run = cli (f, "stats", "1", "--range", "all", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_null (strstr (run.err, "Nothing happened"));
+  }
+  /* the Activity page's command resolves its range on its own */
+  {
+    g_auto(Run) run = cli (f, "activity", "1", "--json", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.err, "its messages and joins end on 2024-03-21"));
+    g_assert_true (g_str_has_prefix (run.out, "{"));
+  }
+  {
+    g_auto(Run) run = cli (f, "activity", "1", "--range", "all", NULL);
 
     g_assert_cmpint (run.status, ==, 0);
     g_assert_null (strstr (run.err, "Nothing happened"));

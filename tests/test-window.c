@@ -4,11 +4,13 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "cohort-activity-page.h"
 #include "cohort-chart.h"
 #include "cohort-imports-page.h"
 #include "cohort-kpi-card.h"
 #include "cohort-members-page.h"
 #include "cohort-overview-page.h"
+#include "cohort-range-notice.h"
 #include "cohort-render.h"
 #include "cohort-test-ui.h"
 #include "cohort-store.h"
@@ -234,19 +236,54 @@ showing_all_time (CohortWindow *window)
   return d != NULL && d->overview != NULL && d->overview->day0 <= d->snapshot->first_day;
 }
 
-/* An export from 2024 under "Last 30 days", which follow the calendar: the Overview says
- * where the community's data ends, and its button switches the window to all time. */
+static const CohortActivityData *
+activity_data (CohortWindow *window)
+{
+  GtkWidget *page = cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_ACTIVITY_PAGE);
+
+  return cohort_activity_page_get_data (COHORT_ACTIVITY_PAGE (page));
+}
+
+static gboolean
+activity_last_30_days (CohortWindow *window)
+{
+  const CohortActivityData *d = activity_data (window);
+
+  return d != NULL && d->snapshot != NULL && d->activity->n_days == 30;
+}
+
+static gboolean
+activity_all_time (CohortWindow *window)
+{
+  const CohortActivityData *d = activity_data (window);
+
+  return d != NULL && d->snapshot != NULL &&
+         d->activity->day0 <= cohort_snapshot_ref_get (d->snapshot)->first_day;
+}
+
+static CohortRangeNotice *
+range_notice (GtkWidget *page,
+              GType      type)
+{
+  return COHORT_RANGE_NOTICE (gtk_widget_get_template_child (page, type, "range_notice"));
+}
+
+#define QUIET_TEXT "Nothing happened in Cohort 测试群 in this period: its messages and joins " \
+                   "end on 2024-03-21."
+
+/* An export from 2024 under "Last 30 days", which follow the calendar: the Overview and the
+ * Activity page say where the community's data ends, and the button switches the window to
+ * all time. */
 static void
 test_range_after_data (Fixture       *f,
                        gconstpointer  data)
 {
   CohortOverviewPage *page = COHORT_OVERVIEW_PAGE (cohort_window_get_overview_page (f->window));
+  GtkWidget *activity = cohort_test_find_widget (GTK_WIDGET (f->window), COHORT_TYPE_ACTIVITY_PAGE);
   GObject *range = gtk_widget_get_template_child (GTK_WIDGET (f->window), COHORT_TYPE_WINDOW,
                                                   "range_dropdown");
-  GObject *notice = gtk_widget_get_template_child (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE,
-                                                   "quiet_notice");
-  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE,
-                                                  "quiet_label");
+  CohortRangeNotice *notice = range_notice (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE);
+  CohortRangeNotice *activity_notice = range_notice (activity, COHORT_TYPE_ACTIVITY_PAGE);
   GtkWidget *button;
   CohortTestImage image;
 
@@ -256,21 +293,31 @@ test_range_after_data (Fixture       *f,
   g_assert_false (showing_all_time (f->window));
   g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.raw_messages, ==, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (notice)));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
-                   "Nothing happened in Cohort 测试群 in this period: its messages and joins "
-                   "end on 2024-03-21.");
+  g_assert_cmpstr (cohort_range_notice_get_text (notice), ==, QUIET_TEXT);
   image = cohort_test_render (GTK_WIDGET (notice), "overview-range-after-data.png");
   /* the button is a suggested action, Adwaita blue 3 (#3584e4) */
   g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 30), >, 1000);
   g_assert_cmpint (image.width, >, 600);
   g_free (image.pixels);
 
-  button = cohort_test_find_widget (GTK_WIDGET (notice), GTK_TYPE_BUTTON);
+  cohort_window_show_page (f->window, "activity");
+  wait_until (activity_last_30_days, f->window, 20);
+  g_assert_cmpint (activity_data (f->window)->activity->active, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (activity_notice)));
+  g_assert_cmpstr (cohort_range_notice_get_text (activity_notice), ==, QUIET_TEXT);
+  image = cohort_test_render (GTK_WIDGET (activity_notice), "activity-range-after-data.png");
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 30), >, 1000);
+  g_free (image.pixels);
+
+  button = cohort_test_find_widget (GTK_WIDGET (activity_notice), GTK_TYPE_BUTTON);
   g_assert_nonnull (button);
   gtk_widget_activate (button);
+  wait_until (activity_all_time, f->window, 20);
   wait_until (showing_all_time, f->window, 20);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (range)), ==, 3);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (activity_notice)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (notice)));
+  g_assert_cmpint (activity_data (f->window)->activity->active, >, 0);
   g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.raw_messages, >, 0);
 }
 

@@ -14,6 +14,7 @@
 #include "cohort-chart-view.h"
 #include "cohort-csv-writer.h"
 #include "cohort-page-kit.h"
+#include "cohort-range-notice.h"
 
 struct _CohortActivityPage
 {
@@ -26,6 +27,7 @@ struct _CohortActivityPage
   GtkBox             *mech_box;
   GtkBox             *mix_box;
   GtkLabel           *range_label;
+  CohortRangeNotice  *range_notice;
 
   /* owned */
   GSettings          *settings;     /* the window's "date-range" applies to this page too */
@@ -364,6 +366,10 @@ show_data (CohortActivityPage *self)
 
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->stickiness), a);
   cohort_chart_view_set_data (COHORT_CHART_VIEW (self->network), a);
+  cohort_range_notice_update (self->range_notice,
+                              a != NULL && self->data->snapshot != NULL
+                                ? cohort_snapshot_ref_get (self->data->snapshot) : NULL,
+                              a != NULL ? a->day0 : 0);
   if (a == NULL)
     return;
   d0 = cohort_day_format (a->day0);
@@ -521,6 +527,7 @@ cohort_activity_page_class_init (CohortActivityPageClass *klass)
   object_class->dispose = cohort_activity_page_dispose;
 
   g_type_ensure (COHORT_TYPE_CHART_VIEW);
+  g_type_ensure (COHORT_TYPE_RANGE_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cohortapp/Cohort/ui/cohort-activity-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, card_box);
@@ -529,6 +536,7 @@ cohort_activity_page_class_init (CohortActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mech_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, mix_box);
   gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortActivityPage, range_notice);
   gtk_widget_class_bind_template_child_full (widget_class, "spinner", FALSE,
                                              G_STRUCT_OFFSET (CohortActivityPage, load.spinner));
   gtk_widget_class_bind_template_child_full (widget_class, "stack", FALSE,

@@ -14,6 +14,7 @@
 #include "cohort-chart.h"
 #include "cohort-kpi-card.h"
 #include "cohort-page-kit.h"
+#include "cohort-range-notice.h"
 
 #define CHURN_ROWS 12
 
@@ -38,8 +39,7 @@ struct _CohortOverviewPage
   GtkButton *churn_export_button;
   GtkFlowBox *kpi_box;
   GtkLabel *range_label;
-  GtkWidget *quiet_notice;
-  GtkLabel *quiet_label;
+  CohortRangeNotice *range_notice;
   GtkLabel *churn_caption;
   GtkWidget *scroller;
   GtkListBox *top_list;
@@ -258,27 +258,6 @@ fill_kpis (CohortOverviewPage   *self,
     }
 }
 
-/* A range that follows the calendar past an old export shows only silence: say where the
- * data ends and offer the whole of it (win.show-all-time). */
-static void
-show_quiet_notice (CohortOverviewPage   *self,
-                   const CohortSnapshot *snapshot,
-                   const CohortOverview *overview)
-{
-  g_autofree char *last = NULL;
-  g_autofree char *text = NULL;
-  gboolean quiet = cohort_metrics_range_after_data (snapshot, overview->day0);
-
-  gtk_widget_set_visible (self->quiet_notice, quiet);
-  if (!quiet)
-    return;
-  last = cohort_day_format (snapshot->last_day);
-  /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
-  text = g_strdup_printf (_("Nothing happened in %s in this period: its messages and joins "
-                            "end on %s."), snapshot->name, last);
-  gtk_label_set_label (self->quiet_label, text);
-}
-
 void
 cohort_overview_page_set_data (CohortOverviewPage *self,
                                CohortOverviewData *data,
@@ -296,7 +275,7 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
   g_clear_pointer (&self->data, cohort_overview_data_free);
   self->data = data;
 
-  gtk_widget_set_visible (self->quiet_notice, FALSE);
+  cohort_range_notice_update (self->range_notice, NULL, 0);
   if (data == NULL || data->overview == NULL)
     return;
 
@@ -311,7 +290,7 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
                              data->settings.churn_watch_days);
   gtk_label_set_label (self->churn_caption, caption);
 
-  show_quiet_notice (self, data->snapshot, data->overview);
+  cohort_range_notice_update (self->range_notice, data->snapshot, data->overview->day0);
   fill_kpis (self, data->overview, data->overview->prev.members_end > 0 ||
                                     data->overview->prev.raw_messages > 0);
   for (guint i = 0; i < COHORT_CHART_N_KINDS; i++)
@@ -363,6 +342,7 @@ cohort_overview_page_class_init (CohortOverviewPageClass *klass)
   object_class->dispose = cohort_overview_page_dispose;
 
   g_type_ensure (COHORT_TYPE_CHART_VIEW);
+  g_type_ensure (COHORT_TYPE_RANGE_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortapp/Cohort/ui/cohort-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, chart_row_1);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, chart_row_2);
@@ -370,8 +350,7 @@ cohort_overview_page_class_init (CohortOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_export_button);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, kpi_box);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, range_label);
-  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, quiet_notice);
-  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, quiet_label);
+  gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, range_notice);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, churn_caption);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CohortOverviewPage, top_list);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-cli-activity.h"
+#include "cohort-cli-report.h"
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
@@ -73,6 +74,8 @@ resolve_range (const CohortCliOptions  *options,
                         _("Days are written YYYY-MM-DD, for example 2024-03-04")), FALSE;
   if (options->from && !options->to && !range)
     *day1 = MAX (*day0, snap->last_day);
+  if (!options->from && !options->to)
+    cohort_cli_note_range_after_data (snap, *day0);
   if (*day1 < *day0)
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         _("--to is before --from")), FALSE;

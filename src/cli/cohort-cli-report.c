@@ -330,3 +330,17 @@ cohort_cli_overview_to_text (const CohortOverview *o,
     }
   return g_string_free (s, FALSE);
 }
+
+void
+cohort_cli_note_range_after_data (const CohortSnapshot *snapshot,
+                                  int                   day0)
+{
+  g_autofree char *last = NULL;
+
+  if (!cohort_metrics_range_after_data (snapshot, day0))
+    return;
+  last = cohort_day_format (snapshot->last_day);
+  /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
+  g_printerr (_("Nothing happened in %s in this period: its messages and joins end on %s. "
+                "--range all shows all of it.\n"), snapshot->name, last);
+}

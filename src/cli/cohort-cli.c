@@ -425,15 +425,8 @@ load_range (const char               *community,
     }
   if (opt_from && !opt_to && !opt_range)
     *day1 = MAX (*day0, snap->last_day);
-  /* The ranges follow the calendar: an old export's last 30 days are all silence. */
-  if (!opt_from && !opt_to && cohort_metrics_range_after_data (snap, *day0))
-    {
-      g_autofree char *last = cohort_day_format (snap->last_day);
-
-      /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
-      g_printerr (_("Nothing happened in %s in this period: its messages and joins end on %s. "
-                    "--range all shows all of it.\n"), snap->name, last);
-    }
+  if (!opt_from && !opt_to)
+    cohort_cli_note_range_after_data (snap, *day0);
   if (*day1 < *day0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
