@@ -523,8 +523,8 @@ span_end_kind (const char *s)
 }
 
 static guint
-lookup_index (PeopleLoad *load,
-              gint64      member)
+lookup_index (const PeopleLoad *load,
+              gint64            member)
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (load->index, &member));
 }
@@ -670,37 +670,11 @@ add_united_spans (PeopleLoad     *load,
     }
 }
 
-static gboolean
-load_messages (PeopleLoad      *load,
-               CohortSnapshot  *snap,
-               gint64           community,
-               GError         **error)
+static guint
+person_position (gconstpointer load,
+                 gint64        member)
 {
-  sqlite3_stmt *stmt = prepare_bound (load->db,
-                                      "SELECT m.ts, m.member, m.kind, m.is_mech, r.member FROM message m "
-                                      "LEFT JOIN message r ON r.community = m.community "
-                                      "  AND r.platform_msg_id = m.reply_to "
-                                      "WHERE m.community = ?1 AND m.kind != ?2 AND m.member IS NOT NULL",
-                                      community, COHORT_MESSAGE_SYSTEM);
-  int rc;
-
-  if (stmt == NULL)
-    return cohort_db_set_sql_error (load->db, error, "load messages");
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint idx = lookup_index (load, sqlite3_column_int64 (stmt, 1));
-      int reply = -1;
-
-      if (idx == 0)
-        continue;
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        reply = (int)lookup_index (load, sqlite3_column_int64 (stmt, 4)) - 1;
-      cohort_snapshot_add_message (snap, sqlite3_column_int64 (stmt, 0), idx - 1,
-                                   sqlite3_column_int (stmt, 2), sqlite3_column_int (stmt, 3),
-                                   reply);
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE || cohort_db_set_sql_error (load->db, error, "load messages");
+  return lookup_index (load, member);
 }
 
 /* The snapshot's name lists the communities; its platform is theirs when they share one. */
@@ -788,7 +762,7 @@ cohort_db_load_people_snapshot (CohortDb            *db,
       return NULL;
   add_united_spans (&load, snap);
   for (guint i = 0; i < n_communities; i++)
-    if (!load_messages (&load, snap, communities[i], error))
+    if (!_cohort_db_load_messages (load.db, communities[i], snap, person_position, &load, error))
       return NULL;
   cohort_snapshot_finish (snap);
 

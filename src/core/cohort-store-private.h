@@ -80,6 +80,20 @@ gboolean  _cohort_db_bump_generation (CohortDb    *db,
                                       gint64       community,
                                       GError     **error);
 
+/* A member id's snapshot position + 1, or 0 for a member the snapshot leaves out. */
+typedef guint (*CohortMemberPosition) (gconstpointer data,
+                                       gint64        member);
+
+/* The non-system messages of the community's members, in time order, added to snap with the
+ * member each one replies to (cohort-store-snapshot.c); position places the members.  For
+ * a community's snapshot and for the people snapshot of several communities. */
+gboolean  _cohort_db_load_messages   (CohortDb             *db,
+                                      gint64                community,
+                                      CohortSnapshot       *snap,
+                                      CohortMemberPosition  position,
+                                      gconstpointer         data,
+                                      GError              **error);
+
 /* The import transaction, for the area files that add rows to it (cohort-store-csv.c). */
 CohortDb           *_cohort_import_tx_get_db        (CohortImportTx  *tx);
 CohortImportCounts *_cohort_import_tx_counts        (CohortImportTx  *tx);

@@ -205,14 +205,15 @@ load_spans (CohortDb           *db,
   return TRUE;
 }
 
-/* The members' non-system messages.  A reply's target may be any message of the community,
- * a system message or one without a member too: the reply still counts as one, to nobody. */
-static gboolean
-load_messages (CohortDb           *db,
-               gint64              community,
-               CohortSnapshot     *snap,
-               const MemberIndex  *index,
-               GError            **error)
+/* A reply's target may be any message of the community, a system message or one without a
+ * member too: the reply still counts as one, to nobody. */
+gboolean
+_cohort_db_load_messages (CohortDb             *db,
+                          gint64                community,
+                          CohortSnapshot       *snap,
+                          CohortMemberPosition  position,
+                          gconstpointer         data,
+                          GError              **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -223,13 +224,13 @@ load_messages (CohortDb           *db,
   sqlite3_bind_int (stmt, 2, COHORT_MESSAGE_SYSTEM);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint idx = member_index_lookup (index, sqlite3_column_int64 (stmt, 1));
+      guint idx = position (data, sqlite3_column_int64 (stmt, 1));
       int reply_member = -1;
 
       if (idx == 0)
         continue;
       if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        reply_member = (int)member_index_lookup (index, sqlite3_column_int64 (stmt, 4)) - 1;
+        reply_member = (int)position (data, sqlite3_column_int64 (stmt, 4)) - 1;
       cohort_snapshot_add_message (snap, sqlite3_column_int64 (stmt, 0), idx - 1,
                                    sqlite3_column_int (stmt, 2), sqlite3_column_int (stmt, 3),
                                    reply_member);
@@ -238,6 +239,13 @@ load_messages (CohortDb           *db,
   if (rc != SQLITE_DONE)
     return cohort_db_set_sql_error (db, error, "load messages");
   return TRUE;
+}
+
+static guint
+community_position (gconstpointer index,
+                    gint64        member)
+{
+  return member_index_lookup (index, member);
 }
 
 static CohortSnapshot *
@@ -258,7 +266,7 @@ load_from_tables (CohortDb  *db,
   member_index_init (&index, ids);
   dense = index.dense;
   if (!load_spans (db, community, snap, &index, error) ||
-      !load_messages (db, community, snap, &index, error))
+      !_cohort_db_load_messages (db, community, snap, community_position, &index, error))
     return NULL;
 
   cohort_snapshot_finish (snap);
