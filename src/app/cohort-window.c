@@ -945,7 +945,8 @@ cohort_window_open_demo_action (GtkWidget  *widget,
   cohort_window_open_demo (COHORT_WINDOW (widget));
 }
 
-/* From the Overview's notice that the range is past the community's data. */
+/* From the Overview's and the Activity page's notice that the range is past the community's
+ * data (CohortRangeNotice).  "All time" is the last of the ranges. */
 static void
 cohort_window_show_all_time_action (GtkWidget  *widget,
                                     const char *action_name,
