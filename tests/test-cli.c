@@ -1065,6 +1065,43 @@ test_demo (Fixture       *f,
   g_assert_cmpint (member_int (o, "active_members"), >, 0);
 }
 
+/* ./run launches the app with --demo every time: a demo already in the database is left as it
+ * is, without a line in the imports history for each launch; once its import is removed,
+ * the demo is made again. */
+static void
+test_demo_again (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(JsonNode) imports = NULL;
+  g_autofree char *id = NULL;
+
+  {
+    g_auto(Run) first = cli (f, "demo", NULL);
+    g_auto(Run) again = cli (f, "demo", NULL);
+    g_auto(Run) list = cli (f, "imports", "--json", NULL);
+
+    g_assert_cmpint (first.status, ==, 0);
+    g_assert_cmpint (again.status, ==, 0);
+    g_assert_nonnull (strstr (again.out, "already in the database, as community 1"));
+    imports = parse (list.out);
+  }
+  g_assert_cmpuint (json_array_get_length (root_array (imports)), ==, 1);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                        member_int (json_array_get_object_element (root_array (imports), 0), "id"));
+  {
+    g_auto(Run) removed = cli (f, "remove-import", id, NULL);
+    g_auto(Run) remade = cli (f, "demo", NULL);
+    g_autoptr(JsonNode) communities = communities_json (f);
+
+    g_assert_cmpint (removed.status, ==, 0);
+    g_assert_cmpint (remade.status, ==, 0);
+    g_assert_null (strstr (remade.out, "already"));
+    g_assert_cmpuint (json_array_get_length (root_array (communities)), ==, 1);
+    g_assert_cmpint (member_int (json_array_get_object_element (root_array (communities), 0),
+                                 "messages"), >, 5000);
+  }
+}
+
 static void
 copy_fixture (const char *format,
               const char *name,
@@ -1397,6 +1434,7 @@ main (int    argc,
   ADD ("bad-input", test_bad_input);
   ADD ("charts", test_charts);
   ADD ("demo", test_demo);
+  ADD ("demo-again", test_demo_again);
   ADD ("imports-history", test_imports_history);
   ADD ("import-folder", test_import_folder);
   ADD ("set-zone", test_set_zone);

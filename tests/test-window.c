@@ -598,6 +598,27 @@ test_demo (Fixture       *f,
   g_assert_cmpint (cohort_test_count_distinct_rows (&image), >, 400);
   g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 40), >, 500);
   g_free (image.pixels);
+
+  /* Opened again (every launch of ./run): the demo is shown as it is, with no second line in
+   * the imports history and no "already imported" toast. */
+  {
+    g_autofree char *toast = g_strdup (cohort_window_get_last_toast (f->window));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) runs = NULL;
+    CohortDb *db;
+
+    cohort_window_open_demo (f->window);
+    wait_until (window_idle, f->window, 60);
+    g_assert_cmpstr (cohort_window_get_page_name (f->window), ==, "overview");
+    g_assert_cmpstr (cohort_window_get_last_toast (f->window), ==, toast);
+    g_assert_nonnull (strstr (cohort_overview_page_get_data (page)->snapshot->name, "Demo"));
+    db = cohort_db_open (f->db_path, TRUE, &error);
+    g_assert_no_error (error);
+    runs = cohort_db_list_imports (db, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, 1);
+    cohort_db_close (db);
+  }
 }
 
 int

@@ -561,12 +561,21 @@ cmd_demo (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = NULL;
   g_autofree char *line = NULL;
+  gint64 existing;
   CohortDb *db;
 
   if (!(db = cohort_cli_open_db (FALSE, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
+    }
+  if ((existing = cohort_demo_find (db)) != 0)
+    {
+      cohort_db_close (db);
+      /* Translators: the number is the community's, as the other commands take it */
+      g_print (_("The demo community is already in the database, as community %" PRId64
+                 ": nothing was imported\n"), existing);
+      return 0;
     }
   result = cohort_demo_import (db, g_get_real_time () / G_USEC_PER_SEC, NULL, &error);
   cohort_db_close (db);

@@ -1128,6 +1128,28 @@ cohort_db_find_community (CohortDb    *db,
   return id;
 }
 
+gint64
+cohort_db_find_community_with_messages (CohortDb   *db,
+                                        const char *platform,
+                                        const char *platform_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  cohort_db_assert_owner (db);
+  if (sqlite3_prepare_v2 (db->db,
+                          "SELECT c.id FROM community c WHERE c.platform = ?1 AND c.platform_id = ?2 "
+                          "AND EXISTS (SELECT 1 FROM message m WHERE m.community = c.id)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return id;
+}
+
 char *
 cohort_db_get_message_text (CohortDb   *db,
                             gint64      community,

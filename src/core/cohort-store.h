@@ -119,6 +119,11 @@ GPtrArray      *cohort_db_list_communities      (CohortDb        *db,
 gint64          cohort_db_find_community        (CohortDb        *db,
                                                  const char      *id_or_name,
                                                  GError         **error);
+/* The community a platform knows by platform_id, when it holds messages; 0 when not (never
+ * imported, or its imports were all removed). */
+gint64          cohort_db_find_community_with_messages (CohortDb   *db,
+                                                        const char *platform,
+                                                        const char *platform_id);
 CohortSnapshot *cohort_db_load_snapshot         (CohortDb        *db,
                                                  gint64           community,
                                                  GError         **error);

@@ -379,19 +379,41 @@ cohort_demo_write (const char  *path,
   return ok;
 }
 
+gint64
+cohort_demo_find (CohortDb *db)
+{
+  return cohort_db_find_community_with_messages (db, "telegram", COHORT_DEMO_COMMUNITY_ID);
+}
+
+static CohortImportResult *
+result_for_existing (gint64 community)
+{
+  CohortImportResult *result = g_new0 (CohortImportResult, 1);
+
+  result->format = g_strdup ("telegram");
+  result->community_ids = g_ptr_array_new_with_free_func (g_free);
+  result->warnings = g_ptr_array_new_with_free_func (g_free);
+  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (result->community_ids, g_memdup2 (&community, sizeof community));
+  return result;
+}
+
 CohortImportResult *
 cohort_demo_import (CohortDb     *db,
                     gint64        now,
                     GCancellable *cancellable,
                     GError      **error)
 {
-  g_autofree char *dir = g_dir_make_tmp ("cohort-demo-XXXXXX", error);
+  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
   CohortImportResult *result;
   CohortImportOptions options = { "Asia/Shanghai", NULL };
+  gint64 existing = cohort_demo_find (db);
 
-  if (dir == NULL)
+  if (existing != 0)
+    return result_for_existing (existing);
+  if ((dir = g_dir_make_tmp ("cohort-demo-XXXXXX", error)) == NULL)
     return NULL;
   path = g_build_filename (dir, "result.json", NULL);
   if (!cohort_demo_write (path, now, error))
