@@ -1086,6 +1086,8 @@ test_demo_again (Fixture       *f,
     imports = parse (list.out);
   }
   g_assert_cmpuint (json_array_get_length (root_array (imports)), ==, 1);
+  g_assert_true (g_str_has_suffix (member_str (json_array_get_object_element (root_array (imports), 0),
+                                               "source"), "/cohort-demo.json"));
   id = g_strdup_printf ("%" G_GINT64_FORMAT,
                         member_int (json_array_get_object_element (root_array (imports), 0), "id"));
   {

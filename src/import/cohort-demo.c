@@ -415,7 +415,8 @@ cohort_demo_import (CohortDb     *db,
     return result_for_existing (existing);
   if ((dir = g_dir_make_tmp ("cohort-demo-XXXXXX", error)) == NULL)
     return NULL;
-  path = g_build_filename (dir, "result.json", NULL);
+  /* The name the imports history shows for it. */
+  path = g_build_filename (dir, "cohort-demo.json", NULL);
   if (!cohort_demo_write (path, now, error))
     return NULL;
   file = g_file_new_for_path (path);
