@@ -697,8 +697,8 @@ on_job_file_done_cb (CohortImportJob    *job,
   if (result->community_ids->len > 0)
     self->community = *(gint64 *)result->community_ids->pdata[0];
 
-  /* The demo was there already and is only opened (cohort_demo_import ()): nothing to say. */
-  if (file == NULL && result->counts.messages_present == 0 && result->counts.messages_added == 0)
+  /* The demo was there already and is only opened: nothing to say. */
+  if (result->opened_only)
     return;
 
   if (result->counts.messages_added == 0 && result->counts.members_added == 0 &&

@@ -561,7 +561,6 @@ cmd_demo (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = NULL;
   g_autofree char *line = NULL;
-  gint64 existing;
   CohortDb *db;
 
   if (!(db = cohort_cli_open_db (FALSE, &error)))
@@ -569,20 +568,19 @@ cmd_demo (int    argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  if ((existing = cohort_demo_find (db)) != 0)
-    {
-      cohort_db_close (db);
-      /* Translators: the number is the community's, as the other commands take it */
-      g_print (_("The demo community is already in the database, as community %" PRId64
-                 ": nothing was imported\n"), existing);
-      return 0;
-    }
   result = cohort_demo_import (db, g_get_real_time () / G_USEC_PER_SEC, NULL, &error);
   cohort_db_close (db);
   if (result == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;
+    }
+  if (result->opened_only)
+    {
+      /* Translators: the number is the community's, as the other commands take it */
+      g_print (_("The demo community is already in the database, as community %" PRId64
+                 ": nothing was imported\n"), *(gint64 *)result->community_ids->pdata[0]);
+      return 0;
     }
   line = cohort_import_result_describe (result);
   g_print ("%s\n", line);

@@ -379,21 +379,13 @@ cohort_demo_write (const char  *path,
   return ok;
 }
 
-gint64
-cohort_demo_find (CohortDb *db)
-{
-  return cohort_db_find_community_with_messages (db, "telegram", COHORT_DEMO_COMMUNITY_ID);
-}
-
 static CohortImportResult *
 result_for_existing (gint64 community)
 {
-  CohortImportResult *result = g_new0 (CohortImportResult, 1);
+  CohortImportResult *result = cohort_import_result_new (NULL);
 
   result->format = g_strdup ("telegram");
-  result->community_ids = g_ptr_array_new_with_free_func (g_free);
-  result->warnings = g_ptr_array_new_with_free_func (g_free);
-  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
+  result->opened_only = TRUE;
   g_ptr_array_add (result->community_ids, g_memdup2 (&community, sizeof community));
   return result;
 }
@@ -409,7 +401,8 @@ cohort_demo_import (CohortDb     *db,
   g_autoptr(GFile) file = NULL;
   CohortImportResult *result;
   CohortImportOptions options = { "Asia/Shanghai", NULL };
-  gint64 existing = cohort_demo_find (db);
+  gint64 existing = cohort_db_find_community_with_messages (db, "telegram",
+                                                            COHORT_DEMO_COMMUNITY_ID);
 
   if (existing != 0)
     return result_for_existing (existing);

@@ -13,13 +13,10 @@ gboolean            cohort_demo_write  (const char   *path,
                                         gint64        now,
                                         GError      **error);
 
-/* The demo community's id when the database holds it with its messages, else 0. */
-gint64              cohort_demo_find   (CohortDb     *db);
-
 /* Writes the demo export to a temporary file and imports it through the normal importer.
  * When the database holds the demo already, nothing is imported and no line is added to the
- * imports history (the app opens it at every launch with --demo): the result names the
- * community and counts nothing. */
+ * imports history (the app opens it at every launch with --demo): the result is
+ * opened_only, names the community and counts nothing. */
 CohortImportResult *cohort_demo_import (CohortDb     *db,
                                         gint64        now,
                                         GCancellable *cancellable,

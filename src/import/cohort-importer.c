@@ -20,6 +20,18 @@
 G_DEFINE_QUARK (cohort-import-error, cohort_import_error)
 
 
+CohortImportResult *
+cohort_import_result_new (const char *path)
+{
+  CohortImportResult *result = g_new0 (CohortImportResult, 1);
+
+  result->path = g_strdup (path);
+  result->community_ids = g_ptr_array_new_with_free_func (g_free);
+  result->warnings = g_ptr_array_new_with_free_func (g_free);
+  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
+  return result;
+}
+
 void
 cohort_import_result_free (CohortImportResult *result)
 {
@@ -394,7 +406,8 @@ import_file (CohortDb                  *db,
              char                     **format_name,
              GError                   **error)
 {
-  g_autoptr(CohortImportResult) result = g_new0 (CohortImportResult, 1);
+  g_autoptr(CohortImportResult) result = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GFileInputStream) raw = NULL;
   g_autoptr(GBufferedInputStream) stream = NULL;
@@ -410,12 +423,9 @@ import_file (CohortDb                  *db,
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  result->path = g_file_get_path (file);
-  if (result->path == NULL)
-    result->path = g_file_get_uri (file);
-  result->community_ids = g_ptr_array_new_with_free_func (g_free);
-  result->warnings = g_ptr_array_new_with_free_func (g_free);
-  result->zone_questions = g_ptr_array_new_with_free_func (g_free);
+  if ((path = g_file_get_path (file)) == NULL)
+    path = g_file_get_uri (file);
+  result = cohort_import_result_new (path);
   name = g_file_get_basename (file);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,

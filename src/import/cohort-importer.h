@@ -41,6 +41,8 @@ typedef struct
   GPtrArray         *warnings;          /* data-quality notes, translated */
   GPtrArray         *zone_questions;    /* gint64* of new communities with wall-clock times,
                                          * whose zone the user should confirm once */
+  gboolean           opened_only;       /* nothing was read: the community was there already
+                                         * (the demo, cohort_demo_import ()) */
 } CohortImportResult;
 
 /* Called from the importing thread; fraction is 0..1 (or < 0 when unknown). */
@@ -57,6 +59,8 @@ CohortImportResult *cohort_import_file         (CohortDb                  *db,
                                                 gpointer                   progress_data,
                                                 GCancellable              *cancellable,
                                                 GError                   **error);
+/* Counting nothing yet; path may be NULL when no file was read. */
+CohortImportResult *cohort_import_result_new   (const char                *path);
 void                cohort_import_result_free  (CohortImportResult        *result);
 
 /* The options a run was read with, as kept in its history row (see CohortImportRun.options):
