@@ -28,5 +28,9 @@ void            _cohort_snapshot_set_reply      (CohortSnapshot *self,
                                                  guint           message,
                                                  int             reply_member);
 void            _cohort_snapshot_derive         (CohortSnapshot *self);
+/* Moves the builder messages of part, all of them later than self's, after self's: a load
+ * that reads a community's messages in time ranges at once puts them back in order. */
+void            _cohort_snapshot_append_messages (CohortSnapshot *self,
+                                                  CohortSnapshot *part);
 
 G_END_DECLS

@@ -499,6 +499,16 @@ _cohort_snapshot_set_reply (CohortSnapshot *self,
 }
 
 void
+_cohort_snapshot_append_messages (CohortSnapshot *self,
+                                  CohortSnapshot *part)
+{
+  g_return_if_fail (self->b_messages != NULL && part->b_messages != NULL);
+
+  g_array_append_vals (self->b_messages, part->b_messages->data, part->b_messages->len);
+  g_array_set_size (part->b_messages, 0);
+}
+
+void
 cohort_snapshot_finish (CohortSnapshot *self)
 {
   g_return_if_fail (self->b_members != NULL);

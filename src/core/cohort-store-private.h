@@ -94,6 +94,14 @@ gboolean  _cohort_db_load_messages   (CohortDb             *db,
                                       gconstpointer         data,
                                       GError              **error);
 
+/* For tests: the size from which a cold load reads a community's messages with a second
+ * reader (cohort-store-snapshot.c), how many loads have used what it read, and a function
+ * the second reader calls first, on its thread. */
+void      _cohort_db_set_split_threshold (gint64    rows);
+guint     _cohort_db_count_split_loads   (void);
+void      _cohort_db_set_split_hook      (GFunc     hook,
+                                          gpointer  data);
+
 /* The import transaction, for the area files that add rows to it (cohort-store-csv.c). */
 CohortDb           *_cohort_import_tx_get_db        (CohortImportTx  *tx);
 CohortImportCounts *_cohort_import_tx_counts        (CohortImportTx  *tx);
