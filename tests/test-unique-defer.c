@@ -153,6 +153,13 @@ static const char * const dumped[] = {
   "WHERE m.community = 1 AND m.ts BETWEEN 1 AND 2 AND m.member IS NOT NULL AND m.kind != 5 " \
   "ORDER BY m.ts"
 
+/* The Activity page's texts of a range (cohort-store-activity.c), in the index's order */
+#define ACTIVITY_TEXTS \
+  "SELECT m.ts, m.member, r.member, m.kind, m.is_mech, m.mech_reason, m.text FROM message m " \
+  "LEFT JOIN message r ON r.community = m.community AND r.platform_msg_id = m.reply_to " \
+  "WHERE m.community = 1 AND m.ts >= 1 AND m.ts < 2 AND m.kind != 5 AND m.member IS NOT NULL " \
+  "ORDER BY m.ts, m.member, m.kind, m.is_mech, m.reply_to, m.id"
+
 /* Queries the store and the metrics ask of the message table, one per way of reaching it:
  * by community, time, member, run, id, a reply's target, and by nothing at all. */
 static const char * const planned[] = {
@@ -349,7 +356,7 @@ test_migrate_to_v11 (Fixture       *f,
   g_autoptr(GPtrArray) before = NULL, after = NULL, snaps_before = NULL, snaps_after = NULL;
   g_autofree char *indexes = NULL, *uncovered_before = NULL, *uncovered_after = NULL;
   g_autofree char *plan_before = NULL, *plan_after = NULL, *steps_before = NULL;
-  g_autofree char *steps_after = NULL;
+  g_autofree char *steps_after = NULL, *plan_texts = NULL;
   CohortDb *db = cohort_db_open_at_version (f->path, FALSE, V10, &error);
   guint n_tables = G_N_ELEMENTS (dumped) - 1;
   CohortImportCounts counts;
@@ -385,6 +392,11 @@ test_migrate_to_v11 (Fixture       *f,
   g_assert_nonnull (strstr (plan_after,
                             "SEARCH m USING COVERING INDEX message_community_ts "
                             "(community=? AND ts>? AND ts<?)"));
+  /* the texts come in the order of that index, with no sort of each second's rows */
+  plan_texts = raw_rows (f->path, "EXPLAIN QUERY PLAN " ACTIVITY_TEXTS);
+  g_assert_nonnull (strstr (plan_texts, "SEARCH m USING INDEX message_community_ts "
+                                        "(community=? AND ts>? AND ts<?)"));
+  g_assert_null (strstr (plan_texts, "TEMP B-TREE"));
   uncovered_before = replace_all (steps_before, "COVERING INDEX message_community_ts",
                                   "INDEX message_community_ts");
   steps_after = plan_steps (f->path);
