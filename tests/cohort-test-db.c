@@ -4,6 +4,7 @@
 #include "cohort-test-db.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 void
 cohort_test_db_setup (CohortTestDb  *fx,
@@ -121,4 +122,65 @@ cohort_test_fixture_with (CohortTestDb *fx,
   g_file_set_contents (dst, copy->str, copy->len, &error);
   g_assert_no_error (error);
   return dst;
+}
+
+/* Four messages share each time, a minute apart, so that wherever the two ranges meet
+ * they meet inside or at the edge of a run of equal times; replies cross the meeting point
+ * both ways, and every seventh message is its member's second in a row. */
+char *
+cohort_test_write_split_export (const char *dir)
+{
+  g_autoptr(GString) json = g_string_new ("{\"name\": \"Split\", \"type\": \"private_supergroup\", "
+                                          "\"id\": 5550077, \"messages\": [");
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "split.json", NULL);
+  const gint64 start = 1709258400;
+  guint id = 1;
+
+  for (guint m = 0; m < COHORT_TEST_SPLIT_MEMBERS; m++, id++)
+    g_string_append_printf (json, "%s{\"id\": %u, \"type\": \"service\", "
+                            "\"date_unixtime\": \"%" G_GINT64_FORMAT "\", \"actor\": \"M%u\", "
+                            "\"actor_id\": \"user%u\", \"action\": \"join_group_by_link\", "
+                            "\"text\": \"\"}", m ? ", " : "", id, start + m, m, m);
+  for (guint i = 0; i < COHORT_TEST_SPLIT_MESSAGES; i++, id++)
+    {
+      guint from = i % 7 == 0 && i > 0 ? (i - 1) * 3 % COHORT_TEST_SPLIT_MEMBERS : i * 3 % COHORT_TEST_SPLIT_MEMBERS;
+
+      g_string_append_printf (json, ", {\"id\": %u, \"type\": \"message\", "
+                              "\"date_unixtime\": \"%" G_GINT64_FORMAT "\", \"from\": \"M%u\", "
+                              "\"from_id\": \"user%u\", ", id, start + 3600 + 60 * (i / 4),
+                              from, from);
+      if (i % 3 == 0 && i >= 37)
+        g_string_append_printf (json, "\"reply_to_message_id\": %u, ", id - 37);
+      else if (i % 11 == 0 && i + 5 < COHORT_TEST_SPLIT_MESSAGES)
+        g_string_append_printf (json, "\"reply_to_message_id\": %u, ", id + 5);
+      g_string_append_printf (json, "\"text\": \"line %u\"}", i);
+    }
+  g_string_append (json, "]}");
+  g_file_set_contents (path, json->str, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+void
+cohort_test_db_reopen (CohortTestDb *fx)
+{
+  g_autoptr(GError) error = NULL;
+
+  cohort_db_close (fx->db);
+  fx->db = cohort_db_open (fx->path, FALSE, &error);
+  g_assert_no_error (error);
+}
+
+void
+cohort_test_rename_community (gpointer split,
+                              gpointer path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE community SET name = 'Renamed'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
 }

@@ -15,10 +15,9 @@
  */
 
 static gint64
-import_fixture (CohortTestDb *fx,
-                const char   *name)
+import_path (CohortTestDb *fx,
+             const char   *path)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "activity", name, NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = NULL;
@@ -29,6 +28,15 @@ import_fixture (CohortTestDb *fx,
   g_assert_no_error (error);
   communities = cohort_test_list_communities (fx->db);
   return ((CohortCommunityInfo *)communities->pdata[0])->id;
+}
+
+static gint64
+import_fixture (CohortTestDb *fx,
+                const char   *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "activity", name, NULL);
+
+  return import_path (fx, path);
 }
 
 static void
@@ -297,6 +305,132 @@ test_loader_texts_holes (CohortTestDb  *fx,
   g_assert_cmpuint (queried_days (fx, ref, 1, 31), ==, 20);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* A range's texts in two halves at once (load_texts_split ())                                 */
+
+static gint64
+import_split (CohortTestDb *fx)
+{
+  g_autofree char *path = cohort_test_write_split_export (fx->dir);
+  gint64 id = import_path (fx, path);
+
+  cohort_test_db_reopen (fx);
+  return id;
+}
+
+static GPtrArray *
+load_texts (CohortTestDb   *fx,
+            gint64          id,
+            CohortSnapshot *snap,
+            gint64          ts0,
+            gint64          ts1,
+            gint64          threshold)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+
+  _cohort_db_set_split_threshold (threshold);
+  rows = cohort_db_load_texts (fx->db, id, snap, ts0, ts1, &error);
+  _cohort_db_set_split_threshold (50000);
+  g_assert_no_error (error);
+  g_assert_nonnull (rows);
+  return rows;
+}
+
+static void
+assert_rows_equal (GPtrArray *a,
+                   GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const CohortTextMessage *x = a->pdata[i], *y = b->pdata[i];
+
+      g_assert_cmpint (x->ts, ==, y->ts);
+      g_assert_cmpuint (x->member, ==, y->member);
+      g_assert_cmpint (x->reply_member, ==, y->reply_member);
+      g_assert_cmpint (x->kind, ==, y->kind);
+      g_assert_cmpint (x->is_mech, ==, y->is_mech);
+      g_assert_cmpstr (x->mech_reason, ==, y->mech_reason);
+      g_assert_cmpstr (x->text, ==, y->text);
+    }
+}
+
+/* The split export: 600 messages, four to each minute from 03:00 UTC (start).  All of
+ * them, then minutes 7 to 139 of them ([start + 7 min, start + 140 min)): 133 minutes of
+ * four, 532 messages.  Either way the two halves meet at a minute of four messages, and
+ * the rows come in time order, a minute's in member order. */
+static void
+test_texts_split (CohortTestDb  *fx,
+                  gconstpointer  data)
+{
+  const gint64 start = 1709258400 + 3600;
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(GPtrArray) serial = NULL, split = NULL, part_serial = NULL, part_split = NULL;
+  guint reads = _cohort_db_count_split_reads ();
+  gint64 id;
+
+  if (g_get_num_processors () < 2)
+    {
+      g_test_skip ("With one processor a read has no second reader");
+      return;
+    }
+  id = import_split (fx);
+  snap = cohort_test_load_snapshot (fx->db, id);
+  reads = _cohort_db_count_split_reads ();
+
+  serial = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, G_MAXINT64);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads);
+  split = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, 0);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads + 1);
+  g_assert_cmpuint (split->len, ==, COHORT_TEST_SPLIT_MESSAGES);
+  assert_rows_equal (serial, split);
+  g_assert_cmpint (((CohortTextMessage *)split->pdata[0])->ts, ==, start);
+  g_assert_cmpint (((CohortTextMessage *)split->pdata[599])->ts, ==, start + 60 * 149);
+  for (guint i = 1; i < split->len; i++)
+    {
+      const CohortTextMessage *a = split->pdata[i - 1], *b = split->pdata[i];
+
+      g_assert_true (a->ts < b->ts || (a->ts == b->ts && a->member <= b->member));
+    }
+
+  part_serial = load_texts (fx, id, snap, start + 60 * 7, start + 60 * 140, G_MAXINT64);
+  part_split = load_texts (fx, id, snap, start + 60 * 7, start + 60 * 140, 0);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads + 2);
+  g_assert_cmpuint (part_split->len, ==, 4 * (140 - 7));
+  g_assert_cmpint (((CohortTextMessage *)part_split->pdata[0])->ts, ==, start + 60 * 7);
+  g_assert_cmpint (((CohortTextMessage *)g_ptr_array_index (part_split, part_split->len - 1))->ts,
+                   ==, start + 60 * 139);
+  assert_rows_equal (part_serial, part_split);
+}
+
+/* A rename committed between the two read transactions: the second reader's rows are not
+ * used, and the rows are still all of them. */
+static void
+test_texts_split_generation_moved (CohortTestDb  *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(GPtrArray) serial = NULL, during = NULL;
+  guint reads;
+  gint64 id;
+
+  if (g_get_num_processors () < 2)
+    {
+      g_test_skip ("With one processor a read has no second reader");
+      return;
+    }
+  id = import_split (fx);
+  snap = cohort_test_load_snapshot (fx->db, id);
+  serial = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, G_MAXINT64);
+  reads = _cohort_db_count_split_reads ();
+  _cohort_db_set_split_hook (cohort_test_rename_community, fx->path);
+  during = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, 0);
+  _cohort_db_set_split_hook (NULL, NULL);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads);
+  assert_rows_equal (serial, during);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -313,5 +447,9 @@ main (int    argc,
               test_loader_texts, cohort_test_db_teardown);
   g_test_add ("/cohort/activity-store/loader-texts-holes", CohortTestDb, NULL,
               cohort_test_db_setup, test_loader_texts_holes, cohort_test_db_teardown);
+  g_test_add ("/cohort/activity-store/texts-split", CohortTestDb, NULL, cohort_test_db_setup,
+              test_texts_split, cohort_test_db_teardown);
+  g_test_add ("/cohort/activity-store/texts-split-generation-moved", CohortTestDb, NULL,
+              cohort_test_db_setup, test_texts_split_generation_moved, cohort_test_db_teardown);
   return g_test_run ();
 }

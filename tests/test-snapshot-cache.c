@@ -711,56 +711,11 @@ test_mech_rule_invalidates (Fixture       *fx,
 /* ------------------------------------------------------------------------------------------ */
 /* A cold load in two time ranges at once (load_community_messages ())                        */
 
-#define SPLIT_MEMBERS 7
-#define SPLIT_MESSAGES 600
-
-/* A Telegram supergroup of SPLIT_MEMBERS members who join first, then SPLIT_MESSAGES
- * messages in runs of four to a second, so that wherever the ranges meet they meet inside
- * or at the edge of a run.  Every third message replies to one 37 earlier, every eleventh to
- * one 5 later (across the meeting point too), and every seventh is a member's second line
- * in a row. */
-static char *
-write_split_export (const char *dir)
-{
-  g_autoptr(GString) json = g_string_new ("{\"name\": \"Split\", \"type\": \"private_supergroup\", "
-                                          "\"id\": 5550077, \"messages\": [");
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (dir, "split.json", NULL);
-  const gint64 start = 1709258400;
-  guint id = 1;
-
-  for (guint m = 0; m < SPLIT_MEMBERS; m++, id++)
-    g_string_append_printf (json, "%s{\"id\": %u, \"type\": \"service\", "
-                            "\"date_unixtime\": \"%" G_GINT64_FORMAT "\", \"actor\": \"M%u\", "
-                            "\"actor_id\": \"user%u\", \"action\": \"join_group_by_link\", "
-                            "\"text\": \"\"}", m ? ", " : "", id, start + m, m, m);
-  for (guint i = 0; i < SPLIT_MESSAGES; i++, id++)
-    {
-      guint from = i % 7 == 0 && i > 0 ? (i - 1) * 3 % SPLIT_MEMBERS : i * 3 % SPLIT_MEMBERS;
-
-      g_string_append_printf (json, ", {\"id\": %u, \"type\": \"message\", "
-                              "\"date_unixtime\": \"%" G_GINT64_FORMAT "\", \"from\": \"M%u\", "
-                              "\"from_id\": \"user%u\", ", id, start + 3600 + 60 * (i / 4),
-                              from, from);
-      if (i % 3 == 0 && i >= 37)
-        g_string_append_printf (json, "\"reply_to_message_id\": %u, ", id - 37);
-      else if (i % 11 == 0 && i + 5 < SPLIT_MESSAGES)
-        g_string_append_printf (json, "\"reply_to_message_id\": %u, ", id + 5);
-      g_string_append_printf (json, "\"text\": \"line %u\"}", i);
-    }
-  g_string_append (json, "]}");
-  g_file_set_contents (path, json->str, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-/* The community of the split export, on a database reopened so that it is in WAL, as
- * every database is after its first connection closes: a second connection may then write
- * while a load reads. */
+/* The community of the split export, on a database reopened so that it is in WAL. */
 static gint64
 import_split_export (Fixture *fx)
 {
-  g_autofree char *path = write_split_export (fx->dir);
+  g_autofree char *path = cohort_test_write_split_export (fx->dir);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(CohortImportResult) result = NULL;
@@ -768,9 +723,7 @@ import_split_export (Fixture *fx)
 
   result = cohort_import_file (fx->db, file, &options, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  cohort_db_close (fx->db);
-  fx->db = cohort_db_open (fx->path, FALSE, &error);
-  g_assert_no_error (error);
+  cohort_test_db_reopen (fx);
   return only_community (fx->db);
 }
 
@@ -790,7 +743,7 @@ test_split_load (Fixture       *fx,
 {
   g_autoptr(CohortSnapshot) serial = NULL;
   g_autoptr(CohortSnapshot) split = NULL;
-  guint loads = _cohort_db_count_split_loads ();
+  guint loads = _cohort_db_count_split_reads ();
   guint replies = 0;
   gint64 c;
 
@@ -802,20 +755,21 @@ test_split_load (Fixture       *fx,
   c = import_split_export (fx);
   _cohort_db_set_split_threshold (G_MAXINT64);
   serial = load (fx->db, c, FALSE);
-  g_assert_cmpuint (_cohort_db_count_split_loads (), ==, loads);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, loads);
   _cohort_db_set_split_threshold (0);
   split = load (fx->db, c, FALSE);
   _cohort_db_set_split_threshold (50000);
-  g_assert_cmpuint (_cohort_db_count_split_loads (), ==, loads + 1);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, loads + 1);
 
-  g_assert_cmpuint (split->n_members, ==, SPLIT_MEMBERS);
-  g_assert_cmpuint (split->n_messages, ==, SPLIT_MESSAGES);
+  g_assert_cmpuint (split->n_members, ==, COHORT_TEST_SPLIT_MEMBERS);
+  g_assert_cmpuint (split->n_messages, ==, COHORT_TEST_SPLIT_MESSAGES);
   /* every third from the 37th on, and every eleventh before the last five that is not one */
-  for (guint i = 0; i < SPLIT_MESSAGES; i++)
-    replies += (i % 3 == 0 && i >= 37) || (i % 11 == 0 && i + 5 < SPLIT_MESSAGES);
+  for (guint i = 0; i < COHORT_TEST_SPLIT_MESSAGES; i++)
+    replies += (i % 3 == 0 && i >= 37) || (i % 11 == 0 && i + 5 < COHORT_TEST_SPLIT_MESSAGES);
   g_assert_cmpuint (count_replies (split), ==, replies);
   g_assert_cmpint (split->msg_ts[0], ==, 1709258400 + 3600);
-  g_assert_cmpint (split->msg_ts[SPLIT_MESSAGES - 1], ==, 1709258400 + 3600 + 60 * 149);
+  g_assert_cmpint (split->msg_ts[COHORT_TEST_SPLIT_MESSAGES - 1], ==,
+                   1709258400 + 3600 + 60 * 149);
   assert_snapshots_equal (serial, split);
 }
 
@@ -828,7 +782,7 @@ test_split_not_in_transaction (Fixture       *fx,
   g_autoptr(CohortSnapshot) serial = load (fx->db, c, FALSE);
   g_autoptr(CohortSnapshot) inside = NULL;
   g_autoptr(GError) error = NULL;
-  guint loads = _cohort_db_count_split_loads ();
+  guint loads = _cohort_db_count_split_reads ();
 
   g_assert_true (cohort_db_exec (fx->db, "BEGIN", &error));
   _cohort_db_set_split_threshold (0);
@@ -836,23 +790,8 @@ test_split_not_in_transaction (Fixture       *fx,
   _cohort_db_set_split_threshold (50000);
   g_assert_true (cohort_db_exec (fx->db, "COMMIT", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (_cohort_db_count_split_loads (), ==, loads);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, loads);
   assert_snapshots_equal (serial, inside);
-}
-
-/* Renames the community from a connection of its own, committed before the second reader
- * begins: a write the load's first read transaction does not see. */
-static void
-rename_community (gpointer later,
-                  gpointer path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE community SET name = 'Renamed'", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
 }
 
 /* The second reader saw a later generation: its messages are not used, and the load is
@@ -864,7 +803,7 @@ test_split_generation_moved (Fixture       *fx,
   g_autoptr(CohortSnapshot) before = NULL;
   g_autoptr(CohortSnapshot) during = NULL;
   g_autoptr(CohortSnapshot) after = NULL;
-  guint loads = _cohort_db_count_split_loads ();
+  guint loads = _cohort_db_count_split_reads ();
   gint64 c;
 
   if (g_get_num_processors () < 2)
@@ -875,15 +814,15 @@ test_split_generation_moved (Fixture       *fx,
   c = import_split_export (fx);
   before = load (fx->db, c, FALSE);
   _cohort_db_set_split_threshold (0);
-  _cohort_db_set_split_hook (rename_community, fx->path);
+  _cohort_db_set_split_hook (cohort_test_rename_community, fx->path);
   during = load (fx->db, c, FALSE);
   _cohort_db_set_split_hook (NULL, NULL);
-  g_assert_cmpuint (_cohort_db_count_split_loads (), ==, loads);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, loads);
   assert_snapshots_equal (before, during);
 
   after = load (fx->db, c, FALSE);
   _cohort_db_set_split_threshold (50000);
-  g_assert_cmpuint (_cohort_db_count_split_loads (), ==, loads + 1);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, loads + 1);
   g_assert_cmpstr (after->name, ==, "Renamed");
   g_assert_cmpint (after->generation, >, before->generation);
   g_assert_cmpuint (after->n_messages, ==, before->n_messages);

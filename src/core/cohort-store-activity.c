@@ -120,32 +120,26 @@ member_index (GHashTable   *map,
   return GPOINTER_TO_INT (g_hash_table_lookup (map, &id)) - 1;
 }
 
-GPtrArray *
-cohort_db_load_texts (CohortDb        *db,
-                      gint64           community,
-                      CohortSnapshot  *snapshot,
-                      gint64           ts0,
-                      gint64           ts1,
-                      GError         **error)
+/* The rows of [ts0, ts1), added to rows. */
+static gboolean
+load_text_range (CohortDb    *db,
+                 gint64       community,
+                 GHashTable  *map,
+                 gint64       ts0,
+                 gint64       ts1,
+                 GPtrArray   *rows,
+                 GError     **error)
 {
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GHashTable) map = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  cohort_db_assert_owner (db);
-  g_return_val_if_fail (snapshot != NULL, NULL);
-
-  if (!(map = member_indexes (db, community, snapshot, error)))
-    return NULL;
   if (sqlite3_prepare_v2 (db->db, load_texts_sql, -1, &stmt, NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (db, error, "load texts"), NULL;
+    return cohort_db_set_sql_error (db, error, "load texts");
   sqlite3_bind_int64 (stmt, 1, community);
   sqlite3_bind_int64 (stmt, 2, ts0);
   sqlite3_bind_int64 (stmt, 3, ts1);
   sqlite3_bind_int (stmt, 4, COHORT_MESSAGE_SYSTEM);
 
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_text_message_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       int member = member_index (map, stmt, 1);
@@ -162,8 +156,95 @@ cohort_db_load_texts (CohortDb        *db,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return cohort_db_set_sql_error (db, error, "load texts"), NULL;
-  return g_steal_pointer (&rows);
+    return cohort_db_set_sql_error (db, error, "load texts");
+  return TRUE;
+}
+
+static GPtrArray *
+new_rows (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify)cohort_text_message_free);
+}
+
+/* The later range of a split read (cohort-store-split.c), rows of their own. */
+typedef struct
+{
+  gint64      community;
+  GHashTable *map;
+  gint64      ts1;
+  GPtrArray  *rows;
+} LaterTexts;
+
+static gboolean
+read_later_texts (CohortDb  *db,
+                  gint64     split_ts,
+                  gpointer   data,
+                  GError   **error)
+{
+  LaterTexts *later = data;
+
+  later->rows = new_rows ();
+  return load_text_range (db, later->community, later->map, split_ts, later->ts1, later->rows,
+                          error);
+}
+
+/* A long range in two halves at once, the later one on a second connection, when both see
+ * one generation of the community; inside the caller's read transaction. */
+static gboolean
+load_texts_split (CohortDb    *db,
+                  gint64       community,
+                  GHashTable  *map,
+                  gint64       ts0,
+                  gint64       ts1,
+                  gboolean     may_split,
+                  GPtrArray   *rows,
+                  GError     **error)
+{
+  LaterTexts later = { community, map, ts1, NULL };
+  CohortSplitRead *split = NULL;
+  gint64 generation = may_split && ts0 < ts1 ? _cohort_db_read_generation (db, community) : -1;
+  gint64 split_ts;
+  gboolean ok;
+
+  if (generation >= 0 && _cohort_db_choose_split (db, community, ts0, ts1 - 1, &split_ts))
+    split = _cohort_split_read_start (db, community, generation, split_ts, read_later_texts,
+                                      &later);
+  if (split == NULL)
+    return load_text_range (db, community, map, ts0, ts1, rows, error);
+
+  ok = load_text_range (db, community, map, ts0, split_ts, rows, error);
+  if (_cohort_split_read_finish (split) && ok)
+    g_ptr_array_extend_and_steal (rows, g_steal_pointer (&later.rows));
+  else if (ok)
+    ok = load_text_range (db, community, map, split_ts, ts1, rows, error);
+  g_clear_pointer (&later.rows, g_ptr_array_unref);
+  return ok;
+}
+
+GPtrArray *
+cohort_db_load_texts (CohortDb        *db,
+                      gint64           community,
+                      CohortSnapshot  *snapshot,
+                      gint64           ts0,
+                      gint64           ts1,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) rows = new_rows ();
+  g_autoptr(GHashTable) map = NULL;
+  gboolean may_split, ok;
+
+  cohort_db_assert_owner (db);
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  /* One read transaction for the members and the rows, so that a second reader can be
+   * checked against its generation; asked whether it may split before it begins. */
+  may_split = _cohort_db_may_split (db);
+  if (!cohort_db_exec (db, "SAVEPOINT load_texts", error))
+    return NULL;
+  ok = (map = member_indexes (db, community, snapshot, error)) != NULL &&
+       load_texts_split (db, community, map, ts0, ts1, may_split, rows, error);
+  cohort_db_exec (db, "RELEASE load_texts", NULL);
+  return ok ? g_steal_pointer (&rows) : NULL;
 }
 
 char *

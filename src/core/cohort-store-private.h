@@ -94,11 +94,38 @@ gboolean  _cohort_db_load_messages   (CohortDb             *db,
                                       gconstpointer         data,
                                       GError              **error);
 
-/* For tests: the size from which a cold load reads a community's messages with a second
- * reader (cohort-store-snapshot.c), how many loads have used what it read, and a function
- * the second reader calls first, on its thread. */
+/* A big read of a community's messages in two time ranges at once (cohort-store-split.c):
+ * the caller checks _cohort_db_may_split (), reads the generation and chooses where to
+ * split inside its read transaction, starts a second reader of the rows from split_ts on,
+ * reads the earlier ones itself, then finishes the second: when that returns FALSE, what
+ * read left in data is the caller's to throw away, and the caller reads the later rows too. */
+typedef gboolean (*CohortLaterRead) (CohortDb  *db,
+                                     gint64     split_ts,
+                                     gpointer   data,
+                                     GError   **error);
+typedef struct _CohortSplitRead CohortSplitRead;
+
+gboolean         _cohort_db_may_split       (CohortDb         *db);
+gint64           _cohort_db_read_generation (CohortDb         *db,
+                                             gint64            community);
+gboolean         _cohort_db_choose_split    (CohortDb         *db,
+                                             gint64            community,
+                                             gint64            from_ts,
+                                             gint64            to_ts,
+                                             gint64           *split_ts);
+/* NULL when no thread could be started. */
+CohortSplitRead *_cohort_split_read_start   (CohortDb         *db,
+                                             gint64            community,
+                                             gint64            generation,
+                                             gint64            split_ts,
+                                             CohortLaterRead   read,
+                                             gpointer          data);
+gboolean         _cohort_split_read_finish  (CohortSplitRead  *split);
+
+/* For tests: the size from which a read is split, how many reads have used what the second
+ * reader read, and a function the second reader calls first, on its thread. */
 void      _cohort_db_set_split_threshold (gint64    rows);
-guint     _cohort_db_count_split_loads   (void);
+guint     _cohort_db_count_split_reads   (void);
 void      _cohort_db_set_split_hook      (GFunc     hook,
                                           gpointer  data);
 

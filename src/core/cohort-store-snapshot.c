@@ -40,13 +40,6 @@ static const char messages_sql[] =
   "LEFT JOIN message r ON r.platform_msg_id = m.reply_to AND r.community = m.community "
   "WHERE m.community = ?1 AND m.ts BETWEEN ?3 AND ?4 AND m.member IS NOT NULL AND m.kind != ?2 "
   "ORDER BY m.ts";
-/* The first message of the community in time, and the first row from a rowid on. */
-static const char first_message_sql[] =
-  "SELECT id FROM message WHERE community = ?1 ORDER BY ts LIMIT 1";
-static const char last_message_sql[] =
-  "SELECT id FROM message WHERE community = ?1 ORDER BY ts DESC LIMIT 1";
-static const char ts_from_row_sql[] =
-  "SELECT ts FROM message WHERE id >= ?2 AND +community = ?1 ORDER BY id LIMIT 1";
 static const char cache_sql[] =
   "SELECT generation, length (data) FROM snapshot_cache WHERE community = ?1";
 static const char save_cache_sql[] =
@@ -274,129 +267,30 @@ community_position (gconstpointer index,
   return member_index_lookup (index, member);
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* Two readers at once                                                                         */
-
-/*
- * Stepping SQLite through the messages is most of a cold load (1M Telegram messages, perf:
- * 85 % of it, a third of that in the lookups of the reply join), and one core did it while
- * the other waited.  So a large community's messages are read in two time ranges at once:
- * the later one on a helper thread over a read connection of its own, the earlier one here.
- * Every message of the later range is later than every one of the earlier, so appending
- * the helper's to this thread's keeps them in time order.
- *
- * Two connections are two read transactions.  The helper's part is used only when its
- * transaction sees the generation this one read, since every write that changes a
- * community's messages or members bumps its generation in the same transaction (migration
- * v9); otherwise this thread reads that range too.  A load inside a caller's transaction,
- * whose uncommitted rows another connection would not see, and one of a database that is
- * not a file, read everything here.
- */
-
-/* The fewest rows of a community's time span (rowids from its first message to its last,
- * those of other communities in between included) worth a second reader: below it the
- * connection and the thread cost about what the half saves.  Tests lower it. */
-static gint64 split_threshold = 50000;
-static gint split_loads;
-static GFunc split_hook;
-static gpointer split_hook_data;
-
-void
-_cohort_db_set_split_threshold (gint64 rows)
-{
-  split_threshold = rows;
-}
-
-void
-_cohort_db_set_split_hook (GFunc    hook,
-                           gpointer data)
-{
-  split_hook = hook;
-  split_hook_data = data;
-}
-
-guint
-_cohort_db_count_split_loads (void)
-{
-  return (guint)g_atomic_int_get (&split_loads);
-}
-
-static gint64
-query_community_int (CohortDb   *db,
-                     const char *sql,
-                     gint64      community,
-                     gint64      arg,
-                     gint64      fallback)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = fallback;
-
-  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return fallback;
-  sqlite3_bind_int64 (stmt, 1, community);
-  if (sqlite3_bind_parameter_count (stmt) >= 2)
-    sqlite3_bind_int64 (stmt, 2, arg);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* Where the later range begins: the time of the row halfway between the community's first
- * and last message by rowid, which an import writes in time order, so that the two ranges
- * hold about as many messages each.  FALSE when the community is too small to split. */
-static gboolean
-choose_split (CohortDb *db,
-              gint64    community,
-              gint64   *split_ts)
-{
-  gint64 first = query_community_int (db, first_message_sql, community, 0, -1);
-  gint64 last = query_community_int (db, last_message_sql, community, 0, -1);
-
-  if (first < 0 || last < 0 || last - first < split_threshold)
-    return FALSE;
-  *split_ts = query_community_int (db, ts_from_row_sql, community,
-                                   first + (last - first) / 2, G_MININT64);
-  return *split_ts != G_MININT64;
-}
-
+/* The later range of a split load (cohort-store-split.c): its messages, in a builder of
+ * their own. */
 typedef struct
 {
-  const char           *path;
   gint64                community;
-  gint64                generation;
-  gint64                from_ts;
-  CohortMemberPosition  position;
-  gconstpointer         data;
-  CohortSnapshot       *part;   /* out: the later range's messages, or NULL */
-} LaterRange;
+  const MemberIndex    *index;
+  CohortSnapshot       *part;
+} LaterMessages;
 
-static gpointer
-read_later_range (gpointer user_data)
+static gboolean
+read_later_messages (CohortDb  *db,
+                     gint64     split_ts,
+                     gpointer   data,
+                     GError   **error)
 {
-  LaterRange *later = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CohortSnapshot) part = NULL;
-  CohortDb *db;
+  LaterMessages *later = data;
 
-  if (split_hook != NULL)
-    split_hook (later, split_hook_data);
-  if ((db = cohort_db_open (later->path, TRUE, &error)) != NULL &&
-      cohort_db_exec (db, "BEGIN", &error) &&
-      (part = begin_snapshot (db, later->community, &error)) != NULL &&
-      part->generation == later->generation &&
-      load_message_range (db, later->community, later->from_ts, G_MAXINT64, part,
-                          later->position, later->data, &error))
-    later->part = g_steal_pointer (&part);
-  if (error != NULL)
-    g_debug ("The second reader of community %" G_GINT64_FORMAT " failed: %s",
-             later->community, error->message);
-  if (db != NULL && sqlite3_get_autocommit (db->db) == 0)
-    cohort_db_exec (db, "COMMIT", NULL);
-  cohort_db_close (db);
-  return NULL;
+  later->part = cohort_snapshot_new (NULL, NULL, NULL);
+  return load_message_range (db, later->community, split_ts, G_MAXINT64, later->part,
+                             community_position, later->index, error);
 }
 
+/* A large community's messages in two time ranges at once: the later one on a second
+ * connection, checked against the generation this load read. */
 static gboolean
 load_community_messages (CohortDb           *db,
                          gint64              community,
@@ -405,27 +299,24 @@ load_community_messages (CohortDb           *db,
                          gboolean            may_split,
                          GError            **error)
 {
-  LaterRange later = { db->path, community, snap->generation, 0, community_position, index,
-                       NULL };
-  GThread *thread = NULL;
+  LaterMessages later = { community, index, NULL };
+  CohortSplitRead *split = NULL;
+  gint64 split_ts;
   gboolean ok;
 
-  if (may_split && g_get_num_processors () > 1 && choose_split (db, community, &later.from_ts))
-    thread = g_thread_try_new ("cohort-load", read_later_range, &later, NULL);
-  if (thread == NULL)
+  if (may_split && _cohort_db_choose_split (db, community, G_MININT64, G_MAXINT64, &split_ts))
+    split = _cohort_split_read_start (db, community, snap->generation, split_ts,
+                                      read_later_messages, &later);
+  if (split == NULL)
     return load_message_range (db, community, G_MININT64, G_MAXINT64, snap, community_position,
                                index, error);
 
-  ok = load_message_range (db, community, G_MININT64, later.from_ts - 1, snap,
-                           community_position, index, error);
-  g_thread_join (thread);
-  if (ok && later.part != NULL)
-    {
-      _cohort_snapshot_append_messages (snap, later.part);
-      g_atomic_int_inc (&split_loads);
-    }
+  ok = load_message_range (db, community, G_MININT64, split_ts - 1, snap, community_position,
+                           index, error);
+  if (_cohort_split_read_finish (split) && ok)
+    _cohort_snapshot_append_messages (snap, later.part);
   else if (ok)
-    ok = load_message_range (db, community, later.from_ts, G_MAXINT64, snap, community_position,
+    ok = load_message_range (db, community, split_ts, G_MAXINT64, snap, community_position,
                              index, error);
   g_clear_pointer (&later.part, cohort_snapshot_free);
   return ok;
@@ -518,9 +409,8 @@ load_snapshot (CohortDb  *db,
   gboolean may_split;
 
   cohort_db_assert_owner (db);
-  /* Outside a caller's transaction, and of a file that another connection can open. */
-  may_split = sqlite3_get_autocommit (db->db) != 0 && db->path[0] != '\0' &&
-              g_strcmp0 (db->path, ":memory:") != 0 && !g_str_has_prefix (db->path, "file:");
+  /* Asked before the savepoint begins a transaction. */
+  may_split = _cohort_db_may_split (db);
   if (!cohort_db_exec (db, "SAVEPOINT load_snapshot", error))
     return NULL;
   if ((snap = begin_snapshot (db, community, error)) != NULL && use_cache &&
