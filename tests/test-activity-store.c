@@ -308,14 +308,25 @@ test_loader_texts_holes (CohortTestDb  *fx,
 /* ------------------------------------------------------------------------------------------ */
 /* A range's texts in two halves at once (load_texts_split ())                                 */
 
-static gint64
-import_split (CohortTestDb *fx)
+/* The split export's community and snapshot, on a database in WAL; FALSE when the test is
+ * skipped. */
+static gboolean
+import_split (CohortTestDb    *fx,
+              gint64          *id,
+              CohortSnapshot **snap)
 {
-  g_autofree char *path = cohort_test_write_split_export (fx->dir);
-  gint64 id = import_path (fx, path);
+  g_autofree char *path = NULL;
 
+  if (g_get_num_processors () < 2)
+    {
+      g_test_skip ("With one processor a read has no second reader");
+      return FALSE;
+    }
+  path = cohort_test_write_split_export (fx->dir);
+  *id = import_path (fx, path);
   cohort_test_db_reopen (fx);
-  return id;
+  *snap = cohort_test_load_snapshot (fx->db, *id);
+  return TRUE;
 }
 
 static GPtrArray *
@@ -337,25 +348,6 @@ load_texts (CohortTestDb   *fx,
   return rows;
 }
 
-static void
-assert_rows_equal (GPtrArray *a,
-                   GPtrArray *b)
-{
-  g_assert_cmpuint (a->len, ==, b->len);
-  for (guint i = 0; i < a->len; i++)
-    {
-      const CohortTextMessage *x = a->pdata[i], *y = b->pdata[i];
-
-      g_assert_cmpint (x->ts, ==, y->ts);
-      g_assert_cmpuint (x->member, ==, y->member);
-      g_assert_cmpint (x->reply_member, ==, y->reply_member);
-      g_assert_cmpint (x->kind, ==, y->kind);
-      g_assert_cmpint (x->is_mech, ==, y->is_mech);
-      g_assert_cmpstr (x->mech_reason, ==, y->mech_reason);
-      g_assert_cmpstr (x->text, ==, y->text);
-    }
-}
-
 /* The split export: 600 messages, four to each minute from 03:00 UTC (start).  All of
  * them, then minutes 7 to 139 of them ([start + 7 min, start + 140 min)): 133 minutes of
  * four, 532 messages.  Either way the two halves meet at a minute of four messages, and
@@ -367,16 +359,11 @@ test_texts_split (CohortTestDb  *fx,
   const gint64 start = 1709258400 + 3600;
   g_autoptr(CohortSnapshot) snap = NULL;
   g_autoptr(GPtrArray) serial = NULL, split = NULL, part_serial = NULL, part_split = NULL;
-  guint reads = _cohort_db_count_split_reads ();
+  guint reads;
   gint64 id;
 
-  if (g_get_num_processors () < 2)
-    {
-      g_test_skip ("With one processor a read has no second reader");
-      return;
-    }
-  id = import_split (fx);
-  snap = cohort_test_load_snapshot (fx->db, id);
+  if (!import_split (fx, &id, &snap))
+    return;
   reads = _cohort_db_count_split_reads ();
 
   serial = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, G_MAXINT64);
@@ -384,7 +371,7 @@ test_texts_split (CohortTestDb  *fx,
   split = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, 0);
   g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads + 1);
   g_assert_cmpuint (split->len, ==, COHORT_TEST_SPLIT_MESSAGES);
-  assert_rows_equal (serial, split);
+  assert_same_rows (serial, split);
   g_assert_cmpint (((CohortTextMessage *)split->pdata[0])->ts, ==, start);
   g_assert_cmpint (((CohortTextMessage *)split->pdata[599])->ts, ==, start + 60 * 149);
   for (guint i = 1; i < split->len; i++)
@@ -401,7 +388,7 @@ test_texts_split (CohortTestDb  *fx,
   g_assert_cmpint (((CohortTextMessage *)part_split->pdata[0])->ts, ==, start + 60 * 7);
   g_assert_cmpint (((CohortTextMessage *)g_ptr_array_index (part_split, part_split->len - 1))->ts,
                    ==, start + 60 * 139);
-  assert_rows_equal (part_serial, part_split);
+  assert_same_rows (part_serial, part_split);
 }
 
 /* A rename committed between the two read transactions: the second reader's rows are not
@@ -415,20 +402,15 @@ test_texts_split_generation_moved (CohortTestDb  *fx,
   guint reads;
   gint64 id;
 
-  if (g_get_num_processors () < 2)
-    {
-      g_test_skip ("With one processor a read has no second reader");
-      return;
-    }
-  id = import_split (fx);
-  snap = cohort_test_load_snapshot (fx->db, id);
+  if (!import_split (fx, &id, &snap))
+    return;
   serial = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, G_MAXINT64);
   reads = _cohort_db_count_split_reads ();
   _cohort_db_set_split_hook (cohort_test_rename_community, fx->path);
   during = load_texts (fx, id, snap, G_MININT64, G_MAXINT64, 0);
   _cohort_db_set_split_hook (NULL, NULL);
   g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads);
-  assert_rows_equal (serial, during);
+  assert_same_rows (serial, during);
 }
 
 int
