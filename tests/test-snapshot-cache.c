@@ -773,6 +773,27 @@ test_split_load (Fixture       *fx,
   assert_snapshots_equal (serial, split);
 }
 
+/* With a rollback journal (a new file the CLI writes keeps one until it closes it,
+ * cohort_db_open_writer ()) a second reader could wait on a writer that waits on the
+ * first: no split. */
+static void
+test_split_not_in_rollback_journal (Fixture       *fx,
+                                    gconstpointer  data)
+{
+  gint64 c = import_split_export (fx);
+  g_autoptr(CohortSnapshot) snap = NULL;
+  g_autoptr(GError) error = NULL;
+  guint reads = _cohort_db_count_split_reads ();
+
+  g_assert_true (cohort_db_exec (fx->db, "PRAGMA journal_mode = DELETE", &error));
+  g_assert_no_error (error);
+  _cohort_db_set_split_threshold (0);
+  snap = load (fx->db, c, FALSE);
+  _cohort_db_set_split_threshold (50000);
+  g_assert_cmpuint (snap->n_messages, ==, COHORT_TEST_SPLIT_MESSAGES);
+  g_assert_cmpuint (_cohort_db_count_split_reads (), ==, reads);
+}
+
 /* Inside a caller's transaction a second connection would not see what it has written. */
 static void
 test_split_not_in_transaction (Fixture       *fx,
@@ -852,6 +873,7 @@ main (int    argc,
   ADD ("/cohort/snapshot-cache/read-only-not-written", test_read_only_not_written);
   ADD ("/cohort/snapshot-cache/split-load", test_split_load);
   ADD ("/cohort/snapshot-cache/split-not-in-transaction", test_split_not_in_transaction);
+  ADD ("/cohort/snapshot-cache/split-not-in-rollback-journal", test_split_not_in_rollback_journal);
   ADD ("/cohort/snapshot-cache/split-generation-moved", test_split_generation_moved);
 #undef ADD
   g_test_add ("/cohort/snapshot-cache/sync-invalidates", SyncFixture, NULL, sync_setup,

@@ -22,8 +22,8 @@
  * transaction sees the generation the caller's read, since every write that changes a
  * community's messages or members bumps its generation in the same transaction (migration
  * v9); otherwise the caller reads that range too.  A read inside a transaction of the
- * caller's, whose uncommitted rows another connection would not see, and one of a database
- * that is not a file, are not split.
+ * caller's, whose uncommitted rows another connection would not see, one of a database that
+ * is not a file, and one of a database not in WAL (is_wal ()) are not split.
  */
 
 /* The time of the first and last message of a range, as rowids; and the first row of the
@@ -98,12 +98,31 @@ query_int (CohortDb   *db,
   return value;
 }
 
+/* With a rollback journal a writer about to commit holds a lock that keeps new readers out
+ * until the readers it waits for are done: the second reader would wait for the writer,
+ * the writer for the first reader, and the first for the second, until a busy timeout
+ * broke the circle.  In WAL readers and writers never wait for each other.  A new file is
+ * written with a rollback journal until its first connection closes. */
+static gboolean
+is_wal (CohortDb *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+
+  if (sqlite3_prepare_v2 (db->db, "PRAGMA journal_mode", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *)sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  return wal;
+}
+
 gboolean
 _cohort_db_may_split (CohortDb *db)
 {
   return g_get_num_processors () > 1 && sqlite3_get_autocommit (db->db) != 0 &&
          db->path[0] != '\0' && g_strcmp0 (db->path, ":memory:") != 0 &&
-         !g_str_has_prefix (db->path, "file:");
+         !g_str_has_prefix (db->path, "file:") && is_wal (db);
 }
 
 gint64
