@@ -101,8 +101,9 @@ query_int (CohortDb   *db,
 /* With a rollback journal a writer about to commit holds a lock that keeps new readers out
  * until the readers it waits for are done: the second reader would wait for the writer,
  * the writer for the first reader, and the first for the second, until a busy timeout
- * broke the circle.  In WAL readers and writers never wait for each other.  A new file is
- * written with a rollback journal until its first connection closes. */
+ * broke the circle.  In WAL readers and writers never wait for each other.  A new file
+ * that cohort-cli writes keeps a rollback journal until it closes it
+ * (cohort_db_open_writer ()). */
 static gboolean
 is_wal (CohortDb *db)
 {
@@ -111,7 +112,7 @@ is_wal (CohortDb *db)
 
   if (sqlite3_prepare_v2 (db->db, "PRAGMA journal_mode", -1, &stmt, NULL) != SQLITE_OK)
     return FALSE;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
     wal = g_ascii_strcasecmp ((const char *)sqlite3_column_text (stmt, 0), "wal") == 0;
   sqlite3_finalize (stmt);
   return wal;
