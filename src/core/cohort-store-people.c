@@ -51,26 +51,6 @@ static const char * const assign_steps[] = {
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                     */
 
-/* Prepares sql and binds a and b to ?1 and ?2 where the statement has them. */
-static sqlite3_stmt *
-prepare_bound (CohortDb   *db,
-               const char *sql,
-               gint64      a,
-               gint64      b)
-{
-  sqlite3_stmt *stmt = NULL;
-  int n;
-
-  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return NULL;
-  n = sqlite3_bind_parameter_count (stmt);
-  if (n >= 1)
-    sqlite3_bind_int64 (stmt, 1, a);
-  if (n >= 2)
-    sqlite3_bind_int64 (stmt, 2, b);
-  return stmt;
-}
-
 static gboolean
 run_bound (CohortDb    *db,
            const char  *sql,
@@ -78,7 +58,7 @@ run_bound (CohortDb    *db,
            gint64       b,
            GError     **error)
 {
-  sqlite3_stmt *stmt = prepare_bound (db, sql, a, b);
+  sqlite3_stmt *stmt = cohort_db_prepare_bound (db, sql, a, b);
   int rc;
 
   if (stmt == NULL)
@@ -90,30 +70,12 @@ run_bound (CohortDb    *db,
   return TRUE;
 }
 
-/* The first column of the first row, or fallback. */
-static gint64
-query_bound (CohortDb   *db,
-             const char *sql,
-             gint64      a,
-             gint64      b,
-             gint64      fallback)
-{
-  sqlite3_stmt *stmt = prepare_bound (db, sql, a, b);
-  gint64 value = fallback;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW &&
-      sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static gint64
 person_of (CohortDb  *db,
            gint64     member,
            GError   **error)
 {
-  gint64 person = query_bound (db, "SELECT person FROM identity WHERE member = ?1", member, 0, 0);
+  gint64 person = cohort_db_query_bound (db, "SELECT person FROM identity WHERE member = ?1", member, 0, 0);
 
   if (person == 0)
     g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
@@ -157,7 +119,7 @@ rollback (CohortDb *db)
 static gboolean
 has_people (CohortDb *db)
 {
-  return query_bound (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+  return cohort_db_query_bound (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                           "AND name = 'identity'", 0, 0, 0) > 0;
 }
 
@@ -269,7 +231,7 @@ cohort_db_list_people (CohortDb  *db,
   sqlite3_stmt *stmt;
 
   cohort_db_assert_owner (db);
-  if (!(stmt = prepare_bound (db, "SELECT i.person, " MEMBERSHIP_COLUMNS " FROM identity i "
+  if (!(stmt = cohort_db_prepare_bound (db, "SELECT i.person, " MEMBERSHIP_COLUMNS " FROM identity i "
                                   "JOIN member m ON m.id = i.member "
                                   "JOIN community c ON c.id = m.community "
                                   "ORDER BY i.person, c.id, m.id", 0, 0)))
@@ -289,7 +251,7 @@ cohort_db_get_person (CohortDb  *db,
   cohort_db_assert_owner (db);
   if ((person = person_of (db, member, error)) == 0)
     return NULL;
-  if (!(stmt = prepare_bound (db, "SELECT i.person, " MEMBERSHIP_COLUMNS " FROM identity i "
+  if (!(stmt = cohort_db_prepare_bound (db, "SELECT i.person, " MEMBERSHIP_COLUMNS " FROM identity i "
                                   "JOIN member m ON m.id = i.member "
                                   "JOIN community c ON c.id = m.community "
                                   "WHERE i.person = ?1 ORDER BY c.id, m.id", person, 0)))
@@ -410,7 +372,7 @@ cohort_db_unmerge_member (CohortDb    *db,
     return 0;
   if ((person = person_of (db, member, error)) == 0)
     return rollback (db);
-  if (query_bound (db, "SELECT count(*) FROM identity WHERE person = ?1", person, 0, 0) < 2)
+  if (cohort_db_query_bound (db, "SELECT count(*) FROM identity WHERE person = ?1", person, 0, 0) < 2)
     {
       g_set_error (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_INVALID_DATA,
                    _("Member %" PRId64 " is a person of their own already."), member);
@@ -443,7 +405,7 @@ cohort_db_undo_people_op (CohortDb            *db,
 
   if (!begin (db, error))
     return FALSE;
-  latest = query_bound (db, "SELECT max (id) FROM person_op", 0, 0, 0);
+  latest = cohort_db_query_bound (db, "SELECT max (id) FROM person_op", 0, 0, 0);
   if (latest == 0 || (op != 0 && op != latest))
     {
       g_set_error_literal (error, COHORT_STORE_ERROR, COHORT_STORE_ERROR_NOT_FOUND,
@@ -451,7 +413,7 @@ cohort_db_undo_people_op (CohortDb            *db,
                                        : _("Only the latest merge or unmerge can be undone."));
       return rollback (db);
     }
-  merge = query_bound (db, "SELECT kind = 'merge' FROM person_op WHERE id = ?1", latest, 0, 0);
+  merge = cohort_db_query_bound (db, "SELECT kind = 'merge' FROM person_op WHERE id = ?1", latest, 0, 0);
   /* The persons come back with their own ids: AUTOINCREMENT never gave them to anyone else. */
   if (!run_bound (db, "INSERT OR IGNORE INTO person (id) "
                       "SELECT DISTINCT old_person FROM person_move WHERE op = ?1", latest, 0, error) ||
@@ -534,7 +496,7 @@ load_member_rows (PeopleLoad  *load,
                   gint64       community,
                   GError     **error)
 {
-  sqlite3_stmt *stmt = prepare_bound (load->db,
+  sqlite3_stmt *stmt = cohort_db_prepare_bound (load->db,
                                       "SELECT m.id, i.person, coalesce (m.display_name, m.platform_uid), "
                                       "m.is_bot, m.is_staff FROM member m "
                                       "JOIN identity i ON i.member = m.id "
@@ -598,7 +560,7 @@ load_span_rows (PeopleLoad  *load,
                 gint64       community,
                 GError     **error)
 {
-  sqlite3_stmt *stmt = prepare_bound (load->db,
+  sqlite3_stmt *stmt = cohort_db_prepare_bound (load->db,
                                       "SELECT s.member, s.start_ts, s.end_ts, s.start_kind, s.end_kind "
                                       "FROM span s JOIN member m ON m.id = s.member "
                                       "WHERE m.community = ?1", community, 0);
@@ -690,7 +652,7 @@ new_people_snapshot (CohortDb      *db,
 
   for (guint i = 0; i < n; i++)
     {
-      sqlite3_stmt *stmt = prepare_bound (db, "SELECT name, platform, tz FROM community WHERE id = ?1",
+      sqlite3_stmt *stmt = cohort_db_prepare_bound (db, "SELECT name, platform, tz FROM community WHERE id = ?1",
                                           communities[i], 0);
       gboolean found = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
 

@@ -33,6 +33,18 @@ gboolean  cohort_db_exec           (CohortDb      *db,
 gint64    cohort_db_query_int      (CohortDb      *db,
                                     const char    *sql,
                                     gint64         fallback);
+/* sql prepared, with a and b bound to ?1 and ?2 where the statement has them; NULL when it
+ * does not prepare. */
+sqlite3_stmt *cohort_db_prepare_bound (CohortDb   *db,
+                                       const char *sql,
+                                       gint64      a,
+                                       gint64      b);
+/* The first column of the first row of that statement, or fallback (none, or NULL). */
+gint64    cohort_db_query_bound    (CohortDb      *db,
+                                    const char    *sql,
+                                    gint64         a,
+                                    gint64         b,
+                                    gint64         fallback);
 char     *cohort_db_column_strdup  (sqlite3_stmt  *stmt,
                                     int            col);
 /* The UTC time whose wall-clock reading in to equals that of ts in from. */

@@ -77,27 +77,6 @@ _cohort_db_count_split_reads (void)
   return (guint)g_atomic_int_get (&split_reads);
 }
 
-static gint64
-query_int (CohortDb   *db,
-           const char *sql,
-           gint64      community,
-           gint64      arg,
-           gint64      fallback)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = fallback;
-
-  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return fallback;
-  sqlite3_bind_int64 (stmt, 1, community);
-  if (sqlite3_bind_parameter_count (stmt) >= 2)
-    sqlite3_bind_int64 (stmt, 2, arg);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 /* With a rollback journal a writer about to commit holds a lock that keeps new readers out
  * until the readers it waits for are done: the second reader would wait for the writer,
  * the writer for the first reader, and the first for the second, until a busy timeout
@@ -130,7 +109,7 @@ gint64
 _cohort_db_read_generation (CohortDb *db,
                             gint64    community)
 {
-  return query_int (db, generation_sql, community, 0, -1);
+  return cohort_db_query_bound (db, generation_sql, community, 0, -1);
 }
 
 /* The time of the row halfway between the range's first and last message by rowid, which
@@ -143,13 +122,13 @@ _cohort_db_choose_split (CohortDb *db,
                          gint64    to_ts,
                          gint64   *split_ts)
 {
-  gint64 first = query_int (db, first_row_sql, community, from_ts, -1);
-  gint64 last = query_int (db, last_row_sql, community, to_ts, -1);
+  gint64 first = cohort_db_query_bound (db, first_row_sql, community, from_ts, -1);
+  gint64 last = cohort_db_query_bound (db, last_row_sql, community, to_ts, -1);
 
   if (first < 0 || last < 0 || last - first < split_threshold)
     return FALSE;
-  *split_ts = query_int (db, ts_from_row_sql, community, first + (last - first) / 2,
-                         G_MININT64);
+  *split_ts = cohort_db_query_bound (db, ts_from_row_sql, community,
+                                     first + (last - first) / 2, G_MININT64);
   return *split_ts > from_ts && *split_ts <= to_ts;
 }
 

@@ -572,6 +572,42 @@ cohort_db_query_int (CohortDb   *db,
   return value;
 }
 
+sqlite3_stmt *
+cohort_db_prepare_bound (CohortDb   *db,
+                         const char *sql,
+                         gint64      a,
+                         gint64      b)
+{
+  sqlite3_stmt *stmt = NULL;
+  int n;
+
+  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  n = sqlite3_bind_parameter_count (stmt);
+  if (n >= 1)
+    sqlite3_bind_int64 (stmt, 1, a);
+  if (n >= 2)
+    sqlite3_bind_int64 (stmt, 2, b);
+  return stmt;
+}
+
+gint64
+cohort_db_query_bound (CohortDb   *db,
+                       const char *sql,
+                       gint64      a,
+                       gint64      b,
+                       gint64      fallback)
+{
+  sqlite3_stmt *stmt = cohort_db_prepare_bound (db, sql, a, b);
+  gint64 value = fallback;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW &&
+      sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 int
 cohort_db_schema_version (CohortDb *db)
 {
