@@ -514,9 +514,7 @@ generation_is_current (CohortDb *db,
                        gint64    community,
                        gint64    generation)
 {
-  g_autoptr(CohortSnapshot) snap = begin_snapshot (db, community, NULL);
-
-  return snap != NULL && snap->generation == generation;
+  return _cohort_db_read_generation (db, community) == generation;
 }
 
 static gboolean
