@@ -940,7 +940,7 @@ test_first_import_index_order (Fixture       *f,
                              "WHERE type = 'index' AND tbl_name = 'message' AND sql IS NOT NULL "
                              "ORDER BY rowid)");
   g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run,"
-                              "message_platform_id");
+                              "message_reply_unresolved,message_platform_id");
   after = tied_plan (f->path);
   g_assert_cmpstr (after, ==, before);
   /* user3 wrote every 7th message from m3 to m199 but m52 and m143 (every 13th is
@@ -955,7 +955,7 @@ test_first_import_index_order (Fixture       *f,
 
 /* An importer that counted its messages first says how many: a small first import keeps
  * the unique message key from the start and puts each key in place, a large one has it
- * dropped and built at commit, and keeps the other three either way.  The file ends the
+ * dropped and built at commit, and keeps the other four either way.  The file ends the
  * same. */
 static void
 test_expected_messages (Fixture       *f,
@@ -975,7 +975,7 @@ test_expected_messages (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (cohort_db_query_int (db, "SELECT count(*) FROM sqlite_master WHERE "
                                             "type = 'index' AND tbl_name = 'message'", -1),
-                   ==, expected <= 1000 ? 4 : 3);
+                   ==, expected <= 1000 ? 5 : 4);
   c = cohort_import_tx_community (tx, "telegram", "99", "Rows", NULL, "UTC", &error);
   messages_make (&ms, c, 0, 199, TRUE);
   for (guint i = 0; i < ms.records->len; i++)
@@ -991,7 +991,7 @@ test_expected_messages (Fixture       *f,
                              "WHERE type = 'index' AND tbl_name = 'message' AND sql IS NOT NULL "
                              "ORDER BY rowid)");
   g_assert_cmpstr (order, ==, "message_community_ts,message_member_ts,message_import_run,"
-                              "message_platform_id");
+                              "message_reply_unresolved,message_platform_id");
   /* 179 messages and 20 system rows (every 10th); m131 has no id and is left out. */
   g_assert_cmpint (cohort_db_count (db, "message"), ==, 199);
   by_member = raw_text (f->path, "SELECT count (*) || ' ' || (max (ts) - min (ts)) "

@@ -1122,15 +1122,18 @@ raw_text (const char *path,
   return value;
 }
 
-/* The indexes of migrations v1–v3 and v11, whatever became of the import that dropped them. */
+/* The indexes of migrations v1–v3 and v12, whatever became of the import that dropped them. */
 static void
 assert_message_indexes (const char *path)
 {
   static const char * const indexes[][2] = {
     { "message_community_ts",
-      "CREATE INDEX message_community_ts ON message (community, ts, member, kind, is_mech, reply_to)" },
+      "CREATE INDEX message_community_ts ON message (community, ts, member, kind, is_mech, "
+      "reply_member)" },
     { "message_member_ts", "CREATE INDEX message_member_ts ON message (member, ts)" },
     { "message_import_run", "CREATE INDEX message_import_run ON message (import_run)" },
+    { "message_reply_unresolved", "CREATE INDEX message_reply_unresolved ON message (community)"
+      " WHERE reply_to IS NOT NULL AND reply_member IS NULL" },
   };
   g_autofree char *check = raw_text (path, "PRAGMA integrity_check", NULL);
 

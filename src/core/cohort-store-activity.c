@@ -15,18 +15,17 @@ static const char load_members_sql[] =
 
 /* Members are named by row id and mapped to snapshot indexes in C: joining the member table
  * twice per message doubled the cost of a range change on a million messages.  The order is
- * that of the (community, ts, member, kind, is_mech, reply_to) index, so that SQLite walks
+ * that of the (community, ts, member, kind, is_mech, reply_member) index, so that SQLite walks
  * it without sorting: ORDER BY m.ts, m.id, the order before schema v11 widened that index,
  * sorted every second's rows on their own (1M Telegram bench database, 60 days: 0.52–0.64 s
  * against 0.34–0.44 s).  Within a second that puts rows in member order, as the snapshot's
- * messages are. */
+ * messages are.  A reply's member is the one the import stored with it (schema v12). */
 static const char load_texts_sql[] =
-  "SELECT m.ts, m.member, r.member, m.kind, m.is_mech, m.mech_reason, m.text "
+  "SELECT m.ts, m.member, m.reply_member, m.kind, m.is_mech, m.mech_reason, m.text "
   "FROM message m "
-  "LEFT JOIN message r ON r.community = m.community AND r.platform_msg_id = m.reply_to "
   "WHERE m.community = ?1 AND m.ts >= ?2 AND m.ts < ?3 AND m.kind != ?4 "
   "AND m.member IS NOT NULL "
-  "ORDER BY m.ts, m.member, m.kind, m.is_mech, m.reply_to, m.id";
+  "ORDER BY m.ts, m.member, m.kind, m.is_mech, m.reply_member, m.id";
 
 /* Cheap on a million messages: the largest message and event ids are rowid look-ups, every
  * import or removed import changes the run table, and the member flags are summed over the

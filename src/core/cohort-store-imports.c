@@ -284,7 +284,8 @@ cohort_db_remove_import (CohortDb            *db,
           goto fail;
         }
       communities_removed += n;
-      if (exists && !cohort_db_rebuild_spans (db, community, error))
+      if (exists && (!cohort_db_forget_gone_reply_targets (db, community, error) ||
+                     !cohort_db_rebuild_spans (db, community, error)))
         goto fail;
     }
 

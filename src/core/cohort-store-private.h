@@ -77,6 +77,17 @@ CohortDb *cohort_db_open_at_version (const char   *path,
 gboolean  cohort_db_rebuild_spans  (CohortDb      *db,
                                     gint64         community,
                                     GError       **error);
+/* Whom the replies of one community answer (message.reply_member, schema v12): resolve
+ * gives the replies written without it the member of their target where it is there now;
+ * forget takes it from those whose target is gone.  Inside the caller's transaction. */
+gboolean  cohort_db_resolve_replies (CohortDb   *db,
+                                     gint64      community,
+                                     GError    **error);
+gboolean  cohort_db_forget_gone_reply_targets (CohortDb  *db,
+                                               gint64     community,
+                                               GError   **error);
+/* Tests: 2^bits slots of recent senders an import resolves replies from, 0 for none. */
+void      _cohort_db_set_recent_sender_bits (guint bits);
 /* Persons for the members of one community that have none yet (cohort-store-people.c), and
  * the persons no member belongs to any more; inside the caller's transaction. */
 gboolean  cohort_db_assign_identities  (CohortDb  *db,

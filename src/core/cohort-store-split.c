@@ -10,7 +10,8 @@
  * (cohort-store-snapshot.c) and the texts of an Activity range (cohort-store-activity.c).
  *
  * Stepping SQLite through the messages is most of either (1M Telegram messages, perf: 85 %
- * of a cold load, a third of that in the lookups of the reply join), and one core did it
+ * of a cold load, a third of that in the lookups of the reply join that schema v12 made
+ * unnecessary), and one core did it
  * while the other waited.  So a large range is read as two time ranges at once: the later
  * one on a helper thread over a read connection of its own, the earlier one by the caller.
  * Every message of the later range is later than every one of the earlier, so appending

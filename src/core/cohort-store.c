@@ -36,6 +36,14 @@ enum {
   N_STMTS
 };
 
+/* One slot of the table of recent senders: a message's (community, platform id) hashed, and
+ * its member id (0 for a message without one). */
+typedef struct
+{
+  guint64 key;
+  gint64  member;
+} RecentSender;
+
 struct _CohortImportTx
 {
   CohortDb          *db;
@@ -57,6 +65,9 @@ struct _CohortImportTx
   gint64             last_ts;
   gboolean           open;
   gboolean           indexes_deferred;  /* the message indexes are built at commit */
+  RecentSender      *recent;       /* the senders of the latest messages, by id (reply_member) */
+  guint              recent_bits;  /* 2^recent_bits slots */
+  gboolean           reply_members;  /* the schema has message.reply_member */
   gboolean           order_judged;      /* keep_indexes_if_ordered () has looked */
   gboolean           carries_schema;    /* a new file's schema is in this transaction too */
 };
@@ -68,15 +79,13 @@ struct _CohortImportTx
  * left of a batch goes 16 and 4 rows at a time: one at a time, the last 0–63 messages of each
  * batch of the pipe (5 % of 100k Telegram messages) cost the writer 6 % of its instructions. */
 #define MESSAGE_ROWS     64
-#define MESSAGE_COLUMNS  13
+/* The columns of a message row, reply_member last: a database opened at a schema before v12
+ * (the migration tests write such files) has no reply_member, and its rows one column less. */
+#define MESSAGE_COLUMNS  14
 #define MESSAGE_COLUMN_LIST \
   "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, " \
-  "forwarded, edited_ts, is_mech, mech_reason, text, import_run) VALUES "
-#define MESSAGE_VALUES_1   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define MESSAGE_VALUES_4   MESSAGE_VALUES_1 ", " MESSAGE_VALUES_1 ", " MESSAGE_VALUES_1 ", " MESSAGE_VALUES_1
-#define MESSAGE_VALUES_16  MESSAGE_VALUES_4 ", " MESSAGE_VALUES_4 ", " MESSAGE_VALUES_4 ", " MESSAGE_VALUES_4
-#define MESSAGE_VALUES_64  MESSAGE_VALUES_16 ", " MESSAGE_VALUES_16 ", " MESSAGE_VALUES_16 ", " MESSAGE_VALUES_16
-G_STATIC_ASSERT (MESSAGE_ROWS == 64);
+  "forwarded, edited_ts, is_mech, mech_reason, text, import_run"
+#define REPLY_MEMBER_SCHEMA 12
 
 static const char *stmt_sql[N_STMTS] = {
   [STMT_COMMUNITY_GET] = "SELECT id, tz FROM community WHERE platform = ?1 AND platform_id = ?2",
@@ -89,13 +98,7 @@ static const char *stmt_sql[N_STMTS] = {
     "INSERT INTO member (community, platform_uid, display_name, is_bot, import_run) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_MEMBER_RENAME] = "UPDATE member SET display_name = ?2, is_bot = max(is_bot, ?3) WHERE id = ?1",
-  [STMT_MESSAGE_INSERT] =
-    "INSERT OR IGNORE INTO message (community, member, platform_msg_id, ts, kind, length, reply_to, "
-    "forwarded, edited_ts, is_mech, mech_reason, text, import_run) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-  [STMT_MESSAGE_INSERT_4] = MESSAGE_COLUMN_LIST MESSAGE_VALUES_4,
-  [STMT_MESSAGE_INSERT_16] = MESSAGE_COLUMN_LIST MESSAGE_VALUES_16,
-  [STMT_MESSAGE_INSERT_64] = MESSAGE_COLUMN_LIST MESSAGE_VALUES_64,
+  /* STMT_MESSAGE_INSERT*: message_insert_sql () */
   [STMT_MESSAGE_RUN] =
     "SELECT import_run, id FROM message WHERE community = ?1 AND platform_msg_id = ?2",
   [STMT_MESSAGE_ID] = "SELECT id FROM message WHERE community = ?1 AND platform_msg_id = ?2",
@@ -472,6 +475,31 @@ static const char migration_v11[] =
   "CREATE INDEX message_import_run ON message (import_run);"
   "CREATE UNIQUE INDEX message_platform_id ON message (platform_msg_id, community);";
 
+/* v12: a reply keeps the member it answers (reply_member), put there as the import writes it
+ * (remember_sender ()) or, for a target that was not among its recent messages, when the
+ * import commits (cohort_db_resolve_replies ()); remove-import clears it where the target
+ * went.  A cold snapshot load then reads the member from the (community, ts) index, where reply_to
+ * was, instead of looking every reply's target up by platform id on the unique index and
+ * reading its row: that was a third of the load (cohort-store-snapshot.c).  The partial index
+ * holds only the replies whose target is not known yet, so that each commit finds them
+ * without reading the community's messages.  It comes before the unique index, which a first
+ * import drops and builds at commit (message_indexes). */
+static const char migration_v12[] =
+  "ALTER TABLE message ADD COLUMN reply_member INTEGER;"
+  "UPDATE message SET reply_member = (SELECT r.member FROM message r"
+  "  WHERE r.platform_msg_id = message.reply_to AND r.community = message.community)"
+  " WHERE reply_to IS NOT NULL;"
+  "DROP INDEX message_community_ts;"
+  "DROP INDEX message_member_ts;"
+  "DROP INDEX message_import_run;"
+  "DROP INDEX message_platform_id;"
+  "CREATE INDEX message_community_ts ON message (community, ts, member, kind, is_mech, reply_member);"
+  "CREATE INDEX message_member_ts ON message (member, ts);"
+  "CREATE INDEX message_import_run ON message (import_run);"
+  "CREATE INDEX message_reply_unresolved ON message (community)"
+  " WHERE reply_to IS NOT NULL AND reply_member IS NULL;"
+  "CREATE UNIQUE INDEX message_platform_id ON message (platform_msg_id, community);";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
@@ -484,6 +512,7 @@ static const char * const migrations[] = {
   migration_v9,
   migration_v10,
   migration_v11,
+  migration_v12,
 };
 
 /* The steps that rebuild a table others refer to: they run with foreign keys off. */
@@ -1287,6 +1316,7 @@ static const struct
   { "message_community_ts", FALSE, NULL, NULL },
   { "message_member_ts", FALSE, NULL, NULL },
   { "message_import_run", FALSE, NULL, NULL },
+  { "message_reply_unresolved", FALSE, NULL, NULL },
   { "message_platform_id", TRUE, "DROP INDEX message_platform_id",
     "CREATE UNIQUE INDEX message_platform_id ON message (platform_msg_id, community)" },
 };
@@ -1433,8 +1463,9 @@ cohort_db_begin_import (CohortDb    *db,
       cohort_import_tx_rollback (g_steal_pointer (&tx));
       return NULL;
     }
+  tx->reply_members = cohort_db_schema_version (db) >= REPLY_MEMBER_SCHEMA;
   for (guint i = 0; i < N_STMTS; i++)
-    if (i != STMT_MESSAGE_INSERT_4 && i != STMT_MESSAGE_INSERT_16 && i != STMT_MESSAGE_INSERT_64 &&
+    if (stmt_sql[i] != NULL &&
         sqlite3_prepare_v2 (db->db, stmt_sql[i], -1, &tx->stmts[i], NULL) != SQLITE_OK)
       {
         cohort_db_set_sql_error (db, error, "prepare import");
@@ -1820,7 +1851,138 @@ message_member (CohortImportTx             *tx,
   return TRUE;
 }
 
-/* Binds one message to the 13 parameters from first on.  Every parameter is bound, NULLs
+static guint
+message_columns (CohortImportTx *tx)
+{
+  return tx->reply_members ? MESSAGE_COLUMNS : MESSAGE_COLUMNS - 1;
+}
+
+/* The INSERT of n_rows messages, numbered one after another as bind_message () binds them. */
+static char *
+message_insert_sql (CohortImportTx *tx,
+                    guint           n_rows)
+{
+  GString *sql = g_string_new (MESSAGE_COLUMN_LIST);
+  guint columns = message_columns (tx);
+
+  g_string_append (sql, tx->reply_members ? ", reply_member) VALUES " : ") VALUES ");
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_string_append (sql, i == 0 ? "(?" : ", (?");
+      for (guint c = 1; c < columns; c++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  return g_string_free (sql, FALSE);
+}
+
+/* A message INSERT, prepared on first use: most imports of a few rows never need the
+ * multi-row ones. */
+static sqlite3_stmt *
+message_stmt (CohortImportTx  *tx,
+              int              which,
+              guint            n_rows,
+              GError         **error)
+{
+  if (tx->stmts[which] == NULL)
+    {
+      g_autofree char *sql = message_insert_sql (tx, n_rows);
+
+      if (sqlite3_prepare_v2 (tx->db->db, sql, -1, &tx->stmts[which], NULL) != SQLITE_OK)
+        {
+          cohort_db_set_sql_error (tx->db, error, "prepare import");
+          return NULL;
+        }
+    }
+  sqlite3_reset (tx->stmts[which]);
+  return tx->stmts[which];
+}
+
+/*
+ * Whom a reply answers is stored with it (reply_member, schema v12), so that a snapshot load
+ * need not look every target up.  Almost every reply answers a message a little before it,
+ * so the import keeps the senders of its latest messages in a direct-mapped table keyed by a
+ * 64-bit hash of (community, platform id): a slot holds the last message that hashed to it.
+ * A reply whose target is not there (older, evicted, in another import, not yet read) is
+ * written unresolved, and cohort_db_resolve_replies () finds its target at commit.  Two
+ * ids of a community with the same 64-bit hash would give a reply the wrong member; with
+ * a reply compared with one slot's key that is a chance of 2^-64.  Tests shrink the table,
+ * to nothing too, so that replies take the commit's way.
+ */
+static guint recent_sender_bits = 16;
+
+void
+_cohort_db_set_recent_sender_bits (guint bits)
+{
+  recent_sender_bits = MIN (bits, 24);
+}
+
+/* FNV-1a over the community's eight bytes, then the id's, so that no (community, id) pair
+ * runs into another by construction; MurmurHash3's finaliser spreads it over the slots. */
+static guint64
+recent_sender_key (gint64      community,
+                   const char *platform_msg_id)
+{
+  guint64 h = 0xcbf29ce484222325ull;
+
+  for (guint i = 0; i < 8; i++)
+    h = (h ^ (((guint64)community >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+  for (const guchar *p = (const guchar *)platform_msg_id; *p != '\0'; p++)
+    h = (h ^ *p) * 0x100000001b3ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  /* 0 marks an empty slot */
+  return h != 0 ? h : 1;
+}
+
+/* The slot of a key: its high bits, the low ones being the last to mix. */
+static RecentSender *
+recent_slot (CohortImportTx *tx,
+             guint64         key)
+{
+  return &tx->recent[key >> (64 - tx->recent_bits)];
+}
+
+static void
+remember_sender (CohortImportTx            *tx,
+                 const CohortMessageRecord *r,
+                 gint64                     member)
+{
+  guint64 key;
+
+  if (r->platform_msg_id == NULL)
+    return;
+  if (tx->recent == NULL)
+    {
+      if (recent_sender_bits == 0)
+        return;
+      tx->recent_bits = recent_sender_bits;
+      tx->recent = g_new0 (RecentSender, (gsize)1 << tx->recent_bits);
+    }
+  key = recent_sender_key (r->community, r->platform_msg_id);
+  *recent_slot (tx, key) = (RecentSender) { key, member };
+}
+
+/* The member the reply r answers, 0 for none known here: no reply, a target not among the
+ * recent messages, or one without a member. */
+static gint64
+recent_reply_member (CohortImportTx            *tx,
+                     const CohortMessageRecord *r)
+{
+  const RecentSender *slot;
+  guint64 key;
+
+  if (r->reply_to == NULL || tx->recent == NULL)
+    return 0;
+  key = recent_sender_key (r->community, r->reply_to);
+  slot = recent_slot (tx, key);
+  return slot->key == key ? slot->member : 0;
+}
+
+/* Binds one message to the 14 parameters from first on.  Every parameter is bound, NULLs
  * included, so that the multi-row statement needs no sqlite3_clear_bindings (). */
 static void
 bind_message (CohortImportTx            *tx,
@@ -1829,6 +1991,8 @@ bind_message (CohortImportTx            *tx,
               const CohortMessageRecord *r,
               gint64                     member)
 {
+  gint64 reply_member = recent_reply_member (tx, r);
+
   sqlite3_bind_int64 (stmt, first, r->community);
   if (member != 0)
     sqlite3_bind_int64 (stmt, first + 1, member);
@@ -1848,6 +2012,12 @@ bind_message (CohortImportTx            *tx,
   bind_text_or_null (stmt, first + 10, r->mech_reason);
   bind_text_or_null (stmt, first + 11, r->text);
   sqlite3_bind_int64 (stmt, first + 12, tx->run_id);
+  if (!tx->reply_members)
+    return;
+  if (reply_member != 0)
+    sqlite3_bind_int64 (stmt, first + 13, reply_member);
+  else
+    sqlite3_bind_null (stmt, first + 13);
 }
 
 static void
@@ -1871,8 +2041,12 @@ cohort_import_tx_message (CohortImportTx             *tx,
   note_time (tx, r->ts);
   if (!message_member (tx, r, &member, error))
     return FALSE;
+  remember_sender (tx, r, member);
 
-  stmt = tx_stmt (tx, STMT_MESSAGE_INSERT);
+  cohort_db_assert_owner (tx->db);
+  g_assert (tx->open);
+  if ((stmt = message_stmt (tx, STMT_MESSAGE_INSERT, 1, error)) == NULL)
+    return FALSE;
   bind_message (tx, stmt, 1, r, member);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add message");
@@ -1987,6 +2161,7 @@ write_message_rows (CohortImportTx                    *tx,
 {
   guint n_rows = message_statements[which].rows;
   int stmt_index = message_statements[which].stmt;
+  guint columns = message_columns (tx);
   gint64 members[MESSAGE_ROWS];
   sqlite3_stmt *stmt;
 
@@ -1997,21 +2172,17 @@ write_message_rows (CohortImportTx                    *tx,
       note_time (tx, records[i]->ts);
       if (!message_member (tx, records[i], &members[i], error))
         return FALSE;
+      remember_sender (tx, records[i], members[i]);
     }
 
   cohort_db_assert_owner (tx->db);
   g_assert (tx->open);
-  /* Prepared on first use: most imports of a few rows never need them. */
-  if (tx->stmts[stmt_index] == NULL &&
-      sqlite3_prepare_v2 (tx->db->db, stmt_sql[stmt_index], -1, &tx->stmts[stmt_index],
-                          NULL) != SQLITE_OK)
-    return cohort_db_set_sql_error (tx->db, error, "prepare import");
   if (n_rows == MESSAGE_ROWS && !keep_indexes_if_ordered (tx, records, error))
     return FALSE;
-  stmt = tx->stmts[stmt_index];
-  sqlite3_reset (stmt);
+  if ((stmt = message_stmt (tx, stmt_index, n_rows, error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < n_rows; i++)
-    bind_message (tx, stmt, 1 + i * MESSAGE_COLUMNS, records[i], members[i]);
+    bind_message (tx, stmt, 1 + i * columns, records[i], members[i]);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return cohort_db_set_sql_error (tx->db, error, "add message");
 
@@ -2342,6 +2513,60 @@ out:
   return ok;
 }
 
+/* Partial-index scans: message_reply_unresolved holds the replies of the first statement,
+ * and the target is found on the unique index.  A target without a member leaves the reply
+ * as it is, so that the statement writes only the rows it changes. */
+static const char resolve_replies_sql[] =
+  "UPDATE message SET reply_member = (SELECT r.member FROM message r"
+  "  WHERE r.platform_msg_id = message.reply_to AND r.community = message.community)"
+  " WHERE community = ?1 AND reply_to IS NOT NULL AND reply_member IS NULL"
+  " AND EXISTS (SELECT 1 FROM message r WHERE r.platform_msg_id = message.reply_to"
+  "   AND r.community = message.community AND r.member IS NOT NULL)";
+static const char forget_gone_targets_sql[] =
+  "UPDATE message SET reply_member = NULL"
+  " WHERE community = ?1 AND reply_member IS NOT NULL"
+  " AND NOT EXISTS (SELECT 1 FROM message r WHERE r.platform_msg_id = message.reply_to"
+  "   AND r.community = message.community AND r.member = message.reply_member)";
+
+static gboolean
+run_community_update (CohortDb    *db,
+                      const char  *sql,
+                      gint64       community,
+                      const char  *what,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* A file of an older schema, which the migration tests write, has no reply_member. */
+  if (cohort_db_schema_version (db) < REPLY_MEMBER_SCHEMA)
+    return TRUE;
+  if ((stmt = cohort_db_prepare_bound (db, sql, community, 0)) == NULL)
+    return cohort_db_set_sql_error (db, error, what);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return cohort_db_set_sql_error (db, error, what);
+  return TRUE;
+}
+
+gboolean
+cohort_db_resolve_replies (CohortDb  *db,
+                           gint64     community,
+                           GError   **error)
+{
+  return run_community_update (db, resolve_replies_sql, community, "resolve replies", error);
+}
+
+gboolean
+cohort_db_forget_gone_reply_targets (CohortDb  *db,
+                                     gint64     community,
+                                     GError   **error)
+{
+  return run_community_update (db, forget_gone_targets_sql, community, "forget reply targets",
+                               error);
+}
+
 gboolean
 cohort_db_rebuild_spans (CohortDb  *db,
                          gint64     community,
@@ -2422,6 +2647,7 @@ tx_free (CohortImportTx *tx)
   g_clear_pointer (&tx->touched, g_hash_table_unref);
   g_clear_pointer (&tx->shifts, g_hash_table_unref);
   g_clear_pointer (&tx->created_wall_clock, g_array_unref);
+  g_free (tx->recent);
   g_free (tx->options);
   g_free (tx);
 }
@@ -2475,7 +2701,8 @@ cohort_import_tx_commit (CohortImportTx  *tx,
     }
   g_hash_table_iter_init (&iter, tx->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error) ||
+    if (!cohort_db_resolve_replies (tx->db, *(gint64 *)key, error) ||
+        !cohort_db_rebuild_spans (tx->db, *(gint64 *)key, error) ||
         !cohort_db_assign_identities (tx->db, *(gint64 *)key, error))
       {
         cohort_import_tx_rollback (tx);

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * nothing, because every row has a natural key (platform message id or content key).
  */
 
-#define COHORT_SCHEMA_VERSION 11
+#define COHORT_SCHEMA_VERSION 12
 
 #define COHORT_STORE_ERROR (cohort_store_error_quark ())
 
