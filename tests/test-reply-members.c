@@ -205,15 +205,14 @@ static void
 test_one_import (CohortTestDb  *fx,
                  gconstpointer  data)
 {
+  static const char * const groups[] = { "main", "side" };
   guint bits = GPOINTER_TO_UINT (data);
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   g_autofree Msg *main_chat = make_chat (FALSE, strings);
   g_autofree Msg *side_chat = make_chat (TRUE, strings);
+  const Msg *chats[] = { main_chat, side_chat };
   g_autofree char *stored = NULL, *joined = NULL, *unresolved = NULL, *replies = NULL;
   g_autoptr(GPtrArray) communities = NULL;
-
-  static const char * const groups[] = { "main", "side" };
-  const Msg *chats[] = { main_chat, side_chat };
 
   _cohort_db_set_recent_sender_bits (bits);
   import_groups (fx->db, groups, chats, 2, 200, T0);
