@@ -515,8 +515,9 @@ test_activity_retention (void)
 
   r = cohort_retention_compute (f.s, COHORT_RETENTION_BY_WEEK, COHORT_RETENTION_ACTIVITY,
                                 D (2024, 3, 1), D (2024, 3, 31));
-  /* weeks of 02-26, 03-04, 03-11, 03-18, 03-25 */
-  g_assert_cmpuint (r->n_rows, ==, 5);
+  /* weeks of 02-26, 03-04, 03-11, 03-18: the data ends on 03-20, so no cohort of 03-25 */
+  g_assert_cmpuint (r->n_rows, ==, 4);
+  g_assert_cmpint (r->rows_end, ==, D (2024, 3, 20));
   row = &r->rows[0];
   g_assert_cmpint (row->start, ==, D (2024, 2, 26));
   g_assert_cmpint (row->size, ==, 20);
@@ -560,12 +561,69 @@ test_retention_immature (void)
   cohort_snapshot_finish (f.s);
   r = cohort_retention_compute (f.s, COHORT_RETENTION_BY_WEEK, COHORT_RETENTION_ACTIVITY,
                                 D (2024, 3, 1), D (2024, 3, 5));
-  g_assert_cmpuint (r->n_rows, ==, 2);
+  /* the week of 03-04 has begun, but the data ends on 03-02: no cohort of it */
+  g_assert_cmpuint (r->n_rows, ==, 1);
   assert_rate (r->rows[0].day_n[0], 2, 4);
   assert_rate (r->rows[0].day_n[1], 0, 0);
   assert_rate (r->rows[0].cells[0], 2, 4);
   assert_rate (r->rows[0].cells[1], 0, 0);   /* week of 03-04 ends after asof */
   g_assert_cmpint (r->rows[0].n_cells, ==, 2);
+  fixture_clear (&f);
+}
+
+/*
+ * An export taken long ago, looked at over a range to today: 20 members join in the weeks of
+ * 2024-03-04 and 03-11 and post until 03-20, the range runs to 2024-09-29.  The newest
+ * cohorts are the data's last weeks, not twelve empty weeks of September, and their cells
+ * still run to the range's end: membership stays, activity after the data is 0 %.  Over a
+ * range that starts after the data the rows are the range's, as before (the page says the
+ * data ended instead).
+ */
+static void
+test_retention_old_export (void)
+{
+  Fixture f;
+  g_autoptr(CohortRetention) r = NULL;
+  g_autoptr(CohortRetention) after = NULL;
+  g_autoptr(CohortOverview) o = NULL;
+  const CohortRetentionCohort *last;
+
+  fixture_init (&f);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("m%02d", i);
+      guint m = member (&f, name, i < 12 ? D (2024, 3, 5) : D (2024, 3, 12), FALSE);
+
+      say (&f, m, D (2024, 3, 20), 9);
+    }
+  cohort_snapshot_finish (f.s);
+
+  r = cohort_retention_compute (f.s, COHORT_RETENTION_BY_WEEK, COHORT_RETENTION_MEMBERSHIP,
+                                D (2024, 1, 1), D (2024, 9, 29));
+  g_assert_cmpint (r->asof, ==, D (2024, 9, 29));
+  g_assert_cmpint (r->rows_end, ==, D (2024, 3, 20));
+  g_assert_cmpuint (r->n_rows, ==, 12);
+  last = &r->rows[r->n_rows - 1];
+  g_assert_cmpint (last->start, ==, D (2024, 3, 18));
+  g_assert_cmpint (r->rows[r->n_rows - 2].size, ==, 8);
+  g_assert_cmpint (r->rows[r->n_rows - 3].size, ==, 12);
+  g_assert_cmpint (r->rows[r->n_rows - 3].n_cells, ==, COHORT_RETENTION_COLUMNS);
+  assert_rate (r->rows[r->n_rows - 3].cells[12], 12, 12);
+
+  o = cohort_overview_compute (f.s, D (2024, 1, 1), D (2024, 9, 29));
+  g_assert_cmpuint (o->n_cohorts, ==, COHORT_RETENTION_MAX_WEEKS);
+  g_assert_cmpint (o->cohorts[o->n_cohorts - 1].week_start, ==, D (2024, 3, 18));
+  g_assert_cmpint (o->cohorts[o->n_cohorts - 3].size, ==, 12);
+  g_assert_cmpint (o->cohorts[o->n_cohorts - 3].n_cells, ==, COHORT_RETENTION_MAX_WEEKS);
+  /* posted in week +2 (03-18 … 03-24), then nothing: the data ended */
+  assert_rate (o->cohorts[o->n_cohorts - 3].active[2], 12, 12);
+  assert_rate (o->cohorts[o->n_cohorts - 3].active[3], 0, 12);
+  assert_rate (o->cohorts[o->n_cohorts - 3].member[11], 12, 12);
+
+  after = cohort_retention_compute (f.s, COHORT_RETENTION_BY_WEEK, COHORT_RETENTION_MEMBERSHIP,
+                                    D (2024, 6, 1), D (2024, 9, 29));
+  g_assert_cmpint (after->rows_end, ==, D (2024, 9, 29));
+  g_assert_cmpint (after->rows[after->n_rows - 1].start, ==, D (2024, 9, 23));
   fixture_clear (&f);
 }
 
@@ -639,7 +697,8 @@ test_cohort_table (void)
 
   weeks = cohort_retention_compute (f.s, COHORT_RETENTION_BY_WEEK, COHORT_RETENTION_MEMBERSHIP,
                                     D (2024, 3, 4), D (2024, 3, 31));
-  g_assert_cmpuint (weeks->n_rows, ==, 4);
+  /* the data ends with Monday's join on 03-11: no cohorts of 03-18 and 03-25 */
+  g_assert_cmpuint (weeks->n_rows, ==, 2);
   g_assert_cmpint (weeks->rows[0].size, ==, 1);
   g_assert_cmpint (weeks->rows[1].start, ==, D (2024, 3, 11));
   g_assert_cmpint (weeks->rows[1].size, ==, 1);
@@ -667,6 +726,7 @@ main (int    argc,
   g_test_add_func ("/cohort/keywords/members", test_keyword_members);
   g_test_add_func ("/cohort/retention/activity-day-n", test_activity_retention);
   g_test_add_func ("/cohort/retention/immature", test_retention_immature);
+  g_test_add_func ("/cohort/retention/old-export", test_retention_old_export);
   g_test_add_func ("/cohort/retention/cohort-table", test_cohort_table);
 
   return g_test_run ();

@@ -298,6 +298,31 @@ test_retention (Fixture       *f,
   assert_cell (c, 2, 5, 5);
 }
 
+/* Over a range that runs on past the fixture's last message (2024-03-15), the newest cohort
+ * is the week of that message, not the range's last week, and the cells still run to the
+ * range's end. */
+static void
+test_retention_past_data (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_auto(Run) run = cli (f, "retention", "1", "--from", "2024-02-26", "--to", "2024-06-30",
+                         "--json", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o, *newest;
+  JsonArray *cohorts;
+
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse (run.out);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "asof"), ==, "2024-06-30");
+  g_assert_cmpstr (json_object_get_string_member (o, "cohorts_end"), ==, "2024-03-15");
+  cohorts = json_object_get_array_member (o, "cohorts");
+  newest = json_array_get_object_element (cohorts, json_array_get_length (cohorts) - 1);
+  g_assert_cmpstr (json_object_get_string_member (newest, "cohort"), ==, "2024-03-11");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first_cohort (node),
+                                                                        "cells")), ==, 13);
+}
+
 static void
 test_retention_csv_and_errors (Fixture       *f,
                                gconstpointer  data)
@@ -380,6 +405,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/cohort/cli-activity/retention", Fixture, NULL, fixture_setup, test_retention,
               fixture_teardown);
+  g_test_add ("/cohort/cli-activity/retention-past-data", Fixture, NULL, fixture_setup,
+              test_retention_past_data, fixture_teardown);
   g_test_add ("/cohort/cli-activity/retention-csv", Fixture, NULL, fixture_setup,
               test_retention_csv_and_errors, fixture_teardown);
   g_test_add ("/cohort/cli-activity/charts", Fixture, NULL, fixture_setup, test_charts,

@@ -124,7 +124,8 @@ test_settings (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (o, "kol-min-followers"), ==, 500);
 
   monday = weekly_cohorts (f);
-  g_assert_cmpstr (monday, ==, "02-26:5 03-04:2 03-11:1 03-18:0 03-25:0");
+  /* up to the week of 03-21, the fixture's last message */
+  g_assert_cmpstr (monday, ==, "02-26:5 03-04:2 03-11:1 03-18:0");
 
   /* churn levels out of order: a usage error, and nothing changes */
   g_assert_cmpint (cli (f, &out, "settings", COMMUNITY, "--set", "churn-warn-days=10", NULL), ==, 2);
@@ -142,7 +143,7 @@ test_settings (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (o, "churn-warn-days"), ==, 30);
 
   sunday = weekly_cohorts (f);
-  g_assert_cmpstr (sunday, ==, "02-25:3 03-03:4 03-10:1 03-17:0 03-24:0 03-31:0");
+  g_assert_cmpstr (sunday, ==, "02-25:3 03-03:4 03-10:1 03-17:0");
 
   /* the plain listing names every key */
   g_assert_cmpint (cli (f, &out, "settings", COMMUNITY, NULL), ==, 0);

@@ -241,6 +241,8 @@ test_week_start_cohorts (void)
 
   say (s, ann, D (2024, 3, 12), -1);
   say (s, ben, D (2024, 3, 17), -1);
+  /* data to the range's end, so that its last weeks have cohorts (cohort_metrics_cohorts_end) */
+  say (s, ann, D (2024, 3, 24), -1);
   cohort_snapshot_finish (s);
   cohort_community_settings_init_default (&settings);
 

@@ -12,6 +12,7 @@
 #include "cohort-overview-page.h"
 #include "cohort-range-notice.h"
 #include "cohort-render.h"
+#include "cohort-retention-page.h"
 #include "cohort-test-ui.h"
 #include "cohort-store.h"
 #include "cohort-window.h"
@@ -261,6 +262,24 @@ activity_all_time (CohortWindow *window)
          d->activity->day0 <= cohort_snapshot_ref_get (d->snapshot)->first_day;
 }
 
+static const CohortRetention *
+retention_data (CohortWindow *window)
+{
+  GtkWidget *page = cohort_test_find_widget (GTK_WIDGET (window), COHORT_TYPE_RETENTION_PAGE);
+  const CohortActivityData *d = cohort_retention_page_get_data (COHORT_RETENTION_PAGE (page));
+
+  return d != NULL ? d->retention : NULL;
+}
+
+/* The 2024 export over all time: its cohorts end with its data, on 2024-03-21 */
+static gboolean
+retention_to_data_end (CohortWindow *window)
+{
+  const CohortRetention *r = retention_data (window);
+
+  return r != NULL && r->rows_end == cohort_day_from_ymd (2024, 3, 21);
+}
+
 static CohortRangeNotice *
 range_notice (GtkWidget *page,
               GType      type)
@@ -273,7 +292,8 @@ range_notice (GtkWidget *page,
 
 /* An export from 2024 under "Last 30 days", which follow the calendar: the Overview and the
  * Activity page say where the community's data ends, and the button switches the window to
- * all time. */
+ * all time.  There the Retention page's newest cohorts are the export's last weeks, not the
+ * empty weeks up to today, and its summary says where the data ends. */
 static void
 test_range_after_data (Fixture       *f,
                        gconstpointer  data)
@@ -284,7 +304,9 @@ test_range_after_data (Fixture       *f,
                                                   "range_dropdown");
   CohortRangeNotice *notice = range_notice (GTK_WIDGET (page), COHORT_TYPE_OVERVIEW_PAGE);
   CohortRangeNotice *activity_notice = range_notice (activity, COHORT_TYPE_ACTIVITY_PAGE);
-  GtkWidget *button;
+  const CohortRetention *retention;
+  GtkWidget *button, *retention_page;
+  GtkLabel *summary;
   CohortTestImage image;
 
   gtk_drop_down_set_selected (GTK_DROP_DOWN (range), 0);
@@ -319,6 +341,26 @@ test_range_after_data (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (notice)));
   g_assert_cmpint (activity_data (f->window)->activity->active, >, 0);
   g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.raw_messages, >, 0);
+
+  cohort_window_show_page (f->window, "retention");
+  wait_until (retention_to_data_end, f->window, 20);
+  retention = retention_data (f->window);
+  g_assert_cmpint (retention->rows[retention->n_rows - 1].start, ==,
+                   cohort_day_from_ymd (2024, 3, 18));
+  g_assert_cmpint (retention->rows[0].size, >, 0);
+  retention_page = cohort_test_find_widget (GTK_WIDGET (f->window), COHORT_TYPE_RETENTION_PAGE);
+  summary = GTK_LABEL (gtk_widget_get_template_child (retention_page, COHORT_TYPE_RETENTION_PAGE,
+                                                      "summary_label"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (summary),
+                                   "Join cohorts up to 2024-03-21, the last day with data, "
+                                   "measured to "));
+  g_assert_false (g_str_has_prefix (cohort_retention_page_get_summary (
+                                      COHORT_RETENTION_PAGE (retention_page)),
+                                    "No cohort has completed"));
+  image = cohort_test_render (retention_page, "retention-old-export.png");
+  /* the table's cells are shades of blue */
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 90), >, 500);
+  g_free (image.pixels);
 }
 
 static void

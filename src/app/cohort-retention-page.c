@@ -251,10 +251,21 @@ show_data (CohortRetentionPage *self)
   if (r == NULL)
     return;
   asof = cohort_day_format (r->asof);
-  /* Translators: the last complete day the cohorts are measured up to */
   period_one = describe_period_one (r);
-  summary = g_strdup_printf (_("Join cohorts up to %s · members without bots and staff · a "
-                               "period that has not ended shows “—”"), asof);
+  if (r->rows_end < r->asof)
+    {
+      g_autofree char *data_end = cohort_day_format (r->rows_end);
+
+      /* Translators: the last day with any data (an old export), then the last complete day
+       * of the range, which the cohorts are measured up to */
+      summary = g_strdup_printf (_("Join cohorts up to %s, the last day with data, measured to "
+                                   "%s · members without bots and staff · a period that has "
+                                   "not ended shows “—”"), data_end, asof);
+    }
+  else
+    /* Translators: the last complete day the cohorts are measured up to */
+    summary = g_strdup_printf (_("Join cohorts up to %s · members without bots and staff · a "
+                                 "period that has not ended shows “—”"), asof);
   gtk_label_set_text (self->summary_label, summary);
   gtk_label_set_text (self->period_one_label, period_one);
   fill_table (self, r);

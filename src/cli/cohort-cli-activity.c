@@ -406,6 +406,8 @@ retention_to_json (const CohortRetention *r)
   add_string (b, "by", r->period == COHORT_RETENTION_BY_WEEK ? "week" : "month");
   add_string (b, "mode", r->mode == COHORT_RETENTION_ACTIVITY ? "activity" : "membership");
   add_day (b, "asof", r->asof);
+  /* the newest cohort's day: asof, or the last day with data when that is earlier */
+  add_day (b, "cohorts_end", r->rows_end);
   json_builder_set_member_name (b, "cohorts");
   json_builder_begin_array (b);
   for (guint i = 0; i < r->n_rows; i++)

@@ -802,7 +802,11 @@ fill_cohorts (Ctx            *ctx,
               CohortOverview *self)
 {
   CohortSnapshot *s = ctx->s;
-  int last_week = cohort_settings_week_start (ctx->settings, self->day1);
+  /* the newest cohort: the range's last week, or the data's when it ends sooner */
+  int last_week = cohort_settings_week_start (ctx->settings,
+                                              cohort_metrics_cohorts_end (s, self->day0,
+                                                                          self->day1));
+  int range_week = cohort_settings_week_start (ctx->settings, self->day1);
   int first_week = MAX (cohort_settings_week_start (ctx->settings, self->day0),
                         last_week - 7 * (COHORT_RETENTION_MAX_WEEKS - 1));
   int n_weeks = (last_week - first_week) / 7 + 1;
@@ -811,7 +815,8 @@ fill_cohorts (Ctx            *ctx,
   guint lo = cohort_snapshot_first_message_on (s, first_week);
   guint hi = cohort_snapshot_first_message_on (s, self->day1 + 1);
 
-  G_STATIC_ASSERT (COHORT_RETENTION_MAX_WEEKS <= 32);
+  /* a row's cells reach r + k ≤ 2 × COHORT_RETENTION_MAX_WEEKS - 2 weeks after first_week */
+  G_STATIC_ASSERT (2 * COHORT_RETENTION_MAX_WEEKS - 1 <= 32);
 
   self->n_cohorts = n_weeks;
   self->cohorts = g_new0 (CohortRetentionRow, n_weeks);
@@ -820,15 +825,17 @@ fill_cohorts (Ctx            *ctx,
       CohortRetentionRow *row = &self->cohorts[r];
 
       row->week_start = first_week + 7 * r;
-      row->n_cells = MIN ((last_week - row->week_start) / 7 + 1, COHORT_RETENTION_MAX_WEEKS);
+      row->n_cells = MIN ((range_week - row->week_start) / 7 + 1, COHORT_RETENTION_MAX_WEEKS);
     }
 
   for (guint i = lo; i < hi; i++)
     if (is_genuine (ctx, i))
       {
-        int week = cohort_settings_week_start (ctx->settings, s->msg_day[i]);
+        int bit = (cohort_settings_week_start (ctx->settings, s->msg_day[i]) - first_week) / 7;
 
-        active[s->msg_member[i]] |= 1u << ((week - first_week) / 7);
+        /* messages end with the data, in the newest cohort's week at the latest */
+        if (bit < 32)
+          active[s->msg_member[i]] |= 1u << bit;
       }
 
   for (guint m = 0; m < ctx->n; m++)
@@ -958,6 +965,18 @@ cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
   return (snapshot->n_messages > 0 || snapshot->n_spans > 0) && snapshot->last_day < day0;
+}
+
+int
+cohort_metrics_cohorts_end (const CohortSnapshot *snapshot,
+                            int                   day0,
+                            int                   day1)
+{
+  g_return_val_if_fail (snapshot != NULL, day1);
+
+  if ((snapshot->n_messages == 0 && snapshot->n_spans == 0) || snapshot->last_day < day0)
+    return day1;
+  return MIN (day1, snapshot->last_day);
 }
 
 /* ------------------------------------------------------------------------------------------ */

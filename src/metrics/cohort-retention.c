@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cohort-retention.h"
+#include "cohort-overview.h"
 #include "cohort-settings.h"
 
 #include <string.h>
@@ -238,7 +239,7 @@ static void
 init_rows (CohortRetention *self,
            int              day0)
 {
-  int last = period_start (self, self->asof);
+  int last = period_start (self, self->rows_end);
   int first = period_start (self, day0);
   guint n = 0;
 
@@ -309,6 +310,7 @@ cohort_retention_compute_with_settings (CohortSnapshot                *snapshot,
   self->period = period;
   self->mode = mode;
   self->asof = asof;
+  self->rows_end = cohort_metrics_cohorts_end (snapshot, day0, asof);
   self->week_start = settings != NULL ? settings->week_start : 1;
   init_rows (self, day0);
   if (self->n_rows == 0)

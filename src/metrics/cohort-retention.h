@@ -50,6 +50,10 @@ typedef struct
   CohortRetentionPeriod period;
   CohortRetentionMode   mode;
   int                   asof;
+  /* The newest cohort holds this day: asof, or the last day with any data when the data
+   * ends before it (an export taken months ago), so that the rows are cohorts that had a
+   * chance to have members.  Cells still run to asof. */
+  int                   rows_end;
   int                   week_start;               /* ISO weekday: 1 Monday, 7 Sunday */
   guint                 n_rows;                   /* oldest first */
   CohortRetentionCohort  *rows;
@@ -57,7 +61,7 @@ typedef struct
 
 extern const int cohort_retention_day_points[COHORT_RETENTION_N_DAYS];
 
-/* Cohorts whose period starts in [day0, asof], the last COHORT_RETENTION_ROWS of them. */
+/* Cohorts whose period starts in [day0, rows_end], the last COHORT_RETENTION_ROWS of them. */
 CohortRetention *cohort_retention_compute      (CohortSnapshot        *snapshot,
                                                 CohortRetentionPeriod  period,
                                                 CohortRetentionMode    mode,
