@@ -753,6 +753,9 @@ test_stats_range_after_data (Fixture       *f,
 
     g_assert_cmpint (run.status, ==, 0);
     g_assert_null (strstr (run.err, "Nothing happened"));
+    /* all time runs to yesterday, years past the data */
+    g_assert_nonnull (strstr (run.err, "The messages and joins of Cohort 测试群 end on "
+                                       "2024-03-21: this period shows no activity after"));
   }
   /* the Activity page's command resolves its range on its own */
   {
@@ -773,6 +776,7 @@ test_stats_range_after_data (Fixture       *f,
 
     g_assert_cmpint (run.status, ==, 0);
     g_assert_null (strstr (run.err, "Nothing happened"));
+    g_assert_null (strstr (run.err, "end on"));
   }
 }
 

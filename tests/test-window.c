@@ -289,6 +289,8 @@ range_notice (GtkWidget *page,
 
 #define QUIET_TEXT "Nothing happened in Cohort 测试群 in this period: its messages and joins " \
                    "end on 2024-03-21."
+#define ENDS_TEXT "The messages and joins of Cohort 测试群 end on 2024-03-21: this period shows " \
+                  "no activity after that day, and its members count as silent since."
 
 /* An export from 2024 under "Last 30 days", which follow the calendar: the Overview and the
  * Activity page say where the community's data ends, and the button switches the window to
@@ -337,8 +339,16 @@ test_range_after_data (Fixture       *f,
   wait_until (activity_all_time, f->window, 20);
   wait_until (showing_all_time, f->window, 20);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (range)), ==, 3);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (activity_notice)));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (notice)));
+  /* all time runs to yesterday, past the data: both notices say where it ends, without the
+   * button, which would show what is shown */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (activity_notice)));
+  g_assert_cmpstr (cohort_range_notice_get_text (activity_notice), ==, ENDS_TEXT);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (notice)));
+  g_assert_cmpstr (cohort_range_notice_get_text (notice), ==, ENDS_TEXT);
+  g_assert_false (gtk_widget_get_visible (button));
+  image = cohort_test_render (GTK_WIDGET (activity_notice), "activity-data-ends.png");
+  g_assert_cmpint (cohort_test_count_colour (&image, 0x35, 0x84, 0xe4, 30), <, 50);
+  g_free (image.pixels);
   g_assert_cmpint (activity_data (f->window)->activity->active, >, 0);
   g_assert_cmpint (cohort_overview_page_get_data (page)->overview->kpis.raw_messages, >, 0);
 

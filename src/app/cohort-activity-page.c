@@ -369,7 +369,7 @@ show_data (CohortActivityPage *self)
   cohort_range_notice_update (self->range_notice,
                               a != NULL && self->data->snapshot != NULL
                                 ? cohort_snapshot_ref_get (self->data->snapshot) : NULL,
-                              a != NULL ? a->day0 : 0);
+                              a != NULL ? a->day0 : 0, a != NULL ? a->day1 : 0);
   if (a == NULL)
     return;
   d0 = cohort_day_format (a->day0);

@@ -275,7 +275,7 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
   g_clear_pointer (&self->data, cohort_overview_data_free);
   self->data = data;
 
-  cohort_range_notice_update (self->range_notice, NULL, 0);
+  cohort_range_notice_update (self->range_notice, NULL, 0, 0);
   if (data == NULL || data->overview == NULL)
     return;
 
@@ -290,7 +290,8 @@ cohort_overview_page_set_data (CohortOverviewPage *self,
                              data->settings.churn_watch_days);
   gtk_label_set_label (self->churn_caption, caption);
 
-  cohort_range_notice_update (self->range_notice, data->snapshot, data->overview->day0);
+  cohort_range_notice_update (self->range_notice, data->snapshot, data->overview->day0,
+                              data->overview->day1);
   fill_kpis (self, data->overview, data->overview->prev.members_end > 0 ||
                                     data->overview->prev.raw_messages > 0);
   for (guint i = 0; i < COHORT_CHART_N_KINDS; i++)

@@ -15,6 +15,7 @@ struct _CohortRangeNotice
 
   GtkWidget *box;     /* the one child: bound, so that dispose_template () unparents it */
   GtkLabel *label;
+  GtkWidget *button;  /* Show All Time */
 };
 
 G_DEFINE_FINAL_TYPE (CohortRangeNotice, cohort_range_notice, GTK_TYPE_WIDGET)
@@ -22,23 +23,33 @@ G_DEFINE_FINAL_TYPE (CohortRangeNotice, cohort_range_notice, GTK_TYPE_WIDGET)
 void
 cohort_range_notice_update (CohortRangeNotice    *self,
                             const CohortSnapshot *snapshot,
-                            int                   day0)
+                            int                   day0,
+                            int                   day1)
 {
   g_autofree char *last = NULL;
   g_autofree char *text = NULL;
-  gboolean quiet;
+  gboolean quiet, ends;
 
   g_return_if_fail (COHORT_IS_RANGE_NOTICE (self));
 
   quiet = snapshot != NULL && cohort_metrics_range_after_data (snapshot, day0);
-  gtk_widget_set_visible (GTK_WIDGET (self), quiet);
-  if (!quiet)
+  ends = snapshot != NULL && !quiet && cohort_metrics_data_ends_in_range (snapshot, day0, day1);
+  gtk_widget_set_visible (GTK_WIDGET (self), quiet || ends);
+  if (!quiet && !ends)
     return;
   last = cohort_day_format (snapshot->last_day);
-  /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
-  text = g_strdup_printf (_("Nothing happened in %s in this period: its messages and joins "
-                            "end on %s."), snapshot->name, last);
+  if (quiet)
+    /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
+    text = g_strdup_printf (_("Nothing happened in %s in this period: its messages and joins "
+                              "end on %s."), snapshot->name, last);
+  else
+    /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
+    text = g_strdup_printf (_("The messages and joins of %s end on %s: this period shows no "
+                              "activity after that day, and its members count as silent since."),
+                            snapshot->name, last);
   gtk_label_set_label (self->label, text);
+  /* the period already holds the data */
+  gtk_widget_set_visible (self->button, quiet);
 }
 
 const char *
@@ -68,6 +79,7 @@ cohort_range_notice_class_init (CohortRangeNoticeClass *klass)
                                                "/io/github/cohortapp/Cohort/ui/cohort-range-notice.ui");
   gtk_widget_class_bind_template_child (widget_class, CohortRangeNotice, box);
   gtk_widget_class_bind_template_child (widget_class, CohortRangeNotice, label);
+  gtk_widget_class_bind_template_child (widget_class, CohortRangeNotice, button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

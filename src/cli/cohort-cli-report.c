@@ -333,14 +333,24 @@ cohort_cli_overview_to_text (const CohortOverview *o,
 
 void
 cohort_cli_note_range_after_data (const CohortSnapshot *snapshot,
-                                  int                   day0)
+                                  int                   day0,
+                                  int                   day1)
 {
   g_autofree char *last = NULL;
 
-  if (!cohort_metrics_range_after_data (snapshot, day0))
-    return;
-  last = cohort_day_format (snapshot->last_day);
-  /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
-  g_printerr (_("Nothing happened in %s in this period: its messages and joins end on %s. "
-                "--range all shows all of it.\n"), snapshot->name, last);
+  if (cohort_metrics_range_after_data (snapshot, day0))
+    {
+      last = cohort_day_format (snapshot->last_day);
+      /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
+      g_printerr (_("Nothing happened in %s in this period: its messages and joins end on %s. "
+                    "--range all shows all of it.\n"), snapshot->name, last);
+    }
+  else if (cohort_metrics_data_ends_in_range (snapshot, day0, day1))
+    {
+      last = cohort_day_format (snapshot->last_day);
+      /* Translators: the first %s is a community's name, the second a day (2024-03-21) */
+      g_printerr (_("The messages and joins of %s end on %s: this period shows no activity "
+                    "after that day, and its members count as silent since.\n"),
+                  snapshot->name, last);
+    }
 }

@@ -14,10 +14,12 @@ JsonNode *cohort_cli_overview_to_json  (const CohortOverview      *overview,
 char     *cohort_cli_overview_to_text  (const CohortOverview      *overview,
                                         const CohortSnapshot      *snapshot);
 char     *cohort_cli_format_utc        (gint64                     ts);
-/* On stderr, when the range starting at day0 is past all of the community's data: on which
- * day the data ends (the ranges follow the calendar; an old export's last 30 days are all
- * silence).  For ranges given as a number of days, not as --from/--to. */
+/* On stderr, when the range day0 … day1 is past all of the community's data, or the data
+ * ends a week or more before day1: on which day the data ends (the ranges follow the
+ * calendar; an old export's last 30 days are all silence).  For ranges given as a number of
+ * days or all, not as --from/--to. */
 void      cohort_cli_note_range_after_data (const CohortSnapshot    *snapshot,
-                                            int                      day0);
+                                            int                      day0,
+                                            int                      day1);
 
 G_END_DECLS

@@ -967,6 +967,17 @@ cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
   return (snapshot->n_messages > 0 || snapshot->n_spans > 0) && snapshot->last_day < day0;
 }
 
+gboolean
+cohort_metrics_data_ends_in_range (const CohortSnapshot *snapshot,
+                                   int                   day0,
+                                   int                   day1)
+{
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  return (snapshot->n_messages > 0 || snapshot->n_spans > 0) && snapshot->last_day >= day0 &&
+         day1 - snapshot->last_day >= COHORT_DATA_END_NOTICE_DAYS;
+}
+
 int
 cohort_metrics_cohorts_end (const CohortSnapshot *snapshot,
                             int                   day0,

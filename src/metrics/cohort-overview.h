@@ -157,6 +157,12 @@ gboolean        cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
  * the data ends inside the range, so that an old export's newest cohorts are those it holds
  * rather than empty weeks after it.  Day1 when the data ends before day0 (the range notice's
  * case) or there is none. */
+/* TRUE when the data ends inside the range, a week or more before its last day: an export
+ * taken some time ago, whose last part of the range can only be silent. */
+#define COHORT_DATA_END_NOTICE_DAYS 7
+gboolean        cohort_metrics_data_ends_in_range (const CohortSnapshot *snapshot,
+                                                   int                   day0,
+                                                   int                   day1);
 int             cohort_metrics_cohorts_end      (const CohortSnapshot *snapshot,
                                                  int                   day0,
                                                  int                   day1);
