@@ -75,7 +75,7 @@ resolve_range (const CohortCliOptions  *options,
   if (options->from && !options->to && !range)
     *day1 = MAX (*day0, snap->last_day);
   if (!options->from && !options->to)
-    cohort_cli_note_range_after_data (snap, *day0, *day1);
+    cohort_cli_note_data_end (snap, *day0, *day1);
   if (*day1 < *day0)
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         _("--to is before --from")), FALSE;

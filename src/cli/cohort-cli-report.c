@@ -332,9 +332,9 @@ cohort_cli_overview_to_text (const CohortOverview *o,
 }
 
 void
-cohort_cli_note_range_after_data (const CohortSnapshot *snapshot,
-                                  int                   day0,
-                                  int                   day1)
+cohort_cli_note_data_end (const CohortSnapshot *snapshot,
+                          int                   day0,
+                          int                   day1)
 {
   g_autofree char *last = NULL;
 

@@ -18,8 +18,8 @@ char     *cohort_cli_format_utc        (gint64                     ts);
  * ends a week or more before day1: on which day the data ends (the ranges follow the
  * calendar; an old export's last 30 days are all silence).  For ranges given as a number of
  * days or all, not as --from/--to. */
-void      cohort_cli_note_range_after_data (const CohortSnapshot    *snapshot,
-                                            int                      day0,
-                                            int                      day1);
+void      cohort_cli_note_data_end     (const CohortSnapshot      *snapshot,
+                                        int                        day0,
+                                        int                        day1);
 
 G_END_DECLS

@@ -426,7 +426,7 @@ load_range (const char               *community,
   if (opt_from && !opt_to && !opt_range)
     *day1 = MAX (*day0, snap->last_day);
   if (!opt_from && !opt_to)
-    cohort_cli_note_range_after_data (snap, *day0, *day1);
+    cohort_cli_note_data_end (snap, *day0, *day1);
   if (*day1 < *day0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
