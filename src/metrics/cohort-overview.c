@@ -958,13 +958,20 @@ cohort_metrics_default_range (CohortSnapshot *snapshot,
     *day0 = n_days <= 0 ? MIN (snapshot->first_day, last) : last - n_days + 1;
 }
 
+/* The snapshot has a join, a leave or a message, so that its last_day means something. */
+static gboolean
+has_data (const CohortSnapshot *snapshot)
+{
+  return snapshot->n_messages > 0 || snapshot->n_spans > 0;
+}
+
 gboolean
 cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
                                  int                   day0)
 {
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
-  return (snapshot->n_messages > 0 || snapshot->n_spans > 0) && snapshot->last_day < day0;
+  return has_data (snapshot) && snapshot->last_day < day0;
 }
 
 gboolean
@@ -974,7 +981,7 @@ cohort_metrics_data_ends_in_range (const CohortSnapshot *snapshot,
 {
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
-  return (snapshot->n_messages > 0 || snapshot->n_spans > 0) && snapshot->last_day >= day0 &&
+  return has_data (snapshot) && snapshot->last_day >= day0 &&
          day1 - snapshot->last_day >= COHORT_DATA_END_NOTICE_DAYS;
 }
 
@@ -985,7 +992,7 @@ cohort_metrics_cohorts_end (const CohortSnapshot *snapshot,
 {
   g_return_val_if_fail (snapshot != NULL, day1);
 
-  if ((snapshot->n_messages == 0 && snapshot->n_spans == 0) || snapshot->last_day < day0)
+  if (!has_data (snapshot) || snapshot->last_day < day0)
     return day1;
   return MIN (day1, snapshot->last_day);
 }

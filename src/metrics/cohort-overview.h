@@ -153,16 +153,16 @@ void            cohort_metrics_default_range    (CohortSnapshot *snapshot,
  * the calendar past an old export, where the page would show only silence. */
 gboolean        cohort_metrics_range_after_data (const CohortSnapshot *snapshot,
                                                  int                   day0);
-/* The last day a range's join cohorts should reach: day1, or the last day with any data when
- * the data ends inside the range, so that an old export's newest cohorts are those it holds
- * rather than empty weeks after it.  Day1 when the data ends before day0 (the range notice's
- * case) or there is none. */
 /* TRUE when the data ends inside the range, a week or more before its last day: an export
  * taken some time ago, whose last part of the range can only be silent. */
 #define COHORT_DATA_END_NOTICE_DAYS 7
 gboolean        cohort_metrics_data_ends_in_range (const CohortSnapshot *snapshot,
                                                    int                   day0,
                                                    int                   day1);
+/* The last day a range's join cohorts should reach: day1, or the last day with any data when
+ * the data ends inside the range, so that an old export's newest cohorts are those it holds
+ * rather than empty weeks after it.  Day1 when the data ends before day0 (the range notice's
+ * case) or there is none. */
 int             cohort_metrics_cohorts_end      (const CohortSnapshot *snapshot,
                                                  int                   day0,
                                                  int                   day1);
