@@ -87,6 +87,13 @@ struct _CohortImportTx
   "forwarded, edited_ts, is_mech, mech_reason, text, import_run"
 #define REPLY_MEMBER_SCHEMA 12
 
+/* A file of an older schema, which the migration tests write, has no message.reply_member. */
+static gboolean
+stores_reply_members (CohortDb *db)
+{
+  return cohort_db_schema_version (db) >= REPLY_MEMBER_SCHEMA;
+}
+
 static const char *stmt_sql[N_STMTS] = {
   [STMT_COMMUNITY_GET] = "SELECT id, tz FROM community WHERE platform = ?1 AND platform_id = ?2",
   [STMT_COMMUNITY_INSERT] =
@@ -478,9 +485,9 @@ static const char migration_v11[] =
 /* v12: a reply keeps the member it answers (reply_member), put there as the import writes it
  * (remember_sender ()) or, for a target that was not among its recent messages, when the
  * import commits (cohort_db_resolve_replies ()); remove-import clears it where the target
- * went.  A cold snapshot load then reads the member from the (community, ts) index, where reply_to
- * was, instead of looking every reply's target up by platform id on the unique index and
- * reading its row: that was a third of the load (cohort-store-snapshot.c).  The partial index
+ * went.  A cold snapshot load then reads the member from the (community, ts) index, where
+ * reply_to was, instead of looking every reply's target up by platform id on the unique
+ * index and reading its row: that was a third of the load (cohort-store-snapshot.c).  The partial index
  * holds only the replies whose target is not known yet, so that each commit finds them
  * without reading the community's messages.  It comes before the unique index, which a first
  * import drops and builds at commit (message_indexes). */
@@ -1463,7 +1470,7 @@ cohort_db_begin_import (CohortDb    *db,
       cohort_import_tx_rollback (g_steal_pointer (&tx));
       return NULL;
     }
-  tx->reply_members = cohort_db_schema_version (db) >= REPLY_MEMBER_SCHEMA;
+  tx->reply_members = stores_reply_members (db);
   for (guint i = 0; i < N_STMTS; i++)
     if (stmt_sql[i] != NULL &&
         sqlite3_prepare_v2 (db->db, stmt_sql[i], -1, &tx->stmts[i], NULL) != SQLITE_OK)
@@ -1877,13 +1884,15 @@ message_insert_sql (CohortImportTx *tx,
 }
 
 /* A message INSERT, prepared on first use: most imports of a few rows never need the
- * multi-row ones. */
+ * multi-row ones.  Like tx_stmt () for the others. */
 static sqlite3_stmt *
 message_stmt (CohortImportTx  *tx,
               int              which,
               guint            n_rows,
               GError         **error)
 {
+  cohort_db_assert_owner (tx->db);
+  g_assert (tx->open);
   if (tx->stmts[which] == NULL)
     {
       g_autofree char *sql = message_insert_sql (tx, n_rows);
@@ -2043,8 +2052,6 @@ cohort_import_tx_message (CohortImportTx             *tx,
     return FALSE;
   remember_sender (tx, r, member);
 
-  cohort_db_assert_owner (tx->db);
-  g_assert (tx->open);
   if ((stmt = message_stmt (tx, STMT_MESSAGE_INSERT, 1, error)) == NULL)
     return FALSE;
   bind_message (tx, stmt, 1, r, member);
@@ -2538,8 +2545,7 @@ run_community_update (CohortDb    *db,
   sqlite3_stmt *stmt;
   int rc;
 
-  /* A file of an older schema, which the migration tests write, has no reply_member. */
-  if (cohort_db_schema_version (db) < REPLY_MEMBER_SCHEMA)
+  if (!stores_reply_members (db))
     return TRUE;
   if ((stmt = cohort_db_prepare_bound (db, sql, community, 0)) == NULL)
     return cohort_db_set_sql_error (db, error, what);
